@@ -1,0 +1,5 @@
+"""Run the command-line interface with ``python -m zopa``."""
+
+from zopa.cli import main
+
+main()

@@ -1,0 +1,26 @@
+"""Forecasting models: where will a negotiation land on each issue.
+
+Importing this package registers the built-in models. Each model module cites the paper
+it implements and lists its deviations.
+"""
+
+from zopa.models import compromise, median  # noqa: F401  (registers the models)
+from zopa.models.base import (
+    Forecast,
+    ForecastModel,
+    available_models,
+    make_model,
+    model_class,
+    model_parameters,
+    register,
+)
+
+__all__ = [
+    "Forecast",
+    "ForecastModel",
+    "available_models",
+    "make_model",
+    "model_class",
+    "model_parameters",
+    "register",
+]

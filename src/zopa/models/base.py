@@ -1,0 +1,117 @@
+"""The forecasting-model protocol, the forecast result, and the model registry.
+
+Every forecasting model is a class with keyword-only hyperparameters (so that generic
+tooling, the CLI's ``--param name=value`` and the web app can list and set them) and one
+method, ``forecast(view, *, rng=None) -> Forecast``. Models are registered by name with
+:func:`register`; built-in models use the same door as third-party ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, runtime_checkable
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from zopa.scenario import ScenarioArrays
+
+
+@dataclass(frozen=True, eq=False)
+class Forecast:
+    """What a model predicts for each issue, per draw.
+
+    Attributes:
+        model: Registered name of the model that made the forecast.
+        issue_ids: Issue ids, length I.
+        outcome: (D, I) the predicted outcome of each issue, per draw.
+        trajectory: Optional (D, R, A, I) actor positions by round (round 0 = input).
+        diagnostics: Model-specific extra results (read-only mapping).
+    """
+
+    model: str
+    issue_ids: tuple[str, ...]
+    outcome: NDArray[np.float64]
+    trajectory: NDArray[np.float64] | None = None
+    diagnostics: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def point(self) -> dict[str, float]:
+        """The first draw's outcome as ``{issue id: value}``."""
+        return {i: float(v) for i, v in zip(self.issue_ids, self.outcome[0], strict=True)}
+
+
+@runtime_checkable
+class ForecastModel(Protocol):
+    """A model that forecasts where a negotiation lands on each issue."""
+
+    name: ClassVar[str]
+    citation: ClassVar[str]
+
+    def forecast(
+        self, view: ScenarioArrays, *, rng: np.random.Generator | None = None
+    ) -> Forecast:
+        """Forecast every issue for every draw of ``view``."""
+        ...
+
+
+M = TypeVar("M", bound=type)
+
+_REGISTRY: dict[str, type] = {}
+
+
+def register(cls: M) -> M:
+    """Class decorator adding a model to the registry under ``cls.name``."""
+    name = cls.name  # type: ignore[attr-defined]
+    if name in _REGISTRY and _REGISTRY[name] is not cls:
+        raise ValueError(f"a model named {name!r} is already registered")
+    _REGISTRY[name] = cls
+    return cls
+
+
+def available_models() -> tuple[str, ...]:
+    """Names of all registered models, in registration order."""
+    return tuple(_REGISTRY)
+
+
+def model_class(name: str) -> type:
+    """The registered class for ``name``; ``KeyError`` lists the known names."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(_REGISTRY)
+        raise KeyError(f"unknown model {name!r}; known models: {known}") from None
+
+
+def model_parameters(name: str) -> dict[str, tuple[Any, str]]:
+    """``{parameter: (default, type name)}`` of a registered model's hyperparameters."""
+    cls = model_class(name)
+    if dataclasses.is_dataclass(cls):
+        return {
+            f.name: (f.default, str(f.type))
+            for f in dataclasses.fields(cls)
+            if f.init
+        }
+    sig = inspect.signature(cls)
+    return {
+        p.name: (p.default, str(p.annotation))
+        for p in sig.parameters.values()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+
+
+def make_model(name: str, **params: Any) -> ForecastModel:
+    """Instantiate a registered model with keyword hyperparameters."""
+    cls: Callable[..., ForecastModel] = model_class(name)
+    known = model_parameters(name)
+    unknown = set(params) - set(known)
+    if unknown:
+        raise TypeError(
+            f"model {name!r} has no parameter(s) {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(known) or 'none'}"
+        )
+    return cls(**params)
