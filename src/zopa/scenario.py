@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -23,8 +23,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 
-
-class Confidence(str, Enum):
+class Confidence(StrEnum):
     """The analyst's confidence in a stance, as the fact sheets grade sources."""
 
     LOW = "low"

@@ -52,9 +52,7 @@ class ForecastModel(Protocol):
     name: ClassVar[str]
     citation: ClassVar[str]
 
-    def forecast(
-        self, view: ScenarioArrays, *, rng: np.random.Generator | None = None
-    ) -> Forecast:
+    def forecast(self, view: ScenarioArrays, *, rng: np.random.Generator | None = None) -> Forecast:
         """Forecast every issue for every draw of ``view``."""
         ...
 
@@ -91,11 +89,7 @@ def model_parameters(name: str) -> dict[str, tuple[Any, str]]:
     """``{parameter: (default, type name)}`` of a registered model's hyperparameters."""
     cls = model_class(name)
     if dataclasses.is_dataclass(cls):
-        return {
-            f.name: (f.default, str(f.type))
-            for f in dataclasses.fields(cls)
-            if f.init
-        }
+        return {f.name: (f.default, str(f.type)) for f in dataclasses.fields(cls) if f.init}
     sig = inspect.signature(cls)
     return {
         p.name: (p.default, str(p.annotation))

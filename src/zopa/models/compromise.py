@@ -39,13 +39,9 @@ class CompromiseModel:
     """Capability x salience weighted mean (van den Bos 1991; Achen 2006)."""
 
     name: ClassVar[str] = "compromise"
-    citation: ClassVar[str] = (
-        "van den Bos (1991); Achen (2006), in The European Union Decides, CUP"
-    )
+    citation: ClassVar[str] = "van den Bos (1991); Achen (2006), in The European Union Decides, CUP"
 
-    def forecast(
-        self, view: ScenarioArrays, *, rng: np.random.Generator | None = None
-    ) -> Forecast:
+    def forecast(self, view: ScenarioArrays, *, rng: np.random.Generator | None = None) -> Forecast:
         """Weighted mean of positions per issue, for every draw."""
         return Forecast(
             model=self.name,

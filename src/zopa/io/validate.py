@@ -1,0 +1,452 @@
+"""Validate a parsed scenario document and build the core :class:`~zopa.scenario.Scenario`.
+
+Every problem is collected, none stops the check early: each section entry is checked on
+its own, so one bad stance does not hide the problems of the others, and the checks that
+relate fields (references, scales, red lines) run over every entry that passed its own.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from zopa.io.schema import (
+    SECTION_MODELS,
+    ActorEntry,
+    IssueEntry,
+    ScenarioFile,
+    SourceEntry,
+    StanceEntry,
+)
+from zopa.scenario import Actor, Confidence, Issue, Scale, Scenario, Source, Stance
+
+if TYPE_CHECKING:
+    from zopa.io.documents import Document, PathKey
+    from zopa.io.errors import Problem
+
+_TOP_FIELDS = set(ScenarioFile.model_fields)
+
+
+def _expected_from(error: Any) -> str | None:
+    ctx = error.get("ctx") or {}
+    kind = error["type"]
+    if kind == "greater_than_equal":
+        return f">= {ctx['ge']:g}"
+    if kind == "less_than_equal":
+        return f"<= {ctx['le']:g}"
+    if kind == "literal_error":
+        return f"one of {ctx['expected']}"
+    if kind == "string_pattern_mismatch":
+        return "letters, digits, '_', '-' or '.', starting with a letter or digit"
+    if kind.startswith("string_"):
+        return "text"
+    if kind in {"date_from_datetime_parsing", "date_parsing", "date_type"}:
+        return "a date YYYY-MM-DD"
+    if kind.startswith("bool"):
+        return "true or false"
+    if kind.startswith(("list", "tuple")):
+        return "a list"
+    if kind in {"model_type", "dict_type"}:
+        return "a mapping of fields"
+    if kind == "value_error" and "number" in error["msg"]:
+        return "a number"
+    if kind == "too_short" and "min_length" in ctx:
+        return f"at least {ctx['min_length']} item(s)"
+    if kind == "too_long" and "max_length" in ctx:
+        return f"at most {ctx['max_length']} item(s)"
+    return None
+
+
+def _pydantic_problems(
+    doc: Document, exc: ValidationError, prefix: PathKey, model: type[BaseModel]
+) -> list[Problem]:
+    problems = []
+    for error in exc.errors():
+        path: PathKey = (*prefix, *error["loc"])
+        kind = error["type"]
+        if kind == "missing":
+            problems.append(doc.problem(path, "missing required field"))
+            continue
+        if kind == "extra_forbidden":
+            name = str(error["loc"][-1])
+            allowed = _allowed_fields(model, error["loc"][:-1])
+            close = difflib.get_close_matches(name, allowed, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
+            problems.append(doc.problem(path, "unknown field", got=name, hint=hint))
+            continue
+        message = error["msg"].removeprefix("Value error, ")
+        if kind in {"greater_than_equal", "less_than_equal"}:
+            message = "value out of range"
+        problems.append(
+            doc.problem(path, message, got=error.get("input"), expected=_expected_from(error))
+        )
+    return problems
+
+
+def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        annotation = getattr(field, "annotation", None)
+        current = annotation if isinstance(annotation, type) else None
+        if current is None:
+            return []
+    return sorted(getattr(current, "model_fields", {}))
+
+
+@dataclass
+class _Entries:
+    sources: list[tuple[int, SourceEntry]]
+    actors: list[tuple[int, ActorEntry]]
+    issues: list[tuple[int, IssueEntry]]
+    stances: list[tuple[int, StanceEntry]]
+
+
+def _check_top(doc: Document) -> tuple[dict[str, Any], _Entries | None, list[Problem]]:
+    problems: list[Problem] = []
+    data = doc.data
+    if not isinstance(data, dict):
+        got = type(data).__name__
+        return {}, None, [doc.problem((), "a scenario must be a mapping", got=got)]
+    for key in data:
+        if key not in _TOP_FIELDS:
+            close = difflib.get_close_matches(str(key), sorted(_TOP_FIELDS), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(_TOP_FIELDS)}"
+            problems.append(doc.problem((str(key),), "unknown field", got=str(key), hint=hint))
+    head = {k: v for k, v in data.items() if k in {"zopa", "title", "as_of", "description"}}
+    head.update({"actors": [], "issues": [], "stances": []})
+    try:
+        ScenarioFile.model_validate(head)
+    except ValidationError as exc:
+        problems += _pydantic_problems(doc, exc, (), ScenarioFile)
+    if "zopa" not in data:
+        problems[:] = [p for p in problems if p.path != "zopa"]
+        problems.append(
+            doc.problem(("zopa",), "missing required field", hint="start the file with `zopa: 1`")
+        )
+    entries: dict[str, list[tuple[int, Any]]] = {}
+    for section, model in SECTION_MODELS.items():
+        entries[section] = []
+        raw = data.get(section)
+        if raw is None:
+            if section != "sources":
+                problems.append(doc.problem((section,), "missing required field"))
+            continue
+        if not isinstance(raw, list):
+            problems.append(
+                doc.problem((section,), "must be a list", got=type(raw).__name__, expected="a list")
+            )
+            continue
+        for k, item in enumerate(raw):
+            try:
+                entries[section].append((k, model.model_validate(item)))
+            except ValidationError as exc:
+                problems += _pydantic_problems(doc, exc, (section, k), model)
+    return head, _Entries(**entries), problems
+
+
+def _raw_items(doc: Document, section: str) -> list[tuple[int, dict[str, Any]]]:
+    raw = doc.data.get(section) if isinstance(doc.data, dict) else None
+    if not isinstance(raw, list):
+        return []
+    return [(k, item) for k, item in enumerate(raw) if isinstance(item, dict)]
+
+
+def _raw_ids(doc: Document, section: str) -> list[tuple[int, str]]:
+    return [
+        (k, item["id"]) for k, item in _raw_items(doc, section) if isinstance(item.get("id"), str)
+    ]
+
+
+def _duplicates(doc: Document, section: str) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for k, ident in _raw_ids(doc, section):
+        if ident in seen:
+            first = doc.line((section, seen[ident]))
+            problems.append(
+                doc.problem(
+                    (section, k, "id"),
+                    f"duplicate {section[:-1]} id",
+                    got=ident,
+                    expected="a unique id",
+                    hint=f"first used on line {first}",
+                )
+            )
+        else:
+            seen[ident] = k
+    return problems
+
+
+def _unknown(doc: Document, path: PathKey, kind: str, value: str, known: set[str]) -> Problem:
+    close = difflib.get_close_matches(value, sorted(known), n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"define it under `{kind}s:` first"
+    article = "an" if kind[0] in "aeiou" else "a"
+    return doc.problem(
+        path, f"unknown {kind}", got=value, expected=f"{article} {kind} id", hint=hint
+    )
+
+
+def _check_issues(doc: Document, issues: list[tuple[int, IssueEntry]]) -> list[Problem]:
+    problems = []
+    for k, issue in issues:
+        lo, hi = issue.scale.min, issue.scale.max
+        if lo >= hi:
+            problems.append(
+                doc.problem(
+                    ("issues", k, "scale"),
+                    "scale min must be below max",
+                    got=f"min {lo:g}, max {hi:g}",
+                    expected="min < max",
+                )
+            )
+            continue
+        expect = f"a value in [{lo:g}, {hi:g}]"
+        for field in ("status_quo", "outcome"):
+            value = getattr(issue, field)
+            if value is not None and not lo <= value <= hi:
+                problems.append(
+                    doc.problem(
+                        ("issues", k, field),
+                        "outside the issue's scale",
+                        got=value,
+                        expected=expect,
+                    )
+                )
+        for value in issue.anchors:
+            if not lo <= value <= hi:
+                problems.append(
+                    doc.problem(
+                        ("issues", k, "anchors", str(value)),
+                        "anchor outside the issue's scale",
+                        got=value,
+                        expected=expect,
+                    )
+                )
+    return problems
+
+
+def _check_references(doc: Document) -> list[Problem]:
+    """Stances must name known actors, issues and sources (checked on the raw entries)."""
+    problems: list[Problem] = []
+    known = {sec: {i for _, i in _raw_ids(doc, sec)} for sec in ("actors", "issues", "sources")}
+    for k, raw in _raw_items(doc, "stances"):
+        for field, section in (("actor", "actors"), ("issue", "issues")):
+            value = raw.get(field)
+            if isinstance(value, str) and value not in known[section]:
+                problems.append(_unknown(doc, ("stances", k, field), field, value, known[section]))
+        cited = raw.get("sources")
+        if isinstance(cited, list):
+            for j, src in enumerate(cited):
+                if isinstance(src, str) and src not in known["sources"]:
+                    problems.append(
+                        _unknown(doc, ("stances", k, "sources", j), "source", src, known["sources"])
+                    )
+    return problems
+
+
+def _check_stances(doc: Document, e: _Entries) -> list[Problem]:
+    problems: list[Problem] = []
+    issues = {i.id: i for _, i in e.issues}
+    seen: dict[tuple[str, str], int] = {}
+    by_issue: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for _, s in e.stances:
+        by_issue[s.issue].append((s.actor, s.position))
+    for k, s in e.stances:
+        path: PathKey = ("stances", k)
+        if not s.sources:
+            problems.append(
+                doc.problem(
+                    (*path, "sources"),
+                    f"stance of {s.actor} on {s.issue} cites no source",
+                    severity="warning",
+                    hint="add `sources: [id]` naming where the position comes from",
+                )
+            )
+        pair = (s.actor, s.issue)
+        if pair in seen:
+            problems.append(
+                doc.problem(
+                    path,
+                    f"second stance of {s.actor} on {s.issue}",
+                    expected="one stance per actor and issue",
+                    hint=f"the first is on line {doc.line(('stances', seen[pair]))}",
+                )
+            )
+        else:
+            seen[pair] = k
+        issue = issues.get(s.issue)
+        if issue is None or issue.scale.min >= issue.scale.max:
+            continue
+        problems += _check_stance_values(doc, path, s, issue, by_issue[s.issue])
+    return problems
+
+
+def _check_stance_values(
+    doc: Document,
+    path: PathKey,
+    s: StanceEntry,
+    issue: IssueEntry,
+    others_on_issue: list[tuple[str, float]],
+) -> list[Problem]:
+    problems = []
+    lo, hi = issue.scale.min, issue.scale.max
+    expect = f"a value in [{lo:g}, {hi:g}] (scale of {issue.id})"
+    in_scale = {"position": s.position, "red_line": s.red_line}
+    for field, value in in_scale.items():
+        if value is not None and not lo <= value <= hi:
+            problems.append(
+                doc.problem((*path, field), "outside the issue's scale", got=value, expected=expect)
+            )
+    if s.range is not None:
+        low, high = s.range
+        if not (lo <= low <= hi and lo <= high <= hi):
+            problems.append(
+                doc.problem(
+                    (*path, "range"),
+                    "outside the issue's scale",
+                    got=list(s.range),
+                    expected=expect,
+                )
+            )
+        elif low > high:
+            problems.append(
+                doc.problem(
+                    (*path, "range"),
+                    "range is reversed",
+                    got=list(s.range),
+                    expected="[low, high] with low <= high",
+                )
+            )
+        elif not low <= s.position <= high:
+            problems.append(
+                doc.problem(
+                    (*path, "range"),
+                    "range does not contain the position",
+                    got=list(s.range),
+                    expected=f"low <= {s.position:g} <= high",
+                )
+            )
+    r = s.red_line
+    others = [pos for actor, pos in others_on_issue if actor != s.actor and pos != s.position]
+    if r is not None and r != s.position and others:
+        toward_others_up = all(pos > s.position for pos in others)
+        toward_others_down = all(pos < s.position for pos in others)
+        if (toward_others_up and r < s.position) or (toward_others_down and r > s.position):
+            side = "above" if toward_others_up else "below"
+            problems.append(
+                doc.problem(
+                    (*path, "red_line"),
+                    "red line on the wrong side of the position",
+                    got=r,
+                    expected=f"a value {side} the position {s.position:g}",
+                    hint=(
+                        "a red line is the worst value the actor accepts: it lies between its "
+                        f"position and the other actors' positions, all {side} {s.position:g}"
+                    ),
+                )
+            )
+    return problems
+
+
+def _check_coverage(doc: Document, e: _Entries) -> list[Problem]:
+    problems = []
+    for section, items in (("actors", e.actors), ("issues", e.issues)):
+        if not items:
+            problems.append(
+                doc.problem(
+                    (section,),
+                    f"the scenario has no {section}",
+                    expected=f"at least one entry under `{section}:`",
+                )
+            )
+    if not e.stances and e.actors and e.issues:
+        problems.append(
+            doc.problem(("stances",), "the scenario has no stances", expected="at least one")
+        )
+    raw_stances = [raw for _, raw in _raw_items(doc, "stances")]
+    with_actor = {raw.get("actor") for raw in raw_stances}
+    with_issue = {raw.get("issue") for raw in raw_stances}
+    for k, a in e.actors:
+        if a.id not in with_actor and e.stances:
+            problems.append(
+                doc.problem(
+                    ("actors", k),
+                    f"actor {a.id} holds no stance on any issue",
+                    severity="warning",
+                    hint="it will have no influence on any forecast",
+                )
+            )
+    for k, i in e.issues:
+        if i.id not in with_issue and e.stances:
+            problems.append(
+                doc.problem(
+                    ("issues", k),
+                    f"issue {i.id} has no stances",
+                    severity="warning",
+                    hint="no model can forecast it",
+                )
+            )
+    return problems
+
+
+def _build(head: dict[str, Any], e: _Entries) -> Scenario:
+    return Scenario(
+        title=head["title"],
+        as_of=head.get("as_of"),
+        description=head.get("description"),
+        sources=tuple(Source(s.id, s.title, s.url, s.date, s.publisher) for _, s in e.sources),
+        actors=tuple(
+            Actor(a.id, a.name, a.capability, a.veto, tuple(a.groups), a.notes) for _, a in e.actors
+        ),
+        issues=tuple(
+            Issue(
+                i.id,
+                i.name,
+                Scale(i.scale.min, i.scale.max),
+                MappingProxyType(dict(sorted(i.anchors.items()))),
+                i.status_quo,
+                i.outcome,
+                i.description,
+            )
+            for _, i in e.issues
+        ),
+        stances=tuple(
+            Stance(
+                s.actor,
+                s.issue,
+                s.position,
+                s.salience,
+                s.red_line,
+                s.range,
+                tuple(s.sources),
+                Confidence(s.confidence) if s.confidence else None,
+                s.notes,
+            )
+            for _, s in e.stances
+        ),
+    )
+
+
+def validate_document(doc: Document) -> tuple[Scenario | None, list[Problem]]:
+    """Check a parsed document; the scenario is returned only when there is no error."""
+    head, entries, problems = _check_top(doc)
+    if entries is None:
+        return None, problems
+    for section in ("sources", "actors", "issues"):
+        problems += _duplicates(doc, section)
+    problems += _check_references(doc)
+    problems += _check_issues(doc, entries.issues)
+    problems += _check_stances(doc, entries)
+    problems += _check_coverage(doc, entries)
+    problems.sort(key=lambda p: (p.line is None, p.line or 0))
+    if any(p.is_error for p in problems):
+        return None, problems
+    return _build(head, entries), problems
