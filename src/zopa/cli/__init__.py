@@ -14,7 +14,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "show",
     "forecast",
-    "convert",
     "report",
 )
 

@@ -13,7 +13,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast, runtime_checkable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -76,10 +76,10 @@ def available_models() -> tuple[str, ...]:
     return tuple(_REGISTRY)
 
 
-def model_class(name: str) -> type:
+def model_class(name: str) -> type[ForecastModel]:
     """The registered class for ``name``; ``KeyError`` lists the known names."""
     try:
-        return _REGISTRY[name]
+        return cast("type[ForecastModel]", _REGISTRY[name])
     except KeyError:
         known = ", ".join(_REGISTRY)
         raise KeyError(f"unknown model {name!r}; known models: {known}") from None

@@ -1,0 +1,99 @@
+"""What every sub-command shares: loading with located errors, output formats, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from zopa.io import Problem, check_scenario
+from zopa.scenario import Scenario
+
+EXIT_OK = 0
+EXIT_ANALYSIS_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+console = Console(highlight=False, soft_wrap=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class OutputFormat(StrEnum):
+    """How a command prints its results."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="Output as a table, JSON or CSV.")
+]
+
+
+def print_problems(problems: list[Problem]) -> None:
+    """Print located problems to stderr, errors and warnings alike."""
+    for p in problems:
+        style = "red" if p.is_error else "yellow"
+        err_console.print(p.format(), style=style, markup=False)
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """Print a one-line error to stderr and exit with ``code``."""
+    err_console.print(f"error: {message}", style="red", markup=False)
+    raise typer.Exit(code)
+
+
+def load_or_exit(path: Path, *, strict: bool = False, quiet_warnings: bool = False) -> Scenario:
+    """Load a scenario, printing every problem; exit 2 if it has errors.
+
+    With ``strict``, warnings count as errors.
+    """
+    scenario, problems = check_scenario(path)
+    shown = [p for p in problems if p.is_error or not quiet_warnings]
+    print_problems(shown)
+    if scenario is None or (strict and problems):
+        n_err = sum(p.is_error for p in problems)
+        n_warn = len(problems) - n_err
+        err_console.print(
+            f"{path}: {n_err} error(s), {n_warn} warning(s)", style="red", markup=False
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return scenario
+
+
+def print_json(obj: Any) -> None:
+    """Print ``obj`` as indented JSON on stdout (NaN becomes null)."""
+    sys.stdout.write(json.dumps(_clean(obj), indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _clean(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return None if obj != obj else obj  # NaN -> null
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+def print_csv(header: list[str], rows: list[list[Any]]) -> None:
+    """Print rows as CSV on stdout."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    sys.stdout.write(buffer.getvalue())
+
+
+def fmt_number(value: float | None, digits: int = 1) -> str:
+    """A number for a table: fixed decimals, an em dash for missing values."""
+    if value is None or value != value:
+        return "—"
+    return f"{value:.{digits}f}"

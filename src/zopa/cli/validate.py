@@ -1,0 +1,89 @@
+"""``zopa validate``: check scenario files and report every problem, located."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from zopa.cli.common import (
+    EXIT_BAD_INPUT,
+    FormatOption,
+    OutputFormat,
+    console,
+    print_csv,
+    print_json,
+    print_problems,
+)
+from zopa.io import check_scenario
+
+
+def validate(
+    files: Annotated[
+        list[Path], typer.Argument(help="Scenario files (YAML or JSON).", metavar="FILE...")
+    ],
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat warnings as errors (exit 2).")
+    ] = False,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Check scenario files and list every problem as FILE:LINE: field: what is wrong.
+
+    Exit code 0 when every file is valid, 2 when any has an error (or, with --strict,
+    a warning).
+
+    Example:
+        zopa validate scenarios/ukraine-ceasefire-2026.yaml
+    """
+    failed = False
+    results = []
+    for path in files:
+        scenario, problems = check_scenario(path)
+        bad = scenario is None or (strict and bool(problems))
+        failed |= bad
+        results.append((path, scenario, problems, bad))
+    if output is OutputFormat.json:
+        print_json(
+            {
+                "files": [
+                    {
+                        "file": str(path),
+                        "valid": not bad,
+                        "errors": sum(p.is_error for p in problems),
+                        "warnings": sum(not p.is_error for p in problems),
+                        "problems": [p.to_dict() for p in problems],
+                    }
+                    for path, _, problems, bad in results
+                ]
+            }
+        )
+    elif output is OutputFormat.csv:
+        print_csv(
+            ["file", "line", "path", "severity", "message", "got", "expected", "hint"],
+            [
+                [p.file, p.line, p.path, p.severity, p.message, p.got, p.expected, p.hint]
+                for _, _, problems, _ in results
+                for p in problems
+            ],
+        )
+    else:
+        for path, scenario, problems, bad in results:
+            print_problems(problems)
+            n_err = sum(p.is_error for p in problems)
+            n_warn = len(problems) - n_err
+            if scenario is not None and not bad:
+                console.print(
+                    f"[green]ok[/green] {path}: {len(scenario.actors)} actors, "
+                    f"{len(scenario.issues)} issues, {len(scenario.stances)} stances"
+                    + (f", {n_warn} warning(s)" if n_warn else "")
+                )
+            else:
+                console.print(f"[red]invalid[/red] {path}: {n_err} error(s), {n_warn} warning(s)")
+    if failed:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command()(validate)

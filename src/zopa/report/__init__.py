@@ -1,0 +1,1 @@
+"""Rendering: plots and documents made from analysis results. Nothing here computes."""
