@@ -123,7 +123,8 @@ def _check_top(doc: Document) -> tuple[dict[str, Any], _Entries | None, list[Pro
     head = {k: v for k, v in data.items() if k in {"zopa", "title", "as_of", "description"}}
     head.update({"actors": [], "issues": [], "stances": []})
     try:
-        ScenarioFile.model_validate(head)
+        checked = ScenarioFile.model_validate(head)
+        head.update(as_of=checked.as_of, title=checked.title, description=checked.description)
     except ValidationError as exc:
         problems += _pydantic_problems(doc, exc, (), ScenarioFile)
     if "zopa" not in data:

@@ -1,0 +1,164 @@
+"""The command line as a user meets it: exit codes, messages, outputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from zopa.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_validate_ok(fixtures):
+    result = run("validate", str(fixtures / "scenarios" / "three-actors.yaml"))
+    assert result.exit_code == 0
+    assert "ok" in result.output
+
+
+def test_validate_ten_mistakes_in_a_real_process(fixtures):
+    # a real process, as a user runs it: ten located messages, exit 2, no traceback
+    path = fixtures / "scenarios" / "ten-mistakes.yaml"
+    proc = subprocess.run(
+        [sys.executable, "-m", "zopa", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    located = [line for line in proc.stderr.splitlines() if line.startswith(f"{path}:")]
+    assert len(located) == 10
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_validate_json_output(fixtures):
+    result = run("validate", str(fixtures / "scenarios" / "ten-mistakes.yaml"), "-f", "json")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["files"][0]["errors"] == 10
+    assert data["files"][0]["valid"] is False
+
+
+def test_strict_turns_warnings_into_failure(tmp_path, fixtures):
+    text = (fixtures / "scenarios" / "three-actors.yaml").read_text()
+    text = text.replace("actors:\n", "actors:\n  - {id: D, name: Idle, capability: 1}\n")
+    path = tmp_path / "warn.yaml"
+    path.write_text(text)
+    assert run("validate", str(path)).exit_code == 0
+    assert run("validate", "--strict", str(path)).exit_code == 2
+
+
+def test_forecast_json_shape(fixtures):
+    result = run(
+        "forecast",
+        str(fixtures / "scenarios" / "three-actors.yaml"),
+        "-m",
+        "median",
+        "-m",
+        "compromise",
+        "-f",
+        "json",
+    )
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["scenario"] == "Three actors, one issue (hand-computed oracle)"
+    assert data["forecasts"]["median"] == {"x": 60.0}
+    assert data["forecasts"]["compromise"]["x"] == pytest.approx(195 / 3.5)
+
+
+def test_forecast_csv(fixtures):
+    result = run(
+        "forecast", str(fixtures / "scenarios" / "three-actors.yaml"), "-m", "median", "-f", "csv"
+    )
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == ["issue,status_quo,median", "x,20.0,60.0"]
+
+
+def test_forecast_unknown_model_is_bad_input(fixtures):
+    result = run("forecast", str(fixtures / "scenarios" / "three-actors.yaml"), "-m", "oracle")
+    assert result.exit_code == 2
+    assert "unknown model 'oracle'" in result.stderr
+
+
+def test_forecast_unknown_param_is_bad_input(fixtures):
+    result = run(
+        "forecast",
+        str(fixtures / "scenarios" / "three-actors.yaml"),
+        "-m",
+        "median",
+        "--param",
+        "rounds=3",
+    )
+    assert result.exit_code == 2
+    assert "no such parameter" in result.stderr
+
+
+def test_forecast_bad_file_exits_2(fixtures):
+    result = run("forecast", str(fixtures / "scenarios" / "ten-mistakes.yaml"))
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_show_tables_and_plots(tmp_path, fixtures):
+    result = run(
+        "show", str(fixtures / "scenarios" / "three-actors.yaml"), "--plot", str(tmp_path / "maps")
+    )
+    assert result.exit_code == 0
+    assert "Actor A" in result.stdout
+    png = tmp_path / "maps" / "position-x.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_show_json_round_trips(tmp_path, fixtures):
+    from zopa.io import load_scenario
+
+    result = run("show", str(fixtures / "scenarios" / "three-actors.yaml"), "-f", "json")
+    path = tmp_path / "again.json"
+    path.write_text(result.stdout)
+    assert load_scenario(path) == load_scenario(fixtures / "scenarios" / "three-actors.yaml")
+
+
+def test_report_writes_everything(tmp_path, fixtures):
+    out = tmp_path / "report"
+    result = run("report", str(fixtures / "scenarios" / "three-actors.yaml"), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert (out / "report.md").read_text().startswith("# Three actors")
+    assert json.loads((out / "forecasts.json").read_text())["forecasts"]["median"]["x"] == 60.0
+    assert (out / "maps" / "position-x.png").exists()
+
+
+def test_every_command_has_help_with_example():
+    from zopa.cli import app as the_app
+
+    names = [c.name or c.callback.__name__ for c in the_app.registered_commands]
+    assert {"validate", "show", "forecast", "report", "models"} <= set(names)
+    for name in names:
+        result = run(name, "--help")
+        assert result.exit_code == 0
+        assert "Example" in result.stdout, name
+
+
+def test_models_lists_registry():
+    result = run("models", "-f", "json")
+    data = json.loads(result.stdout)
+    assert {"compromise", "median"} <= set(data)
+    assert "Achen" in data["median"]["citation"]
+
+
+def test_no_args_shows_help():
+    result = run()
+    assert "Usage" in result.output
+
+
+def test_missing_file_exits_2(tmp_path: Path):
+    result = run("validate", str(tmp_path / "missing.yaml"))
+    assert result.exit_code == 2
