@@ -1,0 +1,353 @@
+"""Exchange model: actors trade voting positions across issues they weigh differently.
+
+Implements the exchange model of Stokman & Van Oosten (1994) with the equal-gain exchange
+rate of Dijkstra, van Assen & Stokman (2008), as also implemented in the Decide
+exchange-model package (Draaijer, ``decide-exchange-model``).
+
+The model, for every round:
+
+1. The expected outcome of every issue is the compromise-model mean
+   ``O_d = sum_a c_a s_ad x_ad / sum_a c_a s_ad`` of the current positions.
+2. Two actors ``u`` and ``v`` can exchange on issues ``p`` and ``q`` when they sit on
+   opposite sides of the expected outcome on both issues and weigh the issues
+   differently: the actor with the larger relative salience ``s_p / s_q`` (``u``)
+   *demands* ``p`` and *supplies* ``q``. ``v`` moves its voting position on ``p``
+   towards ``u``'s position, ``u`` moves on ``q`` towards ``v``'s. Moving by ``dx``
+   shifts the outcome by ``dO = c s dx / W`` with ``W = sum c s`` of that issue.
+3. The exchange rate ``r = dO_q / dO_p`` fixes how the two shifts relate. Equal gain
+   (Dijkstra et al. 2008): ``u`` gains ``s_up dO_p - s_uq dO_q`` and ``v`` gains
+   ``s_vq dO_q - s_vp dO_p``; setting them equal gives
+   ``r = (s_up + s_vp) / (s_uq + s_vq)``. The exchange is made as large as it can be:
+   one of the two moves all the way to its partner's position, and neither shift may
+   carry the outcome past the demanding actor's own position.
+4. All feasible exchanges are ranked by gain; the best is carried out, the exchanges
+   that it affects are recomputed on the new voting positions, exchanges that became
+   infeasible drop out, and so on until none is left.
+5. The round's outcome is the compromise mean of the voting positions. Actors who
+   exchanged start the next round part of the way towards their voting position:
+   ``x' = x + (fixed_weight + salience_weight (1 - s)) (y - x)``.
+
+The forecast is the round's outcome after the last round. Trajectories hold the voting
+positions after each round (round 0 = the input positions).
+
+References:
+    Stokman, F. N. & Van Oosten, R. (1994). The exchange of voting positions: an
+    object-oriented model of policy networks. In B. Bueno de Mesquita & F. N. Stokman
+    (eds.), *European Community Decision Making: Models, Applications, and
+    Comparisons*, pp. 105-127. Yale University Press.
+    Dijkstra, J., van Assen, M. A. L. M. & Stokman, F. N. (2008). Outcomes of
+    collective decisions with externalities predicted. *Journal of Theoretical
+    Politics* 20(4), 415-441.
+    van Assen, M. A. L. M., Stokman, F. N. & van Oosten, R. (2003). Conflict measures
+    in cooperative exchange models of collective decision-making. *Rationality and
+    Society* 15(1), 85-112.
+    Draaijer, J. (2022). decide-exchange-model 2022.1.28 (Python package, GPL-3.0).
+
+Deviations (each also in docs/models/exchange.md):
+    - Within a round the best exchange of every draw is carried out at each step and
+      all still-feasible exchanges are recomputed on the current voting positions
+      (vectorised over draws and over actor pairs x issue pairs). The model's
+      sequential rule "best exchange first, then recompute" makes the steps within a
+      round a second loop beside the rounds; there is no loop over actors or draws.
+    - The cap "the outcome may not pass the demanding actor's position" uses the
+      outcome of *all* voting positions so far in the round. Decide tracks only the
+      moves made in favour of the same actor, and it uses the target *position* as if
+      it were the length of the move when the cap binds (a defect: it moves the actor
+      by its target coordinate); see docs/models/exchange.md.
+    - An exchange whose demanding actor no longer lies beyond the current outcome is
+      infeasible (Decide lets it go ahead).
+    - Exact ties in gain (within a relative 1e-9) are broken by actor and issue ids
+      rather than at random, so the model is deterministic and independent of input
+      order; ``rng`` is accepted for the common interface and not used.
+    - ``rate="rks"`` is the Raiffa-Kalai-Smorodinsky rate (each actor's gain in
+      proportion to the most it could gain in that exchange), the rate under which van
+      Assen et al. (2003) analyse the exchange model; exchanges are then ranked by the
+      sum of both gains. The 1994 chapter's own rate could not be checked against its
+      text here.
+    - Actors without a stance, or with zero salience or capability, on an issue take
+      no part in exchanges on it (Decide drops actors without a stance; zero salience
+      makes its rate undefined).
+    - Positions are normalised to 0-100 on each issue's scale inside the model, as in
+      Decide, so that gains on issues with different scales are comparable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+import numpy as np
+
+from zopa.models.base import Forecast, register
+from zopa.models.weighted import weighted_mean
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from zopa.scenario import ScenarioArrays
+
+_EPS = 1e-10  # Decide's threshold for a move or gain that counts as none
+_TIE = 1e-9  # relative tolerance under which two gains are a tie
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """Static description of every (actor pair, issue pair) exchange, K of them."""
+
+    a1: NDArray[np.intp]
+    a2: NDArray[np.intp]
+    p: NDArray[np.intp]
+    q: NDArray[np.intp]
+    rank: NDArray[np.intp]  # order of the candidate by (actor ids, issue ids), for ties
+
+
+def _candidates(actor_ids: tuple[str, ...], issue_ids: tuple[str, ...]) -> _Candidates:
+    n_a, n_i = len(actor_ids), len(issue_ids)
+    ai, aj = np.triu_indices(n_a, k=1)
+    ip, iq = np.triu_indices(n_i, k=1)
+    a1 = np.repeat(ai, ip.size)
+    a2 = np.repeat(aj, ip.size)
+    p = np.tile(ip, ai.size)
+    q = np.tile(iq, ai.size)
+    # order-independent identity of each candidate: sorted actor ids, sorted issue ids
+    keys = [
+        (*sorted((actor_ids[x], actor_ids[y])), *sorted((issue_ids[m], issue_ids[n])))
+        for x, y, m, n in zip(a1.tolist(), a2.tolist(), p.tolist(), q.tolist(), strict=True)
+    ]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    rank = np.empty(len(keys), dtype=np.intp)
+    rank[order] = np.arange(len(keys))
+    return _Candidates(a1, a2, p, q, rank)
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class ExchangeModel:
+    """Exchange of voting positions (Stokman & Van Oosten 1994; Dijkstra et al. 2008).
+
+    Attributes:
+        rounds: Maximum number of rounds (Decide's default run is 10 rounds). The model
+            stops earlier when no exchange is feasible in a round for any draw.
+        rate: ``"equal_gain"`` (Dijkstra, van Assen & Stokman 2008; Decide) or
+            ``"rks"`` (Raiffa-Kalai-Smorodinsky, van Assen et al. 2003).
+        fixed_weight: Share of its move an actor keeps into the next round
+            (Decide's ``FIXED_WEIGHT`` = 0.1).
+        salience_weight: Extra share kept in proportion to ``1 - salience``
+            (Decide's ``SALIENCE_WEIGHT`` = 0.4).
+    """
+
+    name: ClassVar[str] = "exchange"
+    citation: ClassVar[str] = (
+        "Stokman & Van Oosten (1994), in European Community Decision Making, Yale UP; "
+        "Dijkstra, van Assen & Stokman (2008), JTP 20(4)"
+    )
+
+    rounds: int = 10
+    rate: Literal["equal_gain", "rks"] = "equal_gain"
+    fixed_weight: float = 0.1
+    salience_weight: float = 0.4
+
+    def __post_init__(self) -> None:
+        if self.rounds < 0:
+            raise ValueError(f"rounds must be >= 0 (got {self.rounds})")
+        if self.rate not in ("equal_gain", "rks"):
+            raise ValueError(f"rate must be 'equal_gain' or 'rks' (got {self.rate!r})")
+        if not (0 <= self.fixed_weight <= 1 and 0 <= self.salience_weight <= 1):
+            raise ValueError("fixed_weight and salience_weight must lie in [0, 1]")
+        if self.fixed_weight + self.salience_weight > 1:
+            raise ValueError("fixed_weight + salience_weight must be <= 1")
+
+    def forecast(self, view: ScenarioArrays, *, rng: np.random.Generator | None = None) -> Forecast:
+        """Run the exchange rounds for every draw and forecast each issue."""
+        lo, width = view.scale_min, view.scale_max - view.scale_min
+        safe_width = np.where(width > 0, width, 1.0)
+        x = (view.position - lo) / safe_width * 100.0
+        s = np.where(view.has_stance[None], view.salience, 0.0)
+        c = np.broadcast_to(view.capability[:, :, None], s.shape)
+        w = c * s  # (D, A, I), fixed across rounds
+        total = w.sum(axis=1)  # W per issue, (D, I)
+        cand = _candidates(view.actor_ids, view.issue_ids)
+
+        trajectory = [x.copy()]
+        executed: list[NDArray[np.int_]] = []
+        log: list[tuple[int, str, str, str, str, float, float, float]] = []
+        for r in range(self.rounds):
+            y, n_exec, steps = _run_round(x, s, w, total, cand, self.rate)
+            executed.append(n_exec)
+            if view.n_draws:
+                for k, gain, move_v, move_u in steps:
+                    log.append(
+                        (
+                            r + 1,
+                            view.actor_ids[k[0]],
+                            view.actor_ids[k[1]],
+                            view.issue_ids[k[2]],
+                            view.issue_ids[k[3]],
+                            gain,
+                            move_v * width[k[2]] / 100.0,
+                            move_u * width[k[3]] / 100.0,
+                        )
+                    )
+            trajectory.append(y)
+            keep = self.fixed_weight + self.salience_weight * (1.0 - s)
+            x = x + keep * (y - x)
+            if not n_exec.any():
+                break
+
+        traj = np.stack(trajectory, axis=1)  # (D, R+1, A, I) on 0-100
+        outcome = weighted_mean(traj[:, -1], w)
+        scale = (width / 100.0)[None, None, None, :]
+        return Forecast(
+            model=self.name,
+            issue_ids=view.issue_ids,
+            outcome=outcome * (width / 100.0) + lo,
+            trajectory=traj * scale + lo,
+            diagnostics=MappingProxyType(
+                {
+                    "rate": self.rate,
+                    "rounds_run": len(executed),
+                    "exchanges_per_round": (
+                        np.stack(executed, axis=1)
+                        if executed
+                        else np.zeros((view.n_draws, 0), dtype=int)
+                    ),
+                    # draw 0: (round, demander of p, demander of q, p, q, gain,
+                    #          move on p, move on q) in issue units
+                    "exchanges": tuple(log),
+                }
+            ),
+        )
+
+
+def _run_round(
+    x: NDArray[np.float64],
+    s: NDArray[np.float64],
+    w: NDArray[np.float64],
+    total: NDArray[np.float64],
+    cand: _Candidates,
+    rate: str,
+) -> tuple[
+    NDArray[np.float64],
+    NDArray[np.int_],
+    list[tuple[tuple[int, int, int, int], float, float, float]],
+]:
+    """One round of exchanges for every draw; returns voting positions and a log."""
+    n_d = x.shape[0]
+    rows = np.arange(n_d)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        outcome = np.where(total > 0, (w * x).sum(axis=1) / total, np.nan)  # (D, I)
+    a1, a2, p, q = cand.a1, cand.a2, cand.p, cand.q
+
+    # which of the two actors demands p: the one with the larger s_p / s_q
+    s1p, s1q, s2p, s2q = s[:, a1, p], s[:, a1, q], s[:, a2, p], s[:, a2, q]
+    first_demands_p = s1p * s2q >= s2p * s1q
+    u = np.where(first_demands_p, a1, a2)  # demands p, supplies q
+    v = np.where(first_demands_p, a2, a1)  # demands q, supplies p
+    pp = np.broadcast_to(p, u.shape)
+    qq = np.broadcast_to(q, u.shape)
+
+    side = x > outcome[:, None, :]  # right of the outcome (Decide: left is x <= O)
+    eligible = (
+        (side[rows, a1, p] != side[rows, a2, p])
+        & (side[rows, a1, q] != side[rows, a2, q])
+        & (w[rows, a1, p] > 0)
+        & (w[rows, a1, q] > 0)
+        & (w[rows, a2, p] > 0)
+        & (w[rows, a2, q] > 0)
+    )
+    # keep only candidates eligible in some draw (compaction)
+    keep = np.flatnonzero(eligible.any(axis=0))
+    u, v, pp, qq, eligible = u[:, keep], v[:, keep], pp[:, keep], qq[:, keep], eligible[:, keep]
+    rank = cand.rank[keep]
+
+    # fixed per candidate in the round
+    su_p, su_q = s[rows, u, pp], s[rows, u, qq]
+    sv_p, sv_q = s[rows, v, pp], s[rows, v, qq]
+    k_v = np.where(eligible, w[rows, v, pp] / total[rows, pp], 0.0)  # dO_p per unit move of v
+    k_u = np.where(eligible, w[rows, u, qq] / total[rows, qq], 0.0)  # dO_q per unit move of u
+    target_p = x[rows, u, pp]  # u's position on p: where v moves to
+    target_q = x[rows, v, qq]  # v's position on q: where u moves to
+    with np.errstate(invalid="ignore", divide="ignore"):
+        eg_rate = (su_p + sv_p) / (su_q + sv_q)
+
+    y = x.copy()
+    o = outcome.copy()
+    direction = np.zeros(x.shape, dtype=np.int8)  # sign of the moves made this round
+    alive = eligible.copy()
+    n_exec = np.zeros(n_d, dtype=int)
+    steps: list[tuple[tuple[int, int, int, int], float, float, float]] = []
+    n_k = keep.size
+    if n_k == 0:
+        return y, n_exec, steps
+
+    while True:
+        yv, yu = y[rows, v, pp], y[rows, u, qq]
+        dir_v = np.sign(target_p - yv)
+        dir_u = np.sign(target_q - yu)
+        # largest outcome shifts: the mover reaches its partner, and the outcome may
+        # not pass the demanding actor's position
+        a_max = np.minimum(
+            k_v * np.abs(target_p - yv), np.maximum((target_p - o[rows, pp]) * dir_v, 0)
+        )
+        b_max = np.minimum(
+            k_u * np.abs(target_q - yu), np.maximum((target_q - o[rows, qq]) * dir_u, 0)
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if rate == "equal_gain":
+                r = eg_rate
+            else:
+                # RKS: gains in proportion to each actor's ideal gain in this exchange
+                gu_max = np.minimum(a_max, b_max * sv_q / sv_p) * (su_p - su_q * sv_p / sv_q)
+                gv_max = np.minimum(b_max, a_max * su_p / su_q) * (sv_q - sv_p * su_q / su_p)
+                r = (su_p / gu_max + sv_p / gv_max) / (su_q / gu_max + sv_q / gv_max)
+            a = np.minimum(a_max, b_max / r)
+            b = r * a
+            gain_u = su_p * a - su_q * b
+            gain_v = sv_q * b - sv_p * a
+            move_v = a / k_v
+            move_u = b / k_u
+        score = gain_u + gain_v if rate == "rks" else gain_u
+        ok = (
+            alive
+            & np.isfinite(score)
+            & (gain_u > _EPS)
+            & (gain_v > _EPS)
+            & (move_v > _EPS)
+            & (move_u > _EPS)
+            & (direction[rows, v, pp] * dir_v >= 0)
+            & (direction[rows, u, qq] * dir_u >= 0)
+        )
+        alive = ok
+        if not alive.any():
+            break
+        best_score = np.where(alive, score, -np.inf)
+        top = best_score.max(axis=1, keepdims=True)
+        tied = alive & (best_score >= top - _TIE * np.abs(top))
+        pick = np.argmin(np.where(tied, rank[None, :], np.iinfo(np.intp).max), axis=1)
+        act = alive.any(axis=1)
+        d_idx = np.flatnonzero(act)
+        k_idx = pick[d_idx]
+        vv, uu = v[d_idx, k_idx], u[d_idx, k_idx]
+        p_k, q_k = pp[d_idx, k_idx], qq[d_idx, k_idx]
+        dv, du = dir_v[d_idx, k_idx], dir_u[d_idx, k_idx]
+        mv, mu = move_v[d_idx, k_idx], move_u[d_idx, k_idx]
+        y[d_idx, vv, p_k] += dv * mv
+        y[d_idx, uu, q_k] += du * mu
+        o[d_idx, p_k] += dv * a[d_idx, k_idx]
+        o[d_idx, q_k] += du * b[d_idx, k_idx]
+        direction[d_idx, vv, p_k] = dv.astype(np.int8)
+        direction[d_idx, uu, q_k] = du.astype(np.int8)
+        alive[d_idx, k_idx] = False
+        n_exec[d_idx] += 1
+        if act[0]:
+            k0 = int(pick[0])
+            steps.append(
+                (
+                    (int(u[0, k0]), int(v[0, k0]), int(pp[0, k0]), int(qq[0, k0])),
+                    float(score[0, k0]),
+                    float(dir_v[0, k0] * move_v[0, k0]),
+                    float(dir_u[0, k0] * move_u[0, k0]),
+                )
+            )
+    return y, n_exec, steps
