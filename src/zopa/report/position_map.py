@@ -54,10 +54,10 @@ def plot_position_map(
         actor = scenario.actor(s.actor)
         y = row
         if s.range is not None:
-            ax.plot(s.range, [y, y], color="0.55", lw=2.5, solid_capstyle="butt", zorder=1)
+            ax.plot(s.range, [y, y], color="0.72", lw=2.5, solid_capstyle="butt", zorder=1)
         if s.red_line is not None:
             ax.plot([s.position, s.red_line], [y, y], color="#c0392b", lw=1, ls=":", zorder=1)
-            ax.plot([s.red_line], [y], marker="|", ms=16, mew=3, color="#c0392b", zorder=3)
+            ax.plot([s.red_line], [y], marker="|", ms=16, mew=3, color="#c0392b", zorder=6)
         size = 60 + 540 * actor.capability / cap_max
         ax.scatter(
             [s.position],
@@ -81,11 +81,12 @@ def plot_position_map(
             ha="right" if near_right else "left",
             fontsize=8.5,
             zorder=5,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
         )
 
     handles: list[Line2D] = []
     if issue.status_quo is not None:
-        ax.axvline(issue.status_quo, color="0.2", ls="--", lw=1.2, zorder=0)
+        ax.axvline(issue.status_quo, color="0.1", ls=(0, (4, 3)), lw=1.3, zorder=2)
         handles.append(
             Line2D([], [], color="0.2", ls="--", label=f"status quo {issue.status_quo:g}")
         )
@@ -98,7 +99,7 @@ def plot_position_map(
     handles.append(
         Line2D([], [], color="#c0392b", marker="|", ms=10, mew=2.5, ls=":", label="red line")
     )
-    handles.append(Line2D([], [], color="0.55", lw=2.5, label="range"))
+    handles.append(Line2D([], [], color="0.72", lw=2.5, label="range"))
     handles.append(
         Line2D([], [], marker="o", ls="", mfc="white", mec="black", mew=2, label="veto player")
     )
@@ -106,7 +107,7 @@ def plot_position_map(
     ax.set_xlim(lo - 0.02 * width, hi + 0.02 * width)
     ax.set_ylim(-0.8, n - 0.2)
     ax.set_yticks([])
-    ax.set_title(f"{issue.name}  ({issue.id})", loc="left", fontsize=12, fontweight="bold")
+    ax.set_title(f"{issue.name}  ({issue.id})", loc="left", fontsize=12, fontweight="bold", pad=24)
     ax.grid(axis="x", color="0.9")
     ax.set_axisbelow(True)
     for side in ("top", "right", "left"):
@@ -135,7 +136,7 @@ def plot_position_map(
     ax.legend(
         handles=handles,
         loc="lower center",
-        bbox_to_anchor=(0.5, 1.0 + 0.25 / n),
+        bbox_to_anchor=(0.5, 1.0),
         ncol=min(len(handles), 6),
         fontsize=7.5,
         frameon=False,
