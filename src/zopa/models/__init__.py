@@ -5,6 +5,7 @@ it implements and lists its deviations.
 """
 
 from zopa.models import compromise, exchange, median  # noqa: F401  (registers the models)
+from zopa.models import expected_utility  # noqa: F401  (registers eum)
 from zopa.models.base import (
     Forecast,
     ForecastModel,
