@@ -4,8 +4,7 @@ Importing this package registers the built-in models. Each model module cites th
 it implements and lists its deviations.
 """
 
-from zopa.models import compromise, exchange, median  # noqa: F401  (registers the models)
-from zopa.models import expected_utility  # noqa: F401  (registers eum)
+from zopa.models import compromise, exchange, expected_utility, median  # noqa: F401  (registers)
 from zopa.models.base import (
     Forecast,
     ForecastModel,
