@@ -1,0 +1,321 @@
+"""Spatial model of politics (SMP) as implemented in KTAB (KAPSARC Toolkit for Behavioral Analysis).
+
+Actors hold positions in a space of several issues at once (a vector per actor, not one
+issue at a time). Each turn:
+
+1. *Utilities.* Actor ``i`` values actor ``j``'s position by the salience-weighted
+   distance ``d_ij = sqrt(sum_k (s_ik (x_ik - x_jk))^2 / sum_k s_ik^2)`` curved by its
+   risk attitude ``R``: ``u = (1 - d)(1 + d R)``.
+2. *Risk attitudes (Big R).* A risk-neutral probabilistic Condorcet election over the
+   actors' positions (proportional votes weighted by capability, coalition strengths,
+   victory probabilities ``c_ab^γ / (c_ab^γ + c_ba^γ)``, conditional PCE) gives each
+   position's probability; the most likely is most risk averse (``R = 1``), the least
+   likely most risk seeking (``R = -1/2``; KTAB's BigRRange *Mid*). Actor ``h``
+   perceives ``i``'s attitude as ``(2 r_h + r_i) / 3`` (BigRAdjust *OneThird*).
+3. *Challenges.* From its own perspective each actor estimates, for every rival, the
+   probability of winning a contest (the two principals' votes weighted by salience x
+   capability, third parties joining the side they prefer, with semi-commitment), and
+   the expected gain of challenging over the status quo; it targets the rival with the
+   largest gain above 1e-5.
+4. *Bargains.* Initiator and target both move to the mean of their positions weighted
+   by ``(salience x probability)^2`` per issue (InterVecBrgn *S2P2*), from the
+   initiator's perspective (SMPBargnModel *InitOnlyInterp*), rounded to 0.01 on 0..100.
+5. *State transition.* Every actor ``k`` takes, among the status quo and the bargains it
+   is party to, the one a probabilistic Condorcet election by all actors favours —
+   deterministically the most probable (StateTransition *Deterministic*).
+6. *Stopping rule.* Stop after turn ``t >= 2`` when the total movement of the turn
+   (sum over actors of the Euclidean distance moved, 0..1 scale) is below 2 % of the
+   first turn's (plus 1e-4), or after 100 turns.
+
+The forecast of each issue is the expected outcome under the final state's
+probabilistic Condorcet election over the distinct positions (KTAB reports those
+probabilities per turn). The diagnostics give the number of turns per draw, the final
+risk attitudes, each actor's position probability and the most likely outcome.
+
+Defaults are KTAB's (smp.h / kmodel.h; the settings recorded with the reference run):
+VictoryProbModel Linear (γ = 1), ProbCondorcetElection Conditional, StateTransition
+Deterministic, VotingRule Proportional, BigRAdjust OneThird, BigRRange Mid,
+ThirdPartyCommit SemiCommit, InterVecBrgn S2P2, BargnModel InitOnlyInterp, stopping
+after at least 2 and at most 100 turns at a 2 % relative change.
+With these defaults, KTAB's model is deterministic: no random number is drawn, so no
+pseudo-random stream has to be matched.
+
+References:
+    Wise, B. P., Lester, L., et al. (2015-2017). KTAB: KAPSARC Toolkit for Behavioral
+    Analysis, open-source C++ (MIT licence), https://github.com/KAPSARC/KTAB — files
+    examples/smp/libsrc/smp.cpp, smpbcn.cpp, KTAB/kmodel/libsrc/kmodel.cpp.
+    Wise, B. P. (2015). *Spatial Model of Politics* (KTAB SMP documentation,
+    examples/smp/doc and SMPTutorial.pdf), KAPSARC.
+    Lester, L., Wise, B. P., et al. (2016). *KTAB: A Toolkit for Behavioral
+    Analysis of Collective Decision Making* (KAPSARC methodology paper), KAPSARC.
+
+Deviations from KTAB:
+    - Positions are mapped to 0..1 per issue from the issue's scale (KTAB divides its
+      0..100 input by 100: identical for a 0..100 scale).
+    - Saliences are zopa's per-issue 0..1 values; an actor whose saliences sum to more
+      than 1 has them divided by their sum (KTAB rejects such input). Inputs read from
+      KTAB (sums at most 1) are used unchanged.
+    - An actor with no salience at all is at distance 0 from every position, and an
+      actor of capability 0 casts zero votes (KTAB refuses both).
+    - When every position has the same probability (e.g. all actors agree), the risk
+      attitudes are 0 (KTAB divides by zero).
+    - Unique positions for the final election are found as in KTAB (within 1e-3 on the
+      0..1 scale, first actor first); the forecast itself (expected outcome) is zopa's
+      summary, KTAB reports the whole distribution.
+    - Not offered: the Markov PCE variants, the asymmetric prospect-theory voting rule,
+      the InitRcvrInterp and PWCompInterp bargain models, and ideal points that lag
+      positions (KTAB's accommodation matrix; its CSV input always uses the identity,
+      so ideals equal positions, as here). The victory exponent γ may be any positive
+      number (KTAB: 1, 2, 4, 8, or a threshold rule).
+    - Stochastic state transition draws from zopa's ``numpy`` generator, not KTAB's
+      PRNG, so stochastic runs are not reproduced draw for draw.
+    - Sums are taken in KTAB's order where a tie could depend on it (coalitions,
+      third-party votes, the Condorcet product); the utility of a bargain sums the
+      unmoved actors' utilities in another order, which changes results only at the
+      level of the last bit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+
+from zopa.models.base import Forecast, register
+from zopa.models.spatial_bargain import (
+    BargainInterpolation,
+    ThirdPartyCommit,
+    best_targets,
+    challenge_gains,
+    choose_bargains,
+    interpolate_bargains,
+)
+from zopa.models.spatial_core import (
+    BigRAdjust,
+    BigRRange,
+    VotingRule,
+    coalition_strength,
+    condorcet_probability,
+    perceived_risk,
+    risk_attitudes,
+    utility,
+    victory_probability,
+    weighted_distance,
+)
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from zopa.scenario import ScenarioArrays
+
+POSITION_TOLERANCE = 1e-3  # KTAB SMPModel::posTol, on the 0..1 scale
+
+
+@dataclass(frozen=True, eq=False)
+class SpatialRun:
+    """The full result of an SMP run on KTAB's internal 0..1 scale.
+
+    Attributes:
+        trajectory: (D, T + 1, A, K) positions at every turn (turn 0 = input); draws
+            that stopped earlier repeat their final positions.
+        turns: (D,) the number of turns each draw ran.
+        risk: (D, A) risk attitudes in the final state.
+        position_probability: (D, A) probability of each actor's final position.
+        unique: (D, A) whether each actor's final position is a distinct option.
+    """
+
+    trajectory: NDArray[np.float64]
+    turns: NDArray[np.int64]
+    risk: NDArray[np.float64]
+    position_probability: NDArray[np.float64]
+    unique: NDArray[np.bool_]
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class SpatialModel:
+    """KTAB's spatial model of politics (Wise, Lester et al., KAPSARC)."""
+
+    name: ClassVar[str] = "smp"
+    citation: ClassVar[str] = (
+        "Wise, Lester et al., KTAB spatial model of politics (KAPSARC, 2015-2017)"
+    )
+
+    voting_rule: VotingRule = "proportional"
+    victory_power: float = 1.0
+    big_r_range: BigRRange = "mid"
+    big_r_adjust: BigRAdjust = "one_third"
+    third_party_commit: ThirdPartyCommit = "semi"
+    bargain_interpolation: BargainInterpolation = "s2p2"
+    stochastic: bool = False
+    min_turns: int = 2
+    max_turns: int = 100
+    min_delta_ratio: float = 0.02
+    min_significant_delta: float = 1e-4
+
+    def __post_init__(self) -> None:
+        if self.victory_power <= 0:
+            raise ValueError(f"victory_power must be positive (got {self.victory_power})")
+        if not 1 <= self.min_turns <= self.max_turns:
+            raise ValueError("need 1 <= min_turns <= max_turns")
+
+    def forecast(
+        self, view: ScenarioArrays, *, rng: np.random.Generator | None = None
+    ) -> Forecast:
+        """Run the SMP on every draw and forecast each issue's expected outcome."""
+        lo = view.scale_min
+        width = view.scale_max - view.scale_min
+        pos = (view.position - lo) / width
+        run = self.run(pos, view.salience, view.capability, rng=rng)
+        final = run.trajectory[:, -1]
+        expected = np.einsum("da,dak->dk", run.position_probability * run.unique, final)
+        best = np.argmax(np.where(run.unique, run.position_probability, -1.0), axis=1)
+        likely = np.take_along_axis(final, best[:, None, None], axis=1)[:, 0]
+        return Forecast(
+            model=self.name,
+            issue_ids=view.issue_ids,
+            outcome=lo + expected * width,
+            trajectory=lo + run.trajectory * width,
+            diagnostics=MappingProxyType(
+                {
+                    "turns": run.turns,
+                    "risk_attitude": run.risk,
+                    "position_probability": run.position_probability,
+                    "most_likely_outcome": lo + likely * width,
+                }
+            ),
+        )
+
+    def run(
+        self,
+        position: NDArray[np.float64],
+        salience: NDArray[np.float64],
+        capability: NDArray[np.float64],
+        *,
+        rng: np.random.Generator | None = None,
+    ) -> SpatialRun:
+        """Run the model on KTAB's internal scale.
+
+        Args:
+            position: (D, A, K) positions in 0..1.
+            salience: (D, A, K) saliences in 0..1 (rescaled per actor to sum to <= 1).
+            capability: (D, A) capabilities.
+            rng: Generator for the stochastic transition (a fresh default generator when
+                ``stochastic`` is set and none is given).
+
+        Returns:
+            The trajectory, turn counts and final-state election.
+        """
+        pos = np.array(position, dtype=float)
+        total = salience.sum(axis=-1, keepdims=True)
+        sal = salience / np.maximum(total, 1.0)
+        cap = np.asarray(capability, dtype=float)
+        if self.stochastic and rng is None:
+            rng = np.random.default_rng()
+        draw_rng = rng if self.stochastic else None
+        d = pos.shape[0]
+        history = [pos]
+        turns = np.zeros(d, dtype=np.int64)
+        active = np.arange(d)
+        first_step = np.zeros(d)
+        current = pos.copy()
+        for turn in range(1, self.max_turns + 1):
+            if active.size == 0:
+                break
+            new = self._step(current[active], sal[active], cap[active], draw_rng)
+            moved = np.linalg.norm(new - current[active], axis=-1).sum(axis=-1)
+            if turn == 1:
+                first_step[active] = moved + self.min_significant_delta
+            nxt = current.copy()
+            nxt[active] = new
+            current = nxt
+            history.append(current)
+            turns[active] = turn
+            quiet = moved / first_step[active] < self.min_delta_ratio
+            done = (turn >= self.max_turns) | ((turn >= self.min_turns) & quiet)
+            active = active[~done]
+        trajectory = np.stack(history, axis=1)
+        risk, prob, unique = self._final_election(current, sal, cap)
+        return SpatialRun(
+            trajectory=trajectory,
+            turns=turns,
+            risk=risk,
+            position_probability=prob,
+            unique=unique,
+        )
+
+    def _utilities(
+        self, pos: NDArray[np.float64], sal: NDArray[np.float64], cap: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """Risk attitudes (D, A), utilities by perspective (D, H, A, A) and own (D, A, A)."""
+        dist = weighted_distance(pos, pos, sal)
+        risk, _ = risk_attitudes(
+            dist, cap, rule=self.voting_rule, power=self.victory_power, rng=self.big_r_range
+        )
+        r_hi = perceived_risk(risk, self.big_r_adjust)  # (D, H, A)
+        u = utility(dist[:, None, :, :], r_hi[:, :, :, None])  # (D, H, A, A)
+        ar = np.arange(pos.shape[1])
+        own = u[:, ar, ar, :]  # u[n, n, m]: n's own view of n's utility for m
+        return risk, u, own
+
+    def _step(
+        self,
+        pos: NDArray[np.float64],
+        sal: NDArray[np.float64],
+        cap: NDArray[np.float64],
+        rng: np.random.Generator | None,
+    ) -> NDArray[np.float64]:
+        """One turn of challenges, bargains and the state transition."""
+        risk, u, own = self._utilities(pos, sal, cap)
+        total_sal = sal.sum(axis=-1)
+        p, gain = challenge_gains(
+            u, cap, total_sal, rule=self.voting_rule, commit=self.third_party_commit
+        )
+        target, has_target, p_target = best_targets(p, gain)
+        pos_t = np.take_along_axis(pos, target[..., None], axis=1)
+        sal_t = np.take_along_axis(sal, target[..., None], axis=1)
+        b_init, b_rcvr = interpolate_bargains(
+            pos, sal, p_target, pos_t, sal_t, self.bargain_interpolation
+        )
+        return choose_bargains(
+            pos,
+            sal,
+            cap,
+            risk,
+            own,
+            target,
+            has_target,
+            b_init,
+            b_rcvr,
+            rule=self.voting_rule,
+            power=self.victory_power,
+            rng=rng,
+        )
+
+    def _final_election(
+        self, pos: NDArray[np.float64], sal: NDArray[np.float64], cap: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+        """Risk attitudes, each actor's position probability, and the unique positions.
+
+        KTAB ``SMPState::pDist(-1)``: every actor values the distinct positions by its
+        own risk-aware utility and they vote (weight = capability, proportional rule)
+        in a probabilistic Condorcet election.
+        """
+        risk, _, own = self._utilities(pos, sal, cap)
+        d, a, _ = pos.shape
+        gap = np.linalg.norm(pos[:, :, None, :] - pos[:, None, :, :], axis=-1)
+        same = gap < POSITION_TOLERANCE
+        unique = np.zeros((d, a), dtype=bool)
+        rep = np.zeros((d, a), dtype=np.intp)
+        unique[:, 0] = True
+        for i in range(1, a):  # greedy, first actor first, as KTAB's ueIndices
+            earlier = same[:, i, :i] & unique[:, :i]
+            has_earlier = earlier.any(axis=1)
+            unique[:, i] = ~has_earlier
+            rep[:, i] = np.where(has_earlier, np.argmax(earlier, axis=1), i)
+        c = coalition_strength("proportional", cap, own)
+        prob_opt = condorcet_probability(victory_probability(c, self.victory_power), unique)
+        prob = np.take_along_axis(prob_opt, rep, axis=1)
+        return risk, prob, unique

@@ -1,0 +1,316 @@
+"""Challenges, bargains and the choice among bargains in the spatial model of politics.
+
+One turn of KTAB's SMP (``SMPState::doBCN``, "bargain, compromise, negotiate"), as
+vectorised functions over the batch axis ``D``:
+
+1. :func:`challenge_gains` — each actor ``i`` estimates, from its own perspective, the
+   probability that it would win a contest against each rival ``j`` (the principals'
+   votes plus third parties joining the side they prefer, with third-party commitment)
+   and its expected gain from challenging ``j`` rather than keeping the status quo;
+2. :func:`interpolate_bargains` — each actor with a worthwhile challenge proposes a
+   bargain to its best target, both moving towards a point weighted by salience and
+   victory probability;
+3. :func:`choose_bargains` — every actor takes the bargain (or the status quo) that a
+   probabilistic Condorcet election among all actors' votes favours, from the bargains
+   it is party to.
+
+See :mod:`zopa.models.spatial` for the citations and the deviations from KTAB.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from zopa.models.spatial_core import (
+    VotingRule,
+    coalition_strength,
+    condorcet_probability,
+    utility,
+    victory_probability,
+    vote,
+    weighted_distance,
+)
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+ThirdPartyCommit = Literal["none", "semi", "full"]
+BargainInterpolation = Literal["s1p1", "s2p2", "s2pmax"]
+
+MIN_CHALLENGE_COALITION = 1e-10  # KTAB SMPState::probEduChlg minCltn
+MIN_CHALLENGE_GAIN = 1e-5  # KTAB SMPState::bestChallenge minSigEDU
+MIN_BARGAIN_WEIGHT = 1e-6  # KTAB SMPActor::interpBrgn* minW
+
+
+def _third_party_vote(
+    weight: NDArray[np.float64],
+    commit: ThirdPartyCommit,
+    rule: VotingRule,
+    p_i: NDArray[np.float64],
+    u_ni: NDArray[np.float64],
+    u_nj: NDArray[np.float64],
+    u_nn: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Third party ``n``'s vote in the contest ``i:j`` (``Actor::thirdPartyVoteSU``).
+
+    ``n`` compares joining ``i`` with joining ``j``, by the sum of the utilities of the
+    three positions after the contest. With semi-commitment, a third party that joins
+    the winning side keeps its own position, one that joins the losing side is pulled
+    to the winner's; full commitment pulls it to the winner's either way; no commitment
+    lets it keep its own either way.
+    """
+    p_j = 1.0 - p_i
+    if commit == "semi":
+        ik_def_j = u_ni + u_ni + u_nn
+        j_def_ik = u_nj + u_nj + u_nj
+        i_def_jk = u_ni + u_ni + u_ni
+        jk_def_i = u_nj + u_nj + u_nn
+    elif commit == "full":
+        ik_def_j = u_ni + u_ni + u_ni
+        j_def_ik = u_nj + u_nj + u_nj
+        i_def_jk = ik_def_j
+        jk_def_i = j_def_ik
+    elif commit == "none":
+        ik_def_j = u_ni + u_ni + u_nn
+        j_def_ik = u_nj + u_nj + u_nn
+        i_def_jk = ik_def_j
+        jk_def_i = j_def_ik
+    else:
+        raise ValueError(f"unknown third-party commitment {commit!r}")
+    u_join_i = p_i * ik_def_j + p_j * j_def_ik
+    u_join_j = p_i * i_def_jk + p_j * jk_def_i
+    return vote(rule, weight, u_join_i, u_join_j)
+
+
+def challenge_gains(
+    u: NDArray[np.float64],
+    capability: NDArray[np.float64],
+    total_salience: NDArray[np.float64],
+    *,
+    rule: VotingRule,
+    commit: ThirdPartyCommit,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Each actor's estimate of winning against, and gaining from challenging, each rival.
+
+    KTAB ``SMPState::probEduChlg(h=i, k=i, i, j)``. From ``i``'s perspective (utilities
+    ``U = u[:, i]``), the principals vote with weight salience x capability; each
+    third party ``n`` first estimates the little three-actor contest (``Actor::
+    vProbLittle``) and then votes by :func:`_third_party_vote`. With ``p`` the share of
+    the coalition behind ``i`` and ``s_j`` the target's total salience, the expected
+    utility of challenging is ``(1 - s_j) 2U_ii + s_j (p 2U_ii + (1 - p) 2U_ij)``
+    against ``U_ii + U_ij`` for the status quo.
+
+    Args:
+        u: (D, H, A, A) utilities by perspective: ``u[:, h, a, b]`` is ``h``'s estimate
+            of the utility to ``a`` of ``b``'s position.
+        capability: (D, A) capabilities.
+        total_salience: (D, A) each actor's salience summed over issues.
+        rule: Voting rule.
+        commit: Third-party commitment.
+
+    Returns:
+        (p, gain), each (D, I, J): ``i``'s estimate of the probability that it defeats
+        ``j`` and of its expected gain from challenging ``j`` (diagonal meaningless).
+    """
+    a = capability.shape[1]
+    ar = np.arange(a)
+    own_ii = u[:, ar, ar, ar]  # (D, I)        U_i(i, i)
+    u_i_ij = u[:, ar, ar, :]  # (D, I, J)     U_i(i, j)
+    u_i_ji = np.swapaxes(np.diagonal(u, axis1=1, axis2=3), 1, 2)  # (D, I, J)  U_i(j, i)
+    u_i_jj = np.diagonal(u, axis1=2, axis2=3)  # (D, I, J)  U_i(j, j)
+    power = total_salience * capability  # (D, A)
+    c_i = vote(rule, power[:, :, None], own_ii[:, :, None], u_i_ij)  # i's contribution
+    c_j = vote(rule, power[:, None, :], u_i_ji, u_i_jj)  # j's contribution
+    base_ij = MIN_CHALLENGE_COALITION + np.maximum(c_i, 0.0) + np.maximum(c_j, 0.0)
+    base_ji = MIN_CHALLENGE_COALITION + np.maximum(-c_i, 0.0) + np.maximum(-c_j, 0.0)
+
+    # third parties n on axis 1: arrays (D, N, I, J), so sums over n run in order
+    u_ni = np.diagonal(u, axis1=1, axis2=3)[:, :, :, None]  # U_i(n, i): (D, N, I, 1)
+    u_nj = np.transpose(u, (0, 2, 1, 3))  # U_i(n, j): (D, N, I, J)
+    u_nn = np.transpose(np.diagonal(u, axis1=2, axis2=3), (0, 2, 1))[:, :, :, None]  # U_i(n, n)
+    w_n = power[:, :, None, None]
+    little = vote(rule, w_n, u_ni, u_nj)
+    c_ni = base_ij[:, None] + np.maximum(little, 0.0)
+    c_nj = base_ji[:, None] + np.maximum(-little, 0.0)
+    p_little = c_ni / (c_ni + c_nj)
+    v_n = _third_party_vote(w_n, commit, rule, p_little, u_ni, u_nj, u_nn)
+    # third parties only: n differs from both principals
+    third = (ar[:, None, None] != ar[None, :, None]) & (ar[:, None, None] != ar[None, None, :])
+    v_n = np.where(third[None], v_n, 0.0)
+    ch_ij = np.concatenate([base_ij[:, None], np.maximum(v_n, 0.0)], axis=1).sum(axis=1)
+    ch_ji = np.concatenate([base_ji[:, None], np.maximum(-v_n, 0.0)], axis=1).sum(axis=1)
+    p_ij = ch_ij / (ch_ij + ch_ji)
+    p_ji = ch_ji / (ch_ij + ch_ji)
+
+    u_vict = own_ii[:, :, None] + own_ii[:, :, None]
+    u_lose = u_i_ij + u_i_ij
+    u_sq = own_ii[:, :, None] + u_i_ij
+    s_j = total_salience[:, None, :]
+    u_contest = p_ij * u_vict + p_ji * u_lose
+    u_challenge = (1 - s_j) * u_vict + s_j * u_contest
+    return p_ij, u_challenge - u_sq
+
+
+def best_targets(
+    p: NDArray[np.float64], gain: NDArray[np.float64]
+) -> tuple[NDArray[np.intp], NDArray[np.bool_], NDArray[np.float64]]:
+    """Each actor's most advantageous target (``SMPState::bestChallenge``).
+
+    The rival with the largest expected gain, if that gain exceeds 1e-5; ties go to the
+    lowest index.
+
+    Returns:
+        (target (D, A), has_target (D, A), p of defeating the target (D, A)).
+    """
+    a = gain.shape[-1]
+    eye = np.eye(a, dtype=bool)
+    ok = (gain > MIN_CHALLENGE_GAIN) & ~eye
+    masked = np.where(ok, gain, -np.inf)
+    target = np.argmax(masked, axis=-1)
+    has = ok.any(axis=-1)
+    p_t = np.take_along_axis(p, target[..., None], axis=-1)[..., 0]
+    return target, has, p_t
+
+
+def interpolate_bargains(
+    pos_i: NDArray[np.float64],
+    sal_i: NDArray[np.float64],
+    p_i: NDArray[np.float64],
+    pos_j: NDArray[np.float64],
+    sal_j: NDArray[np.float64],
+    method: BargainInterpolation,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The positions an initiator ``i`` proposes for itself and its target ``j``.
+
+    KTAB ``SMPActor::interpolateBrgn``, issue by issue. ``s1p1`` / ``s2p2``: both move to
+    the mean of their positions weighted by ``(s p)^n`` (``n`` = 1 or 2), where ``s`` is
+    the actor's salience on the issue and ``p`` its estimated probability of winning
+    (``1 - p`` for ``j``); a 1e-6 weight keeps each at its own position when neither
+    cares, and the result is rounded to 4 decimals on the 0..1 scale (0.01 on 0..100).
+    ``s2pmax``: each concedes a share of the distance set by the probability gap.
+
+    Args:
+        pos_i, sal_i: (..., K) the initiator's position and saliences.
+        p_i: (...) the initiator's estimate of its probability of winning.
+        pos_j, sal_j: (..., K) the target's position and saliences.
+        method: The interpolation rule.
+
+    Returns:
+        (new position of i, new position of j), each (..., K).
+    """
+    prob_i = p_i[..., None]
+    prob_j = 1.0 - prob_i
+    if method in ("s1p1", "s2p2"):
+        if method == "s2p2":
+            w_i = (sal_i * sal_i) * (prob_i * prob_i)
+            w_j = (sal_j * sal_j) * (prob_j * prob_j)
+        else:
+            w_i = sal_i * prob_i
+            w_j = sal_j * prob_j
+        den = w_i + MIN_BARGAIN_WEIGHT + w_j
+        b_i = ((w_i + MIN_BARGAIN_WEIGHT) * pos_i + w_j * pos_j) / den
+        b_j = (w_i * pos_i + (MIN_BARGAIN_WEIGHT + w_j) * pos_j) / den
+        return _round4(b_i), _round4(b_j)
+    if method == "s2pmax":
+        d_i = np.maximum(prob_j - prob_i, 0.0)
+        d_j = np.maximum(prob_i - prob_j, 0.0)
+        si2 = sal_i * sal_i
+        sj2 = sal_j * sal_j
+        f_i = (d_i * sj2) / ((d_i * sj2) + MIN_BARGAIN_WEIGHT + ((1 - d_i) * si2))
+        f_j = (d_j * si2) / ((d_j * si2) + MIN_BARGAIN_WEIGHT + ((1 - d_j) * sj2))
+        return pos_i + f_i * (pos_j - pos_i), pos_j + f_j * (pos_i - pos_j)
+    raise ValueError(f"unknown bargain interpolation {method!r}")
+
+
+def _round4(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """KTAB's ``round4``: ``(int)(0.5 + 10000 x) / 10000`` (x >= 0 here)."""
+    return np.floor(0.5 + x * 10000.0) / 10000.0
+
+
+def choose_bargains(
+    position: NDArray[np.float64],
+    salience: NDArray[np.float64],
+    capability: NDArray[np.float64],
+    risk: NDArray[np.float64],
+    own_utility: NDArray[np.float64],
+    target: NDArray[np.intp],
+    has_target: NDArray[np.bool_],
+    bargain_init: NDArray[np.float64],
+    bargain_rcvr: NDArray[np.float64],
+    *,
+    rule: VotingRule,
+    power: float,
+    rng: np.random.Generator | None,
+) -> NDArray[np.float64]:
+    """Every actor's new position: the bargain (or status quo) the electorate favours.
+
+    KTAB ``SMPState::doBCN``. Each bargain (initiator ``i`` and its target move, every
+    other actor stays) is valued by every actor ``n`` as the mean utility to ``n`` of
+    the actors' positions after it; the status quo likewise. For each actor ``k`` the
+    options are the status quo and the bargains it is party to, in KTAB's order (those
+    of lower-index initiators targeting ``k``, the status quo, ``k``'s own, those of
+    higher-index initiators). All actors vote over those options (weight =
+    capability), the conditional probabilistic Condorcet election gives their
+    probabilities, and ``k`` takes the most probable (first on ties) — or, when ``rng``
+    is given, one drawn with those probabilities.
+
+    Args:
+        position: (D, A, K) current positions.
+        salience: (D, A, K) saliences.
+        capability: (D, A) capabilities.
+        risk: (D, A) risk attitudes.
+        own_utility: (D, A, A) ``u[n, m]``, the utility to ``n`` of ``m``'s position.
+        target: (D, A) each initiator's target.
+        has_target: (D, A) whether each actor proposes a bargain.
+        bargain_init: (D, A, K) the position each initiator proposes for itself.
+        bargain_rcvr: (D, A, K) the position it proposes for its target.
+        rule: Voting rule.
+        power: Victory-probability exponent γ.
+        rng: Draws the chosen bargain when given (stochastic transition).
+
+    Returns:
+        (D, A, K) new positions.
+    """
+    d, a, _ = position.shape
+    ar = np.arange(a)
+    # utility to voter n of bargain i's two new positions
+    u_init = utility(weighted_distance(position, bargain_init, salience), risk[:, :, None])
+    u_rcvr = utility(weighted_distance(position, bargain_rcvr, salience), risk[:, :, None])
+    total = own_utility.sum(axis=-1, keepdims=True)  # (D, N, 1)
+    u_unmoved_i = own_utility  # u[n, i]
+    u_unmoved_j = np.take_along_axis(own_utility, np.broadcast_to(target[:, None, :], (d, a, a)), 2)
+    u_bargain = (u_init + u_rcvr + (total - u_unmoved_i - u_unmoved_j)) / a  # (D, N, I)
+    u_sq = total / a  # (D, N, 1)
+    # global options: bargains 0..A-1, then the status quo at index A
+    u_opt = np.concatenate([u_bargain, u_sq], axis=2)
+    pv = victory_probability(coalition_strength(rule, capability, u_opt), power)  # (D, G, G)
+
+    # per actor k, the options in KTAB order: initiators < k, SQ, initiators >= k
+    q = np.arange(a + 1)
+    order = np.where(q[None, :] < ar[:, None], q[None, :], q[None, :] - 1)
+    order = np.where(q[None, :] == ar[:, None], a, order)  # (K, Q) global option index
+    is_sq = order == a
+    init_idx = np.where(is_sq, 0, order)
+    # party[d, k, i]: k is initiator i's proposer or target
+    party = has_target[:, None, :] & (
+        (ar[:, None] == ar[None, :])[None] | (target[:, None, :] == ar[None, :, None])
+    )
+    valid = is_sq[None] | party[:, ar[:, None], init_idx]  # (D, K, Q)
+    pv_k = pv[:, order[:, :, None], order[:, None, :]]  # (D, K, Q, Q)
+    prob = condorcet_probability(pv_k, valid)  # (D, K, Q)
+    if rng is None:
+        choice = np.argmax(prob, axis=-1)  # (D, K)
+    else:
+        cum = np.cumsum(prob, axis=-1)
+        draw = rng.random((d, a, 1))
+        choice = np.minimum((cum < draw).sum(axis=-1), a)
+    chosen = order[ar[None, :], choice]  # (D, K) global option
+    stay = chosen == a
+    initiator = np.where(stay, 0, chosen)
+    from_init = np.take_along_axis(bargain_init, initiator[..., None], axis=1)
+    from_rcvr = np.take_along_axis(bargain_rcvr, initiator[..., None], axis=1)
+    own_bargain = initiator == ar[None, :]
+    new = np.where(own_bargain[..., None], from_init, from_rcvr)
+    return np.where(stay[..., None], position, new)

@@ -1,0 +1,236 @@
+"""Vectorised building blocks of the spatial model of politics (SMP).
+
+Every function works on a leading batch axis ``D`` and on pairwise ``(D, A, A)`` arrays;
+positions and saliences are on KTAB's internal scale (positions in ``[0, 1]`` per issue,
+an actor's saliences summing to at most 1). The formulas follow KTAB (Wise, Lester et
+al., KAPSARC), whose source is the reference where the papers leave a detail open; the
+module :mod:`zopa.models.spatial` lists the citations and every deviation.
+
+Conventions (KTAB's): ``u[..., i, j]`` is the utility to actor ``i`` of the position held
+by actor ``j``; ``c[..., a, b]`` is the strength of the coalition preferring option ``a``
+to option ``b``; ``pv[..., a, b]`` is the probability that ``a`` defeats ``b``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+VotingRule = Literal["binary", "prop_bin", "proportional", "prop_cubic", "cubic"]
+BigRRange = Literal["min", "mid", "max"]
+BigRAdjust = Literal["none", "one_third", "half", "two_thirds", "full"]
+
+# KTAB's small constants (kmodel.cpp: Model::coalitions; Model::vote).
+MIN_COALITION = 1e-8  # floor on every coalition strength, avoids 0/0
+BINARY_VOTE_TOLERANCE = 1e-8  # utility difference at which a binary vote saturates
+
+
+def weighted_distance(
+    ideal: NDArray[np.float64], position: NDArray[np.float64], salience: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Salience-weighted distance from each actor's ideal to every actor's position.
+
+    ``d[..., i, j] = sqrt(sum_k (s_ik (x_ik - y_jk))^2 / sum_k s_ik^2)``, KTAB's
+    ``SMPModel::bvDiff``: a weighted root mean square, so it stays in ``[0, 1]`` when
+    positions do. An actor with no salience on any issue is at distance 0 from
+    everything (KTAB rejects such an actor).
+
+    Args:
+        ideal: (D, A, K) the actors' ideal points.
+        position: (D, A, K) the actors' current positions.
+        salience: (D, A, K) saliences.
+
+    Returns:
+        (D, A, A) distances.
+    """
+    diff = ideal[:, :, None, :] - position[:, None, :, :]
+    weighted = diff * salience[:, :, None, :]
+    num = (weighted * weighted).sum(axis=-1)
+    den = (salience * salience).sum(axis=-1)[:, :, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.sqrt(num / den)
+    return np.where(den > 0, out, 0.0)
+
+
+def utility(distance: NDArray[np.float64], risk: NDArray[np.float64]) -> NDArray[np.float64]:
+    """KTAB's risk-adjusted utility of a distance (``SMPModel::bsUtil``).
+
+    ``u = (1 - d)(1 + d R)`` for ``d <= 1`` (and ``(1 - d)(1 + R)`` beyond, which only
+    round-off reaches). ``R = 0`` is risk neutral (linear), ``R = 1`` risk averse
+    (``1 - d^2``), ``R = -1/2`` risk seeking.
+    """
+    return np.where(
+        distance <= 1.0, (1.0 - distance) * (1.0 + distance * risk), (1.0 - distance) * (1.0 + risk)
+    )
+
+
+def vote(
+    rule: VotingRule, weight: NDArray[np.float64], u_a: NDArray[np.float64], u_b: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Influence an actor of ``weight`` exerts for option ``a`` over ``b`` (``Model::vote``).
+
+    Positive means support for ``a``. Proportional voting is ``w (u_a - u_b)``; binary
+    is ``w sign(u_a - u_b)`` with a linear ramp of width 1e-8; ``prop_bin`` mixes 80 %
+    proportional with 20 % binary; ``prop_cubic`` mixes 50 % proportional with 50 %
+    cubic; ``cubic`` is ``w (u_a - u_b)^3``.
+    """
+    du = u_a - u_b
+    if rule == "proportional":
+        return weight * du
+    if rule == "binary":
+        return weight * np.clip(du / BINARY_VOTE_TOLERANCE, -1.0, 1.0)
+    if rule == "prop_bin":
+        return weight * (0.8 * du + 0.2 * np.clip(du / BINARY_VOTE_TOLERANCE, -1.0, 1.0))
+    if rule == "prop_cubic":
+        return weight * (0.5 * du + 0.5 * du * du * du)
+    if rule == "cubic":
+        return weight * (du * du * du)
+    raise ValueError(f"unknown voting rule {rule!r}")
+
+
+def coalition_strength(
+    rule: VotingRule, weight: NDArray[np.float64], u: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Strength of the coalition for each option against each other (``Model::coalitions``).
+
+    ``c[..., a, b] = 1e-8 + sum_n max(v_n(a:b), 0)`` with ``v_n`` the vote of actor ``n``
+    of weight ``w_n`` given its utilities ``u[..., n, :]`` for the options. The voters
+    are added in their order, starting from the floor, as KTAB does.
+
+    Args:
+        rule: The voting rule.
+        weight: (D, N) voting weights.
+        u: (D, N, O) utility to each voter of each option.
+
+    Returns:
+        (D, O, O) coalition strengths (diagonal: the floor).
+    """
+    votes = vote(rule, weight[:, :, None, None], u[:, :, :, None], u[:, :, None, :])
+    support = np.maximum(votes, 0.0)
+    floor = np.full((u.shape[0], 1, u.shape[2], u.shape[2]), MIN_COALITION)
+    c: NDArray[np.float64] = np.concatenate([floor, support], axis=1).sum(axis=1)
+    diag = np.arange(u.shape[2])
+    c[:, diag, diag] = MIN_COALITION
+    return c
+
+
+def victory_probability(coalition: NDArray[np.float64], power: float) -> NDArray[np.float64]:
+    """Pairwise victory probabilities from coalition strengths (``Model::vProb``).
+
+    ``pv[a, b] = c_ab^γ / (c_ab^γ + c_ba^γ)`` with ``γ = power`` (KTAB's VPModel: Linear
+    1, Square 2, Quartic 4, Octic 8); ``pv[a, a] = 1/2``.
+    """
+    x = coalition if power == 1.0 else coalition**power
+    xt = np.swapaxes(x, -1, -2)
+    pv = x / (x + xt)
+    n = coalition.shape[-1]
+    diag = np.arange(n)
+    pv[..., diag, diag] = 0.5
+    return pv
+
+
+def condorcet_probability(
+    pv: NDArray[np.float64], valid: NDArray[np.bool_] | None = None
+) -> NDArray[np.float64]:
+    """Probabilistic Condorcet election, conditional model (``Model::condPCE``).
+
+    The probability that option ``a`` is the outcome is the probability that it beats
+    every other option, ``prod_b pv[a, b]``, conditioned on one option doing so (the
+    products normalised to sum to 1). Options outside ``valid`` take no part.
+
+    Args:
+        pv: (..., O, O) pairwise victory probabilities.
+        valid: (..., O) which options exist; all when ``None``.
+
+    Returns:
+        (..., O) probabilities, 0 for invalid options.
+    """
+    if valid is not None:
+        pv = np.where(valid[..., None, :], pv, 1.0)
+    # multiply over the opponents in order (axis moved off the last position so that
+    # the product runs sequentially, as in KTAB)
+    prod = np.moveaxis(pv, -1, -2).prod(axis=-2)
+    if valid is not None:
+        prod = np.where(valid, prod, 0.0)
+    total = prod.sum(axis=-1, keepdims=True)
+    out: NDArray[np.float64] = prod / total
+    return out
+
+
+def risk_from_probability(p: NDArray[np.float64], rng: BigRRange) -> NDArray[np.float64]:
+    """Risk attitudes inferred from each position's probability (``Model::bigRfromProb``).
+
+    The actor whose position is most likely to win is the most risk averse (it has most
+    to lose), the least likely the most risk seeking. ``mid`` maps ``[p_min, p_max]``
+    linearly onto ``[-1/2, 1]``, ``min`` onto ``[0, 1]`` and ``max`` onto ``[-1, 1]``.
+    Where every probability is equal (e.g. all actors agree) the attitudes are 0.
+    """
+    p_min = p.min(axis=-1, keepdims=True)
+    p_max = p.max(axis=-1, keepdims=True)
+    spread = p_max - p_min
+    safe = np.where(spread > 0, spread, 1.0)
+    if rng == "mid":
+        r = (3 * p - (p_max + 2 * p_min)) / (2 * safe)
+    elif rng == "min":
+        r = (p - p_min) / safe
+    elif rng == "max":
+        r = (2 * p - (p_max + p_min)) / safe
+    else:
+        raise ValueError(f"unknown risk range {rng!r}")
+    return np.where(spread > 0, r, 0.0)
+
+
+def perceived_risk(risk: NDArray[np.float64], adjust: BigRAdjust) -> NDArray[np.float64]:
+    """Actor ``h``'s estimate of actor ``i``'s risk attitude (``Model::estNRA``).
+
+    Anchoring and adjustment: ``h`` starts from its own attitude ``r_h`` and moves a
+    fraction (none, 1/3, 1/2, 2/3 or all) of the way to ``r_i``.
+
+    Args:
+        risk: (D, A) the actors' risk attitudes.
+        adjust: How far ``h`` adjusts towards ``r_i``.
+
+    Returns:
+        (D, H, A) estimates ``r[h, i]``.
+    """
+    rh = risk[:, :, None]
+    ri = risk[:, None, :]
+    if adjust == "full":
+        return np.broadcast_to(ri, (risk.shape[0], risk.shape[1], risk.shape[1])).copy()
+    if adjust == "two_thirds":
+        return (rh + 2.0 * ri) / 3.0
+    if adjust == "half":
+        return (rh + ri) / 2
+    if adjust == "one_third":
+        return (2.0 * rh + ri) / 3.0
+    if adjust == "none":
+        return np.broadcast_to(rh, (risk.shape[0], risk.shape[1], risk.shape[1])).copy()
+    raise ValueError(f"unknown risk adjustment {adjust!r}")
+
+
+def risk_attitudes(
+    distance: NDArray[np.float64],
+    capability: NDArray[np.float64],
+    *,
+    rule: VotingRule,
+    power: float,
+    rng: BigRRange,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Risk attitudes from a risk-neutral election over the actors' positions.
+
+    KTAB (``SMPState::setAllAUtil``): with risk-neutral utilities ``1 - d``, every
+    actor votes (weight = capability) in each pairwise contest between positions; the
+    conditional probabilistic Condorcet election gives each position's probability,
+    from which :func:`risk_from_probability` infers the attitudes.
+
+    Returns:
+        (risk (D, A), probability of each position (D, A)).
+    """
+    u = 1.0 - distance
+    c = coalition_strength(rule, capability, u)
+    p = condorcet_probability(victory_probability(c, power))
+    return risk_from_probability(p, rng), p
