@@ -161,9 +161,7 @@ class SpatialModel:
         if not 1 <= self.min_turns <= self.max_turns:
             raise ValueError("need 1 <= min_turns <= max_turns")
 
-    def forecast(
-        self, view: ScenarioArrays, *, rng: np.random.Generator | None = None
-    ) -> Forecast:
+    def forecast(self, view: ScenarioArrays, *, rng: np.random.Generator | None = None) -> Forecast:
         """Run the SMP on every draw and forecast each issue's expected outcome."""
         lo = view.scale_min
         width = view.scale_max - view.scale_min
@@ -225,7 +223,8 @@ class SpatialModel:
             if active.size == 0:
                 break
             new = self._step(current[active], sal[active], cap[active], draw_rng)
-            moved = np.linalg.norm(new - current[active], axis=-1).sum(axis=-1)
+            step = new - current[active]
+            moved = np.sqrt((step * step).sum(axis=-1)).sum(axis=-1)
             if turn == 1:
                 first_step[active] = moved + self.min_significant_delta
             nxt = current.copy()
@@ -274,8 +273,9 @@ class SpatialModel:
             u, cap, total_sal, rule=self.voting_rule, commit=self.third_party_commit
         )
         target, has_target, p_target = best_targets(p, gain)
-        pos_t = np.take_along_axis(pos, target[..., None], axis=1)
-        sal_t = np.take_along_axis(sal, target[..., None], axis=1)
+        rows = np.arange(pos.shape[0])[:, None]
+        pos_t = pos[rows, target]
+        sal_t = sal[rows, target]
         b_init, b_rcvr = interpolate_bargains(
             pos, sal, p_target, pos_t, sal_t, self.bargain_interpolation
         )

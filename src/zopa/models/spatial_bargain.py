@@ -19,7 +19,8 @@ See :mod:`zopa.models.spatial` for the citations and the deviations from KTAB.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+import functools
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import numpy as np
 
@@ -30,6 +31,7 @@ from zopa.models.spatial_core import (
     utility,
     victory_probability,
     vote,
+    vote_difference,
     weighted_distance,
 )
 
@@ -61,27 +63,16 @@ def _third_party_vote(
     to the winner's; full commitment pulls it to the winner's either way; no commitment
     lets it keep its own either way.
     """
-    p_j = 1.0 - p_i
+    # u(join i) - u(join j): with semi-commitment the terms common to both sides cancel
+    # to p_i (u_nn - u_ni) + p_j (u_nj - u_nn); with full or no commitment the two
+    # sides are equal (KTAB uses one probability for "ik beats j" and "i beats jk"), so
+    # third parties then cast no vote.
     if commit == "semi":
-        ik_def_j = u_ni + u_ni + u_nn
-        j_def_ik = u_nj + u_nj + u_nj
-        i_def_jk = u_ni + u_ni + u_ni
-        jk_def_i = u_nj + u_nj + u_nn
-    elif commit == "full":
-        ik_def_j = u_ni + u_ni + u_ni
-        j_def_ik = u_nj + u_nj + u_nj
-        i_def_jk = ik_def_j
-        jk_def_i = j_def_ik
-    elif commit == "none":
-        ik_def_j = u_ni + u_ni + u_nn
-        j_def_ik = u_nj + u_nj + u_nn
-        i_def_jk = ik_def_j
-        jk_def_i = j_def_ik
-    else:
-        raise ValueError(f"unknown third-party commitment {commit!r}")
-    u_join_i = p_i * ik_def_j + p_j * j_def_ik
-    u_join_j = p_i * i_def_jk + p_j * jk_def_i
-    return vote(rule, weight, u_join_i, u_join_j)
+        du = p_i * (u_nn - u_ni) + (1.0 - p_i) * (u_nj - u_nn)
+        return vote_difference(rule, weight, du)
+    if commit in ("full", "none"):
+        return np.zeros(np.broadcast_shapes(p_i.shape, u_nj.shape))
+    raise ValueError(f"unknown third-party commitment {commit!r}")
 
 
 def challenge_gains(
@@ -115,7 +106,8 @@ def challenge_gains(
         ``j`` and of its expected gain from challenging ``j`` (diagonal meaningless).
     """
     a = capability.shape[1]
-    ar = np.arange(a)
+    lay = _layout(a)
+    ar = lay.ar
     own_ii = u[:, ar, ar, ar]  # (D, I)        U_i(i, i)
     u_i_ij = u[:, ar, ar, :]  # (D, I, J)     U_i(i, j)
     u_i_ji = np.swapaxes(np.diagonal(u, axis1=1, axis2=3), 1, 2)  # (D, I, J)  U_i(j, i)
@@ -136,11 +128,14 @@ def challenge_gains(
     c_nj = base_ji[:, None] + np.maximum(-little, 0.0)
     p_little = c_ni / (c_ni + c_nj)
     v_n = _third_party_vote(w_n, commit, rule, p_little, u_ni, u_nj, u_nn)
-    # third parties only: n differs from both principals
-    third = (ar[:, None, None] != ar[None, :, None]) & (ar[:, None, None] != ar[None, None, :])
-    v_n = np.where(third[None], v_n, 0.0)
-    ch_ij = np.concatenate([base_ij[:, None], np.maximum(v_n, 0.0)], axis=1).sum(axis=1)
-    ch_ji = np.concatenate([base_ji[:, None], np.maximum(-v_n, 0.0)], axis=1).sum(axis=1)
+    v_n = v_n * lay.third  # third parties only: n differs from both principals
+    # coalitions grow from the principals' base, third parties added in order
+    for_i = np.maximum(v_n, 0.0)
+    for_j = np.maximum(-v_n, 0.0)
+    for_i[:, 0] += base_ij
+    for_j[:, 0] += base_ji
+    ch_ij = for_i.sum(axis=1)
+    ch_ji = for_j.sum(axis=1)
     p_ij = ch_ij / (ch_ij + ch_ji)
     p_ji = ch_ji / (ch_ij + ch_ji)
 
@@ -165,12 +160,12 @@ def best_targets(
         (target (D, A), has_target (D, A), p of defeating the target (D, A)).
     """
     a = gain.shape[-1]
-    eye = np.eye(a, dtype=bool)
-    ok = (gain > MIN_CHALLENGE_GAIN) & ~eye
+    ok = (gain > MIN_CHALLENGE_GAIN) & ~_layout(a).eye
     masked = np.where(ok, gain, -np.inf)
-    target = np.argmax(masked, axis=-1)
-    has = ok.any(axis=-1)
-    p_t = np.take_along_axis(p, target[..., None], axis=-1)[..., 0]
+    target: NDArray[np.intp] = np.argmax(masked, axis=-1)
+    has: NDArray[np.bool_] = np.asarray(ok.any(axis=-1))
+    rows = np.arange(p.shape[0])[:, None]
+    p_t: NDArray[np.float64] = p[rows, _layout(a).ar[None, :], target]
     return target, has, p_t
 
 
@@ -192,9 +187,11 @@ def interpolate_bargains(
     ``s2pmax``: each concedes a share of the distance set by the probability gap.
 
     Args:
-        pos_i, sal_i: (..., K) the initiator's position and saliences.
+        pos_i: (..., K) the initiator's position.
+        sal_i: (..., K) the initiator's saliences.
         p_i: (...) the initiator's estimate of its probability of winning.
-        pos_j, sal_j: (..., K) the target's position and saliences.
+        pos_j: (..., K) the target's position.
+        sal_j: (..., K) the target's saliences.
         method: The interpolation rule.
 
     Returns:
@@ -274,31 +271,22 @@ def choose_bargains(
         (D, A, K) new positions.
     """
     d, a, _ = position.shape
-    ar = np.arange(a)
-    # utility to voter n of bargain i's two new positions
-    u_init = utility(weighted_distance(position, bargain_init, salience), risk[:, :, None])
-    u_rcvr = utility(weighted_distance(position, bargain_rcvr, salience), risk[:, :, None])
+    lay = _layout(a)
+    rows = np.arange(d)[:, None]
+    # utility to voter n of each bargain's two new positions (initiator's, target's)
+    moved = np.concatenate([bargain_init, bargain_rcvr], axis=1)  # (D, 2I, K)
+    u_moved = utility(weighted_distance(position, moved, salience), risk[:, :, None])
     total = own_utility.sum(axis=-1, keepdims=True)  # (D, N, 1)
-    u_unmoved_i = own_utility  # u[n, i]
-    u_unmoved_j = np.take_along_axis(own_utility, np.broadcast_to(target[:, None, :], (d, a, a)), 2)
-    u_bargain = (u_init + u_rcvr + (total - u_unmoved_i - u_unmoved_j)) / a  # (D, N, I)
-    u_sq = total / a  # (D, N, 1)
+    u_unmoved_j = own_utility[rows[:, :, None], lay.ar[None, :, None], target[:, None, :]]
+    u_bargain = (u_moved[:, :, :a] + u_moved[:, :, a:] + (total - own_utility - u_unmoved_j)) / a
     # global options: bargains 0..A-1, then the status quo at index A
-    u_opt = np.concatenate([u_bargain, u_sq], axis=2)
+    u_opt = np.concatenate([u_bargain, total / a], axis=2)
     pv = victory_probability(coalition_strength(rule, capability, u_opt), power)  # (D, G, G)
 
-    # per actor k, the options in KTAB order: initiators < k, SQ, initiators >= k
-    q = np.arange(a + 1)
-    order = np.where(q[None, :] < ar[:, None], q[None, :], q[None, :] - 1)
-    order = np.where(q[None, :] == ar[:, None], a, order)  # (K, Q) global option index
-    is_sq = order == a
-    init_idx = np.where(is_sq, 0, order)
-    # party[d, k, i]: k is initiator i's proposer or target
-    party = has_target[:, None, :] & (
-        (ar[:, None] == ar[None, :])[None] | (target[:, None, :] == ar[None, :, None])
-    )
-    valid = is_sq[None] | party[:, ar[:, None], init_idx]  # (D, K, Q)
-    pv_k = pv[:, order[:, :, None], order[:, None, :]]  # (D, K, Q, Q)
+    # party[d, k, i]: k is initiator i itself or its target
+    party = has_target[:, None, :] & (lay.eye[None] | (target[:, None, :] == lay.ar[None, :, None]))
+    valid = lay.is_sq[None] | party[:, lay.ar[:, None], lay.init_idx]  # (D, K, Q)
+    pv_k = pv.reshape(d, -1)[:, lay.pair_index]  # (D, K, Q, Q): pv[order[k, q], order[k, r]]
     prob = condorcet_probability(pv_k, valid)  # (D, K, Q)
     if rng is None:
         choice = np.argmax(prob, axis=-1)  # (D, K)
@@ -306,11 +294,39 @@ def choose_bargains(
         cum = np.cumsum(prob, axis=-1)
         draw = rng.random((d, a, 1))
         choice = np.minimum((cum < draw).sum(axis=-1), a)
-    chosen = order[ar[None, :], choice]  # (D, K) global option
+    chosen = lay.order[lay.ar[None, :], choice]  # (D, K) global option
     stay = chosen == a
     initiator = np.where(stay, 0, chosen)
-    from_init = np.take_along_axis(bargain_init, initiator[..., None], axis=1)
-    from_rcvr = np.take_along_axis(bargain_rcvr, initiator[..., None], axis=1)
-    own_bargain = initiator == ar[None, :]
-    new = np.where(own_bargain[..., None], from_init, from_rcvr)
-    return np.where(stay[..., None], position, new)
+    own_bargain = (initiator == lay.ar[None, :])[..., None]
+    new = np.where(own_bargain, bargain_init[rows, initiator], bargain_rcvr[rows, initiator])
+    out: NDArray[np.float64] = np.where(stay[..., None], position, new)
+    return out
+
+
+class _Layout(NamedTuple):
+    """Index arrays that depend only on the number of actors."""
+
+    ar: NDArray[np.intp]  # (A,) 0..A-1
+    eye: NDArray[np.bool_]  # (A, A) identity
+    third: NDArray[np.float64]  # (N, I, J) 1 where n is neither i nor j
+    order: NDArray[np.intp]  # (K, Q) actor k's options in KTAB order, A = status quo
+    is_sq: NDArray[np.bool_]  # (K, Q) which option is the status quo
+    init_idx: NDArray[np.intp]  # (K, Q) initiator of each option (0 for the status quo)
+    pair_index: NDArray[np.intp]  # (K, Q, Q) flat index of the option pairs in k's order
+
+
+@functools.lru_cache(maxsize=32)
+def _layout(a: int) -> _Layout:
+    ar = np.arange(a)
+    eye = np.eye(a, dtype=bool)
+    third = (ar[:, None, None] != ar[None, :, None]) & (ar[:, None, None] != ar[None, None, :])
+    q = np.arange(a + 1)
+    order = np.where(q[None, :] < ar[:, None], q[None, :], q[None, :] - 1)
+    order = np.where(q[None, :] == ar[:, None], a, order)
+    is_sq = order == a
+    init_idx = np.where(is_sq, 0, order)
+    pair_index = order[:, :, None] * (a + 1) + order[:, None, :]
+    third_f = third.astype(float)
+    for arr in (ar, eye, third_f, order, is_sq, init_idx, pair_index):
+        arr.setflags(write=False)
+    return _Layout(ar, eye, third_f, order, is_sq, init_idx, pair_index)

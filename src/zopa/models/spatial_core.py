@@ -51,9 +51,9 @@ def weighted_distance(
     weighted = diff * salience[:, :, None, :]
     num = (weighted * weighted).sum(axis=-1)
     den = (salience * salience).sum(axis=-1)[:, :, None]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.sqrt(num / den)
-    return np.where(den > 0, out, 0.0)
+    # with no salience at all the numerator is 0 too: distance 0
+    out: NDArray[np.float64] = np.sqrt(num / np.where(den > 0, den, 1.0))
+    return out
 
 
 def utility(distance: NDArray[np.float64], risk: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -63,33 +63,47 @@ def utility(distance: NDArray[np.float64], risk: NDArray[np.float64]) -> NDArray
     round-off reaches). ``R = 0`` is risk neutral (linear), ``R = 1`` risk averse
     (``1 - d^2``), ``R = -1/2`` risk seeking.
     """
-    return np.where(
-        distance <= 1.0, (1.0 - distance) * (1.0 + distance * risk), (1.0 - distance) * (1.0 + risk)
-    )
+    # min(d, 1) is d itself below 1, so this is KTAB's two-branch formula
+    out: NDArray[np.float64] = (1.0 - distance) * (1.0 + np.minimum(distance, 1.0) * risk)
+    return out
 
 
 def vote(
-    rule: VotingRule, weight: NDArray[np.float64], u_a: NDArray[np.float64], u_b: NDArray[np.float64]
+    rule: VotingRule,
+    weight: NDArray[np.float64],
+    u_a: NDArray[np.float64],
+    u_b: NDArray[np.float64],
 ) -> NDArray[np.float64]:
     """Influence an actor of ``weight`` exerts for option ``a`` over ``b`` (``Model::vote``).
 
-    Positive means support for ``a``. Proportional voting is ``w (u_a - u_b)``; binary
-    is ``w sign(u_a - u_b)`` with a linear ramp of width 1e-8; ``prop_bin`` mixes 80 %
-    proportional with 20 % binary; ``prop_cubic`` mixes 50 % proportional with 50 %
-    cubic; ``cubic`` is ``w (u_a - u_b)^3``.
+    Positive means support for ``a``; see :func:`vote_difference`.
     """
-    du = u_a - u_b
+    return vote_difference(rule, weight, u_a - u_b)
+
+
+def vote_difference(
+    rule: VotingRule, weight: NDArray[np.float64], du: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """The vote of an actor of ``weight`` whose utility gain from ``a`` over ``b`` is ``du``.
+
+    Proportional voting is ``w du``; binary is ``w sign(du)`` with a linear ramp of
+    width 1e-8; ``prop_bin`` mixes 80 % proportional with 20 % binary; ``prop_cubic``
+    mixes 50 % proportional with 50 % cubic; ``cubic`` is ``w du^3`` (KTAB
+    ``Model::vote``).
+    """
     if rule == "proportional":
-        return weight * du
-    if rule == "binary":
-        return weight * np.clip(du / BINARY_VOTE_TOLERANCE, -1.0, 1.0)
-    if rule == "prop_bin":
-        return weight * (0.8 * du + 0.2 * np.clip(du / BINARY_VOTE_TOLERANCE, -1.0, 1.0))
-    if rule == "prop_cubic":
-        return weight * (0.5 * du + 0.5 * du * du * du)
-    if rule == "cubic":
-        return weight * (du * du * du)
-    raise ValueError(f"unknown voting rule {rule!r}")
+        out: NDArray[np.float64] = weight * du
+    elif rule == "binary":
+        out = weight * np.clip(du / BINARY_VOTE_TOLERANCE, -1.0, 1.0)
+    elif rule == "prop_bin":
+        out = weight * (0.8 * du + 0.2 * np.clip(du / BINARY_VOTE_TOLERANCE, -1.0, 1.0))
+    elif rule == "prop_cubic":
+        out = weight * (0.5 * du + 0.5 * du * du * du)
+    elif rule == "cubic":
+        out = weight * (du * du * du)
+    else:
+        raise ValueError(f"unknown voting rule {rule!r}")
+    return out
 
 
 def coalition_strength(
@@ -110,11 +124,9 @@ def coalition_strength(
         (D, O, O) coalition strengths (diagonal: the floor).
     """
     votes = vote(rule, weight[:, :, None, None], u[:, :, :, None], u[:, :, None, :])
-    support = np.maximum(votes, 0.0)
-    floor = np.full((u.shape[0], 1, u.shape[2], u.shape[2]), MIN_COALITION)
-    c: NDArray[np.float64] = np.concatenate([floor, support], axis=1).sum(axis=1)
-    diag = np.arange(u.shape[2])
-    c[:, diag, diag] = MIN_COALITION
+    # summed over the voters (a leading axis, so in order) starting from the floor; the
+    # diagonal is the floor itself, as every vote of an option against itself is 0
+    c: NDArray[np.float64] = np.maximum(votes, 0.0).sum(axis=1, initial=MIN_COALITION)
     return c
 
 
@@ -125,11 +137,8 @@ def victory_probability(coalition: NDArray[np.float64], power: float) -> NDArray
     1, Square 2, Quartic 4, Octic 8); ``pv[a, a] = 1/2``.
     """
     x = coalition if power == 1.0 else coalition**power
-    xt = np.swapaxes(x, -1, -2)
-    pv = x / (x + xt)
-    n = coalition.shape[-1]
-    diag = np.arange(n)
-    pv[..., diag, diag] = 0.5
+    # on the diagonal x / (x + x) is exactly 1/2
+    pv: NDArray[np.float64] = x / (x + np.swapaxes(x, -1, -2))
     return pv
 
 
@@ -153,7 +162,7 @@ def condorcet_probability(
         pv = np.where(valid[..., None, :], pv, 1.0)
     # multiply over the opponents in order (axis moved off the last position so that
     # the product runs sequentially, as in KTAB)
-    prod = np.moveaxis(pv, -1, -2).prod(axis=-2)
+    prod = np.swapaxes(pv, -1, -2).prod(axis=-2)
     if valid is not None:
         prod = np.where(valid, prod, 0.0)
     total = prod.sum(axis=-1, keepdims=True)
