@@ -1,0 +1,153 @@
+"""Table formats that other negotiation tools and spreadsheets use, and a registry of them.
+
+Each format module has ``read(path) -> Scenario``, ``check(path) -> (Scenario | None,
+problems)`` and ``write(scenario, path)``. :data:`FORMATS` maps a format name to a
+:class:`FileFormat`; :func:`read_any`, :func:`check_any` and :func:`write_any` pick the
+format from a name or from the file (its extension and, for ``.csv``, its first line).
+
+docs/formats.md describes each format and what converting to it loses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from zopa.io.formats import ktab, long_csv, xlsx
+from zopa.io.formats._common import FEATURES, lost_features, raise_on_errors
+from zopa.io.scenario_file import check_scenario, save_scenario
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from zopa.io.errors import Problem
+    from zopa.scenario import Scenario
+
+
+class FormatError(ValueError):
+    """A format name or file extension zopa does not know, or cannot use that way."""
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """One scenario file format.
+
+    Attributes:
+        name: The name used with ``--from``/``--to``.
+        extensions: File extensions that select this format (lower case, with the dot).
+        description: One line for help texts.
+        check: Reads a file, returns the scenario (``None`` on errors) and all problems.
+        write: Writes a scenario to a file atomically.
+        carries: What of a scenario the format keeps (keys of ``FEATURES``).
+    """
+
+    name: str
+    extensions: tuple[str, ...]
+    description: str
+    check: Callable[[Path | str], tuple[Scenario | None, list[Problem]]]
+    write: Callable[[Scenario, Path | str], None]
+    carries: frozenset[str] = frozenset(FEATURES)
+
+    def losses(self, scenario: Scenario) -> list[str]:
+        """Words for what of ``scenario`` writing it in this format would lose."""
+        return lost_features(scenario, self.carries)
+
+
+def _check_yaml(path: Path | str) -> tuple[Scenario | None, list[Problem]]:
+    return check_scenario(path)
+
+
+def _write_yaml(scenario: Scenario, path: Path | str) -> None:
+    save_scenario(scenario, path)
+
+
+FORMATS: dict[str, FileFormat] = {
+    "yaml": FileFormat(
+        "yaml", (".yaml", ".yml"), "zopa scenario YAML (lossless)", _check_yaml, _write_yaml
+    ),
+    "json": FileFormat(
+        "json", (".json",), "zopa scenario JSON (lossless)", _check_yaml, _write_yaml
+    ),
+    long_csv.NAME: FileFormat(
+        long_csv.NAME,
+        long_csv.EXTENSIONS,
+        long_csv.DESCRIPTION,
+        long_csv.check,
+        long_csv.write,
+        long_csv.CARRIES,
+    ),
+    xlsx.NAME: FileFormat(
+        xlsx.NAME, xlsx.EXTENSIONS, xlsx.DESCRIPTION, xlsx.check, xlsx.write, xlsx.CARRIES
+    ),
+    ktab.NAME: FileFormat(
+        ktab.NAME, ktab.EXTENSIONS, ktab.DESCRIPTION, ktab.check, ktab.write, ktab.CARRIES
+    ),
+}
+
+
+def detect_format(
+    path: Path | str, fmt: str | None = None, *, mode: Literal["read", "write"]
+) -> FileFormat:
+    """The format to use for ``path``: ``fmt`` if given, else from the extension.
+
+    A ``.csv`` file being read is sniffed: KTAB's first line (name, description and two
+    counts) selects ``ktab``; anything else the long CSV.
+
+    Raises:
+        FormatError: The name or extension is not known.
+    """
+    if fmt is not None:
+        key = fmt.strip().lower()
+        if key not in FORMATS:
+            raise FormatError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
+        return FORMATS[key]
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv" and mode == "read":
+        return FORMATS[_sniff_csv(path)]
+    for spec in FORMATS.values():
+        if suffix in spec.extensions:
+            return spec
+    known = sorted(ext for spec in FORMATS.values() for ext in spec.extensions)
+    raise FormatError(
+        f"cannot tell the format of {str(path)!r} from its extension {suffix or '(none)'!r}"
+        f" (expected one of {', '.join(known)}, or name the format with --from/--to)"
+    )
+
+
+def _sniff_csv(path: Path | str) -> str:
+    """The name of the CSV dialect of a file, from its first non-blank line."""
+    try:
+        with Path(path).open(encoding="utf-8-sig", errors="replace") as handle:
+            first = next((line for line in handle if line.strip()), "")
+    except OSError:
+        return long_csv.NAME  # the reader reports the file problem
+    if ktab.sniff(first):
+        return ktab.NAME
+    return long_csv.NAME
+
+
+def check_any(path: Path | str, fmt: str | None = None) -> tuple[Scenario | None, list[Problem]]:
+    """Read a scenario in any known format; return it (``None`` on errors) and all problems."""
+    return detect_format(path, fmt, mode="read").check(path)
+
+
+def read_any(path: Path | str, fmt: str | None = None) -> Scenario:
+    """Read a scenario in any known format (raises ``ScenarioError`` on errors)."""
+    return raise_on_errors(check_any(path, fmt))
+
+
+def write_any(scenario: Scenario, path: Path | str, fmt: str | None = None) -> None:
+    """Write a scenario in any known format, chosen by ``fmt`` or the extension."""
+    detect_format(path, fmt, mode="write").write(scenario, path)
+
+
+__all__ = [
+    "FORMATS",
+    "FileFormat",
+    "FormatError",
+    "check_any",
+    "detect_format",
+    "read_any",
+    "write_any",
+]

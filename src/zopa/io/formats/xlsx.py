@@ -1,0 +1,395 @@
+"""The XLSX workbook format: one sheet per kind of record, lossless.
+
+Sheets (row 1 is a header; column names case-insensitive, any order):
+
+- ``actors``: id, name, capability, veto, groups, notes
+- ``issues``: id, name, scale_min, scale_max, status_quo, outcome, description
+- ``stances``: actor, issue, position, salience, red_line, range_low, range_high,
+  sources, confidence, notes
+- ``sources`` (optional): id, title, url, date, publisher
+- ``anchors`` (optional): issue, value, text
+- ``meta`` (optional): key, value, with keys ``title``, ``as_of`` and ``description``
+
+Lists (``groups``, ``sources``) are joined with ``;``. Problems are located as
+``FILE:ROW: sheet.column``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from zopa.io.atomic import atomic_write
+from zopa.io.errors import Problem
+from zopa.io.formats._common import (
+    FEATURES,
+    Collector,
+    finish,
+    is_blank,
+    join_list,
+    raise_on_errors,
+    split_list,
+    text_or_none,
+)
+from zopa.scenario import Scenario
+
+NAME = "xlsx"
+EXTENSIONS = (".xlsx",)
+CARRIES = frozenset(FEATURES)
+"""What of a scenario this format keeps (everything)."""
+DESCRIPTION = "Excel workbook with sheets actors, issues, stances, sources, anchors, meta"
+
+SHEETS: dict[str, tuple[str, ...]] = {
+    "meta": ("key", "value"),
+    "actors": ("id", "name", "capability", "veto", "groups", "notes"),
+    "issues": ("id", "name", "scale_min", "scale_max", "status_quo", "outcome", "description"),
+    "anchors": ("issue", "value", "text"),
+    "stances": (
+        "actor",
+        "issue",
+        "position",
+        "salience",
+        "red_line",
+        "range_low",
+        "range_high",
+        "sources",
+        "confidence",
+        "notes",
+    ),
+    "sources": ("id", "title", "url", "date", "publisher"),
+}
+REQUIRED_SHEETS = ("actors", "issues", "stances")
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "meta": ("key", "value"),
+    "actors": ("id", "capability"),
+    "issues": ("id",),
+    "anchors": ("issue", "value", "text"),
+    "stances": ("actor", "issue", "position", "salience"),
+    "sources": ("id", "title"),
+}
+META_KEYS = ("zopa", "title", "as_of", "description")
+
+Record = dict[str, object]
+
+
+def read(path: Path | str) -> Scenario:
+    """Read an XLSX workbook (raises ``ScenarioError`` listing every problem)."""
+    return raise_on_errors(check(path))
+
+
+def check(path: Path | str) -> tuple[Scenario | None, list[Problem]]:
+    """Read an XLSX workbook and return the scenario (or ``None``) and all problems."""
+    import openpyxl
+
+    file = str(path)
+    col = Collector(file)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        col.add(None, "(file)", f"not a readable XLSX workbook: {exc}")
+        return None, col.problems
+    try:
+        tables: dict[str, list[tuple[int, Record]]] = {}
+        names = {str(n).strip().lower(): n for n in workbook.sheetnames}
+        for sheet in SHEETS:
+            if sheet not in names:
+                if sheet in REQUIRED_SHEETS:
+                    col.add(None, sheet, "missing sheet", expected=", ".join(REQUIRED_SHEETS))
+                continue
+            tables[sheet] = _table(workbook[names[sheet]], sheet, col)
+        for name in names:
+            if name not in SHEETS:
+                col.warn(None, name, "unknown sheet ignored", expected=", ".join(SHEETS))
+    finally:
+        workbook.close()
+    if any(sheet not in tables for sheet in REQUIRED_SHEETS):
+        return None, col.problems
+    return _build(tables, col, Path(path).stem)
+
+
+def _table(sheet: object, name: str, col: Collector) -> list[tuple[int, Record]]:
+    rows = sheet.iter_rows(values_only=True)  # type: ignore[attr-defined]
+    header: list[str] | None = None
+    out: list[tuple[int, Record]] = []
+    for number, values in enumerate(rows, start=1):
+        if all(is_blank(v) for v in values):
+            continue
+        if header is None:
+            header = [str(v).strip().lower() if v is not None else "" for v in values]
+            for column in header:
+                if column and column not in SHEETS[name]:
+                    col.warn(
+                        number,
+                        f"{name}.{column}",
+                        "unknown column ignored",
+                        expected="one of " + ", ".join(SHEETS[name]),
+                    )
+            for column in REQUIRED_COLUMNS[name]:
+                if column not in header:
+                    col.add(number, f"{name}.{column}", "missing column")
+            continue
+        out.append((number, dict(zip(header, values, strict=False))))
+    if header is None:
+        for column in REQUIRED_COLUMNS[name]:
+            col.add(None, f"{name}.{column}", "missing column (the sheet is empty)")
+    return out
+
+
+def _build(
+    tables: dict[str, list[tuple[int, Record]]], col: Collector, default_title: str
+) -> tuple[Scenario | None, list[Problem]]:
+    data: dict[str, Any] = {"zopa": 1, "title": default_title}
+    data.update(_meta(tables.get("meta", []), col))
+    anchors = _anchors(tables.get("anchors", []), col)
+    lines: dict[tuple[str | int, ...], int] = {}
+    for section, entry in (
+        ("sources", _source),
+        ("actors", _actor),
+        ("issues", _issue),
+        ("stances", _stance),
+    ):
+        data[section] = []
+        for k, (line, record) in enumerate(tables.get(section, [])):
+            lines[section, k] = line
+            data[section].append(entry(k, line, record, col))
+    for issue in data["issues"]:
+        by_value = anchors.pop(str(issue.get("id")), {})
+        if by_value:
+            issue["anchors"] = {value: text for value, (text, _) in by_value.items()}
+    for issue_id, by_value in anchors.items():
+        for _, line in by_value.values():
+            col.add(
+                line,
+                "anchors.issue",
+                "unknown issue",
+                got=issue_id,
+                expected="an id on sheet issues",
+            )
+    return finish(data, col, lines)
+
+
+def _meta(rows: list[tuple[int, Record]], col: Collector) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for line, r in rows:
+        key = text_or_none(r.get("key"))
+        if key is None:
+            col.add(line, "meta.key", "missing value", expected="one of " + ", ".join(META_KEYS))
+            continue
+        key = key.lower()
+        if key not in META_KEYS:
+            col.warn(
+                line, "meta.key", "unknown key ignored", got=key, expected=", ".join(META_KEYS)
+            )
+        elif key == "as_of":
+            date = _date(r.get("value"), line, "meta.value", col, at="as_of")
+            if date is not None:
+                out["as_of"] = date
+        elif key == "zopa":
+            version = col.number(r.get("value"), line, "meta.value", expected="1")
+            if version is not None and version != 1:
+                col.add(line, "meta.value", "unsupported format version", got=version, expected="1")
+        elif not is_blank(r.get("value")):
+            out[key] = str(r.get("value")).strip()
+    return out
+
+
+def _anchors(
+    rows: list[tuple[int, Record]], col: Collector
+) -> dict[str, dict[float, tuple[str, int]]]:
+    out: dict[str, dict[float, tuple[str, int]]] = {}
+    for line, r in rows:
+        issue = text_or_none(r.get("issue"))
+        value = col.number(r.get("value"), line, "anchors.value", required=True)
+        text = text_or_none(r.get("text"))
+        if issue is None:
+            col.add(line, "anchors.issue", "missing value", expected="an issue id")
+        if text is None:
+            col.add(line, "anchors.text", "missing value", expected="the text of the anchor")
+        if issue is None or value is None or text is None:
+            continue
+        if value in out.get(issue, {}):
+            first = out[issue][value][1]
+            col.add(
+                line,
+                "anchors.value",
+                f"second anchor at this value (first on row {first})",
+                got=value,
+            )
+            continue
+        out.setdefault(issue, {})[value] = (text, line)
+    return out
+
+
+def _date(
+    value: object, line: int, path: str, col: Collector, *, at: str | None = None
+) -> dt.date | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        col.add(line, path, "not a date", got=value, expected="YYYY-MM-DD")
+        if at is not None:
+            col.bad.add(at)
+        return None
+
+
+def _put(out: dict[str, Any], name: str, value: object) -> None:
+    if value is not None and value != []:
+        out[name] = value
+
+
+def _text(value: object) -> str | None:
+    """A text cell; numbers typed into an id column become their text."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return text_or_none(value)
+
+
+def _actor(k: int, line: int, r: Record, col: Collector) -> dict[str, Any]:
+    at = f"actors[{k}]"
+    out: dict[str, Any] = {}
+    _put(out, "id", _text(r.get("id")))
+    _put(out, "name", text_or_none(r.get("name")) or out.get("id"))
+    _put(
+        out,
+        "capability",
+        col.number(
+            r.get("capability"), line, "actors.capability", at=f"{at}.capability", required=True
+        ),
+    )
+    _put(out, "veto", col.boolean(r.get("veto"), line, "actors.veto", at=f"{at}.veto"))
+    _put(out, "groups", split_list(r.get("groups")))
+    _put(out, "notes", text_or_none(r.get("notes")))
+    return out
+
+
+def _issue(k: int, line: int, r: Record, col: Collector) -> dict[str, Any]:
+    at = f"issues[{k}]"
+    out: dict[str, Any] = {}
+    _put(out, "id", _text(r.get("id")))
+    _put(out, "name", text_or_none(r.get("name")) or out.get("id"))
+    _put(out, "description", text_or_none(r.get("description")))
+    scale: dict[str, float] = {}
+    _put(scale, "min", col.number(r.get("scale_min"), line, "issues.scale_min", at=f"{at}.scale"))
+    _put(scale, "max", col.number(r.get("scale_max"), line, "issues.scale_max", at=f"{at}.scale"))
+    if scale:
+        out["scale"] = scale
+    for name in ("status_quo", "outcome"):
+        _put(out, name, col.number(r.get(name), line, f"issues.{name}", at=f"{at}.{name}"))
+    return out
+
+
+def _stance(k: int, line: int, r: Record, col: Collector) -> dict[str, Any]:
+    at = f"stances[{k}]"
+    out: dict[str, Any] = {}
+    _put(out, "actor", _text(r.get("actor")))
+    _put(out, "issue", _text(r.get("issue")))
+    for name in ("position", "salience", "red_line"):
+        value = col.number(
+            r.get(name), line, f"stances.{name}", at=f"{at}.{name}", required=name != "red_line"
+        )
+        _put(out, name, value)
+    low = col.number(r.get("range_low"), line, "stances.range_low", at=f"{at}.range")
+    high = col.number(r.get("range_high"), line, "stances.range_high", at=f"{at}.range")
+    if low is not None and high is not None:
+        out["range"] = [low, high]
+    elif (low is None) != (high is None) and f"{at}.range" not in col.bad:
+        name = "range_high" if high is None else "range_low"
+        col.add(
+            line,
+            f"stances.{name}",
+            "range needs both ends",
+            expected="range_low and range_high, or neither",
+        )
+    _put(out, "sources", split_list(r.get("sources")))
+    _put(
+        out,
+        "confidence",
+        col.confidence(r.get("confidence"), line, "stances.confidence", at=f"{at}.confidence"),
+    )
+    _put(out, "notes", text_or_none(r.get("notes")))
+    return out
+
+
+def _source(k: int, line: int, r: Record, col: Collector) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    _put(out, "id", _text(r.get("id")))
+    _put(out, "title", text_or_none(r.get("title")))
+    _put(out, "url", text_or_none(r.get("url")))
+    _put(out, "date", _date(r.get("date"), line, "sources.date", col, at=f"sources[{k}].date"))
+    _put(out, "publisher", text_or_none(r.get("publisher")))
+    return out
+
+
+def write(scenario: Scenario, path: Path | str) -> None:
+    """Write a scenario as an XLSX workbook (atomically)."""
+    atomic_write(path, dumps(scenario))
+
+
+def dumps(scenario: Scenario) -> bytes:
+    """The XLSX bytes of a scenario."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    rows: dict[str, list[tuple[object, ...]]] = {
+        "meta": [
+            ("zopa", 1),
+            ("title", scenario.title),
+            ("as_of", scenario.as_of.isoformat() if scenario.as_of else None),
+            ("description", scenario.description),
+        ],
+        "actors": [
+            (a.id, a.name, a.capability, a.veto, join_list(a.groups) or None, a.notes)
+            for a in scenario.actors
+        ],
+        "issues": [
+            (i.id, i.name, i.scale.min, i.scale.max, i.status_quo, i.outcome, i.description)
+            for i in scenario.issues
+        ],
+        "anchors": [
+            (i.id, value, text) for i in scenario.issues for value, text in i.anchors.items()
+        ],
+        "stances": [
+            (
+                s.actor,
+                s.issue,
+                s.position,
+                s.salience,
+                s.red_line,
+                s.range[0] if s.range else None,
+                s.range[1] if s.range else None,
+                join_list(s.sources) or None,
+                s.confidence.value if s.confidence else None,
+                s.notes,
+            )
+            for s in scenario.stances
+        ],
+        "sources": [
+            (s.id, s.title, s.url, s.date.isoformat() if s.date else None, s.publisher)
+            for s in scenario.sources
+        ],
+    }
+    for name in ("actors", "issues", "stances", "sources", "anchors", "meta"):
+        sheet = workbook.create_sheet(name)
+        sheet.append(SHEETS[name])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows[name]:
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text, never a formula
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
