@@ -14,6 +14,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "show",
     "forecast",
+    "convert",
     "report",
 )
 

@@ -319,3 +319,10 @@ def scenario_features(scenario: Scenario) -> set[str]:
 def lost_features(scenario: Scenario, carries: frozenset[str]) -> list[str]:
     """Words for what of ``scenario`` a format that ``carries`` these features loses."""
     return [FEATURES[f] for f in FEATURES if f in scenario_features(scenario) - carries]
+
+
+def free_text(value: object) -> str | None:
+    """A free-text cell kept exactly as written; ``None`` when blank."""
+    if is_blank(value):
+        return None
+    return str(value)

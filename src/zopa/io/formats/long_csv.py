@@ -31,6 +31,7 @@ from zopa.io.formats._common import (
     Collector,
     finish,
     format_number,
+    free_text,
     is_blank,
     join_list,
     raise_on_errors,
@@ -240,18 +241,18 @@ def _build(
 def _merge_actor(attrs: _Attrs, row: Row, line: int, col: Collector) -> None:
     capability = col.number(row.get("capability"), line, "capability", expected="a number >= 0")
     attrs.merge("capability", capability, line, col, "actor")
-    attrs.merge("actor_name", text_or_none(row.get("actor_name")), line, col, "actor")
+    attrs.merge("actor_name", free_text(row.get("actor_name")), line, col, "actor")
     attrs.merge("veto", col.boolean(row.get("veto"), line, "veto"), line, col, "actor")
     groups = split_list(row.get("groups"))
     attrs.merge("groups", groups or None, line, col, "actor")
-    attrs.merge("actor_notes", text_or_none(row.get("actor_notes")), line, col, "actor")
+    attrs.merge("actor_notes", free_text(row.get("actor_notes")), line, col, "actor")
 
 
 def _merge_issue(attrs: _Attrs, row: Row, line: int, col: Collector) -> None:
-    attrs.merge("issue_name", text_or_none(row.get("issue_name")), line, col, "issue")
+    attrs.merge("issue_name", free_text(row.get("issue_name")), line, col, "issue")
     for name in ("scale_min", "scale_max", "status_quo", "outcome"):
         attrs.merge(name, col.number(row.get(name), line, name), line, col, "issue")
-    description = text_or_none(row.get("issue_description"))
+    description = free_text(row.get("issue_description"))
     attrs.merge("issue_description", description, line, col, "issue")
 
 
@@ -291,7 +292,7 @@ def _stance(k: int, actor: str, issue: str, row: Row, line: int, col: Collector)
     confidence = col.confidence(row.get("confidence"), line, "confidence", at=f"{at}.confidence")
     if confidence is not None:
         out["confidence"] = confidence
-    notes = text_or_none(row.get("notes"))
+    notes = free_text(row.get("notes"))
     if notes is not None:
         out["notes"] = notes
     return out

@@ -28,6 +28,7 @@ from zopa.io.formats._common import (
     FEATURES,
     Collector,
     finish,
+    free_text,
     is_blank,
     join_list,
     raise_on_errors,
@@ -192,7 +193,7 @@ def _meta(rows: list[tuple[int, Record]], col: Collector) -> dict[str, Any]:
             if version is not None and version != 1:
                 col.add(line, "meta.value", "unsupported format version", got=version, expected="1")
         elif not is_blank(r.get("value")):
-            out[key] = str(r.get("value")).strip()
+            out[key] = str(r.get("value"))
     return out
 
 
@@ -203,7 +204,7 @@ def _anchors(
     for line, r in rows:
         issue = text_or_none(r.get("issue"))
         value = col.number(r.get("value"), line, "anchors.value", required=True)
-        text = text_or_none(r.get("text"))
+        text = free_text(r.get("text"))
         if issue is None:
             col.add(line, "anchors.issue", "missing value", expected="an issue id")
         if text is None:
@@ -257,7 +258,7 @@ def _actor(k: int, line: int, r: Record, col: Collector) -> dict[str, Any]:
     at = f"actors[{k}]"
     out: dict[str, Any] = {}
     _put(out, "id", _text(r.get("id")))
-    _put(out, "name", text_or_none(r.get("name")) or out.get("id"))
+    _put(out, "name", free_text(r.get("name")) or out.get("id"))
     _put(
         out,
         "capability",
@@ -267,7 +268,7 @@ def _actor(k: int, line: int, r: Record, col: Collector) -> dict[str, Any]:
     )
     _put(out, "veto", col.boolean(r.get("veto"), line, "actors.veto", at=f"{at}.veto"))
     _put(out, "groups", split_list(r.get("groups")))
-    _put(out, "notes", text_or_none(r.get("notes")))
+    _put(out, "notes", free_text(r.get("notes")))
     return out
 
 
@@ -275,8 +276,8 @@ def _issue(k: int, line: int, r: Record, col: Collector) -> dict[str, Any]:
     at = f"issues[{k}]"
     out: dict[str, Any] = {}
     _put(out, "id", _text(r.get("id")))
-    _put(out, "name", text_or_none(r.get("name")) or out.get("id"))
-    _put(out, "description", text_or_none(r.get("description")))
+    _put(out, "name", free_text(r.get("name")) or out.get("id"))
+    _put(out, "description", free_text(r.get("description")))
     scale: dict[str, float] = {}
     _put(scale, "min", col.number(r.get("scale_min"), line, "issues.scale_min", at=f"{at}.scale"))
     _put(scale, "max", col.number(r.get("scale_max"), line, "issues.scale_max", at=f"{at}.scale"))
@@ -315,17 +316,17 @@ def _stance(k: int, line: int, r: Record, col: Collector) -> dict[str, Any]:
         "confidence",
         col.confidence(r.get("confidence"), line, "stances.confidence", at=f"{at}.confidence"),
     )
-    _put(out, "notes", text_or_none(r.get("notes")))
+    _put(out, "notes", free_text(r.get("notes")))
     return out
 
 
 def _source(k: int, line: int, r: Record, col: Collector) -> dict[str, Any]:
     out: dict[str, Any] = {}
     _put(out, "id", _text(r.get("id")))
-    _put(out, "title", text_or_none(r.get("title")))
-    _put(out, "url", text_or_none(r.get("url")))
+    _put(out, "title", free_text(r.get("title")))
+    _put(out, "url", free_text(r.get("url")))
     _put(out, "date", _date(r.get("date"), line, "sources.date", col, at=f"sources[{k}].date"))
-    _put(out, "publisher", text_or_none(r.get("publisher")))
+    _put(out, "publisher", free_text(r.get("publisher")))
     return out
 
 

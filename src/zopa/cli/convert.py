@@ -1,0 +1,101 @@
+"""``zopa convert IN OUT``: convert a scenario between YAML, JSON and the table formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from zopa.cli.common import EXIT_ANALYSIS_FAILED, EXIT_BAD_INPUT, console, fail, print_problems
+from zopa.io.errors import ScenarioError
+from zopa.io.formats import FORMATS, FormatError, check_any, detect_format
+
+EXAMPLES = """\
+[bold]Examples[/bold]
+  zopa convert scenario.yaml stances.csv          [dim]# long CSV[/dim]
+  zopa convert scenario.yaml scenario.xlsx        [dim]# workbook[/dim]
+  zopa convert smp.csv scenario.yaml              [dim]# KTAB or long CSV, sniffed[/dim]
+  zopa convert scenario.yaml smp.csv --to ktab    [dim]# KTAB SMP input[/dim]
+  zopa convert scenario.yaml out.csv --force      [dim]# overwrite out.csv[/dim]
+
+[bold]Formats[/bold]
+""" + "\n".join(f"  {name:<7} {spec.description}" for name, spec in FORMATS.items())
+
+
+def convert(
+    source: Annotated[Path, typer.Argument(metavar="IN", help="The scenario file to read.")],
+    target: Annotated[Path, typer.Argument(metavar="OUT", help="The file to write.")],
+    from_format: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="FMT",
+            help="Format of IN (default: from its extension; a .csv is sniffed).",
+        ),
+    ] = None,
+    to_format: Annotated[
+        str | None,
+        typer.Option("--to", metavar="FMT", help="Format of OUT (default: from its extension)."),
+    ] = None,
+    issue: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--issue",
+            metavar="ID",
+            help="Keep only this issue (repeatable); one-issue formats need exactly one.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
+) -> None:
+    """Convert a scenario file to another format (YAML, JSON, CSV, XLSX, KTAB, ...).
+
+    IN is checked as zopa validate checks a scenario; every problem is printed,
+    located as FILE:LINE: field: message, and nothing is written (exit code 2).
+    OUT is written atomically and never overwritten without --force.
+    Afterwards the command says what of the scenario OUT's format could not keep.
+    """
+    try:
+        reader = detect_format(source, from_format, mode="read")
+        writer = detect_format(target, to_format, mode="write")
+    except FormatError as exc:
+        fail(str(exc))
+    if not source.exists():
+        fail(f"{source}: no such file")
+    if target.exists() and not force:
+        fail(f"{target} exists; pass --force to overwrite it")
+    if target.exists() and target.resolve() == source.resolve():
+        fail("IN and OUT are the same file")
+    scenario, problems = check_any(source, reader.name)
+    print_problems(problems)
+    if scenario is None:
+        errors = sum(p.is_error for p in problems)
+        fail(f"{source}: {errors} error(s); nothing written")
+    if issue:
+        unknown = [i for i in issue if i not in scenario.issue_ids]
+        if unknown:
+            fail(
+                f"--issue: unknown issue {', '.join(unknown)}"
+                f" (expected one of {', '.join(scenario.issue_ids)})"
+            )
+        scenario = scenario.subset(issue_ids=issue)
+    try:
+        writer.write(scenario, target)
+    except ScenarioError as exc:
+        print_problems(exc.problems)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except OSError as exc:
+        fail(f"cannot write {target}: {exc}", EXIT_ANALYSIS_FAILED)
+    console.print(
+        f"wrote {target} ({writer.name}): {len(scenario.actors)} actors,"
+        f" {len(scenario.issues)} issues, {len(scenario.stances)} stances",
+        markup=False,
+    )
+    lost = writer.losses(scenario)
+    if lost:
+        console.print(f"not kept by {writer.name}: {'; '.join(lost)}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``convert`` command to the ``zopa`` app."""
+    app.command("convert", epilog=EXAMPLES)(convert)
