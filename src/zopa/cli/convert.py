@@ -90,10 +90,11 @@ def convert(
         f"wrote {target} ({writer.name}): {len(scenario.actors)} actors,"
         f" {len(scenario.issues)} issues, {len(scenario.stances)} stances",
         markup=False,
+        soft_wrap=True,
     )
     lost = writer.losses(scenario)
     if lost:
-        console.print(f"not kept by {writer.name}: {'; '.join(lost)}", markup=False)
+        console.print(f"not kept by {writer.name}: {'; '.join(lost)}", markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

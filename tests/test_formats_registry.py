@@ -1,0 +1,81 @@
+"""The format registry: choosing a format by name, extension or first line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from zopa.io.formats import FORMATS, FormatError, detect_format, read_any, write_any
+from zopa.scenario import Actor, Issue, Scale, Scenario, Stance
+
+HERE = Path(__file__).resolve().parent
+FORMATS_DIR = HERE / "fixtures" / "formats"
+
+
+def _scenario() -> Scenario:
+    return Scenario(
+        title="small",
+        actors=(Actor("a", "A", 2.0), Actor("b", "B", 1.0)),
+        issues=(Issue("x", "X", Scale(0.0, 100.0)),),
+        stances=(Stance("a", "x", 20.0, 0.5), Stance("b", "x", 80.0, 0.25)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("s.yaml", "yaml"), ("s.YML", "yaml"), ("s.json", "json"), ("s.xlsx", "xlsx"),
+     ("s.csv", "csv")],
+)  # fmt: skip
+def test_format_by_extension_when_writing(name, fmt):
+    assert detect_format(Path(name), mode="write").name == fmt
+
+
+def test_csv_files_are_sniffed_when_reading():
+    assert detect_format(FORMATS_DIR / "trade-ktab.csv", mode="read").name == "ktab"
+    assert detect_format(FORMATS_DIR / "harbour.csv", mode="read").name == "csv"
+
+
+def test_a_named_format_wins_over_the_extension():
+    assert detect_format(Path("x.csv"), "KTAB", mode="write").name == "ktab"
+
+
+def test_unknown_names_and_extensions_are_refused():
+    with pytest.raises(FormatError, match=r"unknown format 'sav' \(expected one of yaml"):
+        detect_format(Path("x.csv"), "sav", mode="read")
+    with pytest.raises(FormatError, match=r"from its extension '\.sav'"):
+        detect_format(Path("x.sav"), mode="write")
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json", "csv", "xlsx", "ktab"])
+def test_every_format_round_trips_a_small_scenario(tmp_path, fmt):
+    suffix = {"yaml": ".yaml", "json": ".json", "xlsx": ".xlsx"}.get(fmt, ".csv")
+    path = tmp_path / f"small{suffix}"
+    write_any(_scenario(), path, fmt)
+    back = read_any(path, fmt)
+    assert back.actors == _scenario().actors
+    assert back.stances == _scenario().stances
+    assert back.issue_ids == ("x",)
+
+
+def test_registry_lists_what_each_format_loses():
+    lossless = {name for name, spec in FORMATS.items() if not spec.losses(_scenario())}
+    assert {"yaml", "json", "xlsx"} <= lossless
+    # KTAB labels dimensions by issue id
+    assert FORMATS["ktab"].losses(_scenario()) == ["issue names"]
+    # the long CSV has no title: it is taken from the file name on reading
+    assert FORMATS["csv"].losses(_scenario()) == ["the title"]
+    rich = Scenario(
+        title="r",
+        actors=(Actor("a", "A", 1.0, veto=True),),
+        issues=(Issue("x", "X", Scale(0.0, 10.0), status_quo=5.0),),
+        stances=(Stance("a", "x", 2.0, 0.5, red_line=3.0),),
+    )
+    assert FORMATS["csv"].losses(rich) == ["the title"]
+    assert FORMATS["ktab"].losses(rich) == [
+        "veto players",
+        "issue names",
+        "issue scales other than 0..100",
+        "status quo points",
+        "red lines",
+    ]
