@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "forecast",
     "convert",
     "report",
+    "backtest",
 )
 
 app = typer.Typer(

@@ -1,0 +1,348 @@
+"""Read the DEU III dataset layout (Arregui & Perarnaud 2021) into scenarios for backtests.
+
+The layout: a ``;``-separated file with a header line and one row per controversial
+issue; ``isnr`` is the issue number, ``rp`` the reference point (the status quo), ``out``
+the outcome, and ``p<actor>`` / ``s<actor>`` the position (0-100) and salience (0-100) of
+each actor: ``com`` (the Commission), ``ep`` (the Parliament) and the member states by
+their two-letter codes. A blank cell or 999 means "missing".
+
+An actor is any code for which both a ``p<code>`` and an ``s<code>`` column exist, so
+files with more or fewer member states read alike. Issues are grouped into one scenario
+per legislative proposal when a grouping column is present (``group_by``, or the first
+of :data:`GROUP_COLUMNS` found in the header); otherwise each issue is its own scenario.
+
+Capabilities are not part of the layout: pass them in (e.g. Council voting weights,
+read with :func:`load_capabilities` from a CSV ``actor,capability``); without them every
+actor has capability 1.
+
+References:
+    Arregui, J. & Perarnaud, C. (2021). The Decision-Making in the European Union
+    (DEU III) dataset (1999-2019). Thomson, R. et al. (2012). DEU II dataset codebook.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+from zopa.io.documents import MAX_FILE_BYTES
+from zopa.io.errors import Problem, ScenarioError
+from zopa.scenario import Actor, Issue, Scale, Scenario, Source, Stance
+
+MISSING = 999.0
+"""The DEU code for a missing value (blank cells are missing too)."""
+
+DEFAULT_SALIENCE = 50.0
+"""Salience used where a position is given but its salience is missing (scale midpoint)."""
+
+GROUP_COLUMNS: tuple[str, ...] = ("proposal", "procnr", "pronr", "procedure", "propnr")
+"""Columns that name the legislative proposal an issue belongs to, tried in order."""
+
+ACTOR_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        "com": "European Commission",
+        "ep": "European Parliament",
+        "at": "Austria",
+        "be": "Belgium",
+        "bg": "Bulgaria",
+        "cy": "Cyprus",
+        "cz": "Czechia",
+        "de": "Germany",
+        "ge": "Germany",
+        "dk": "Denmark",
+        "ee": "Estonia",
+        "el": "Greece",
+        "gr": "Greece",
+        "es": "Spain",
+        "sp": "Spain",
+        "fi": "Finland",
+        "fr": "France",
+        "hr": "Croatia",
+        "hu": "Hungary",
+        "ie": "Ireland",
+        "ir": "Ireland",
+        "it": "Italy",
+        "lt": "Lithuania",
+        "lu": "Luxembourg",
+        "lv": "Latvia",
+        "mt": "Malta",
+        "nl": "Netherlands",
+        "pl": "Poland",
+        "pt": "Portugal",
+        "po": "Portugal",
+        "ro": "Romania",
+        "se": "Sweden",
+        "sw": "Sweden",
+        "si": "Slovenia",
+        "sk": "Slovakia",
+        "uk": "United Kingdom",
+        "gb": "United Kingdom",
+    }
+)
+"""Display names of the DEU actor codes (variants used across DEU waves included)."""
+
+
+def _number(text: str) -> float | None:
+    """A cell as a number; None when blank or the missing code. Raises ValueError."""
+    t = text.strip().replace(",", ".")
+    if not t:
+        return None
+    value = float(t)
+    if value == MISSING or math.isnan(value):
+        return None
+    return value
+
+
+def _read_text(path: Path, problems: list[Problem]) -> str | None:
+    name = str(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            problems.append(
+                Problem(name, None, "", "file too large", expected=f"<= {MAX_FILE_BYTES} bytes")
+            )
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(name, None, "", f"cannot read file: {exc.strerror or exc}"))
+        return None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    problems.append(Problem(name, None, "", "not a text file", expected="UTF-8 or cp1252"))
+    return None
+
+
+def check_deu(
+    path: Path | str,
+    *,
+    capabilities: Mapping[str, float] | None = None,
+    group_by: str | None = None,
+) -> tuple[list[Scenario], list[Problem]]:
+    """Read a DEU-layout CSV; return scenarios and every problem found (never raises).
+
+    The scenario list is empty when any problem is an error.
+    """
+    p = Path(path)
+    name = str(path)
+    problems: list[Problem] = []
+    text = _read_text(p, problems)
+    if text is None:
+        return [], problems
+    reader = csv.reader(io.StringIO(text), delimiter=";")
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        return [], [Problem(name, 1, "", "empty file", expected="a header line")]
+    for required in ("isnr", "out"):
+        if required not in header:
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    required,
+                    "missing column",
+                    expected=f"a ';'-separated header with {required!r}",
+                    hint="DEU files are separated by ';' and have isnr, rp, out, p<actor>, "
+                    "s<actor> columns",
+                )
+            )
+    col = {h: k for k, h in enumerate(header)}
+    codes = [h[1:] for h in header if h.startswith("p") and len(h) > 1 and "s" + h[1:] in col]
+    if not codes:
+        problems.append(
+            Problem(name, 1, "", "no actor columns", expected="pairs of p<actor>, s<actor>")
+        )
+    if group_by is not None and group_by.lower() not in col:
+        problems.append(Problem(name, 1, group_by, "grouping column not in the header"))
+    group_col = (
+        group_by.lower()
+        if group_by is not None
+        else next((g for g in GROUP_COLUMNS if g in col), None)
+    )
+    if capabilities is not None:
+        missing = [c for c in codes if c not in capabilities]
+        if missing:
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    "",
+                    "actors without a capability",
+                    got=", ".join(missing),
+                    hint="add them to the capability file (actor,capability)",
+                )
+            )
+    if any(p.is_error for p in problems):
+        return [], problems
+
+    groups: dict[str, list[tuple[Issue, list[Stance]]]] = {}
+    seen_issues: set[str] = set()
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = row + [""] * (len(header) - len(row))
+
+        def cell(column: str, row_cells: list[str] = cells, at: int = line) -> float | None:
+            try:
+                return _number(row_cells[col[column]])
+            except ValueError:
+                problems.append(
+                    Problem(
+                        name,
+                        at,
+                        column,
+                        "not a number",
+                        got=row_cells[col[column]],
+                        expected="a number, blank or 999",
+                    )
+                )
+                return None
+
+        issue_id = cells[col["isnr"]].strip()
+        if not issue_id:
+            problems.append(Problem(name, line, "isnr", "missing issue number"))
+            continue
+        if issue_id in seen_issues:
+            problems.append(Problem(name, line, "isnr", "duplicate issue number", got=issue_id))
+            continue
+        seen_issues.add(issue_id)
+        values = {"rp": cell("rp") if "rp" in col else None, "out": cell("out")}
+        for key, v in values.items():
+            if v is not None and not 0 <= v <= 100:
+                problems.append(
+                    Problem(name, line, key, "outside the 0-100 scale", got=v, expected="0..100")
+                )
+        stances: list[Stance] = []
+        for code in codes:
+            pos, sal = cell("p" + code), cell("s" + code)
+            if pos is None:
+                continue
+            if not 0 <= pos <= 100:
+                problems.append(Problem(name, line, "p" + code, "outside the 0-100 scale", got=pos))
+                continue
+            if sal is None:
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        "s" + code,
+                        f"salience missing, {DEFAULT_SALIENCE:g} used",
+                        severity="warning",
+                    )
+                )
+                sal = DEFAULT_SALIENCE
+            elif not 0 <= sal <= 100:
+                problems.append(Problem(name, line, "s" + code, "outside the 0-100 scale", got=sal))
+                continue
+            stances.append(Stance(code, issue_id, pos, sal / 100.0))
+        out, rp = values["out"], values["rp"]
+        issue = Issue(
+            issue_id,
+            f"DEU issue {issue_id}",
+            Scale(0.0, 100.0),
+            status_quo=rp if rp is not None and 0 <= rp <= 100 else None,
+            outcome=out if out is not None and 0 <= out <= 100 else None,
+        )
+        group = cells[col[group_col]].strip() if group_col else issue_id
+        groups.setdefault(group or issue_id, []).append((issue, stances))
+
+    if any(p.is_error for p in problems):
+        return [], problems
+    source = Source("deu", f"DEU-layout dataset {p.name}", publisher="Arregui & Perarnaud (2021)")
+    scenarios = []
+    for group, members in groups.items():
+        present = {s.actor for _, st in members for s in st}
+        actors = tuple(
+            Actor(
+                c,
+                ACTOR_NAMES.get(c, c),
+                float(capabilities[c]) if capabilities is not None else 1.0,
+            )
+            for c in codes
+            if c in present
+        )
+        scenarios.append(
+            Scenario(
+                title=f"{p.stem} {group}" if group_col else f"{p.stem} issue {group}",
+                actors=actors,
+                issues=tuple(i for i, _ in members),
+                stances=tuple(s for _, st in members for s in st),
+                sources=(source,),
+            )
+        )
+    return scenarios, problems
+
+
+def load_deu(
+    path: Path | str,
+    *,
+    capabilities: Mapping[str, float] | None = None,
+    group_by: str | None = None,
+) -> list[Scenario]:
+    """Read a DEU-layout CSV into scenarios; raise :class:`ScenarioError` on errors."""
+    scenarios, problems = check_deu(path, capabilities=capabilities, group_by=group_by)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise ScenarioError(errors)
+    return scenarios
+
+
+def check_capabilities(path: Path | str) -> tuple[dict[str, float], list[Problem]]:
+    """Read a CSV ``actor,capability`` (header optional; ``,`` or ``;`` separated)."""
+    p = Path(path)
+    name = str(path)
+    problems: list[Problem] = []
+    text = _read_text(p, problems)
+    if text is None:
+        return {}, problems
+    delimiter = ";" if text.count(";") > text.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    out: dict[str, float] = {}
+    for row in reader:
+        line = reader.line_num
+        cells = [c.strip() for c in row]
+        if not any(cells) or cells[0].startswith("#"):
+            continue
+        if len(cells) < 2:
+            problems.append(
+                Problem(
+                    name, line, "", "expected two columns", got=row, expected="actor,capability"
+                )
+            )
+            continue
+        actor, raw = cells[0].lower(), cells[1]
+        try:
+            value = float(raw)
+        except ValueError:
+            if line == 1:  # a header line
+                continue
+            problems.append(Problem(name, line, actor, "not a number", got=raw))
+            continue
+        if not math.isfinite(value) or value < 0:
+            problems.append(Problem(name, line, actor, "capability must be >= 0", got=value))
+            continue
+        if actor in out:
+            problems.append(Problem(name, line, actor, "actor listed twice"))
+            continue
+        out[actor] = value
+    if not out and not problems:
+        problems.append(
+            Problem(name, None, "", "no capabilities found", expected="actor,capability")
+        )
+    return out, problems
+
+
+def load_capabilities(path: Path | str) -> dict[str, float]:
+    """Read a capability CSV; raise :class:`ScenarioError` on errors."""
+    caps, problems = check_capabilities(path)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise ScenarioError(errors)
+    return caps
