@@ -15,13 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
 
 from zopa.scenario import Source
 
 
-class Settlement(str, Enum):
+class Settlement(StrEnum):
     """How far a deal settles an issue.
 
     ``final``: the deal fixes the issue's outcome. ``interim``: a value applies while the
@@ -88,7 +88,8 @@ class Mechanisms:
     Attributes:
         monitoring: none / bilateral / international / international_technical.
         monitoring_lead: Who leads the monitoring, where the deal says.
-        dmz_width_km: Total width of the demilitarised zone, 0 for none.
+        dmz_width_km: Total width of the demilitarised zone in km, 0 for none, ``None``
+            for a zone whose width the deal does not state.
         reassurance_force: none / outside (in neighbouring states) / rear (in the
             defender's territory, far from the line) / interposed (at the line).
         reassurance_contributors: States contributing to the force.
@@ -106,7 +107,7 @@ class Mechanisms:
 
     monitoring: str = "none"
     monitoring_lead: str | None = None
-    dmz_width_km: float = 0.0
+    dmz_width_km: float | None = 0.0
     reassurance_force: str = "none"
     reassurance_contributors: tuple[str, ...] = ()
     guarantees: str = "none"

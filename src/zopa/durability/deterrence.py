@@ -129,8 +129,7 @@ def simulate_deterrence(
             s_g = s_g * draws["guarantees.conditional_factor"]
         if np.any(s_g > 0):
             rise = (
-                draws["backers.spending_target_share"] / draws["backers.spending_start_share"]
-                - 1.0
+                draws["backers.spending_target_share"] / draws["backers.spending_start_share"] - 1.0
             ) * draws["backers.realisation"]
             europe = t / draws["backers.target_years"][:, None]
             np.minimum(europe, 1.0, out=europe)

@@ -27,7 +27,7 @@ are signed distances to each boundary: positive means on the safe side.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from zopa.scenario import Scenario
 
 
-class Ending(str, Enum):
+class Ending(StrEnum):
     """The three endings."""
 
     CAPITULATION = "capitulation"
@@ -97,9 +97,7 @@ def red_line_margins(
     issue_ids = set(scenario.issue_ids)
     for issue_id in thresholds.capitulation_issues:
         value = deal.settled_value(issue_id)
-        stance = (
-            scenario.stance(thresholds.defender, issue_id) if issue_id in issue_ids else None
-        )
+        stance = scenario.stance(thresholds.defender, issue_id) if issue_id in issue_ids else None
         if value is None or stance is None or stance.red_line is None:
             unchecked.append(issue_id)
             continue
@@ -159,9 +157,7 @@ def classify_ending(
             if settlement_margin < 0:
                 reasons.append(f"core issues left unsettled: {', '.join(unsettled)}")
             if durability_margin < 0:
-                reasons.append(
-                    f"P(holds 5 years) {p5:.2f} < {thresholds.p_hold_5y_durable:g}"
-                )
+                reasons.append(f"P(holds 5 years) {p5:.2f} < {thresholds.p_hold_5y_durable:g}")
     return EndingAssessment(
         ending=ending,
         reasons=tuple(reasons),

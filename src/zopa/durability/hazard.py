@@ -55,7 +55,9 @@ def time_grid(horizon_years: float, step_years: float) -> NDArray[np.float64]:
     return np.linspace(0.0, horizon_years, n + 1)
 
 
-def baseline_increments(times: NDArray[np.float64], shape: NDArray[np.float64]) -> NDArray[np.float64]:
+def baseline_increments(
+    times: NDArray[np.float64], shape: NDArray[np.float64]
+) -> NDArray[np.float64]:
     """Exact Weibull baseline increments ``t_{j+1}**k - t_j**k`` per draw: (D, T)."""
     log_t = np.log(times[1:])
     powered = np.empty((shape.shape[0], times.shape[0]))
@@ -113,7 +115,8 @@ def mechanism_strengths(
     """The strength in 0..1 of each hazard mechanism of a deal, per draw: name -> (D,).
 
     Categorical mechanisms take the strength of their level from the parameter file.
-    The DMZ's strength is its width over the (drawn) full-strength width, capped at one.
+    The DMZ's strength is its width over the (drawn) full-strength width, capped at one;
+    a zone of unstated width takes the (drawn) strength ``dmz.unspecified_strength``.
     A conditional guarantee's strength is scaled by the (drawn) conditional factor.
     """
     n = draws.n_draws
@@ -124,7 +127,9 @@ def mechanism_strengths(
         guarantee = guarantee * draws["guarantees.conditional_factor"]
     return {
         "monitoring": level("monitoring", mechanisms.monitoring) * ones,
-        "dmz": np.minimum(mechanisms.dmz_width_km / draws["dmz.full_width_km"], 1.0),
+        "dmz": draws["dmz.unspecified_strength"]
+        if mechanisms.dmz_width_km is None
+        else np.minimum(mechanisms.dmz_width_km / draws["dmz.full_width_km"], 1.0),
         "reassurance_force": level("reassurance_force", mechanisms.reassurance_force) * ones,
         "guarantees": guarantee,
         "joint_commission": level("joint_commission", mechanisms.joint_commission) * ones,

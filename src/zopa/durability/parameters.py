@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 
-class ParameterStatus(str, Enum):
+class ParameterStatus(StrEnum):
     """How far the literature backs a parameter's number."""
 
     SOURCED = "sourced"
@@ -37,7 +37,7 @@ class ParameterStatus(str, Enum):
     ASSUMPTION = "assumption"
 
 
-class Distribution(str, Enum):
+class Distribution(StrEnum):
     """How a parameter is drawn from its range in the Monte Carlo."""
 
     UNIFORM = "uniform"
@@ -141,6 +141,7 @@ REQUIRED_PARAMETERS: tuple[str, ...] = (
     "baseline.weibull_shape",
     *(f"hr.{m}" for m in HAZARD_MECHANISMS),
     "dmz.full_width_km",
+    "dmz.unspecified_strength",
     "guarantees.conditional_factor",
     "attacker.growth",
     "attacker.reconstitution_years",
@@ -213,9 +214,7 @@ class DurabilityParameters:
 
     def not_sourced(self) -> tuple[Parameter, ...]:
         """Parameters that are assumptions or transferred from another context."""
-        return tuple(
-            p for p in self.parameters.values() if p.status is not ParameterStatus.SOURCED
-        )
+        return tuple(p for p in self.parameters.values() if p.status is not ParameterStatus.SOURCED)
 
     def with_fixed(self, **values: float) -> DurabilityParameters:
         """A copy where the named parameters (dots written as ``__``) are fixed values."""
@@ -250,9 +249,7 @@ class DurabilityParameters:
 class ParameterDraws:
     """Monte Carlo draws of every parameter: ``values[id]`` has shape (D,)."""
 
-    values: Mapping[str, NDArray[np.float64]] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    values: Mapping[str, NDArray[np.float64]] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def n_draws(self) -> int:

@@ -91,7 +91,10 @@ class MonitoringEntry(_Cited):
 class DmzEntry(_Cited):
     """Demilitarised zone."""
 
-    width_km: Number = Field(ge=0, description="Total width in km, 0 for none.")
+    present: bool = Field(description="Whether the deal provides a demilitarised zone.")
+    width_km: Number | None = Field(
+        None, ge=0, description="Total width in km; leave out when the deal does not state it."
+    )
 
 
 class ReassuranceEntry(_Cited):
@@ -211,6 +214,16 @@ def _cross_checks(doc: Document, model: DealFile) -> list[Problem]:
                     expected=f"one of {', '.join(allowed)}",
                 )
             )
+    dmz = model.mechanisms.dmz
+    if not dmz.present and dmz.width_km:
+        problems.append(
+            doc.problem(
+                ("mechanisms", "dmz", "width_km"),
+                "a width is given but the zone is not present",
+                got=dmz.width_km,
+                expected="present: true, or no width",
+            )
+        )
     for issue, term in model.terms.items():
         if term.settlement == "deferred" and term.value is not None:
             problems.append(
@@ -238,7 +251,7 @@ def _build(model: DealFile) -> Deal:
     mechanisms = Mechanisms(
         monitoring=m.monitoring.level,
         monitoring_lead=m.monitoring.lead,
-        dmz_width_km=m.dmz.width_km,
+        dmz_width_km=m.dmz.width_km if m.dmz.present else 0.0,
         reassurance_force=m.reassurance_force.level,
         reassurance_contributors=tuple(m.reassurance_force.contributors),
         guarantees=m.guarantees.level,
@@ -300,9 +313,7 @@ def scenario_path(deal_path: Path | str, deal: Deal) -> Path:
     return (Path(deal_path).parent / deal.scenario).resolve()
 
 
-def check_deal_against_scenario(
-    doc: Document, deal: Deal, scenario: Scenario
-) -> list[Problem]:
+def check_deal_against_scenario(doc: Document, deal: Deal, scenario: Scenario) -> list[Problem]:
     """Terms must name the scenario's issues and lie on their scales."""
     problems: list[Problem] = []
     issues = {i.id: i for i in scenario.issues}
@@ -367,7 +378,9 @@ def check_deal(
     scenario, scen_problems = check_scenario(target)
     problems += scen_problems
     if scenario is None:
-        problems.append(doc.problem(("scenario",), "the scenario file is not valid", got=deal.scenario))
+        problems.append(
+            doc.problem(("scenario",), "the scenario file is not valid", got=deal.scenario)
+        )
         return None, None, problems
     cross = check_deal_against_scenario(doc, deal, scenario)
     problems += cross
@@ -493,7 +506,9 @@ def _parameter_problems(doc: Document, model: ParameterFile) -> list[Problem]:
         for name, v in given.items():
             if not 0 <= v <= 1:
                 problems.append(
-                    doc.problem(("levels", mech, name), "strength out of range", got=v, expected="0..1")
+                    doc.problem(
+                        ("levels", mech, name), "strength out of range", got=v, expected="0..1"
+                    )
                 )
     n = model.horizon_years / model.step_years
     five = 5.0 / model.step_years
