@@ -79,7 +79,8 @@ def test_minimal_deal_loads(deal_dir):
     assert deal.settled_value("nato") is None
     m = deal.mechanisms
     assert (m.monitoring, m.monitoring_lead, m.dmz_width_km) == ("international", "US", 10)
-    assert m.guarantees == "legally_binding" and not m.guarantees_conditional
+    assert m.guarantees == "legally_binding"
+    assert not m.guarantees_conditional
     assert m.force_caps.defender_personnel == 800_000
     assert m.provisions["snapback"].sources == ("src1",)
     assert "territory" in scenario.issue_ids
@@ -186,13 +187,16 @@ def test_shipped_deal_validates_and_cites_every_term(path):
     assert deal.terms
     for term in deal.terms:
         assert term.provision.text.strip()
-        assert term.provision.sources and set(term.provision.sources) <= known
+        assert term.provision.sources
+        assert set(term.provision.sources) <= known
     assert set(deal.mechanisms.provisions) == set(MechanismsEntry.model_fields)
     for provision in deal.mechanisms.provisions.values():
         assert provision.text.strip()
-        assert provision.sources and set(provision.sources) <= known
+        assert provision.sources
+        assert set(provision.sources) <= known
     for source in deal.sources:
-        assert source.title and (source.publisher or source.url)
+        assert source.title
+        assert source.publisher or source.url
     assert scenario is not None
 
 
@@ -220,7 +224,7 @@ def test_shipped_parameters_are_labelled():
 
 def test_shipped_parameter_actors_and_issues_exist_in_flagship():
     params = load_durability_parameters()
-    deal, scenario = load_deal(DEALS[0])
+    _deal, scenario = load_deal(DEALS[0])
     assert {params.ending.defender, params.ending.attacker} <= set(scenario.actor_ids)
     issues = set(params.ending.capitulation_issues) | set(params.ending.core_issues)
     assert issues <= set(scenario.issue_ids)

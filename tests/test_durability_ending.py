@@ -75,7 +75,8 @@ def test_durable_settlement_with_margins():
     assert a.red_line_margin == pytest.approx(0.05)
     assert a.unchecked == ("reassurance_force", "guarantees")  # no red line / no value
     assert a.durability_margin == pytest.approx(np.mean(result.p_hold(5)) - 0.7)
-    assert a.settlement_margin == 0 and a.unsettled_core == ()
+    assert a.settlement_margin == 0
+    assert a.unsettled_core == ()
 
 
 def test_crossing_a_red_line_is_capitulation():
