@@ -5,6 +5,7 @@ it implements and lists its deviations.
 """
 
 from zopa.models import compromise, exchange, expected_utility, median  # noqa: F401  (registers)
+from zopa.models import nash as _nash  # noqa: F401  (registers the Nash solution)
 from zopa.models import spatial as _spatial  # noqa: F401  (registers the SMP)
 from zopa.models.base import (
     Forecast,
