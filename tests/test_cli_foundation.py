@@ -162,3 +162,37 @@ def test_no_args_shows_help():
 def test_missing_file_exits_2(tmp_path: Path):
     result = run("validate", str(tmp_path / "missing.yaml"))
     assert result.exit_code == 2
+
+
+def test_forecast_with_draws_gives_intervals(tmp_path, fixtures):
+    text = (fixtures / "scenarios" / "three-actors.yaml").read_text()
+    text = text.replace(
+        "position: 60, salience: 0.5,", "position: 60, salience: 0.5, range: [40, 70],"
+    )
+    path = tmp_path / "ranged.yaml"
+    path.write_text(text)
+    result = run(
+        "forecast", str(path), "-m", "median", "--draws", "2000", "--seed", "1", "-f", "json"
+    )
+    assert result.exit_code == 0, result.output
+    block = json.loads(result.stdout)["intervals"]["median"]
+    assert block["draws"] == 2000
+    low, med, high = (block["issues"]["x"][k] for k in ("low", "median", "high"))
+    # B (the median actor) draws its position from triangular(40, 60, 70); 90 and 0 stay put,
+    # so the weighted median is B's draw: its 5th and 95th percentiles solve the triangular CDF
+    # F(x) = (x-40)^2 / (30*20) below 60 and 1 - (70-x)^2 / (30*10) above it.
+    assert low == pytest.approx(40 + (0.05 * 600) ** 0.5, abs=0.6)
+    assert high == pytest.approx(70 - (0.05 * 300) ** 0.5, abs=0.6)
+    assert 40 < med < 70
+    again = run(
+        "forecast", str(path), "-m", "median", "--draws", "2000", "--seed", "1", "-f", "json"
+    )
+    assert again.stdout == result.stdout
+
+
+def test_fmt_number_has_no_negative_zero():
+    from zopa.cli.common import fmt_number
+
+    assert fmt_number(-0.0001) == "0.0"
+    assert fmt_number(-1.25) == "-1.2"
+    assert fmt_number(float("nan")) == "—"

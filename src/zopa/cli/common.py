@@ -20,7 +20,8 @@ EXIT_OK = 0
 EXIT_ANALYSIS_FAILED = 1
 EXIT_BAD_INPUT = 2
 
-console = Console(highlight=False, soft_wrap=False)
+# Piped output (files, CI logs) gets a fixed, generous width instead of rich's 80 columns.
+console = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -96,4 +97,5 @@ def fmt_number(value: float | None, digits: int = 1) -> str:
     """A number for a table: fixed decimals, an em dash for missing values."""
     if value is None or value != value:
         return "—"
-    return f"{value:.{digits}f}"
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text  # no "-0.0"

@@ -23,6 +23,7 @@ from zopa.cli.common import (
     print_json,
 )
 from zopa.models import available_models, make_model, model_class, model_parameters
+from zopa.uncertainty import INTERVAL_LEVELS, forecast_intervals, sample_positions
 
 if TYPE_CHECKING:
     from zopa.models import Forecast
@@ -78,11 +79,20 @@ def resolve_models(names: list[str]) -> list[str]:
 
 
 def run_forecasts(
-    scenario: Scenario, models: list[str], params: dict[str, dict[str, Any]], seed: int
-) -> dict[str, Forecast]:
-    """Run each model on the scenario's point estimate."""
+    scenario: Scenario,
+    models: list[str],
+    params: dict[str, dict[str, Any]],
+    seed: int,
+    *,
+    draws: int = 0,
+) -> tuple[dict[str, Forecast], dict[str, Forecast]]:
+    """Run each model on the point estimate and, with ``draws``, on Monte Carlo draws.
+
+    Returns the point forecasts and the batched forecasts (empty without draws).
+    """
     view = scenario.arrays()
-    results = {}
+    batch = sample_positions(view, draws, np.random.default_rng(seed)) if draws else None
+    results, batched = {}, {}
     for name in models:
         try:
             model = make_model(name, **params.get(name, {}))
@@ -90,13 +100,19 @@ def run_forecasts(
             fail(f"model {name}: {exc}", EXIT_BAD_INPUT)
         try:
             results[name] = model.forecast(view, rng=np.random.default_rng(seed))
+            if batch is not None:
+                batched[name] = model.forecast(batch, rng=np.random.default_rng(seed))
         except (ValueError, ArithmeticError) as exc:
             fail(f"model {name} failed: {exc}", EXIT_ANALYSIS_FAILED)
-    return results
+    return results, batched
 
 
 def forecasts_json(
-    scenario: Scenario, results: dict[str, Forecast], *, trace: bool = False
+    scenario: Scenario,
+    results: dict[str, Forecast],
+    *,
+    trace: bool = False,
+    batched: dict[str, Forecast] | None = None,
 ) -> dict[str, Any]:
     """The documented JSON result of ``zopa forecast``."""
     out: dict[str, Any] = {
@@ -118,6 +134,18 @@ def forecasts_json(
             for i in scenario.issues
         },
     }
+    if batched:
+        out["intervals"] = {
+            name: {
+                "draws": int(f.outcome.shape[0]),
+                "levels": list(INTERVAL_LEVELS),
+                "issues": {
+                    issue: dict(zip(("low", "median", "high"), values, strict=True))
+                    for issue, values in forecast_intervals(f.outcome, f.issue_ids).items()
+                },
+            }
+            for name, f in batched.items()
+        }
     if trace:
         out["trace"] = {
             name: {
@@ -152,12 +180,22 @@ def forecast(
         Path | None,
         typer.Option("--plot", help="Write position maps (and trajectories with --trace) here."),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed for models that draw at random.")] = 0,
+    draws: Annotated[
+        int,
+        typer.Option(
+            "--draws",
+            min=0,
+            help="Monte Carlo draws of positions within their ranges; adds 5-95% intervals.",
+        ),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for draws and random models.")] = 0,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Forecast the outcome of every issue with one or more bargaining models.
 
     Models: run `zopa models` for the list. By default every registered model runs.
+    With --draws N, each position is drawn N times within its stated range (triangular,
+    mode at the position) and every forecast gets a 5-95% interval.
 
     Example:
         zopa forecast scenarios/ukraine-ceasefire-2026.yaml --model median --format json
@@ -165,29 +203,45 @@ def forecast(
     scenario = load_or_exit(file, quiet_warnings=True)
     models = resolve_models(model or [])
     params = parse_params(param or [], models)
-    results = run_forecasts(scenario, models, params, seed)
+    results, batched = run_forecasts(scenario, models, params, seed, draws=draws)
+    intervals = {m: forecast_intervals(f.outcome, f.issue_ids) for m, f in batched.items()}
     if output is OutputFormat.json:
-        print_json(forecasts_json(scenario, results, trace=trace))
+        print_json(forecasts_json(scenario, results, trace=trace, batched=batched))
     elif output is OutputFormat.csv:
+        header = ["issue", "status_quo", *models]
+        if intervals:
+            header += [f"{m}_{q}" for m in models for q in ("low", "median", "high")]
         rows = [
-            [i.id, i.status_quo, *(results[m].point()[i.id] for m in models)]
+            [
+                i.id,
+                i.status_quo,
+                *(results[m].point()[i.id] for m in models),
+                *(v for m in intervals for v in intervals[m][i.id]),
+            ]
             for i in scenario.issues
         ]
-        print_csv(["issue", "status_quo", *models], rows)
+        print_csv(header, rows)
     else:
         table = Table(title=f"Forecasts — {scenario.title}", title_justify="left")
-        table.add_column("issue")
+        table.add_column("issue", no_wrap=True)
         table.add_column("status quo", justify="right")
         for m in models:
             table.add_column(m, justify="right")
         for i in scenario.issues:
-            values = [results[m].point()[i.id] for m in models]
-            table.add_row(
-                f"{i.name} ({i.id})",
-                fmt_number(i.status_quo),
-                *(fmt_number(v) for v in values),
-            )
+            cells = []
+            for m in models:
+                text = fmt_number(results[m].point()[i.id])
+                if m in intervals:
+                    low, _, high = intervals[m][i.id]
+                    text += f" [{fmt_number(low, 0)}–{fmt_number(high, 0)}]"
+                cells.append(text)
+            table.add_row(i.id, fmt_number(i.status_quo), *cells)
         console.print(table)
+        if intervals:
+            console.print(
+                f"[low–high]: 5–95% range over {draws} draws of positions within their ranges",
+                markup=False,
+            )
         missing = [
             i.id
             for i in scenario.issues

@@ -38,7 +38,7 @@ def report(
     scenario = load_or_exit(file)
     _, problems = check_scenario(file)
     models = resolve_models(model or [])
-    results = run_forecasts(scenario, models, {}, seed)
+    results, _ = run_forecasts(scenario, models, {}, seed)
     points = {m: f.point() for m, f in results.items()}
     out.mkdir(parents=True, exist_ok=True)
     payload = forecasts_json(scenario, results)
@@ -60,7 +60,7 @@ def report(
         relative_to=out,
     )
     atomic_write(out / "report.md", text)
-    forecast_command(file, model=models, param=None, trace=False, plot=None, seed=seed)
+    forecast_command(file, model=models, param=None, trace=False, plot=None, draws=0, seed=seed)
     console.print(
         f"\nwrote {out / 'report.md'}, forecasts.json, forecasts.csv and "
         f"{len(maps)} position maps in {out / 'maps'}/"
