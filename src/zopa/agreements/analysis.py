@@ -1,0 +1,436 @@
+"""One entry point for the deal space: ``analyse_deals(scenario) -> DealAnalysis``.
+
+It discretises the package space, picks the exact enumeration path when the space has at
+most ``max_enumeration`` packages and the mixed-integer path (HiGHS) above that, and
+reports which it used. Both paths answer the same questions: is there a zone of possible
+agreement, how large, over which range of each issue; if empty, which constraints
+collide and what would open it; the Nash, Kalai-Smorodinsky, maximin and utilitarian
+packages; the logrolls; and the agenda.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from zopa.agreements.agenda import AgendaItem, IssueAdvice, classify_issues, recommend_agenda
+from zopa.agreements.conflicts import all_conflicts
+from zopa.agreements.constraints import Constraint, red_line_conflicts, space_constraints
+from zopa.agreements.enumeration import EnumerationBackend
+from zopa.agreements.logrolls import Logroll, find_logrolls
+from zopa.agreements.solutions import CONCEPTS
+from zopa.agreements.space import DealSpace, build_space
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import NDArray
+
+    from zopa.agreements.utility import Loss
+    from zopa.scenario import Scenario
+
+#: Largest space the exact path enumerates.
+MAX_ENUMERATION = 10_000_000
+METHODS: tuple[str, ...] = ("auto", "enumeration", "milp")
+
+
+@dataclass(frozen=True, eq=False)
+class ZopaSummary:
+    """The zone of possible agreement.
+
+    Attributes:
+        size: Number of feasible packages (an estimate when ``size_exact`` is False).
+        size_exact: Whether ``size`` is a count.
+        size_interval: 95% interval of the estimate (equal to ``(size, size)`` when exact).
+        ranges: Per issue, the lowest and highest value in a feasible package (``None``
+            when the zone is empty).
+        frontier_size: Packages on the zone's Pareto frontier for the parties (``None``
+            when not listed).
+        frontier: (F, I) level indices of the frontier packages, when listed.
+    """
+
+    size: float
+    size_exact: bool
+    size_interval: tuple[float, float]
+    ranges: dict[str, tuple[float, float] | None]
+    frontier_size: int | None = None
+    frontier: NDArray[np.intp] | None = None
+
+    @property
+    def empty(self) -> bool:
+        """Whether no package satisfies every party."""
+        return all(r is None for r in self.ranges.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One constraint moved by a relaxation."""
+
+    actor: str
+    kind: str
+    issue: str | None
+    old: float
+    new: float
+
+    @property
+    def by(self) -> float:
+        """Size of the move (scale units for a red line, utility for a no-deal value)."""
+        return abs(self.new - self.old)
+
+
+@dataclass(frozen=True, slots=True)
+class Relaxation:
+    """A smallest change of constraints that opens the zone.
+
+    Attributes:
+        scope: ``"any"`` when every party may move, else the only party that moves.
+        moves: The red lines and no-deal values that move, and how far.
+        cost: Total move: red lines in scale widths plus no-deal shortfalls in utility.
+        package: The package the relaxation makes feasible.
+    """
+
+    scope: str
+    moves: tuple[Move, ...]
+    cost: float
+    package: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A bargaining solution and what every actor gets from it.
+
+    Attributes:
+        concept: ``nash``, ``kalai_smorodinsky``, ``maximin`` or ``utilitarian``.
+        package: Issue values, or ``None`` when the concept has no answer.
+        utilities: Every actor's utility for the package.
+        gains: Every actor's gain over no agreement.
+        reason: Why there is no package.
+    """
+
+    concept: str
+    package: dict[str, float] | None
+    utilities: dict[str, float] = field(default_factory=dict)
+    gains: dict[str, float] = field(default_factory=dict)
+    reason: str | None = None
+    levels: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class DealAnalysis:
+    """Everything :func:`analyse_deals` finds."""
+
+    method: str
+    space: DealSpace
+    parties: tuple[str, ...]
+    zopa: ZopaSummary
+    constraints: tuple[Constraint, ...]
+    conflicts: tuple[frozenset[int], ...]
+    conflicts_complete: bool
+    relaxations: tuple[Relaxation, ...]
+    solutions: dict[str, Solution]
+    logrolls: tuple[Logroll, ...]
+    issues: tuple[IssueAdvice, ...]
+    agenda: tuple[AgendaItem, ...]
+    notes: tuple[str, ...] = ()
+
+    def conflict_constraints(self) -> list[list[Constraint]]:
+        """The conflicts as lists of constraints."""
+        return [[self.constraints[k] for k in sorted(c)] for c in self.conflicts]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready), the documented output of ``zopa deals``."""
+        sp = self.space
+        return {
+            "method": self.method,
+            "parties": list(self.parties),
+            "space": {
+                "size": sp.size,
+                "issues": {i: len(v) for i, v in zip(sp.issue_ids, sp.levels, strict=True)},
+                "grid": sp.grid,
+                "loss": sp.loss,
+                "status_quo": {
+                    i: None if np.isnan(v) else float(v)
+                    for i, v in zip(sp.issue_ids, sp.status_quo, strict=True)
+                },
+                "no_deal_utility": {
+                    a: float(u) for a, u in zip(sp.actor_ids, sp.sq_utility, strict=True)
+                },
+            },
+            "zopa": {
+                "empty": self.zopa.empty,
+                "size": self.zopa.size,
+                "size_exact": self.zopa.size_exact,
+                "size_interval": list(self.zopa.size_interval),
+                "ranges": {
+                    k: None if v is None else list(v) for k, v in self.zopa.ranges.items()
+                },
+                "frontier_size": self.zopa.frontier_size,
+                "conflicts": [
+                    [_constraint_dict(c) for c in cs] for cs in self.conflict_constraints()
+                ],
+                "conflicts_complete": self.conflicts_complete,
+                "relaxations": [
+                    {
+                        "scope": r.scope,
+                        "cost": r.cost,
+                        "moves": [
+                            {
+                                "actor": m.actor,
+                                "kind": m.kind,
+                                "issue": m.issue,
+                                "from": m.old,
+                                "to": m.new,
+                                "by": m.by,
+                            }
+                            for m in r.moves
+                        ],
+                        "package": r.package,
+                    }
+                    for r in self.relaxations
+                ],
+            },
+            "solutions": {
+                k: {
+                    "package": s.package,
+                    "utilities": s.utilities,
+                    "gains": s.gains,
+                    "reason": s.reason,
+                }
+                for k, s in self.solutions.items()
+            },
+            "logrolls": [
+                {
+                    "actors": [lr.actor_a, lr.actor_b],
+                    "issues": [lr.issue_a, lr.issue_b],
+                    "from": list(lr.start),
+                    "to": list(lr.end),
+                    "gains": {lr.actor_a: lr.gain_a, lr.actor_b: lr.gain_b},
+                    "joint_gain": lr.joint_gain,
+                }
+                for lr in self.logrolls
+            ],
+            "issues": {a.issue: {"category": a.category, "reason": a.reason} for a in self.issues},
+            "agenda": [
+                {"order": it.order, "issues": list(it.issues), "action": it.action,
+                 "reason": it.reason}
+                for it in self.agenda
+            ],
+            "notes": list(self.notes),
+        }
+
+
+def _constraint_dict(c: Constraint) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": c.kind, "actor": c.actor, "issue": c.issue}
+    if c.kind == "red_line":
+        out["red_line"] = c.value
+        out["accepts"] = list(c.interval) if c.interval else None
+    else:
+        out["no_deal_utility"] = c.value
+    out["text"] = c.describe()
+    return out
+
+
+class Backend(Protocol):
+    """What each computation path provides."""
+
+    method: str
+    space: DealSpace
+
+    def summary(self) -> ZopaSummary:
+        """The zone of possible agreement."""
+        ...
+
+    def solutions(self) -> dict[str, tuple[NDArray[np.intp] | None, str | None]]:
+        """Each concept's package (level indices), or why there is none."""
+        ...
+
+    def is_feasible(self, constraints: Sequence[Constraint], subset: frozenset[int]) -> bool:
+        """Whether some package satisfies all constraints of ``subset``."""
+        ...
+
+    def relax(self, scope: int | None) -> tuple[NDArray[np.intp], float] | None:
+        """The package needing the least relaxation (see the enumeration backend)."""
+        ...
+
+    def any_feasible(self) -> bool:
+        """Whether the zone is non-empty."""
+        ...
+
+
+class _Enumeration(EnumerationBackend):
+    def summary(self) -> ZopaSummary:
+        sp = self.space
+        count = self.zopa()
+        ranges: dict[str, tuple[float, float] | None] = {}
+        for i, issue in enumerate(sp.issue_ids):
+            used = sp.levels[i][count.seen[i]]
+            ranges[issue] = (float(used.min()), float(used.max())) if len(used) else None
+        front = self.frontier() if count.size else None
+        return ZopaSummary(
+            size=float(count.size),
+            size_exact=True,
+            size_interval=(float(count.size), float(count.size)),
+            ranges=ranges,
+            frontier_size=None if front is None else len(front[0]),
+            frontier=None if front is None else front[0],
+        )
+
+    def any_feasible(self) -> bool:
+        return self.zopa().size > 0
+
+
+def make_backend(space: DealSpace, method: str = "auto") -> Backend:
+    """The computation path for a space: exact enumeration or mixed-integer programming."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
+    if method == "auto":
+        method = "enumeration" if space.size <= MAX_ENUMERATION else "milp"
+    if method == "enumeration":
+        return _Enumeration(space)
+    from zopa.agreements.milp import MilpBackend
+
+    return MilpBackend(space)
+
+
+def _package_dict(space: DealSpace, levels: NDArray[np.intp]) -> dict[str, float]:
+    return {
+        issue: float(space.levels[i][levels[i]]) for i, issue in enumerate(space.issue_ids)
+    }
+
+
+def _solution(
+    space: DealSpace, concept: str, levels: NDArray[np.intp] | None, reason: str | None
+) -> Solution:
+    if levels is None:
+        return Solution(concept, None, reason=reason)
+    u = space.utilities(np.asarray(levels)[None])[0]
+    return Solution(
+        concept,
+        _package_dict(space, levels),
+        {a: float(v) for a, v in zip(space.actor_ids, u, strict=True)},
+        {a: float(v) for a, v in zip(space.actor_ids, u - space.sq_utility, strict=True)},
+        levels=tuple(int(v) for v in levels),
+    )
+
+
+def _relaxation(space: DealSpace, scope: str, levels: NDArray[np.intp], cost: float) -> Relaxation:
+    moves: list[Move] = []
+    values = _package_dict(space, levels)
+    u = space.utilities(np.asarray(levels)[None])[0]
+    for a in space.party_index:
+        for i, issue in enumerate(space.issue_ids):
+            if not space.allowed[i][a, levels[i]]:
+                moves.append(
+                    Move(space.actor_ids[a], "red_line", issue, float(space.red_line[a, i]),
+                         values[issue])
+                )
+        short = float(space.sq_utility[a] - u[a])
+        if short > 1e-12:
+            moves.append(
+                Move(space.actor_ids[a], "no_deal", None, float(space.sq_utility[a]), float(u[a]))
+            )
+    return Relaxation(scope, tuple(moves), cost, values)
+
+
+def analyse_space(
+    space: DealSpace,
+    *,
+    method: str = "auto",
+    subspaces: dict[str, DealSpace] | None = None,
+    logroll_count: int = 10,
+) -> DealAnalysis:
+    """Analyse a built package space (see :func:`analyse_deals`).
+
+    Args:
+        space: The package space.
+        method: ``"auto"``, ``"enumeration"`` or ``"milp"``.
+        subspaces: The same space without each issue (keyed by the issue removed), for
+            the agenda's deal-breaker test; skipped when not given.
+        logroll_count: How many logrolls to report.
+    """
+    backend = make_backend(space, method)
+    summary = backend.summary()
+    constraints = space_constraints(space)
+    red = red_line_conflicts(space, constraints)
+    conflicts: tuple[frozenset[int], ...] = ()
+    complete = True
+    relaxations: list[Relaxation] = []
+    notes: list[str] = []
+    if summary.empty:
+        search = all_conflicts(
+            len(constraints),
+            lambda s: backend.is_feasible(constraints, s),
+            known=red,
+        )
+        conflicts, complete = search.conflicts, search.complete
+        scopes: list[tuple[str, int | None]] = [("any", None)]
+        scopes += [(space.actor_ids[a], int(a)) for a in space.party_index]
+        for name, scope in scopes:
+            found = backend.relax(scope)
+            if found is not None:
+                relaxations.append(_relaxation(space, name, found[0], found[1]))
+    picks = backend.solutions()
+    solutions = {c: _solution(space, c, *picks[c]) for c in CONCEPTS}
+    logrolls = find_logrolls(space, top=logroll_count)
+    opens: dict[str, int] = {}
+    if summary.empty and subspaces:
+        for issue, sub in subspaces.items():
+            sub_backend = make_backend(sub, method if method != "auto" else "auto")
+            if sub_backend.any_feasible():
+                opens[issue] = int(sub_backend.summary().size)
+    chosen = solutions["nash"].package or solutions["maximin"].package
+    advice = classify_issues(space, constraints, red, logrolls, opens, chosen)
+    agenda = recommend_agenda(space, advice, logrolls)
+    if not complete:
+        notes.append("conflict search stopped at its limit: more conflicts may exist")
+    if not summary.size_exact:
+        notes.append("ZOPA size is a Monte Carlo estimate; ranges and solutions are exact")
+    return DealAnalysis(
+        method=backend.method,
+        space=space,
+        parties=tuple(space.actor_ids[a] for a in space.party_index),
+        zopa=summary,
+        constraints=constraints,
+        conflicts=conflicts,
+        conflicts_complete=complete,
+        relaxations=tuple(relaxations),
+        solutions=solutions,
+        logrolls=logrolls,
+        issues=advice,
+        agenda=agenda,
+        notes=tuple(notes),
+    )
+
+
+def analyse_deals(
+    scenario: Scenario,
+    *,
+    grid: int = 11,
+    loss: Loss = "linear",
+    method: str = "auto",
+    parties: Sequence[str] | None = None,
+    logroll_count: int = 10,
+) -> DealAnalysis:
+    """Analyse the deal space of a scenario.
+
+    Args:
+        scenario: The negotiation.
+        grid: Evenly spaced levels per issue (red lines and status quo are added).
+        loss: ``"linear"`` or ``"quadratic"``.
+        method: ``"auto"`` (enumeration up to 10^7 packages, else MILP),
+            ``"enumeration"`` or ``"milp"``.
+        parties: Actors whose acceptance makes a package feasible (default: the veto
+            players, or everyone when none is marked).
+        logroll_count: How many logrolls to report.
+    """
+    space = build_space(scenario.arrays(), grid=grid, loss=loss, parties=parties)
+    subspaces: dict[str, DealSpace] = {}
+    if len(scenario.issues) > 1:
+        for issue in scenario.issue_ids:
+            rest = [i for i in scenario.issue_ids if i != issue]
+            subspaces[issue] = build_space(
+                scenario.subset(issue_ids=rest).arrays(), grid=grid, loss=loss, parties=parties
+            )
+    return analyse_space(space, method=method, subspaces=subspaces, logroll_count=logroll_count)
