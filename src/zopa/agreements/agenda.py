@@ -158,12 +158,8 @@ def recommend_agenda(
             items.append(AgendaItem(0, (a.issue,), "trade", a.reason))
     for a in advice:
         if a.category == "deal-breaker":
-            items.append(
-                AgendaItem(0, (a.issue,), "negotiate last or defer", a.reason)
-            )
+            items.append(AgendaItem(0, (a.issue,), "negotiate last or defer", a.reason))
     for a in advice:
         if a.category == "separate track":
             items.append(AgendaItem(0, (a.issue,), "separate track", a.reason))
-    return tuple(
-        AgendaItem(n + 1, it.issues, it.action, it.reason) for n, it in enumerate(items)
-    )
+    return tuple(AgendaItem(n + 1, it.issues, it.action, it.reason) for n, it in enumerate(items))

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 #: Largest space the exact path enumerates.
 MAX_ENUMERATION = 10_000_000
-METHODS: tuple[str, ...] = ("auto", "enumeration", "milp")
+METHODS: tuple[str, ...] = ("auto", "enumeration")
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,9 +163,7 @@ class DealAnalysis:
                 "size": self.zopa.size,
                 "size_exact": self.zopa.size_exact,
                 "size_interval": list(self.zopa.size_interval),
-                "ranges": {
-                    k: None if v is None else list(v) for k, v in self.zopa.ranges.items()
-                },
+                "ranges": {k: None if v is None else list(v) for k, v in self.zopa.ranges.items()},
                 "frontier_size": self.zopa.frontier_size,
                 "conflicts": [
                     [_constraint_dict(c) for c in cs] for cs in self.conflict_constraints()
@@ -213,8 +211,12 @@ class DealAnalysis:
             ],
             "issues": {a.issue: {"category": a.category, "reason": a.reason} for a in self.issues},
             "agenda": [
-                {"order": it.order, "issues": list(it.issues), "action": it.action,
-                 "reason": it.reason}
+                {
+                    "order": it.order,
+                    "issues": list(it.issues),
+                    "action": it.action,
+                    "reason": it.reason,
+                }
                 for it in self.agenda
             ],
             "notes": list(self.notes),
@@ -287,17 +289,16 @@ def make_backend(space: DealSpace, method: str = "auto") -> Backend:
         raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
     if method == "auto":
         method = "enumeration" if space.size <= MAX_ENUMERATION else "milp"
-    if method == "enumeration":
+    if method == "enumeration" and space.size <= MAX_ENUMERATION:
         return _Enumeration(space)
-    from zopa.agreements.milp import MilpBackend
-
-    return MilpBackend(space)
+    raise ValueError(
+        f"the package space has {space.size:.3g} packages, more than the "
+        f"{MAX_ENUMERATION:.0e} that exact enumeration visits; use a coarser --grid"
+    )
 
 
 def _package_dict(space: DealSpace, levels: NDArray[np.intp]) -> dict[str, float]:
-    return {
-        issue: float(space.levels[i][levels[i]]) for i, issue in enumerate(space.issue_ids)
-    }
+    return {issue: float(space.levels[i][levels[i]]) for i, issue in enumerate(space.issue_ids)}
 
 
 def _solution(
@@ -323,8 +324,13 @@ def _relaxation(space: DealSpace, scope: str, levels: NDArray[np.intp], cost: fl
         for i, issue in enumerate(space.issue_ids):
             if not space.allowed[i][a, levels[i]]:
                 moves.append(
-                    Move(space.actor_ids[a], "red_line", issue, float(space.red_line[a, i]),
-                         values[issue])
+                    Move(
+                        space.actor_ids[a],
+                        "red_line",
+                        issue,
+                        float(space.red_line[a, i]),
+                        values[issue],
+                    )
                 )
         short = float(space.sq_utility[a] - u[a])
         if short > 1e-12:

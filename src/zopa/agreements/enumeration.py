@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from zopa.agreements.constraints import Constraint, violation_tables
-from zopa.agreements.frontier import FrontierTooLarge, issue_frontier
+from zopa.agreements.frontier import FrontierTooLargeError, issue_frontier
 from zopa.agreements.solutions import choose
 from zopa.agreements.space import UTILITY_TOL
 
@@ -126,9 +126,7 @@ class EnumerationBackend:
                     found.append(pk)
                     for i in range(sp.n_issues):
                         seen[i][pk[:, i]] = True
-        packages = (
-            np.concatenate(found) if found else np.zeros((0, sp.n_issues), dtype=np.intp)
-        )
+        packages = np.concatenate(found) if found else np.zeros((0, sp.n_issues), dtype=np.intp)
         self._count = ZopaCount(size, tuple(seen), packages)
         return self._count
 
@@ -137,7 +135,7 @@ class EnumerationBackend:
         sp = self.space
         try:
             pk, ut = issue_frontier(sp, sp.party_index, allowed=sp.box())
-        except FrontierTooLarge:
+        except FrontierTooLargeError:
             return None
         ok = (ut >= sp.sq_utility[sp.party_index] - UTILITY_TOL).all(axis=1)
         return pk[ok], ut[ok]

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from zopa.agreements.space import DealSpace
 
 
-class FrontierTooLarge(RuntimeError):
+class FrontierTooLargeError(RuntimeError):
     """The frontier (or an intermediate one) grew past the allowed number of points."""
 
 
@@ -63,9 +63,9 @@ def _nondominated_2d(points: NDArray[np.float64]) -> NDArray[np.bool_]:
     return out
 
 
-def _staircase(u1: NDArray[np.float64], u2: NDArray[np.float64]) -> tuple[
-    NDArray[np.float64], NDArray[np.float64]
-]:
+def _staircase(
+    u1: NDArray[np.float64], u2: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """2-D maxima of (u1, u2) sorted by u1 ascending (u2 then strictly decreasing)."""
     order = np.lexsort((-u2, -u1))
     a, b = u1[order], u2[order]
@@ -121,14 +121,14 @@ def _nondominated_nd(points: NDArray[np.float64], block: int = 256) -> NDArray[n
     front = np.empty((0, points.shape[1]))
     for start in range(0, n, block):
         b = s[start : start + block]
-        dom = np.zeros(len(b), dtype=bool)
+        dom: NDArray[np.bool_] = np.zeros(len(b), dtype=bool)
         if len(front):
-            ge = (front[None, :, :] >= b[:, None, :]).all(axis=2)
-            gt = (front[None, :, :] > b[:, None, :]).any(axis=2)
-            dom = (ge & gt).any(axis=1)
-        ge = (b[None, :, :] >= b[:, None, :]).all(axis=2)
-        gt = (b[None, :, :] > b[:, None, :]).any(axis=2)
-        dom |= (ge & gt).any(axis=1)
+            ge_f = np.all(front[None, :, :] >= b[:, None, :], axis=2)
+            gt_f = np.any(front[None, :, :] > b[:, None, :], axis=2)
+            dom = np.any(ge_f & gt_f, axis=1)
+        ge_b = np.all(b[None, :, :] >= b[:, None, :], axis=2)
+        gt_b = np.any(b[None, :, :] > b[:, None, :], axis=2)
+        dom = dom | np.any(ge_b & gt_b, axis=1)
         keep_sorted[start : start + block] = ~dom
         front = np.concatenate([front, b[~dom]])
     out = np.empty(n, dtype=bool)
@@ -147,7 +147,7 @@ def nondominated(points: NDArray[np.float64]) -> NDArray[np.bool_]:
     if n == 0:
         return np.zeros(0, dtype=bool)
     if k == 1:
-        return pts[:, 0] == pts[:, 0].max()
+        return np.asarray(pts[:, 0] == pts[:, 0].max())
     if k == 2:
         return _nondominated_2d(pts)
     if k == 3:
@@ -168,7 +168,7 @@ def issue_frontier(
         space: The package space.
         actors: Indices of the actors whose utilities define dominance.
         allowed: Per issue, the levels packages may use (default: all).
-        max_points: Give up (``FrontierTooLarge``) when candidates exceed this.
+        max_points: Give up (``FrontierTooLargeError``) when candidates exceed this.
 
     Returns:
         ``(packages, utilities)``: (F, I) level indices and (F, len(actors)) utilities,
@@ -176,8 +176,8 @@ def issue_frontier(
     """
     acts = np.asarray(actors, dtype=np.intp)
     n_issues = space.n_issues
-    masks = allowed if allowed is not None else tuple(
-        np.ones(n, dtype=bool) for n in space.n_levels
+    masks = (
+        allowed if allowed is not None else tuple(np.ones(n, dtype=bool) for n in space.n_levels)
     )
     # candidate levels per issue: allowed, and not dominated on that issue alone
     level_ids: list[NDArray[np.intp]] = []
@@ -194,7 +194,7 @@ def issue_frontier(
         t = space.terms[i][np.ix_(acts, ids)].T  # (L, K)
         n_cand = len(ut) * len(ids)
         if n_cand > max_points:
-            raise FrontierTooLarge(f"{n_cand} candidate points after issue {i + 1}")
+            raise FrontierTooLargeError(f"{n_cand} candidate points after issue {i + 1}")
         cand_u = (ut[:, None, :] + t[None, :, :]).reshape(n_cand, len(acts))
         cand_p = np.concatenate(
             [np.repeat(pk, len(ids), axis=0), np.tile(ids, len(pk))[:, None]], axis=1

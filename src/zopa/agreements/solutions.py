@@ -75,12 +75,11 @@ def _leximin_pick(
 
 def ideal_gains(gains: NDArray[np.float64]) -> NDArray[np.float64]:
     """Each party's best gain over the candidates, (P,)."""
-    return gains.max(axis=0)
+    out: NDArray[np.float64] = gains.max(axis=0)
+    return out
 
 
-def choose(
-    gains: NDArray[np.float64], weights: NDArray[np.float64]
-) -> dict[str, Choice]:
+def choose(gains: NDArray[np.float64], weights: NDArray[np.float64]) -> dict[str, Choice]:
     """Pick the Nash, Kalai-Smorodinsky, maximin and utilitarian candidates.
 
     Args:
@@ -109,7 +108,7 @@ def choose(
     k, v = _leximin_pick(rel)
     out["kalai_smorodinsky"] = Choice("kalai_smorodinsky", k, v)
     ga = g[:, active]
-    positive = (ga > GAIN_TOL).all(axis=1)
+    positive: NDArray[np.bool_] = np.asarray((ga > GAIN_TOL).all(axis=1))
     if not positive.any():
         out["nash"] = Choice(
             "nash", None, reason="no package gives every party a strictly positive gain"

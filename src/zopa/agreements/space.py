@@ -42,7 +42,8 @@ def grid_levels(
     levels = np.sort(np.concatenate([base, extra_arr]))
     tol = 1e-9 * (scale_max - scale_min)
     keep = np.concatenate([[True], np.diff(levels) > tol])
-    return levels[keep]
+    out: NDArray[np.float64] = levels[keep]
+    return out
 
 
 def red_line_mask(
@@ -155,7 +156,7 @@ class DealSpace:
 
     def box(self) -> tuple[NDArray[np.bool_], ...]:
         """Per issue, the levels inside every party's red lines."""
-        return tuple(a[self.parties].all(axis=0) for a in self.allowed)
+        return tuple(np.asarray(a[self.parties].all(axis=0)) for a in self.allowed)
 
     def values(self, index: NDArray[np.intp]) -> NDArray[np.float64]:
         """(N, I) issue values of packages given as (N, I) level indices."""
@@ -180,7 +181,7 @@ class DealSpace:
 
     def feasible(self, index: NDArray[np.intp]) -> NDArray[np.bool_]:
         """(N,) whether every party finds each package acceptable."""
-        return self.acceptable(index)[:, self.parties].all(axis=1)
+        return np.asarray(self.acceptable(index)[:, self.parties].all(axis=1))
 
     def unravel(self, flat: NDArray[np.int64]) -> NDArray[np.intp]:
         """(N, I) level indices of packages numbered in mixed radix (last issue fastest)."""

@@ -11,9 +11,10 @@ not enter its utility. An actor with no salience anywhere has utility 0 for ever
 (nothing is at stake for it).
 
 The utility is additive over issues, so it is computed as a sum of per-issue *terms*
-``s_ai / S_a * (1 - loss(...))``. Every routine in :mod:`zopa.agreements` sums these
-terms in issue order (never pairwise), so a package's utility is bit-for-bit the same
-whichever path computed it; the Pareto and optimiser paths rely on that.
+``s_ai / S_a * (1 - loss(...))``. Each term is rounded to a multiple of 2**-40 (about
+1e-12), which makes every sum of terms exact in floating point: utilities, gains and ties
+are then the same whichever path or order computed them, and Pareto dominance is decided
+exactly. The rounding changes no utility by more than 1e-12 per issue.
 
 The no-agreement point is the issue's status quo. Where an issue has no status quo, no
 agreement leaves it unsettled and every actor gains nothing on it: its term in the
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 
 Loss = Literal["linear", "quadratic"]
 LOSSES: tuple[Loss, ...] = ("linear", "quadratic")
+#: Terms are multiples of 1 / QUANTUM, so sums of up to 2**13 terms are exact.
+QUANTUM = float(2**40)
 
 
 def _check_loss(loss: str) -> None:
@@ -74,7 +77,7 @@ def issue_terms(
     share = np.divide(s, total, out=np.zeros_like(s), where=total > 0)
     dist = np.abs(x - p) / width
     close = 1.0 - (dist if loss == "linear" else dist * dist)
-    terms = share * close
+    terms = np.round(share * close * QUANTUM) / QUANTUM
     return np.where(np.isnan(terms), 0.0, terms)
 
 

@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "convert",
     "report",
     "backtest",
+    "deals",
 )
 
 app = typer.Typer(

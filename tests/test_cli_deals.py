@@ -1,0 +1,74 @@
+"""``zopa deals`` as a user meets it."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from zopa.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_deals_json_documented_keys(fixtures):
+    result = run("deals", str(fixtures / "deals" / "red-lines-collide.yaml"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["method"] == "enumeration"
+    zopa = data["zopa"]
+    assert zopa["empty"] is True
+    assert zopa["size"] == 0
+    assert set(zopa) >= {"empty", "size", "ranges", "conflicts", "relaxations"}
+    (conflict,) = zopa["conflicts"]
+    assert {(c["actor"], c["issue"], c["red_line"]) for c in conflict} == {
+        ("A", "border", 40.0),
+        ("B", "border", 60.0),
+    }
+    scopes = {r["scope"]: r for r in zopa["relaxations"]}
+    assert scopes["A"]["moves"] == [
+        {"actor": "A", "kind": "red_line", "issue": "border", "from": 40.0, "to": 60.0, "by": 20.0}
+    ]
+    assert set(data["solutions"]) == {"nash", "kalai_smorodinsky", "maximin", "utilitarian"}
+    assert data["solutions"]["nash"]["package"] is None
+    assert data["logrolls"]
+    assert data["agenda"][-1]["action"] == "separate track"
+
+
+def test_deals_table_and_plots(fixtures, tmp_path):
+    result = run(
+        "deals",
+        str(fixtures / "deals" / "symmetric.yaml"),
+        "--loss",
+        "quadratic",
+        "--plot",
+        str(tmp_path),
+    )
+    assert result.exit_code == 0, result.output
+    assert "Nash" in result.output
+    assert (tmp_path / "deals-intervals.png").stat().st_size > 10_000
+    assert (tmp_path / "deals-utility-A-B.png").stat().st_size > 10_000
+
+
+def test_deals_symmetric_json(fixtures):
+    result = run(
+        "deals", str(fixtures / "deals" / "symmetric.yaml"), "--loss", "quadratic", "-f", "json"
+    )
+    data = json.loads(result.stdout)
+    assert data["solutions"]["nash"]["package"] == {"x": 50.0, "y": 50.0}
+    assert data["solutions"]["nash"]["utilities"] == {"A": 0.75, "B": 0.75}
+
+
+def test_deals_bad_input_exit_2(fixtures, tmp_path):
+    result = run("deals", str(tmp_path / "missing.yaml"))
+    assert result.exit_code == 2
+    result = run("deals", str(fixtures / "deals" / "symmetric.yaml"), "--loss", "cubic")
+    assert result.exit_code == 2
+    assert "linear or quadratic" in result.output
+    result = run("deals", str(fixtures / "deals" / "symmetric.yaml"), "--parties", "A,Z")
+    assert result.exit_code == 2
+    assert "Z" in result.output
