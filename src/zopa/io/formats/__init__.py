@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from zopa.io.formats import ktab, long_csv, xlsx
+from zopa.io.formats import decide, ktab, long_csv, xlsx
 from zopa.io.formats._common import FEATURES, lost_features, raise_on_errors
 from zopa.io.scenario_file import check_scenario, save_scenario
 
@@ -83,6 +83,14 @@ FORMATS: dict[str, FileFormat] = {
     ktab.NAME: FileFormat(
         ktab.NAME, ktab.EXTENSIONS, ktab.DESCRIPTION, ktab.check, ktab.write, ktab.CARRIES
     ),
+    decide.NAME: FileFormat(
+        decide.NAME,
+        decide.EXTENSIONS,
+        decide.DESCRIPTION,
+        decide.check,
+        decide.write,
+        decide.CARRIES,
+    ),
 }
 
 
@@ -91,8 +99,9 @@ def detect_format(
 ) -> FileFormat:
     """The format to use for ``path``: ``fmt`` if given, else from the extension.
 
-    A ``.csv`` file being read is sniffed: KTAB's first line (name, description and two
-    counts) selects ``ktab``; anything else the long CSV.
+    A ``.csv`` file being read is sniffed: a first field starting with ``#`` selects
+    ``decide``, KTAB's first line (name, description and two counts) ``ktab``, anything
+    else the long CSV.
 
     Raises:
         FormatError: The name or extension is not known.
@@ -122,6 +131,8 @@ def _sniff_csv(path: Path | str) -> str:
             first = next((line for line in handle if line.strip()), "")
     except OSError:
         return long_csv.NAME  # the reader reports the file problem
+    if decide.sniff(first):
+        return decide.NAME
     if ktab.sniff(first):
         return ktab.NAME
     return long_csv.NAME
