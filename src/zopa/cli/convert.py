@@ -18,6 +18,8 @@ EXAMPLES = """\
   zopa convert smp.csv scenario.yaml              [dim]# KTAB or long CSV, sniffed[/dim]
   zopa convert scenario.yaml smp.csv --to ktab    [dim]# KTAB SMP input[/dim]
   zopa convert scenario.yaml out.csv --force      [dim]# overwrite out.csv[/dim]
+  zopa convert bdm.csv scenario.yaml --scale 0:10 [dim]# BdM file on a 0-10 scale[/dim]
+  zopa convert s.yaml fee.csv --to bdm --issue fee [dim]# one issue, BdM layout[/dim]
 
 [bold]Formats[/bold]
 """ + "\n".join(f"  {name:<7} {spec.description}" for name, spec in FORMATS.items())
@@ -46,6 +48,14 @@ def convert(
             help="Keep only this issue (repeatable); one-issue formats need exactly one.",
         ),
     ] = None,
+    scale: Annotated[
+        str | None,
+        typer.Option(
+            "--scale",
+            metavar="LOW:HIGH",
+            help="Scale of the issue when IN states none (bdm); default: inferred.",
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
 ) -> None:
     """Convert a scenario file to another format (YAML, JSON, CSV, XLSX, KTAB, ...).
@@ -55,6 +65,7 @@ def convert(
     OUT is written atomically and never overwritten without --force.
     Afterwards the command says what of the scenario OUT's format could not keep.
     """
+    scale_ends = _parse_scale(scale) if scale is not None else None
     try:
         reader = detect_format(source, from_format, mode="read")
         writer = detect_format(target, to_format, mode="write")
@@ -66,7 +77,10 @@ def convert(
         fail(f"{target} exists; pass --force to overwrite it")
     if target.exists() and target.resolve() == source.resolve():
         fail("IN and OUT are the same file")
-    scenario, problems = check_any(source, reader.name)
+    try:
+        scenario, problems = check_any(source, reader.name, scale=scale_ends)
+    except FormatError as exc:
+        fail(str(exc))
     print_problems(problems)
     if scenario is None:
         errors = sum(p.is_error for p in problems)
@@ -95,6 +109,16 @@ def convert(
     lost = writer.losses(scenario)
     if lost:
         console.print(f"not kept by {writer.name}: {'; '.join(lost)}", markup=False, soft_wrap=True)
+
+
+def _parse_scale(text: str) -> tuple[float, float]:
+    try:
+        low, high = (float(part) for part in text.split(":"))
+    except ValueError:
+        fail(f"--scale: expected LOW:HIGH, e.g. 0:10 (got {text!r})")
+    if not low < high:
+        fail(f"--scale: LOW must be below HIGH (got {text!r})")
+    return low, high
 
 
 def register(app: typer.Typer) -> None:

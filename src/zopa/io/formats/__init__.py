@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from zopa.io.formats import decide, ktab, long_csv, xlsx
+from zopa.io.formats import bdm, decide, ktab, long_csv, xlsx
 from zopa.io.formats._common import FEATURES, lost_features, raise_on_errors
 from zopa.io.scenario_file import check_scenario, save_scenario
 
@@ -40,14 +40,16 @@ class FileFormat:
         check: Reads a file, returns the scenario (``None`` on errors) and all problems.
         write: Writes a scenario to a file atomically.
         carries: What of a scenario the format keeps (keys of ``FEATURES``).
+        options: Keyword options its reader takes (e.g. ``scale`` for ``bdm``).
     """
 
     name: str
     extensions: tuple[str, ...]
     description: str
-    check: Callable[[Path | str], tuple[Scenario | None, list[Problem]]]
+    check: Callable[..., tuple[Scenario | None, list[Problem]]]
     write: Callable[[Scenario, Path | str], None]
     carries: frozenset[str] = frozenset(FEATURES)
+    options: frozenset[str] = frozenset()
 
     def losses(self, scenario: Scenario) -> list[str]:
         """Words for what of ``scenario`` writing it in this format would lose."""
@@ -83,6 +85,15 @@ FORMATS: dict[str, FileFormat] = {
     ktab.NAME: FileFormat(
         ktab.NAME, ktab.EXTENSIONS, ktab.DESCRIPTION, ktab.check, ktab.write, ktab.CARRIES
     ),
+    bdm.NAME: FileFormat(
+        bdm.NAME,
+        bdm.EXTENSIONS,
+        bdm.DESCRIPTION,
+        bdm.check,
+        bdm.write,
+        bdm.CARRIES,
+        frozenset({"scale"}),
+    ),
     decide.NAME: FileFormat(
         decide.NAME,
         decide.EXTENSIONS,
@@ -102,6 +113,9 @@ def detect_format(
     A ``.csv`` file being read is sniffed: a first field starting with ``#`` selects
     ``decide``, KTAB's first line (name, description and two counts) ``ktab``, anything
     else the long CSV.
+
+    A header with Actor, Capability, Position and Salience and no Issue column selects
+    ``bdm``.
 
     Raises:
         FormatError: The name or extension is not known.
@@ -135,17 +149,33 @@ def _sniff_csv(path: Path | str) -> str:
         return decide.NAME
     if ktab.sniff(first):
         return ktab.NAME
+    if bdm.sniff(first):
+        return bdm.NAME
     return long_csv.NAME
 
 
-def check_any(path: Path | str, fmt: str | None = None) -> tuple[Scenario | None, list[Problem]]:
-    """Read a scenario in any known format; return it (``None`` on errors) and all problems."""
-    return detect_format(path, fmt, mode="read").check(path)
+def check_any(
+    path: Path | str, fmt: str | None = None, **options: Any
+) -> tuple[Scenario | None, list[Problem]]:
+    """Read a scenario in any known format; return it (``None`` on errors) and all problems.
+
+    ``options`` go to the format's reader (e.g. ``scale=(0, 10)`` for ``bdm``); options
+    given as ``None`` are ignored.
+
+    Raises:
+        FormatError: The format is unknown or does not take one of the options.
+    """
+    spec = detect_format(path, fmt, mode="read")
+    given = {k: v for k, v in options.items() if v is not None}
+    for name in given:
+        if name not in spec.options:
+            raise FormatError(f"the {spec.name} format takes no {name} option")
+    return spec.check(path, **given)
 
 
-def read_any(path: Path | str, fmt: str | None = None) -> Scenario:
+def read_any(path: Path | str, fmt: str | None = None, **options: Any) -> Scenario:
     """Read a scenario in any known format (raises ``ScenarioError`` on errors)."""
-    return raise_on_errors(check_any(path, fmt))
+    return raise_on_errors(check_any(path, fmt, **options))
 
 
 def write_any(scenario: Scenario, path: Path | str, fmt: str | None = None) -> None:

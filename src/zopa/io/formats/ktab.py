@@ -167,7 +167,7 @@ def _build(
         if not actor_id:
             col.add(line, "Actor", "missing value", expected="an actor id")
             col.bad.update(f"stances[{len(stances) + d}].actor" for d in range(n_dims))
-            col.bad.add(f"actors[{k}].id")
+            col.bad.update({f"actors[{k}].id", f"actors[{k}].name"})
         actor: dict[str, Any] = {"id": actor_id, "name": text_or_none(cells[1]) or actor_id}
         capability = col.number(
             cells[2],
