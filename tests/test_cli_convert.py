@@ -103,3 +103,37 @@ def test_help_has_examples_and_lists_formats():
     assert "Examples" in result.stdout
     for name in ("yaml", "json", "csv", "xlsx", "ktab"):
         assert f"  {name} " in result.stdout
+
+
+def test_multi_issue_scenario_to_bdm_is_refused_then_works_with_issue(tmp_path):
+    out = tmp_path / "fee.csv"
+    result = run("convert", FORMATS / "harbour.csv", out, "--to", "bdm")
+    assert result.exit_code == 2
+    assert "the bdm format holds one issue" in result.output
+    assert "--issue ID" in result.output
+    assert not out.exists()
+    result = run("convert", FORMATS / "harbour.csv", out, "--to", "bdm", "--issue", "fee")
+    assert result.exit_code == 0, result.output
+    assert out.read_text().splitlines()[0] == "Actor,Capability,Position,Salience"
+
+
+def test_scale_option(tmp_path):
+    out = tmp_path / "budget.yaml"
+    result = run("convert", FORMATS / "budget-bdm.csv", out, "--scale", "0:1000")
+    assert result.exit_code == 0, result.output
+    scale = load_scenario(out).issues[0].scale
+    assert (scale.min, scale.max) == (0.0, 1000.0)
+    for bad in ("ten", "5:1"):
+        result = run("convert", FORMATS / "budget-bdm.csv", tmp_path / "b2.yaml", "--scale", bad)
+        assert result.exit_code == 2
+        assert "--scale" in result.output
+    result = run("convert", FORMATS / "harbour.csv", tmp_path / "h.yaml", "--scale", "0:1")
+    assert result.exit_code == 2
+    assert "takes no scale option" in result.output
+
+
+def test_decide_file_to_yaml(tmp_path):
+    out = tmp_path / "climate.yaml"
+    result = run("convert", FORMATS / "climate-decide.txt", out)
+    assert result.exit_code == 0, result.output
+    assert load_scenario(out).title == "Climate finance talks"

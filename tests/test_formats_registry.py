@@ -34,6 +34,8 @@ def test_format_by_extension_when_writing(name, fmt):
 def test_csv_files_are_sniffed_when_reading():
     assert detect_format(FORMATS_DIR / "trade-ktab.csv", mode="read").name == "ktab"
     assert detect_format(FORMATS_DIR / "harbour.csv", mode="read").name == "csv"
+    assert detect_format(FORMATS_DIR / "tariff-bdm.csv", mode="read").name == "bdm"
+    assert detect_format(FORMATS_DIR / "climate-decide.txt", mode="read").name == "decide"
 
 
 def test_a_named_format_wins_over_the_extension():
@@ -47,13 +49,19 @@ def test_unknown_names_and_extensions_are_refused():
         detect_format(Path("x.sav"), mode="write")
 
 
-@pytest.mark.parametrize("fmt", ["yaml", "json", "csv", "xlsx", "ktab"])
+def test_every_format_is_registered():
+    assert set(FORMATS) == {"yaml", "json", "csv", "xlsx", "ktab", "bdm", "decide"}
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_every_format_round_trips_a_small_scenario(tmp_path, fmt):
-    suffix = {"yaml": ".yaml", "json": ".json", "xlsx": ".xlsx"}.get(fmt, ".csv")
-    path = tmp_path / f"small{suffix}"
+    suffix = {"yaml": ".yaml", "json": ".json", "xlsx": ".xlsx", "decide": ".txt"}.get(fmt, ".csv")
+    path = tmp_path / f"x{suffix}"  # BdM takes the issue id from the file name
     write_any(_scenario(), path, fmt)
     back = read_any(path, fmt)
-    assert back.actors == _scenario().actors
+    assert [(a.id, a.capability) for a in back.actors] == [("a", 2.0), ("b", 1.0)]
+    if "actor names" in FORMATS[fmt].carries:
+        assert back.actors == _scenario().actors
     assert back.stances == _scenario().stances
     assert back.issue_ids == ("x",)
 

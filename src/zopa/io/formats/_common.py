@@ -279,7 +279,7 @@ FEATURES: dict[str, str] = {
     "stance sources": "the sources cited by stances",
     "confidence": "confidence grades",
     "stance notes": "stance notes",
-    "missing stances": "the absence of a stance (written as salience 0)",
+    "missing stances": "the absence of some stances (see docs/formats.md)",
     "several issues": "more than one issue",
 }
 """What a scenario can hold that some formats cannot, with words for messages."""
