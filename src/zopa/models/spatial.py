@@ -52,9 +52,10 @@ References:
 Deviations from KTAB:
     - Positions are mapped to 0..1 per issue from the issue's scale (KTAB divides its
       0..100 input by 100: identical for a 0..100 scale).
-    - Saliences are zopa's per-issue 0..1 values; an actor whose saliences sum to more
-      than 1 has them divided by their sum (KTAB rejects such input). Inputs read from
-      KTAB (sums at most 1) are used unchanged.
+    - Saliences are zopa's per-issue 0..1 values. When some actor's saliences sum to
+      more than 1 (KTAB rejects such input), all saliences of the draw are divided by
+      the largest actor's total, which keeps the actors' relative attention; inputs
+      read from KTAB (sums at most 1) are used unchanged.
     - An actor with no salience at all is at distance 0 from every position, and an
       actor of capability 0 casts zero votes (KTAB refuses both).
     - When every position has the same probability (e.g. all actors agree), the risk
@@ -111,6 +112,7 @@ if TYPE_CHECKING:
     from zopa.scenario import ScenarioArrays
 
 POSITION_TOLERANCE = 1e-3  # KTAB SMPModel::posTol, on the 0..1 scale
+BLOCK_ELEMENTS = 1 << 16  # size of the per-turn (draws, A, A, A) arrays worked on at once
 
 
 @dataclass(frozen=True, eq=False)
@@ -198,7 +200,8 @@ class SpatialModel:
 
         Args:
             position: (D, A, K) positions in 0..1.
-            salience: (D, A, K) saliences in 0..1 (rescaled per actor to sum to <= 1).
+            salience: (D, A, K) saliences in 0..1 (all divided by the largest actor's
+                total when that exceeds 1).
             capability: (D, A) capabilities.
             rng: Generator for the stochastic transition (a fresh default generator when
                 ``stochastic`` is set and none is given).
@@ -207,13 +210,15 @@ class SpatialModel:
             The trajectory, turn counts and final-state election.
         """
         pos = np.array(position, dtype=float)
-        total = salience.sum(axis=-1, keepdims=True)
-        sal = salience / np.maximum(total, 1.0)
+        # one factor per draw: the largest total salience becomes at most 1
+        largest = salience.sum(axis=-1).max(axis=-1)[:, None, None]
+        sal = salience / np.maximum(largest, 1.0)
         cap = np.asarray(capability, dtype=float)
         if self.stochastic and rng is None:
             rng = np.random.default_rng()
         draw_rng = rng if self.stochastic else None
-        d = pos.shape[0]
+        d, a = pos.shape[:2]
+        block = max(1, BLOCK_ELEMENTS // (a * a * (a + 1)))
         history = [pos]
         turns = np.zeros(d, dtype=np.int64)
         active = np.arange(d)
@@ -222,8 +227,15 @@ class SpatialModel:
         for turn in range(1, self.max_turns + 1):
             if active.size == 0:
                 break
-            new = self._step(current[active], sal[active], cap[active], draw_rng)
-            step = new - current[active]
+            before = current[active]
+            new = np.empty_like(before)
+            # draws in blocks small enough for the (A, A, A) arrays to stay in cache
+            for start in range(0, active.size, block):
+                part = active[start : start + block]
+                new[start : start + block] = self._step(
+                    before[start : start + block], sal[part], cap[part], draw_rng
+                )
+            step = new - before
             moved = np.sqrt((step * step).sum(axis=-1)).sum(axis=-1)
             if turn == 1:
                 first_step[active] = moved + self.min_significant_delta
