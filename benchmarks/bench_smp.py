@@ -113,7 +113,7 @@ def where_the_time_goes(view: ScenarioArrays) -> None:
             rule="proportional",
             power=1.0,
             rng=None,
-        ),  # fmt: skip
+        ),
     }
     timings = {name: timed(fn, 20)[0] for name, fn in stages.items()}
     total = sum(v for k, v in timings.items() if k != "distances")
