@@ -333,6 +333,19 @@ def test_matches_naive_implementation(
         np.testing.assert_allclose(res.new_position[g], new, atol=1e-9)
 
 
+@pytest.mark.parametrize("rule", ["pairwise", "global"])
+def test_sorted_and_direct_probabilities_agree(rule: str) -> None:
+    rng = np.random.default_rng(5)
+    x = rng.choice(np.linspace(0, 10, 6), size=(40, 8))  # many ties and midpoints
+    x[:10] = rng.uniform(0, 10, size=(10, 8))
+    w = rng.uniform(0, 2, size=(40, 8))
+    w[:, 0] = 0.0
+    args = (x, w, np.zeros(40), np.full(40, 10.0), rule)
+    direct = contest_probabilities(*args, method="direct")  # type: ignore[arg-type]
+    fast = contest_probabilities(*args, method="sorted")  # type: ignore[arg-type]
+    np.testing.assert_allclose(fast, direct, atol=1e-12)
+
+
 def test_probability_is_complementary_and_order_free() -> None:
     rng = np.random.default_rng(3)
     x = rng.uniform(0, 10, size=(5, 9))

@@ -142,6 +142,7 @@ def contest_probabilities(
     low: NDArray[np.float64],
     width: NDArray[np.float64],
     rule: ProbabilityRule = "pairwise",
+    method: Literal["direct", "sorted"] = "sorted",
 ) -> NDArray[np.float64]:
     """P_ij for every pair, from capability x salience weighted votes (n, A) -> (n, A, A).
 
@@ -157,102 +158,112 @@ def contest_probabilities(
         low: (n,) lower end of the scale (for normalising).
         width: (n,) scale width (for normalising).
         rule: ``"pairwise"`` or ``"global"`` denominator (see the module docstring).
+        method: ``"sorted"`` (default) uses the cumulative sums; ``"direct"`` sums over
+            voters in O(A^3) (the textbook form, kept as a cross-check).
     """
+    if rule not in ("pairwise", "global"):
+        raise ValueError(f"unknown probability rule {rule!r}; use 'pairwise' or 'global'")
     n, a = position.shape
-    z = np.clip((position - low[:, None]) / width[:, None], 0.0, 1.0)
+    if method == "direct":
+        return _contest_probabilities_direct(position, weight, rule)
+    z = np.minimum(np.maximum((position - low[:, None]) / width[:, None], 0.0), 1.0)
+    rows = np.arange(n)[:, None]
     order = np.argsort(z, axis=-1, kind="stable")
-    zs = np.take_along_axis(z, order, axis=-1)
-    ws = np.take_along_axis(weight, order, axis=-1)
-    zero = np.zeros((n, 1))
-    cum_w = np.concatenate([zero, np.cumsum(ws, axis=-1)], axis=-1)
-    cum_wz = np.concatenate([zero, np.cumsum(ws * zs, axis=-1)], axis=-1)
-    total = cum_w[:, -1:]
+    zs = z[rows, order]
+    ws = weight[rows, order]
+    # cumulative weight and weight x z at or below each sorted rank, with a leading 0
+    cum = np.zeros((n, a + 1, 2))
+    np.cumsum(ws, axis=-1, out=cum[:, 1:, 0])
+    np.cumsum(ws * zs, axis=-1, out=cum[:, 1:, 1])
+    cum = cum.reshape(n * (a + 1), 2)
+    total = cum[a :: a + 1, 0][:, None, None]
     # one flat sorted array; row k lives in [2k, 2k + 1], so searches never cross rows
     offset = 2.0 * np.arange(n, dtype=float)
     keys = (zs + offset[:, None]).ravel()
-    base = (np.arange(n) * a)[:, None]
-
-    def cumulative(
-        t: NDArray[np.float64], side: Literal["left", "right"]
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        shape = t.shape
-        flat = (t + offset.reshape((n,) + (1,) * (t.ndim - 1))).ravel()
-        idx = np.searchsorted(keys, flat, side=side).reshape(shape)
-        idx = idx - base.reshape((n,) + (1,) * (t.ndim - 1))
-        idx = np.clip(idx, 0, a).reshape(n, -1)
-        return (
-            np.take_along_axis(cum_w, idx, axis=-1).reshape(shape),
-            np.take_along_axis(cum_wz, idx, axis=-1).reshape(shape),
-        )
-
-    f_le, g_le = cumulative(z, "right")  # weight (and weight x z) at or below each actor
-    f_lt, g_lt = cumulative(z, "left")  # strictly below
+    shift = (np.arange(n) * a)[:, None]
+    row_base = (np.arange(n) * (a + 1))[:, None]
     zi, zj = z[:, :, None], z[:, None, :]
     i_low = zi <= zj
     p = np.where(i_low, zi, zj)
     q = np.where(i_low, zj, zi)
-    f_p = np.where(i_low, f_le[:, :, None], f_le[:, None, :])
-    g_p = np.where(i_low, g_le[:, :, None], g_le[:, None, :])
-    f_q = np.where(i_low, f_lt[:, None, :], f_lt[:, :, None])
-    g_q = np.where(i_low, g_lt[:, None, :], g_lt[:, :, None])
-    f_m, g_m = cumulative((p + q) / 2, "right")
+    mid = 0.5 * (p + q)
+    # per-actor cumulative sums (at or below / strictly below) and at every midpoint
+    queries = np.concatenate([z, mid.reshape(n, a * a)], axis=-1) + offset[:, None]
+    right = np.searchsorted(keys, queries.ravel(), side="right").reshape(n, -1) - shift
+    left = np.searchsorted(keys, (z + offset[:, None]).ravel(), side="left").reshape(n, a)
+    at_le = cum[right[:, :a] + row_base]  # (n, A, 2)
+    at_lt = cum[left - shift + row_base]
+    at_m = cum[right[:, a:] + row_base].reshape(n, a, a, 2)
+    f_m, g_m = at_m[..., 0], at_m[..., 1]
+    le_i, le_j = at_le[:, :, None, :], at_le[:, None, :, :]
+    lt_i, lt_j = at_lt[:, :, None, :], at_lt[:, None, :, :]
+    low_side = np.where(i_low[..., None], le_i, le_j)
+    high_side = np.where(i_low[..., None], lt_j, lt_i)
+    f_p, g_p = low_side[..., 0], low_side[..., 1]
+    f_q, g_q = high_side[..., 0], high_side[..., 1]
     gap = q - p
-    support_low = gap * f_p + (p + q) * (f_m - f_p) - 2.0 * (g_m - g_p)
-    support_high = gap * (total[:, :, None] - f_q) + 2.0 * (g_q - g_m) - (p + q) * (f_q - f_m)
-    support_low = np.maximum(support_low, 0.0)
-    support_high = np.maximum(support_high, 0.0)
+    span = p + q
+    support_low = np.maximum(gap * f_p + span * (f_m - f_p) - 2.0 * (g_m - g_p), 0.0)
+    support_high = np.maximum(gap * (total - f_q) + 2.0 * (g_q - g_m) - span * (f_q - f_m), 0.0)
     support_i = np.where(i_low, support_low, support_high)
     votes = support_low + support_high
-    if rule == "pairwise":
-        denominator = votes
-    elif rule == "global":
-        denominator = np.broadcast_to(votes.sum(axis=(-2, -1), keepdims=True), votes.shape)
-    else:
-        raise ValueError(f"unknown probability rule {rule!r}; use 'pairwise' or 'global'")
-    contested = (gap > 0) & (denominator > 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        prob = np.where(contested, support_i / denominator, 0.0)
+    if rule == "global":
+        votes = np.broadcast_to(votes.sum(axis=(-2, -1), keepdims=True), votes.shape)
+    contested = (gap > 0) & (votes > 0)
+    prob: NDArray[np.float64] = np.divide(
+        support_i, votes, out=np.zeros_like(support_i), where=contested
+    )
+    return prob
+
+
+def _contest_probabilities_direct(
+    position: NDArray[np.float64], weight: NDArray[np.float64], rule: ProbabilityRule
+) -> NDArray[np.float64]:
+    """The textbook O(A^3) sum over voters k of ``w_k (|x_k - x_j| - |x_k - x_i|)``."""
+    dist = np.abs(position[:, :, None] - position[:, None, :])  # (n, k, i)
+    delta = dist[:, :, None, :] - dist[:, :, :, None]  # (n, k, i, j): d_kj - d_ki
+    w = weight[:, :, None, None]
+    support = (w * np.maximum(delta, 0.0)).sum(axis=1)
+    votes = (w * np.abs(delta)).sum(axis=1)
+    if rule == "global":
+        votes = np.broadcast_to(votes.sum(axis=(-2, -1), keepdims=True), votes.shape)
+    contested = (position[:, :, None] != position[:, None, :]) & (votes > 0)
+    prob: NDArray[np.float64] = np.divide(
+        support, votes, out=np.zeros_like(support), where=contested
+    )
     return prob
 
 
 def _utility(base: NDArray[np.float64], r: NDArray[np.float64]) -> NDArray[np.float64]:
     """``2 - 4 base^r`` with base in [0, 1]."""
-    return 2.0 - 4.0 * np.power(np.clip(base, 0.0, 1.0), r)
+    out: NDArray[np.float64] = 2.0 - 4.0 * np.power(base, r)
+    return out
 
 
-def _expected_utilities(
+def _status_quo_terms(
     dist: NDArray[np.float64],
-    prob: NDArray[np.float64],
-    salience: NDArray[np.float64],
-    r: NDArray[np.float64],
     median_gap: NDArray[np.float64] | None,
+    r: NDArray[np.float64],
     q: float,
     t: float,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """E^i(U_ij) and E^i(U_ji) for all pairs, from i's point of view with exponent r_i."""
+    """What i expects without a challenge, for i challenging j and for j challenging i.
+
+    ``Q U_sq + (1 - Q)[T U_b + (1 - T) U_w]`` with i's exponent r_i; U_b and U_w use
+    ``e = (|x_challenger - mu| + |x_i - x_j|) / range``.
+    """
     rr = r[:, :, None]
-    u_s = _utility(0.5 - 0.5 * dist, rr)
-    u_f = _utility(0.5 + 0.5 * dist, rr)
-    u_sq = _utility(np.full_like(r, 0.5), r)[:, :, None]
-    s_j = salience[:, None, :]
-    s_i = salience[:, :, None]
-    prob_t = np.swapaxes(prob, -1, -2)
-    own = s_j * (prob * u_s + (1.0 - prob) * u_f) + (1.0 - s_j) * u_s
-    perceived = s_i * (prob_t * u_s + (1.0 - prob_t) * u_f) + (1.0 - s_i) * u_s
+    u_sq = q * (2.0 - 4.0 * np.power(0.5, r))[:, :, None]
     if q >= 1.0 or median_gap is None:
-        own = own - q * u_sq
-        perceived = perceived - q * u_sq
-    else:
-        # e_ij = (|x_i - mu| + |x_i - x_j|) / range for the challenger i; e_ji for j
-        e_own = median_gap[:, :, None] + dist
-        e_perc = median_gap[:, None, :] + dist
-        for_own = t * _utility(0.5 - 0.25 * e_own, rr) + (1 - t) * _utility(0.5 + 0.25 * e_own, rr)
-        for_perc = t * _utility(0.5 - 0.25 * e_perc, rr) + (1 - t) * _utility(
-            0.5 + 0.25 * e_perc, rr
-        )
-        own = own - q * u_sq - (1.0 - q) * for_own
-        perceived = perceived - q * u_sq - (1.0 - q) * for_perc
-    return own, perceived
+        return u_sq, u_sq
+
+    def passive(e: NDArray[np.float64]) -> NDArray[np.float64]:
+        better = _utility(np.maximum(0.5 - 0.25 * e, 0.0), rr)
+        worse = _utility(np.minimum(0.5 + 0.25 * e, 1.0), rr)
+        out: NDArray[np.float64] = u_sq + (1.0 - q) * (t * better + (1.0 - t) * worse)
+        return out
+
+    return passive(median_gap[:, :, None] + dist), passive(median_gap[:, None, :] + dist)
 
 
 def eum_round(
@@ -289,86 +300,90 @@ def eum_round(
     Returns:
         Every intermediate quantity of the round (see :class:`EumRound`).
     """
+    if risk not in ("scholz", "neutral"):
+        raise ValueError(f"unknown risk rule {risk!r}; use 'scholz' or 'neutral'")
+    if offer_choice not in ("nearest", "type", "strongest"):
+        raise ValueError(
+            f"unknown offer choice {offer_choice!r}; use 'nearest', 'type' or 'strongest'"
+        )
     n, a = position.shape
-    sal = np.where(active, salience, 0.0)
-    weight = np.where(active, capability * salience, 0.0)
-    prob = contest_probabilities(position, weight, low, width, probability)
-    rng_ = distance_range[:, None, None]
-    gap_abs = np.abs(position[:, :, None] - position[:, None, :])
-    dist = np.clip(gap_abs / rng_, 0.0, 1.0)
-    eye = np.eye(a, dtype=bool)[None]
-    same = gap_abs <= 1e-12 * width[:, None, None]
-    pair = active[:, :, None] & active[:, None, :] & ~eye & ~same
+    sal = salience * active
+    prob = contest_probabilities(position, capability * sal, low, width, probability)
+    prob_t = np.swapaxes(prob, -1, -2)
+    xi = position[:, :, None]
+    xj = position[:, None, :]
+    gap_abs = np.abs(xi - xj)
+    dist = np.minimum(gap_abs / distance_range[:, None, None], 1.0)
+    pair = (active[:, :, None] & active[:, None, :]) & (gap_abs > 1e-12 * width[:, None, None])
     median_gap: NDArray[np.float64] | None = None
     if q < 1.0:
-        mu = weighted_median(position[:, :, None], weight[:, :, None])[:, 0]
+        w = capability * sal
+        mu = weighted_median(position[:, :, None], w[:, :, None])[:, 0]
         mu = np.where(np.isnan(mu), position.mean(axis=-1), mu)
-        median_gap = np.clip(np.abs(position - mu[:, None]) / distance_range[:, None], 0.0, 1.0)
+        median_gap = np.minimum(np.abs(position - mu[:, None]) / distance_range[:, None], 1.0)
+    s_j = sal[:, None, :]
+    s_i = sal[:, :, None]
 
-    ones = np.ones((n, a))
     if risk == "scholz":
-        own1, _ = _expected_utilities(dist, prob, sal, ones, median_gap, q, t)
-        own1 = np.where(pair, own1, 0.0)
-        exposure = own1.sum(axis=-2)  # S_k = sum_j E^j(U_jk)
+        # with every r = 1: U_s = 2d, U_f = -2d, U_sq = 0, U_b = e, U_w = -e
+        own1 = 2.0 * dist * (1.0 - 2.0 * s_j * (1.0 - prob))
+        if median_gap is not None:
+            own1 = own1 - (1.0 - q) * (2.0 * t - 1.0) * (median_gap[:, :, None] + dist)
+        exposure = (own1 * pair).sum(axis=-2)  # S_k = sum_j E^j(U_jk)
         hi = np.where(active, exposure, -np.inf).max(axis=-1, keepdims=True)
         lo = np.where(active, exposure, np.inf).min(axis=-1, keepdims=True)
         spread = hi - lo
-        with np.errstate(invalid="ignore", divide="ignore"):
-            big_r = np.where(spread > 0, (2.0 * exposure - hi - lo) / spread, 0.0)
-        big_r = np.where(active & np.isfinite(big_r), big_r, 0.0)
+        big_r = np.divide(
+            2.0 * exposure - hi - lo,
+            spread,
+            out=np.zeros_like(exposure),
+            where=(spread > 0) & active,
+        )
         r = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
-    elif risk == "neutral":
-        r = ones
     else:
-        raise ValueError(f"unknown risk rule {risk!r}; use 'scholz' or 'neutral'")
+        r = np.ones((n, a))
 
-    own, perceived = _expected_utilities(dist, prob, sal, r, median_gap, q, t)
-    own = np.where(pair, own, 0.0)
-    perceived = np.where(pair, perceived, 0.0)
+    rr = r[:, :, None]
+    u_s = 2.0 - 4.0 * np.power(0.5 - 0.5 * dist, rr)
+    u_f = 2.0 - 4.0 * np.power(0.5 + 0.5 * dist, rr)
+    sq_own, sq_perceived = _status_quo_terms(dist, median_gap, r, q, t)
+    spread_sf = u_s - u_f
+    # E^i(U_ij) = s_j [P U_s + (1 - P) U_f] + (1 - s_j) U_s - status quo
+    own = (u_s - s_j * (1.0 - prob) * spread_sf - sq_own) * pair
+    perceived = (u_s - s_i * (1.0 - prob_t) * spread_sf - sq_perceived) * pair
 
-    xi = position[:, :, None]
-    xj = position[:, None, :]
     conf = pair & (own > 0) & (perceived > own)
     yielding = pair & (own < 0) & (perceived > 0)
     comp = yielding & (perceived > -own)
     capit = yielding & ~comp
-    offer_kind = np.zeros((n, a, a), dtype=np.int8)
-    offer_kind[conf] = CONFRONTATION
-    offer_kind[comp] = COMPROMISE
-    offer_kind[capit] = CAPITULATION
-    with np.errstate(invalid="ignore", divide="ignore"):
-        fraction = np.where(comp, np.abs(own) / np.where(comp, perceived, 1.0), 1.0)
+    offer_kind = conf * np.int8(CONFRONTATION) + comp * np.int8(COMPROMISE)
+    offer_kind = (offer_kind + capit * np.int8(CAPITULATION)).astype(np.int8)
+    fraction = np.divide(-own, perceived, out=np.zeros_like(own), where=comp)
     # a confrontation or capitulation lands exactly on x_j (no rounding off the position)
     offer_position = np.where(comp, xi + (xj - xi) * fraction, np.where(conf | capit, xj, xi))
     offered = offer_kind > 0
 
-    move = np.abs(offer_position - xi)
-    if offer_choice == "nearest":
-        eligible = offered
-    elif offer_choice == "type":
-        present = np.stack([(offer_kind == k).any(axis=-1) for k in (1, 2, 3)], axis=-1)
-        best_kind = np.where(present.any(axis=-1), np.argmax(present, axis=-1) + 1, 0)
-        eligible = offered & (offer_kind == best_kind[:, :, None].astype(np.int8))
+    if offer_choice == "type":
+        kinds_present = np.stack([conf.any(-1), comp.any(-1), capit.any(-1)], axis=-1)
+        best_kind = np.where(kinds_present.any(-1), np.argmax(kinds_present, -1) + 1, 0)
+        eligible = offered & (offer_kind == best_kind[:, :, None])
     elif offer_choice == "strongest":
         top = np.where(offered, perceived, -np.inf).max(axis=-1, keepdims=True)
         eligible = offered & (perceived >= top)
     else:
-        raise ValueError(
-            f"unknown offer choice {offer_choice!r}; use 'nearest', 'type' or 'strongest'"
-        )
-    tol = 1e-12 * width[:, None, None]
+        eligible = offered
+    move = np.abs(offer_position - xi)
     least = np.where(eligible, move, np.inf).min(axis=-1, keepdims=True)
-    eligible = eligible & (move <= least + tol)
+    eligible &= move <= least + 1e-12 * width[:, None, None]
     strongest = np.where(eligible, perceived, -np.inf).max(axis=-1, keepdims=True)
-    eligible = eligible & (perceived >= strongest)
+    eligible &= perceived >= strongest
     lowest = np.where(eligible, offer_position, np.inf).min(axis=-1, keepdims=True)
-    eligible = eligible & (offer_position <= lowest)
+    eligible &= offer_position <= lowest
     has = eligible.any(axis=-1)
-    proposer = np.where(has, np.argmax(eligible, axis=-1), -1)
-    pick = np.clip(proposer, 0, a - 1)[:, :, None]
-    chosen_pos = np.take_along_axis(offer_position, pick, axis=-1)[:, :, 0]
-    chosen_kind = np.take_along_axis(offer_kind, pick, axis=-1)[:, :, 0]
-    new_position = np.where(has, chosen_pos, position)
+    pick = np.argmax(eligible, axis=-1)
+    rows = np.arange(n)[:, None]
+    cols = np.arange(a)[None, :]
+    new_position = np.where(has, offer_position[rows, cols, pick], position)
     return EumRound(
         probability=prob,
         risk_exponent=r,
@@ -376,8 +391,8 @@ def eum_round(
         eu_perceived=perceived,
         offer_kind=offer_kind,
         offer_position=offer_position,
-        kind=np.where(has, chosen_kind, NONE).astype(np.int8),
-        proposer=proposer,
+        kind=np.where(has, offer_kind[rows, cols, pick], NONE).astype(np.int8),
+        proposer=np.where(has, pick, -1),
         new_position=new_position,
     )
 
@@ -441,51 +456,56 @@ class ExpectedUtilityModel:
         else:
             dist_range = width.copy()
 
-        history = [pos.copy()]
+        history = [pos]
         risks: list[NDArray[np.float64]] = []
         kinds: list[NDArray[np.int8]] = []
         proposers: list[NDArray[np.intp]] = []
         moves: list[NDArray[np.float64]] = []
         done = np.zeros(n, dtype=bool)
         rounds_run = np.zeros(n, dtype=np.intp)
-        current = pos.copy()
+        current = pos
+        live = np.arange(n)
+        inputs = (sal, cap, active, low, width, dist_range)
         for _ in range(self.max_rounds):
-            live = np.flatnonzero(~done)
             if live.size == 0:
                 break
+            whole = live.size == n
+            part = inputs if whole else tuple(arr[live] for arr in inputs)
             res = eum_round(
-                current[live],
-                sal[live],
-                cap[live],
-                active[live],
-                low[live],
-                width[live],
-                dist_range[live],
+                current if whole else current[live],
+                *part,
                 probability=self.probability,
                 risk=self.risk,
                 offer_choice=self.offer_choice,
                 q=self.q,
                 t=self.t,
             )
-            shift = res.new_position - current[live]
-            moved = np.abs(shift).max(axis=-1) > self.tol * width[live]
-            step_risk = np.ones((n, a))
-            step_kind = np.zeros((n, a), dtype=np.int8)
-            step_prop = np.full((n, a), -1, dtype=np.intp)
-            step_move = np.zeros((n, a))
-            step_risk[live] = res.risk_exponent
-            step_kind[live] = res.kind
-            step_prop[live] = res.proposer
-            step_move[live] = shift
-            current = current.copy()
-            current[live] = res.new_position
+            if whole:
+                shift = res.new_position - current
+                current = res.new_position
+                step = (res.risk_exponent, res.kind, res.proposer, shift)
+            else:
+                shift = res.new_position - current[live]
+                current = current.copy()
+                current[live] = res.new_position
+                step_risk = np.ones((n, a))
+                step_kind = np.zeros((n, a), dtype=np.int8)
+                step_prop = np.full((n, a), -1, dtype=np.intp)
+                step_move = np.zeros((n, a))
+                step_risk[live] = res.risk_exponent
+                step_kind[live] = res.kind
+                step_prop[live] = res.proposer
+                step_move[live] = shift
+                step = (step_risk, step_kind, step_prop, step_move)
+            moved = np.abs(shift).max(axis=-1) > self.tol * part[4]
             rounds_run[live[moved]] += 1
             done[live[~moved]] = True
-            risks.append(step_risk)
-            kinds.append(step_kind)
-            proposers.append(step_prop)
-            moves.append(step_move)
-            history.append(current.copy())
+            live = live[moved]
+            risks.append(step[0])
+            kinds.append(step[1])
+            proposers.append(step[2])
+            moves.append(step[3])
+            history.append(current)
         # drop trailing rounds in which no game moved
         while len(history) > 1 and not np.any(moves[-1]):
             history.pop()
