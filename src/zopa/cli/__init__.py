@@ -18,6 +18,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "report",
     "backtest",
     "deals",
+    "durability",
+    "compare",
 )
 
 app = typer.Typer(

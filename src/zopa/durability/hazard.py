@@ -104,9 +104,11 @@ def cumulative_hazard(
     return out
 
 
-def survival(cum_hazard: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Survival ``S = exp(-H)``."""
-    return np.exp(-cum_hazard)
+def survival(cum_hazard: NDArray[np.float64], *, overwrite: bool = False) -> NDArray[np.float64]:
+    """Survival ``S = exp(-H)`` (in place of ``cum_hazard`` when ``overwrite``)."""
+    out = cum_hazard if overwrite else np.empty_like(cum_hazard)
+    np.negative(cum_hazard, out=out)
+    return np.exp(out, out=out)
 
 
 def mechanism_strengths(

@@ -98,7 +98,8 @@ class DurabilityResult:
         """D, the number of Monte Carlo draws."""
         return int(self.survival.shape[0])
 
-    def _index(self, years: float) -> int:
+    def index(self, years: float) -> int:
+        """The grid index of a time in years (``ValueError`` if it is not on the grid)."""
         k = int(np.argmin(np.abs(self.times - years)))
         if abs(self.times[k] - years) > 1e-9:
             raise ValueError(f"{years} years is not on the simulation grid")
@@ -106,7 +107,7 @@ class DurabilityResult:
 
     def p_hold(self, years: float) -> NDArray[np.float64]:
         """Per draw, the probability the ceasefire holds ``years`` years: (D,)."""
-        return self.survival[:, self._index(years)]
+        return self.survival[:, self.index(years)]
 
     def hold(self) -> dict[int, Interval]:
         """P(holds 1, 2, 5 years): mean over draws with its 90 % band."""
@@ -126,7 +127,7 @@ class DurabilityResult:
         """The balance at each whole year from the ceasefire to the horizon."""
         out = []
         for year in range(int(self.times[-1]) + 1):
-            k = self._index(year)
+            k = self.index(year)
             b = self.deterrence.balance[:, k]
             out.append(
                 YearBalance(
@@ -186,7 +187,7 @@ def _survive(
     hr = hazard.combined_hazard_ratio(ratios)
     increments *= step_multiplier(traj.balance, beta)
     cum = hazard.cumulative_hazard(scale, increments, hr)
-    return hazard.survival(cum), ratios, hr, traj
+    return hazard.survival(cum, overwrite=True), ratios, hr, traj
 
 
 def analyse_durability(
