@@ -3,8 +3,9 @@
 A deal becomes a package: each issue takes the deal's value where the deal settles it
 (finally or in the interim) and the issue's status quo otherwise (the deal changes
 nothing there). No deal is the status-quo package. Utilities are those of the deal-space
-analysis: the salience-weighted closeness of the package to the actor's positions, 0..1,
-with a linear loss; an issue without a status quo contributes nothing when unsettled.
+analysis (:mod:`zopa.agreements.utility`): the salience-weighted closeness of the package
+to the actor's positions, 0..1, with a linear loss; an issue without a status quo
+contributes nothing when unsettled.
 """
 
 from __future__ import annotations
@@ -14,25 +15,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from zopa.agreements.utility import status_quo_utility, utility
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from zopa.durability.deal import Deal
-    from zopa.scenario import Scenario, ScenarioArrays
-
-
-def _utility(view: ScenarioArrays, package: NDArray[np.float64]) -> NDArray[np.float64]:
-    """(A,) linear salience-weighted closeness of one package, point estimate.
-
-    The same definition as the deal-space analysis (``u_a(x) = sum_i s_ai (1 - |x_i -
-    p_ai| / w_i) / sum_i s_ai``; a NaN value contributes 0; no salience gives 0).
-    """
-    p, s = view.position[0], view.salience[0]
-    width = view.scale_max - view.scale_min
-    total = s.sum(axis=1, keepdims=True)
-    share = np.divide(s, total, out=np.zeros_like(s), where=total > 0)
-    terms = share * (1.0 - np.abs(package[None, :] - p) / width)
-    return np.asarray(np.where(np.isnan(terms), 0.0, terms).sum(axis=1), dtype=np.float64)
+    from zopa.scenario import Scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +52,8 @@ def deal_package(deal: Deal, scenario: Scenario) -> NDArray[np.float64]:
 def deal_utilities(deal: Deal, scenario: Scenario) -> tuple[ActorDealUtility, ...]:
     """Each actor's utility of the deal and of no deal, at the point estimate."""
     view = scenario.arrays()
-    with_deal = _utility(view, deal_package(deal, scenario))
-    without = _utility(view, view.status_quo)
+    with_deal = utility(view, deal_package(deal, scenario)[None, :])[0, 0]
+    without = status_quo_utility(view)[0]
     return tuple(
         ActorDealUtility(actor=a, deal=float(u), no_deal=float(n))
         for a, u, n in zip(view.actor_ids, with_deal, without, strict=True)
