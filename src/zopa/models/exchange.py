@@ -282,6 +282,29 @@ def _run_round(
         return y, n_exec, steps
 
     while True:
+        live = alive.any(axis=0)
+        if 2 * int(live.sum()) < live.size:
+            # drop candidates that are dead in every draw: later steps get cheaper
+            (u, v, pp, qq, su_p, su_q, sv_p, sv_q, k_v, k_u, target_p, target_q, eg_rate, alive) = (
+                arr[:, live]
+                for arr in (
+                    u,
+                    v,
+                    pp,
+                    qq,
+                    su_p,
+                    su_q,
+                    sv_p,
+                    sv_q,
+                    k_v,
+                    k_u,
+                    target_p,
+                    target_q,
+                    eg_rate,
+                    alive,
+                )
+            )
+            rank = rank[live]
         yv, yu = y[rows, v, pp], y[rows, u, qq]
         dir_v = np.sign(target_p - yv)
         dir_u = np.sign(target_q - yu)
