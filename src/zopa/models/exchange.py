@@ -75,7 +75,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
@@ -233,19 +233,11 @@ def _run_round(
     list[tuple[tuple[int, int, int, int], float, float, float]],
 ]:
     """One round of exchanges for every draw; returns voting positions and a log."""
-    n_d = x.shape[0]
+    n_d, n_a, n_i = x.shape
     rows = np.arange(n_d)[:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
         outcome = np.where(total > 0, (w * x).sum(axis=1) / total, np.nan)  # (D, I)
     a1, a2, p, q = cand.a1, cand.a2, cand.p, cand.q
-
-    # which of the two actors demands p: the one with the larger s_p / s_q
-    s1p, s1q, s2p, s2q = s[:, a1, p], s[:, a1, q], s[:, a2, p], s[:, a2, q]
-    first_demands_p = s1p * s2q >= s2p * s1q
-    u = np.where(first_demands_p, a1, a2)  # demands p, supplies q
-    v = np.where(first_demands_p, a2, a1)  # demands q, supplies p
-    pp = np.broadcast_to(p, u.shape)
-    qq = np.broadcast_to(q, u.shape)
 
     side = x > outcome[:, None, :]  # right of the outcome (Decide: left is x <= O)
     eligible = (
@@ -256,69 +248,68 @@ def _run_round(
         & (w[rows, a2, p] > 0)
         & (w[rows, a2, q] > 0)
     )
-    # keep only candidates eligible in some draw (compaction)
-    keep = np.flatnonzero(eligible.any(axis=0))
-    u, v, pp, qq, eligible = u[:, keep], v[:, keep], pp[:, keep], qq[:, keep], eligible[:, keep]
-    rank = cand.rank[keep]
-
-    # fixed per candidate in the round
-    su_p, su_q = s[rows, u, pp], s[rows, u, qq]
-    sv_p, sv_q = s[rows, v, pp], s[rows, v, qq]
-    k_v = np.where(eligible, w[rows, v, pp] / total[rows, pp], 0.0)  # dO_p per unit move of v
-    k_u = np.where(eligible, w[rows, u, qq] / total[rows, qq], 0.0)  # dO_q per unit move of u
-    target_p = x[rows, u, pp]  # u's position on p: where v moves to
-    target_q = x[rows, v, qq]  # v's position on q: where u moves to
-    with np.errstate(invalid="ignore", divide="ignore"):
-        eg_rate = (su_p + sv_p) / (su_q + sv_q)
-
     y = x.copy()
-    o = outcome.copy()
-    direction = np.zeros(x.shape, dtype=np.int8)  # sign of the moves made this round
-    alive = eligible.copy()
     n_exec = np.zeros(n_d, dtype=int)
     steps: list[tuple[tuple[int, int, int, int], float, float, float]] = []
-    n_k = keep.size
-    if n_k == 0:
+    keep = np.flatnonzero(eligible.any(axis=0))  # candidates eligible in some draw
+    if keep.size == 0:
         return y, n_exec, steps
+    a1, a2, p, q, eligible = a1[keep], a2[keep], p[keep], q[keep], eligible[:, keep]
 
+    # which of the two actors demands p: the one with the larger s_p / s_q
+    first_demands_p = s[:, a1, p] * s[:, a2, q] >= s[:, a2, p] * s[:, a1, q]
+    u = np.where(first_demands_p, a1, a2)  # demands p, supplies q
+    v = np.where(first_demands_p, a2, a1)  # demands q, supplies p
+    pp = np.broadcast_to(p, u.shape)
+    qq = np.broadcast_to(q, u.shape)
+    # flat indices into y / direction (D*A*I) and into the outcomes (D*I)
+    c: dict[str, NDArray[Any]] = {
+        "u": u,
+        "v": v,
+        "p": pp,
+        "q": qq,
+        "rank": np.broadcast_to(cand.rank[keep], u.shape),
+        "vp": (rows * n_a + v) * n_i + pp,
+        "uq": (rows * n_a + u) * n_i + qq,
+        "op": rows * n_i + pp,
+        "oq": rows * n_i + qq,
+        "su_p": s[rows, u, pp],
+        "su_q": s[rows, u, qq],
+        "sv_p": s[rows, v, pp],
+        "sv_q": s[rows, v, qq],
+        # outcome shift per unit move of v on p and of u on q
+        "k_v": np.where(eligible, w[rows, v, pp] / total[rows, pp], 0.0),
+        "k_u": np.where(eligible, w[rows, u, qq] / total[rows, qq], 0.0),
+        "target_p": x[rows, u, pp],  # u's position on p: where v moves to
+        "target_q": x[rows, v, qq],  # v's position on q: where u moves to
+        "alive": eligible,
+    }
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c["eg_rate"] = (c["su_p"] + c["sv_p"]) / (c["su_q"] + c["sv_q"])
+
+    o = outcome.copy()
+    direction = np.zeros(x.shape, dtype=np.int8)  # sign of the moves made this round
+    y_flat, o_flat, dir_flat = y.reshape(-1), o.reshape(-1), direction.reshape(-1)
+    big = np.iinfo(np.intp).max
     while True:
-        live = alive.any(axis=0)
+        live = c["alive"].any(axis=0)
         if 2 * int(live.sum()) < live.size:
             # drop candidates that are dead in every draw: later steps get cheaper
-            (u, v, pp, qq, su_p, su_q, sv_p, sv_q, k_v, k_u, target_p, target_q, eg_rate, alive) = (
-                arr[:, live]
-                for arr in (
-                    u,
-                    v,
-                    pp,
-                    qq,
-                    su_p,
-                    su_q,
-                    sv_p,
-                    sv_q,
-                    k_v,
-                    k_u,
-                    target_p,
-                    target_q,
-                    eg_rate,
-                    alive,
-                )
-            )
-            rank = rank[live]
-        yv, yu = y[rows, v, pp], y[rows, u, qq]
-        dir_v = np.sign(target_p - yv)
-        dir_u = np.sign(target_q - yu)
+            c = {key: arr[:, live] for key, arr in c.items()}
+        alive = c["alive"]
+        yv, yu = y_flat.take(c["vp"]), y_flat.take(c["uq"])
+        to_p, to_q = c["target_p"] - yv, c["target_q"] - yu
+        dir_v, dir_u = np.sign(to_p), np.sign(to_q)
         # largest outcome shifts: the mover reaches its partner, and the outcome may
         # not pass the demanding actor's position
-        a_max = np.minimum(
-            k_v * np.abs(target_p - yv), np.maximum((target_p - o[rows, pp]) * dir_v, 0)
-        )
-        b_max = np.minimum(
-            k_u * np.abs(target_q - yu), np.maximum((target_q - o[rows, qq]) * dir_u, 0)
-        )
+        room_p = np.maximum((c["target_p"] - o_flat.take(c["op"])) * dir_v, 0.0)
+        room_q = np.maximum((c["target_q"] - o_flat.take(c["oq"])) * dir_u, 0.0)
+        a_max = np.minimum(c["k_v"] * np.abs(to_p), room_p)
+        b_max = np.minimum(c["k_u"] * np.abs(to_q), room_q)
+        su_p, su_q, sv_p, sv_q = c["su_p"], c["su_q"], c["sv_p"], c["sv_q"]
         with np.errstate(invalid="ignore", divide="ignore"):
             if rate == "equal_gain":
-                r = eg_rate
+                r = c["eg_rate"]
             else:
                 # RKS: gains in proportion to each actor's ideal gain in this exchange
                 gu_max = np.minimum(a_max, b_max * sv_q / sv_p) * (su_p - su_q * sv_p / sv_q)
@@ -328,46 +319,47 @@ def _run_round(
             b = r * a
             gain_u = su_p * a - su_q * b
             gain_v = sv_q * b - sv_p * a
-            move_v = a / k_v
-            move_u = b / k_u
+            move_v = a / c["k_v"]
+            move_u = b / c["k_u"]
         score = gain_u + gain_v if rate == "rks" else gain_u
-        ok = (
-            alive
-            & np.isfinite(score)
+        alive &= (
+            np.isfinite(score)
             & (gain_u > _EPS)
             & (gain_v > _EPS)
             & (move_v > _EPS)
             & (move_u > _EPS)
-            & (direction[rows, v, pp] * dir_v >= 0)
-            & (direction[rows, u, qq] * dir_u >= 0)
+            & (dir_flat.take(c["vp"]) * dir_v >= 0)
+            & (dir_flat.take(c["uq"]) * dir_u >= 0)
         )
-        alive = ok
-        if not alive.any():
+        act: NDArray[np.bool_] = alive.any(axis=1)
+        if not act.any():
             break
         best_score = np.where(alive, score, -np.inf)
         top = best_score.max(axis=1, keepdims=True)
-        tied = alive & (best_score >= top - _TIE * np.abs(top))
-        pick = np.argmin(np.where(tied, rank[None, :], np.iinfo(np.intp).max), axis=1)
-        act = alive.any(axis=1)
+        tied = best_score >= top - _TIE * np.abs(top)
+        pick = np.argmin(np.where(tied, c["rank"], big), axis=1)
         d_idx = np.flatnonzero(act)
         k_idx = pick[d_idx]
-        vv, uu = v[d_idx, k_idx], u[d_idx, k_idx]
-        p_k, q_k = pp[d_idx, k_idx], qq[d_idx, k_idx]
         dv, du = dir_v[d_idx, k_idx], dir_u[d_idx, k_idx]
-        mv, mu = move_v[d_idx, k_idx], move_u[d_idx, k_idx]
-        y[d_idx, vv, p_k] += dv * mv
-        y[d_idx, uu, q_k] += du * mu
-        o[d_idx, p_k] += dv * a[d_idx, k_idx]
-        o[d_idx, q_k] += du * b[d_idx, k_idx]
-        direction[d_idx, vv, p_k] = dv.astype(np.int8)
-        direction[d_idx, uu, q_k] = du.astype(np.int8)
+        vp, uq = c["vp"][d_idx, k_idx], c["uq"][d_idx, k_idx]
+        y_flat[vp] += dv * move_v[d_idx, k_idx]
+        y_flat[uq] += du * move_u[d_idx, k_idx]
+        o_flat[c["op"][d_idx, k_idx]] += dv * a[d_idx, k_idx]
+        o_flat[c["oq"][d_idx, k_idx]] += du * b[d_idx, k_idx]
+        dir_flat[vp] = dv
+        dir_flat[uq] = du
         alive[d_idx, k_idx] = False
         n_exec[d_idx] += 1
         if act[0]:
             k0 = int(pick[0])
             steps.append(
                 (
-                    (int(u[0, k0]), int(v[0, k0]), int(pp[0, k0]), int(qq[0, k0])),
+                    (
+                        int(c["u"][0, k0]),
+                        int(c["v"][0, k0]),
+                        int(c["p"][0, k0]),
+                        int(c["q"][0, k0]),
+                    ),
                     float(score[0, k0]),
                     float(dir_v[0, k0] * move_v[0, k0]),
                     float(dir_u[0, k0] * move_u[0, k0]),
