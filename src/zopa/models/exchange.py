@@ -331,7 +331,7 @@ def _run_round(
             & (dir_flat.take(c["vp"]) * dir_v >= 0)
             & (dir_flat.take(c["uq"]) * dir_u >= 0)
         )
-        act: NDArray[np.bool_] = alive.any(axis=1)
+        act = np.asarray(alive.any(axis=1), dtype=bool)
         if not act.any():
             break
         best_score = np.where(alive, score, -np.inf)
