@@ -50,12 +50,15 @@ Deviations (each also in docs/models/exchange.md):
       sequential rule "best exchange first, then recompute" makes the steps within a
       round a second loop beside the rounds; there is no loop over actors or draws.
     - The cap "the outcome may not pass the demanding actor's position" uses the
-      outcome of *all* voting positions so far in the round. Decide tracks only the
-      moves made in favour of the same actor, and it uses the target *position* as if
-      it were the length of the move when the cap binds (a defect: it moves the actor
-      by its target coordinate); see docs/models/exchange.md.
+      outcome of *all* voting positions so far in the round. Decide uses the round's
+      starting outcome plus only those moves made earlier in favour of the same actor
+      on the same issue, so it can cap too early or too late.
     - An exchange whose demanding actor no longer lies beyond the current outcome is
-      infeasible (Decide lets it go ahead).
+      infeasible; Decide lets it go ahead when the outcome already sits at (or past)
+      that actor's position, counting as a gain what is a loss.
+    - An actor may move several times on an issue in a round, always in the same
+      direction; Decide also rejects a move when the sum of its moves, counting moves
+      that were computed for an exchange but never made, exceeds 100.
     - Exact ties in gain (within a relative 1e-9) are broken by actor and issue ids
       rather than at random, so the model is deterministic and independent of input
       order; ``rng`` is accepted for the common interface and not used.
@@ -69,6 +72,9 @@ Deviations (each also in docs/models/exchange.md):
       makes its rate undefined).
     - Positions are normalised to 0-100 on each issue's scale inside the model, as in
       Decide, so that gains on issues with different scales are comparable.
+    - The update between rounds (step 5) and its weights 0.1 and 0.4 are Decide's
+      (``FIXED_WEIGHT``, ``SALIENCE_WEIGHT``); they are parameters here. With
+      ``fixed_weight=1`` actors start each round at their voting positions.
 """
 
 from __future__ import annotations

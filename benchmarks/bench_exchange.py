@@ -1,0 +1,151 @@
+"""Exchange model timings, against the Decide package on the same input.
+
+Anchor (measured on this 2-core machine, see issue 3): Decide's exchange model takes
+24.6 s for 10 rounds on the 15-actor x 13-issue COP21 input. Goal: at least 100x faster.
+
+Usage:
+    PYTHONPATH=src python benchmarks/bench_exchange.py [--decide-input FILE] [--skip-decide]
+
+``--decide-input`` reads an input file in Decide's format (``#A``/``#P``/``#D`` rows,
+tab-separated, values quoted with '), e.g. ``data/input/cop21.csv`` of the Decide
+repository; without it a synthetic 15 x 13 input with the same shape and the same
+share of missing stances is used. Decide itself is timed when it is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from zopa.models.exchange import ExchangeModel
+from zopa.scenario import Actor, Issue, Scenario, Stance
+
+ANCHOR_DECIDE_S = 24.6
+Stances = dict[str, tuple[float, dict[str, tuple[float, float]]]]
+
+
+def read_decide_input(path: Path) -> tuple[Stances, list[str]]:
+    actors: Stances = {}
+    issues: list[str] = []
+    with path.open(newline="") as fh:
+        for row in csv.reader(fh, delimiter="\t", quotechar="'"):
+            cells = [c.strip() for c in row if c.strip()]
+            if not cells:
+                continue
+            if cells[0] == "#P":
+                issues.append(cells[1])
+            elif cells[0] == "#D":
+                actor, issue, pos, sal, cap = cells[1], cells[2], *map(float, cells[3:6])
+                actors.setdefault(actor, (cap, {}))[1][issue] = (pos, sal)
+    return actors, issues
+
+
+def synthetic(
+    n_actors: int, n_issues: int, seed: int = 0, missing: float = 0.07
+) -> tuple[Stances, list[str]]:
+    rng = np.random.default_rng(seed)
+    issues = [f"i{k}" for k in range(n_issues)]
+    actors: Stances = {}
+    for a in range(n_actors):
+        cap = float(rng.choice([0.05, 0.25, 0.35, 0.4, 0.5, 0.6, 0.7, 0.75, 1.0]))
+        stances = {
+            i: (float(rng.integers(0, 21) * 5), float(rng.integers(4, 20) * 0.05))
+            for i in issues
+            if rng.random() >= missing
+        }
+        actors[f"a{a}"] = (cap, stances)
+    return actors, issues
+
+
+def scenario(actors: Stances, issues: list[str]) -> Scenario:
+    return Scenario(
+        title="bench",
+        actors=tuple(Actor(a, a, cap) for a, (cap, _) in actors.items()),
+        issues=tuple(Issue(i, i) for i in issues),
+        stances=tuple(
+            Stance(a, i, p, s) for a, (_, st) in actors.items() for i, (p, s) in st.items()
+        ),
+    )
+
+
+def best_of(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def time_decide(actors: Stances, issues: list[str], rounds: int) -> float | None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    try:
+        from decide_oracle import run_decide
+    except ImportError:
+        return None
+    try:
+        import decide.model.equalgain  # noqa: F401
+    except ImportError:
+        return None
+    t = time.perf_counter()
+    run_decide(actors, issues, rounds)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--decide-input", type=Path)
+    ap.add_argument("--skip-decide", action="store_true")
+    ap.add_argument("--rounds", type=int, default=10)
+    args = ap.parse_args()
+
+    if args.decide_input:
+        actors, issues = read_decide_input(args.decide_input)
+        label = args.decide_input.name
+    else:
+        actors, issues = synthetic(15, 13)
+        label = "synthetic 15x13"
+    view = scenario(actors, issues).arrays()
+    model = ExchangeModel(rounds=args.rounds)
+    model.forecast(view)  # warm-up
+    t_zopa = best_of(lambda: model.forecast(view), 5)
+    f = model.forecast(view)
+    n_exchanges = int(f.diagnostics["exchanges_per_round"].sum())
+    print(f"input: {label}: {view.n_actors} actors x {view.n_issues} issues, {args.rounds} rounds")
+    print(f"zopa exchange:   {t_zopa * 1e3:8.1f} ms  ({n_exchanges} exchanges)")
+    print(
+        f"anchor (Decide, COP21, issue 3): {ANCHOR_DECIDE_S:.1f} s"
+        f" -> ratio {ANCHOR_DECIDE_S / t_zopa:6.0f}x"
+    )
+    if not args.skip_decide:
+        t_decide = time_decide(actors, issues, args.rounds)
+        if t_decide is None:
+            print("Decide not installed: not timed here")
+        else:
+            print(f"Decide measured: {t_decide:8.2f} s -> ratio {t_decide / t_zopa:6.0f}x")
+
+    print("\nscaling (10 rounds, one draw; ms):")
+    print(f"{'actors':>7} {'issues':>7} {'candidates':>11} {'ms':>9}")
+    for n_a, n_i in [(10, 5), (15, 13), (30, 13), (60, 13), (15, 26), (100, 20)]:
+        a, i = synthetic(n_a, n_i, seed=1)
+        v = scenario(a, i).arrays()
+        t = best_of(lambda v=v: ExchangeModel().forecast(v), 2)
+        k = n_a * (n_a - 1) // 2 * n_i * (n_i - 1) // 2
+        print(f"{n_a:>7} {n_i:>7} {k:>11} {t * 1e3:9.1f}")
+
+    print("\ndraws (15x13, 10 rounds):")
+    for d in (1, 10, 100):
+        rng = np.random.default_rng(2)
+        pos = np.clip(view.position + rng.normal(0, 5, (d, *view.position.shape[1:])), 0, 100)
+        batch = view.with_draws(position=pos)
+        t = best_of(lambda b=batch: ExchangeModel().forecast(b), 2)
+        print(f"  D={d:>4}: {t * 1e3:8.1f} ms  ({t / d * 1e3:.2f} ms per draw)")
+
+
+if __name__ == "__main__":
+    main()
