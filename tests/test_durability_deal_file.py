@@ -247,3 +247,18 @@ def test_broken_parameter_file_is_located(tmp_path):
     missing = [p for p in problems if p.message == "missing parameter"]
     assert [p.expected for p in missing] == ["balance.elasticity"]
     assert all(p.line is not None for p in problems)
+
+
+def test_every_parameter_and_field_is_documented():
+    doc = (ROOT / "docs" / "durability.md").read_text()
+    params = load_durability_parameters()
+    missing = [pid for pid in params.parameters if f"`{pid}`" not in doc]
+    assert not missing, f"undocumented parameters in docs/durability.md: {missing}"
+    from zopa.io.deal_file import DealFile, TermEntry
+
+    fields = set(DealFile.model_fields) | set(TermEntry.model_fields)
+    for name, field in MechanismsEntry.model_fields.items():
+        fields.add(name)
+        fields |= set(field.annotation.model_fields)
+    missing = sorted(f for f in fields if f"`{f}`" not in doc)
+    assert not missing, f"undocumented deal-file fields in docs/durability.md: {missing}"
