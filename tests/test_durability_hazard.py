@@ -277,3 +277,19 @@ def test_point_estimate_uses_central_values():
 def test_parameter_rejects_value_outside_range():
     with pytest.raises(ValueError, match="outside"):
         Parameter(id="x", value=2, low=0, high=1, status=ParameterStatus.ASSUMPTION)
+
+
+def test_drivers_rank_the_anchor_first_for_a_bare_ceasefire():
+    r = analyse_durability("bare", Mechanisms(), PARAMS, n_draws=3000, seed=2)
+    drivers = dict(r.drivers())
+    # with no mechanisms, P(holds 5 y) = 1 - p5 exactly: a perfect negative rank correlation
+    assert r.drivers()[0][0] == "baseline.p_relapse_5y"
+    assert drivers["baseline.p_relapse_5y"] == pytest.approx(-1.0)
+    assert abs(drivers["hr.dmz"]) < 0.1  # no DMZ: its ratio cannot matter
+    assert "defender.reference_personnel" not in drivers  # fixed values are not drivers
+
+
+def test_drivers_of_a_dmz_deal_include_its_ratio():
+    r = analyse_durability("dmz", Mechanisms(dmz_width_km=40), PARAMS, n_draws=3000, seed=2)
+    drivers = dict(r.drivers())
+    assert drivers["hr.dmz"] < -0.3  # a higher ratio (weaker DMZ) lowers survival

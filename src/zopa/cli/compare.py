@@ -46,6 +46,12 @@ def _rows(assessments: list[DealAssessment]) -> list[tuple[str, list[str]]]:
         rows.append((f"P(holds {y} y) [5-95 %]", cells))
     rows.append(
         (
+            "main drivers of P(holds 5 y)",
+            [", ".join(pid for pid, _ in a.result.drivers()[:2]) for a in assessments],
+        )
+    )
+    rows.append(
+        (
             "combined hazard ratio (median)",
             [f"{float(np.median(a.result.hazard_ratio)):.2f}" for a in assessments],
         )

@@ -165,6 +165,14 @@ def assessment_json(a: DealAssessment, params: DurabilityParameters) -> dict[str
             {"actor": u.actor, "deal": u.deal, "no_deal": u.no_deal, "gain": u.gain}
             for u in a.utilities
         ],
+        "drivers": [
+            {
+                "parameter": pid,
+                "rank_correlation": rho,
+                "status": params[pid].status.value,
+            }
+            for pid, rho in r.drivers()
+        ],
         "notes": list(r.notes),
     }
 
@@ -265,6 +273,18 @@ def print_assessment(a: DealAssessment, params: DurabilityParameters) -> None:
         console.print(
             f"  not checked (no red line or no value in the deal): {', '.join(e.unchecked)}"
         )
+
+    drivers = r.drivers()[:6]
+    if drivers:
+        drv = Table(
+            title="What drives P(holds 5 y): rank correlation over the draws",
+            title_justify="left",
+        )
+        for col in ("parameter", "correlation", "status"):
+            drv.add_column(col)
+        for pid, rho in drivers:
+            drv.add_row(pid, f"{rho:+.2f}", params[pid].status.value)
+        console.print(drv)
 
     util = Table(title="Utility of the deal vs no deal (0..1)", title_justify="left")
     for col in ("actor", "deal", "no deal", "gain"):

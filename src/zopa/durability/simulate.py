@@ -82,6 +82,7 @@ class DurabilityResult:
         deterrence: The deterrence trajectory on the grid, (D, T+1) each.
         seed: The seed used (``None`` if the caller passed a generator or none).
         notes: Plain-words caveats every report must show.
+        draws: The parameter draws behind the result (for :meth:`drivers`).
     """
 
     deal_id: str
@@ -92,6 +93,7 @@ class DurabilityResult:
     deterrence: DeterrenceTrajectory
     seed: int | None
     notes: tuple[str, ...]
+    draws: ParameterDraws | None = None
 
     @property
     def n_draws(self) -> int:
@@ -140,10 +142,42 @@ class DurabilityResult:
             )
         return tuple(out)
 
+    def drivers(self, years: float = 5.0) -> tuple[tuple[str, float], ...]:
+        """Which parameters drive P(holds ``years``): Spearman rank correlations.
+
+        One correlation per drawn (non-fixed) parameter between its draws and the draws
+        of P(holds ``years``), sorted by absolute size. A sampling-based sensitivity
+        measure: with independent draws it ranks how much each assumption moves the
+        answer (monotone effects only).
+        """
+        if self.draws is None or self.n_draws < 3:
+            return ()
+        target = _ranks(self.p_hold(years))
+        out = []
+        for pid, values in self.draws.values.items():
+            if np.ptp(values) == 0:
+                continue
+            out.append((pid, _rank_correlation(_ranks(values), target)))
+        return tuple(sorted(out, key=lambda x: -abs(x[1])))
+
     def vulnerability_windows(self) -> tuple[tuple[float, float], ...]:
         """Intervals where the median balance is below 1 (the window of vulnerability)."""
         med = np.median(self.deterrence.balance, axis=0)
         return vulnerability_windows(self.times, med < 1.0)
+
+
+def _ranks(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Ranks 0..D-1 (ties broken by order; draws are continuous)."""
+    ranks = np.empty(values.shape[0])
+    ranks[np.argsort(values, kind="stable")] = np.arange(values.shape[0])
+    return ranks
+
+
+def _rank_correlation(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
+    a = a - a.mean()
+    b = b - b.mean()
+    denom = float(np.sqrt(np.dot(a, a) * np.dot(b, b)))
+    return float(np.dot(a, b) / denom) if denom > 0 else 0.0
 
 
 def assumption_notes(params: DurabilityParameters) -> tuple[str, ...]:
@@ -232,4 +266,5 @@ def analyse_durability(
         deterrence=traj,
         seed=None if rng is not None or point else seed,
         notes=tuple(notes),
+        draws=draws,
     )
