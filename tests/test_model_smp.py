@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zopa.models import make_model
+from zopa.models import make_model, spatial
 from zopa.models.spatial import SpatialModel
 from zopa.models.spatial_bargain import best_targets, challenge_gains, interpolate_bargains
 from zopa.models.spatial_core import (
@@ -308,6 +308,21 @@ def test_batch_equals_single_runs(soe):
             together.trajectory[k, turns:], np.broadcast_to(alone.trajectory[0, -1],
                                                             together.trajectory[k, turns:].shape)
         )  # fmt: skip
+
+
+def test_blocks_and_threads_change_no_number(soe, monkeypatch):
+    """Draws computed in blocks of one on worker threads equal the one-block run."""
+    v = soe.arrays()
+    rng = np.random.default_rng(5)
+    pos = np.clip(v.position + rng.normal(0, 10, (6, *v.position.shape[1:])), 0, 100)
+    batch = v.with_draws(position=pos)
+    whole = make_model("smp").forecast(batch)
+    monkeypatch.setattr(spatial, "BLOCK_ELEMENTS", 1)
+    monkeypatch.setattr(spatial, "MAX_THREADS", 2)
+    monkeypatch.setattr(spatial.os, "cpu_count", lambda: 2)
+    blocked = make_model("smp").forecast(batch)
+    np.testing.assert_array_equal(blocked.trajectory, whole.trajectory)
+    np.testing.assert_array_equal(blocked.outcome, whole.outcome)
 
 
 def test_stopping_rule_and_turn_limit(soe):

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 import numpy as np
 
 from zopa.models.spatial_core import (
+    SalienceWeights,
     VotingRule,
     coalition_strength,
     condorcet_probability,
@@ -68,7 +69,10 @@ def _third_party_vote(
     # sides are equal (KTAB uses one probability for "ik beats j" and "i beats jk"), so
     # third parties then cast no vote.
     if commit == "semi":
-        du = p_i * (u_nn - u_ni) + (1.0 - p_i) * (u_nj - u_nn)
+        stay = u_nj - u_nn  # (1 - p_i) (u_nj - u_nn) + p_i (u_nn - u_ni), rearranged
+        du = (u_nn - u_ni) - stay
+        du *= p_i
+        du += stay
         return vote_difference(rule, weight, du)
     if commit in ("full", "none"):
         return np.zeros(np.broadcast_shapes(p_i.shape, u_nj.shape))
@@ -123,15 +127,19 @@ def challenge_gains(
     u_nj = np.transpose(u, (0, 2, 1, 3))  # U_i(n, j): (D, N, I, J)
     u_nn = np.transpose(np.diagonal(u, axis1=2, axis2=3), (0, 2, 1))[:, :, :, None]  # U_i(n, n)
     w_n = power[:, :, None, None]
-    little = vote(rule, w_n, u_ni, u_nj)
-    c_ni = base_ij[:, None] + np.maximum(little, 0.0)
-    c_nj = base_ji[:, None] + np.maximum(-little, 0.0)
-    p_little = c_ni / (c_ni + c_nj)
+    # n's vote in the little contest of i, j and n alone (Actor::vProbLittle)
+    little = vote_difference(rule, w_n, u_ni - u_nj)
+    c_ni = np.maximum(little, 0.0)
+    c_nj = c_ni - little  # = max(-little, 0)
+    c_ni += base_ij[:, None]
+    c_nj += base_ji[:, None]
+    p_little = c_ni
+    np.divide(c_ni, c_ni + c_nj, out=p_little)
     v_n = _third_party_vote(w_n, commit, rule, p_little, u_ni, u_nj, u_nn)
-    v_n = v_n * lay.third  # third parties only: n differs from both principals
+    v_n *= lay.third  # third parties only: n differs from both principals
     # coalitions grow from the principals' base, third parties added in order
     for_i = np.maximum(v_n, 0.0)
-    for_j = np.maximum(-v_n, 0.0)
+    for_j = for_i - v_n  # = max(-v_n, 0)
     for_i[:, 0] += base_ij
     for_j[:, 0] += base_ji
     ch_ij = for_i.sum(axis=1)
@@ -228,7 +236,7 @@ def _round4(x: NDArray[np.float64]) -> NDArray[np.float64]:
 
 def choose_bargains(
     position: NDArray[np.float64],
-    salience: NDArray[np.float64],
+    salience: NDArray[np.float64] | SalienceWeights,
     capability: NDArray[np.float64],
     risk: NDArray[np.float64],
     own_utility: NDArray[np.float64],
@@ -255,7 +263,7 @@ def choose_bargains(
 
     Args:
         position: (D, A, K) current positions.
-        salience: (D, A, K) saliences.
+        salience: (D, A, K) saliences (or their :func:`salience_weights`).
         capability: (D, A) capabilities.
         risk: (D, A) risk attitudes.
         own_utility: (D, A, A) ``u[n, m]``, the utility to ``n`` of ``m``'s position.

@@ -13,7 +13,7 @@ to option ``b``; ``pv[..., a, b]`` is the probability that ``a`` defeats ``b``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import numpy as np
 
@@ -29,8 +29,24 @@ MIN_COALITION = 1e-8  # floor on every coalition strength, avoids 0/0
 BINARY_VOTE_TOLERANCE = 1e-8  # utility difference at which a binary vote saturates
 
 
+class SalienceWeights(NamedTuple):
+    """Squared saliences and their per-actor sums, fixed for a whole run."""
+
+    squared: NDArray[np.float64]  # (D, A, K) s_ik^2
+    total: NDArray[np.float64]  # (D, A, 1) sum_k s_ik^2, 1 where it is 0
+
+
+def salience_weights(salience: NDArray[np.float64]) -> SalienceWeights:
+    """The squared saliences used by :func:`weighted_distance`."""
+    s2 = salience * salience
+    den = s2.sum(axis=-1, keepdims=True)
+    return SalienceWeights(s2, np.where(den > 0, den, 1.0))
+
+
 def weighted_distance(
-    ideal: NDArray[np.float64], position: NDArray[np.float64], salience: NDArray[np.float64]
+    ideal: NDArray[np.float64],
+    position: NDArray[np.float64],
+    salience: NDArray[np.float64] | SalienceWeights,
 ) -> NDArray[np.float64]:
     """Salience-weighted distance from each actor's ideal to every actor's position.
 
@@ -41,18 +57,19 @@ def weighted_distance(
 
     Args:
         ideal: (D, A, K) the actors' ideal points.
-        position: (D, A, K) the actors' current positions.
-        salience: (D, A, K) saliences.
+        position: (D, B, K) the positions to measure.
+        salience: (D, A, K) the ideal holders' saliences, or their
+            :func:`salience_weights`.
 
     Returns:
-        (D, A, A) distances.
+        (D, A, B) distances.
     """
+    w = salience if isinstance(salience, SalienceWeights) else salience_weights(salience)
     diff = ideal[:, :, None, :] - position[:, None, :, :]
-    weighted = diff * salience[:, :, None, :]
-    num = (weighted * weighted).sum(axis=-1)
-    den = (salience * salience).sum(axis=-1)[:, :, None]
+    diff *= diff
+    num = np.einsum("dabk,dak->dab", diff, w.squared)
     # with no salience at all the numerator is 0 too: distance 0
-    out: NDArray[np.float64] = np.sqrt(num / np.where(den > 0, den, 1.0))
+    out: NDArray[np.float64] = np.sqrt(num / w.total)
     return out
 
 
