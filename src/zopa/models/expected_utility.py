@@ -83,6 +83,7 @@ Deviations:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -136,6 +137,21 @@ class EumRound:
     new_position: NDArray[np.float64]
 
 
+@functools.lru_cache(maxsize=16)
+def _search_layout(
+    n: int, a: int
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.intp], NDArray[np.intp]]:
+    """Index arrays for searching n sorted rows of a values as one flat array.
+
+    Row k's keys are shifted into [2k, 2k + 1], so searches never cross rows.
+    """
+    idx = np.arange(n)
+    out = (idx[:, None], 2.0 * idx, (idx * a)[:, None], (idx * (a + 1))[:, None])
+    for arr in out:
+        arr.setflags(write=False)
+    return out
+
+
 def contest_probabilities(
     position: NDArray[np.float64],
     weight: NDArray[np.float64],
@@ -167,7 +183,7 @@ def contest_probabilities(
     if method == "direct":
         return _contest_probabilities_direct(position, weight, rule)
     z = np.minimum(np.maximum((position - low[:, None]) / width[:, None], 0.0), 1.0)
-    rows = np.arange(n)[:, None]
+    rows, offset, shift, row_base = _search_layout(n, a)
     order = np.argsort(z, axis=-1, kind="stable")
     zs = z[rows, order]
     ws = weight[rows, order]
@@ -177,11 +193,7 @@ def contest_probabilities(
     np.cumsum(ws * zs, axis=-1, out=cum[:, 1:, 1])
     cum = cum.reshape(n * (a + 1), 2)
     total = cum[a :: a + 1, 0][:, None, None]
-    # one flat sorted array; row k lives in [2k, 2k + 1], so searches never cross rows
-    offset = 2.0 * np.arange(n, dtype=float)
     keys = (zs + offset[:, None]).ravel()
-    shift = (np.arange(n) * a)[:, None]
-    row_base = (np.arange(n) * (a + 1))[:, None]
     zi, zj = z[:, :, None], z[:, None, :]
     i_low = zi <= zj
     p = np.where(i_low, zi, zj)
@@ -330,8 +342,9 @@ def eum_round(
         if median_gap is not None:
             own1 = own1 - (1.0 - q) * (2.0 * t - 1.0) * (median_gap[:, :, None] + dist)
         exposure = (own1 * pair).sum(axis=-2)  # S_k = sum_j E^j(U_jk)
-        hi = np.where(active, exposure, -np.inf).max(axis=-1, keepdims=True)
-        lo = np.where(active, exposure, np.inf).min(axis=-1, keepdims=True)
+        everyone = bool(active.all())
+        hi = (exposure if everyone else np.where(active, exposure, -np.inf)).max(-1, keepdims=True)
+        lo = (exposure if everyone else np.where(active, exposure, np.inf)).min(-1, keepdims=True)
         spread = hi - lo
         big_r = np.divide(
             2.0 * exposure - hi - lo,
@@ -375,10 +388,11 @@ def eum_round(
     move = np.abs(offer_position - xi)
     least = np.where(eligible, move, np.inf).min(axis=-1, keepdims=True)
     eligible &= move <= least + 1e-12 * width[:, None, None]
-    strongest = np.where(eligible, perceived, -np.inf).max(axis=-1, keepdims=True)
-    eligible &= perceived >= strongest
-    lowest = np.where(eligible, offer_position, np.inf).min(axis=-1, keepdims=True)
-    eligible &= offer_position <= lowest
+    if np.count_nonzero(eligible) > np.count_nonzero(eligible.any(axis=-1)):  # ties left
+        strongest = np.where(eligible, perceived, -np.inf).max(axis=-1, keepdims=True)
+        eligible &= perceived >= strongest
+        lowest = np.where(eligible, offer_position, np.inf).min(axis=-1, keepdims=True)
+        eligible &= offer_position <= lowest
     has = eligible.any(axis=-1)
     pick = np.argmax(eligible, axis=-1)
     rows = np.arange(n)[:, None]

@@ -161,7 +161,9 @@ class NashBargainingModel:
         joint: Solve all issues at once (saliences set the trade-offs) instead of one
             issue at a time.
         iterations: Bisection steps per one-dimensional maximisation.
-        sweeps: Coordinate-ascent sweeps over the issues when ``joint``.
+        sweeps: Largest number of coordinate-ascent sweeps over the issues when ``joint``.
+        tol: Joint ascent stops when a sweep moves no issue by more than ``tol`` times
+            its scale width.
     """
 
     name: ClassVar[str] = "nash"
@@ -173,7 +175,8 @@ class NashBargainingModel:
     loss: Loss = "quadratic"
     joint: bool = False
     iterations: int = 60
-    sweeps: int = 30
+    sweeps: int = 100
+    tol: float = 1e-9
 
     def __post_init__(self) -> None:
         if self.loss not in ("linear", "quadratic"):
@@ -241,7 +244,8 @@ class NashBargainingModel:
             "joint": self.joint,
         }
         if self.joint:
-            outcome, joint_players = self._joint(x, s, cap, view, outcome, reach_used)
+            outcome, joint_players, sweeps = self._joint(x, s, cap, view, outcome, reach_used)
+            diagnostics["sweeps"] = sweeps
             diagnostics["per_issue_outcome"] = np.where(has_sq[None], with_sq, without_sq)
             diagnostics["joint_players"] = joint_players
         return Forecast(
@@ -259,7 +263,7 @@ class NashBargainingModel:
         view: ScenarioArrays,
         start: NDArray[np.float64],
         reach: NDArray[np.float64],
-    ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    ) -> tuple[NDArray[np.float64], NDArray[np.bool_], int]:
         """Coordinate ascent on the joint Nash product from the per-issue solution."""
         loss = self.loss
         s_eff = np.where(view.has_stance.T[None], s, 0.0)  # (D, I, A)
@@ -273,7 +277,11 @@ class NashBargainingModel:
         y = start.copy()
         players = (utility(y) - disagreement > 0) & (w > 0)
         n_i = y.shape[1]
+        width = view.scale_max - view.scale_min
+        sweeps = 0
         for _ in range(self.sweeps):
+            before = y.copy()
+            sweeps += 1
             for k in range(n_i):
                 xk = x[:, k, :]
                 sk = s_eff[:, k, :]
@@ -305,4 +313,6 @@ class NashBargainingModel:
                 has_players = (players & (sk > 0)).any(axis=-1)
                 new = _bisect(lo, hi, slope, self.iterations)
                 y[:, k] = np.where(has_players, new, y[:, k])
-        return y, players
+            if np.all(np.abs(y - before) <= self.tol * width):
+                break
+        return y, players, sweeps
