@@ -146,7 +146,8 @@ def _search_layout(
     Row k's keys are shifted into [2k, 2k + 1], so searches never cross rows.
     """
     idx = np.arange(n)
-    out = (idx[:, None], 2.0 * idx, (idx * a)[:, None], (idx * (a + 1))[:, None])
+    offset: NDArray[np.float64] = 2.0 * idx.astype(np.float64)
+    out = (idx[:, None], offset, (idx * a)[:, None], (idx * (a + 1))[:, None])
     for arr in out:
         arr.setflags(write=False)
     return out
