@@ -84,7 +84,8 @@ def main() -> None:
         best, med, cpu = timed(lambda m=model: m.forecast(view), 30 if name != "nash joint" else 5)
         line = f"  {name:11s} min {fmt(best)}  median {fmt(med)}  cpu {fmt(cpu)}"
         if name == "eum":
-            line += f"   goal {fmt(EUM_FLAGSHIP_GOAL_S)}  -> {best / EUM_FLAGSHIP_GOAL_S:.2f} of goal"
+            ratio = best / EUM_FLAGSHIP_GOAL_S
+            line += f"   goal {fmt(EUM_FLAGSHIP_GOAL_S)}  -> {ratio:.2f} of goal"
         print(line)
 
     print("\n== 1,000 Monte Carlo draws of the flagship (positions within their ranges) ==")
