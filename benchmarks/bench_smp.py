@@ -9,7 +9,6 @@ dimension). Goal: at least 100x faster on the same input.
 
 from __future__ import annotations
 
-import csv
 import statistics
 import sys
 import time
@@ -19,31 +18,16 @@ from pathlib import Path
 import numpy as np
 
 from zopa.io import load_scenario
+from zopa.io.formats import ktab
 from zopa.models import make_model, spatial_bargain, spatial_core
 from zopa.models.spatial import SpatialModel
-from zopa.scenario import Actor, Issue, Scale, Scenario, ScenarioArrays, Stance
+from zopa.scenario import Actor, Issue, Scenario, ScenarioArrays, Stance
 from zopa.uncertainty.sampling import sample_positions
 
 ROOT = Path(__file__).resolve().parents[1]
 KTAB = ROOT / "tests" / "fixtures" / "ktab"
 FLAGSHIP = ROOT / "scenarios" / "ukraine-ceasefire-2026.yaml"
 KTAB_SECONDS = {"SOE-Pol-Comp.csv": 0.78, "SOE-Policy.csv": 3.5}
-
-
-def read_ktab(path: Path) -> Scenario:
-    """KTAB's SMP CSV (positions and saliences on 0..100)."""
-    with path.open(encoding="utf-8") as fh:
-        rows = [[c.strip() for c in r] for r in csv.reader(fh)]
-    n_a, n_d = int(rows[0][2]), int(rows[0][3])
-    issues = tuple(Issue(f"d{k}", rows[1][3 + 2 * k], Scale(0.0, 100.0)) for k in range(n_d))
-    actors, stances = [], []
-    for row in rows[2 : 2 + n_a]:
-        actors.append(Actor(row[0], row[1], float(row[2])))
-        stances += [
-            Stance(row[0], f"d{k}", float(row[3 + 2 * k]), float(row[4 + 2 * k]) / 100.0)
-            for k in range(n_d)
-        ]
-    return Scenario(rows[0][0], tuple(actors), issues, tuple(stances))
 
 
 def synthetic(n_actors: int, n_issues: int, seed: int = 0) -> ScenarioArrays:
@@ -126,7 +110,7 @@ def main() -> int:
     model = make_model("smp")
     print("SMP against KTAB's smpc (same input, in-process model time):")
     for name, ktab_s in KTAB_SECONDS.items():
-        view = read_ktab(KTAB / name).arrays()
+        view = ktab.read(KTAB / name).arrays()
         best, med = timed(lambda view=view: model.forecast(view), 30)
         turns = int(model.forecast(view).diagnostics["turns"][0])
         print(
@@ -166,7 +150,7 @@ def main() -> int:
 
     print("\nWhere one turn's time goes:")
     for label, view in (
-        ("SOE-Pol-Comp (13 x 2)", read_ktab(KTAB / "SOE-Pol-Comp.csv").arrays()),
+        ("SOE-Pol-Comp (13 x 2)", ktab.read(KTAB / "SOE-Pol-Comp.csv").arrays()),
         ("synthetic 100 x 20", big),
     ):
         print(f"  {label}")

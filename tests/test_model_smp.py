@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zopa.io.formats import ktab
 from zopa.models import make_model, spatial
 from zopa.models.spatial import SpatialModel
 from zopa.models.spatial_bargain import best_targets, challenge_gains, interpolate_bargains
@@ -35,32 +36,6 @@ from zopa.scenario import Actor, Issue, Scale, Scenario, Stance
 FIXTURES = Path(__file__).parent / "fixtures" / "ktab"
 
 
-def read_ktab_csv(path: Path) -> Scenario:
-    """Read KTAB's SMP CSV layout (see tests/fixtures/ktab/README.md)."""
-    with path.open(encoding="utf-8") as fh:
-        rows = [[c.strip() for c in r] for r in csv.reader(fh)]
-    title, _desc, n_act, n_dim = rows[0][:4]
-    n_a, n_d = int(n_act), int(n_dim)
-    header = rows[1]
-    issues = tuple(
-        Issue(id=f"d{k}", name=header[3 + 2 * k], scale=Scale(0.0, 100.0)) for k in range(n_d)
-    )
-    actors = []
-    stances = []
-    for row in rows[2 : 2 + n_a]:
-        actors.append(Actor(id=row[0], name=row[1], capability=float(row[2])))
-        for k in range(n_d):
-            stances.append(
-                Stance(
-                    actor=row[0],
-                    issue=f"d{k}",
-                    position=float(row[3 + 2 * k]),
-                    salience=float(row[4 + 2 * k]) / 100.0,
-                )
-            )
-    return Scenario(title=title, actors=tuple(actors), issues=issues, stances=tuple(stances))
-
-
 def read_ktab_positions(path: Path, actor_ids: tuple[str, ...]) -> np.ndarray:
     """KTAB's position log as a (turns + 1, A, K) array on 0..100."""
     with path.open(encoding="utf-8") as fh:
@@ -76,7 +51,7 @@ def read_ktab_positions(path: Path, actor_ids: tuple[str, ...]) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def soe() -> Scenario:
-    return read_ktab_csv(FIXTURES / "SOE-Pol-Comp.csv")
+    return ktab.read(FIXTURES / "SOE-Pol-Comp.csv")
 
 
 @pytest.fixture(scope="module")
