@@ -72,3 +72,38 @@ def test_deals_bad_input_exit_2(fixtures, tmp_path):
     result = run("deals", str(fixtures / "deals" / "symmetric.yaml"), "--parties", "A,Z")
     assert result.exit_code == 2
     assert "Z" in result.output
+
+
+def test_tables_json_and_plot(fixtures, tmp_path):
+    result = run(
+        "tables",
+        str(fixtures / "deals" / "red-lines-collide.yaml"),
+        "--table",
+        "AB=A,B",
+        "--table",
+        "AC=A,C",
+        "--no-models",
+        "-f",
+        "json",
+        "--plot",
+        str(tmp_path),
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data["tables"]) == {"AB", "AC"}
+    ab = data["tables"]["AB"]
+    assert ab["zopa"]["empty"] is True
+    assert ab["deal"]["set_aside"] == ["border"]
+    ac = data["tables"]["AC"]
+    assert ac["absent"] == ["B"]
+    assert set(ac["deal"]["utilities"]) == {"A", "B", "C"}
+    assert (tmp_path / "tables.png").stat().st_size > 10_000
+
+
+def test_tables_bad_input(fixtures):
+    path = str(fixtures / "deals" / "red-lines-collide.yaml")
+    assert run("tables", path).exit_code == 2
+    result = run("tables", path, "--table", "AB=A,Z")
+    assert result.exit_code == 2
+    assert "Z" in result.output
+    assert run("tables", path, "--table", "nonsense").exit_code == 2

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 #: Largest space the exact path enumerates.
 MAX_ENUMERATION = 10_000_000
-METHODS: tuple[str, ...] = ("auto", "enumeration")
+METHODS: tuple[str, ...] = ("auto", "enumeration", "milp")
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,6 +134,8 @@ class DealAnalysis:
     issues: tuple[IssueAdvice, ...]
     agenda: tuple[AgendaItem, ...]
     notes: tuple[str, ...] = ()
+    set_aside: tuple[str, ...] = ()
+    core: DealAnalysis | None = None
 
     def conflict_constraints(self) -> list[list[Constraint]]:
         """The conflicts as lists of constraints."""
@@ -220,6 +222,19 @@ class DealAnalysis:
                 for it in self.agenda
             ],
             "notes": list(self.notes),
+            "core": None
+            if self.core is None
+            else {
+                "set_aside": list(self.set_aside),
+                "method": self.core.method,
+                "zopa": {
+                    k: v
+                    for k, v in self.core.as_dict()["zopa"].items()
+                    if k not in ("conflicts", "relaxations")
+                },
+                "conflicts": self.core.as_dict()["zopa"]["conflicts"],
+                "solutions": self.core.as_dict()["solutions"],
+            },
         }
 
 
@@ -289,12 +304,16 @@ def make_backend(space: DealSpace, method: str = "auto") -> Backend:
         raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
     if method == "auto":
         method = "enumeration" if space.size <= MAX_ENUMERATION else "milp"
-    if method == "enumeration" and space.size <= MAX_ENUMERATION:
+    if method == "enumeration":
+        if space.size > MAX_ENUMERATION:
+            raise ValueError(
+                f"the package space has {space.size:.3g} packages, more than the "
+                f"{MAX_ENUMERATION:.0e} that exact enumeration visits; use --method milp"
+            )
         return _Enumeration(space)
-    raise ValueError(
-        f"the package space has {space.size:.3g} packages, more than the "
-        f"{MAX_ENUMERATION:.0e} that exact enumeration visits; use a coarser --grid"
-    )
+    from zopa.agreements.milp import MilpBackend
+
+    return MilpBackend(space)
 
 
 def _package_dict(space: DealSpace, levels: NDArray[np.intp]) -> dict[str, float]:
@@ -346,6 +365,7 @@ def analyse_space(
     method: str = "auto",
     subspaces: dict[str, DealSpace] | None = None,
     logroll_count: int = 10,
+    with_core: bool = True,
 ) -> DealAnalysis:
     """Analyse a built package space (see :func:`analyse_deals`).
 
@@ -355,6 +375,8 @@ def analyse_space(
         subspaces: The same space without each issue (keyed by the issue removed), for
             the agenda's deal-breaker test; skipped when not given.
         logroll_count: How many logrolls to report.
+        with_core: When red lines collide, also analyse the *core*: the same space with
+            the colliding issues set aside at their status quo (a separate track).
     """
     backend = make_backend(space, method)
     summary = backend.summary()
@@ -379,7 +401,15 @@ def analyse_space(
                 relaxations.append(_relaxation(space, name, found[0], found[1]))
     picks = backend.solutions()
     solutions = {c: _solution(space, c, *picks[c]) for c in CONCEPTS}
-    logrolls = find_logrolls(space, top=logroll_count)
+    core: DealAnalysis | None = None
+    set_aside: tuple[str, ...] = ()
+    if summary.empty and red and with_core:
+        collide = sorted({constraints[k].issue_index for m in red for k in m})
+        set_aside = tuple(space.issue_ids[i] for i in collide)
+        core = analyse_space(
+            space.set_aside(collide), method=method, with_core=False, logroll_count=0
+        )
+    logrolls = find_logrolls(space, top=logroll_count) if logroll_count > 0 else ()
     opens: dict[str, int] = {}
     if summary.empty and subspaces:
         for issue, sub in subspaces.items():
@@ -387,6 +417,8 @@ def analyse_space(
             if sub_backend.any_feasible():
                 opens[issue] = int(sub_backend.summary().size)
     chosen = solutions["nash"].package or solutions["maximin"].package
+    if chosen is None and core is not None:
+        chosen = core.solutions["nash"].package or core.solutions["maximin"].package
     advice = classify_issues(space, constraints, red, logrolls, opens, chosen)
     agenda = recommend_agenda(space, advice, logrolls)
     if not complete:
@@ -407,6 +439,8 @@ def analyse_space(
         issues=advice,
         agenda=agenda,
         notes=tuple(notes),
+        set_aside=set_aside,
+        core=core,
     )
 
 

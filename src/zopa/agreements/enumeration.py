@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 #: Packages enumerated at once.
 CHUNK = 1 << 20
+#: Relaxation costs within this of each other tie.
+RELAX_TOL = 1e-9
 
 
 def product_sums(
@@ -220,14 +222,15 @@ class EnumerationBackend:
 
         Returns:
             ``(package, cost)`` with cost the sum of red-line moves (in scale widths) and
-            no-deal shortfalls (in utility), or ``None`` when no package qualifies.
+            no-deal shortfalls (in utility), or ``None`` when no package qualifies. Among
+            packages of equal cost, the one with the largest total utility of the parties.
         """
         sp = self.space
         tables, p = self._all_tables()
         parties = sp.party_index
         sq = sp.sq_utility[parties][:, None]
         ids = [np.arange(n) for n in sp.n_levels]
-        best_cost, best_pk = np.inf, None
+        best_cost, best_util, best_pk = np.inf, -np.inf, None
         for combo, sums in product_sums(tables, self.chunk):
             short = np.maximum(sq - sums[:p], 0.0)
             short = np.where(short <= UTILITY_TOL, 0.0, short)
@@ -240,9 +243,16 @@ class EnumerationBackend:
                 k_scope = int(np.flatnonzero(parties == scope)[0])
                 others = np.delete(per_party, k_scope, axis=0)
                 cost = np.where((others <= 0).all(axis=0), per_party[k_scope], np.inf)
-            j = int(np.argmin(cost))
-            if cost[j] < best_cost:
-                best_cost = float(cost[j])
+            low = float(cost.min())
+            if not np.isfinite(low) or low > best_cost + RELAX_TOL:
+                continue
+            util = np.zeros(cost.shape)
+            for k in range(p):
+                util = util + sums[k]
+            util = np.where(cost <= low + RELAX_TOL, util, -np.inf)
+            j = int(np.argmax(util))
+            if low < best_cost - RELAX_TOL or util[j] > best_util:
+                best_cost, best_util = low, float(util[j])
                 best_pk = self._indices(ids, combo, np.array([j]))[0]
         if best_pk is None:
             return None

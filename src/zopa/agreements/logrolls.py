@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 #: Gains smaller than this are not gains.
 TOL = 1e-9
+#: Default smallest gain, for each side, that makes a trade worth reporting.
+MIN_GAIN = 0.005
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +78,23 @@ def expected_outcome(space: DealSpace) -> NDArray[np.float64]:
 
 
 def find_logrolls(
-    space: DealSpace, *, start: NDArray[np.float64] | None = None, top: int | None = 10
+    space: DealSpace,
+    *,
+    start: NDArray[np.float64] | None = None,
+    top: int | None = 10,
+    min_gain: float = MIN_GAIN,
 ) -> tuple[Logroll, ...]:
-    """Profitable two-actor, two-issue trades ranked by joint gain.
+    """Profitable two-actor, two-issue trades, parties first, then by joint gain.
+
+    Trades between two parties (the actors whose consent the deal needs) are listed
+    first, then trades involving one party, then the rest; within each group the largest
+    joint gain comes first.
 
     Args:
         space: The package space (its actors are the traders).
         start: (I,) starting outcome; default :func:`expected_outcome`.
         top: Keep this many (all when ``None``).
+        min_gain: Smallest utility gain, for each side, worth reporting.
     """
     n_a, n_i = space.n_actors, space.n_issues
     if n_a < 2 or n_i < 2:
@@ -117,8 +128,8 @@ def find_logrolls(
             & toward[None, :, :, None, :]
             & concede[None, :, None, i, :, None]
             & concede[:, None, :, None, :]
-            & (du_a > TOL)
-            & (du_b > TOL)
+            & (du_a >= max(min_gain, TOL))
+            & (du_b >= max(min_gain, TOL))
             & pair[:, :, None, None, None]
         )
         ok[:, :, i] = False
@@ -141,7 +152,8 @@ def find_logrolls(
                     float(g[b, i, l_i] + g[b, j, m_j]),
                 )
             )
-    found.sort(key=lambda f: (-f[0], f[1:7]))
+    party = space.parties
+    found.sort(key=lambda f: (2 - int(party[f[1]]) - int(party[f[2]]), -f[0], f[1:7]))
     if top is not None:
         found = found[:top]
     return tuple(

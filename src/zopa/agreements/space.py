@@ -13,7 +13,7 @@ the veto players; when the scenario names no veto player, every actor is a party
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -186,6 +186,34 @@ class DealSpace:
     def unravel(self, flat: NDArray[np.int64]) -> NDArray[np.intp]:
         """(N, I) level indices of packages numbered in mixed radix (last issue fastest)."""
         return np.stack(np.unravel_index(np.asarray(flat), self.n_levels), axis=1)
+
+    def set_aside(self, issues: Sequence[int]) -> DealSpace:
+        """The same space with some issues left at their status quo (off the table).
+
+        Those issues get a single level, the status quo (NaN, worth nothing, where there
+        is none), and nobody's red line applies to them: they are not being settled.
+        """
+        levels = list(self.levels)
+        terms = list(self.terms)
+        allowed = list(self.allowed)
+        for i in issues:
+            sq = np.array([self.status_quo[i]])
+            t = issue_terms(
+                sq[:, None, None],
+                self.position,
+                self.salience,
+                self.scale_min,
+                self.scale_max,
+                loss=self.loss,
+            )
+            levels[i] = sq
+            terms[i] = np.ascontiguousarray(t[:, :, i].T)
+            allowed[i] = np.ones((self.n_actors, 1), dtype=bool)
+        red = self.red_line.copy()
+        red[:, list(issues)] = np.nan
+        return replace(
+            self, levels=tuple(levels), terms=tuple(terms), allowed=tuple(allowed), red_line=red
+        )
 
     def restrict(self, actor_ids: Sequence[str], *, parties: Sequence[str]) -> DealSpace:
         """The same space seen by some actors only, with the given parties."""

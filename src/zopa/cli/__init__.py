@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "deals",
     "durability",
     "compare",
+    "tables",
 )
 
 app = typer.Typer(

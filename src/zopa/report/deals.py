@@ -7,6 +7,8 @@
 - :func:`plot_utility_space`: two actors' utilities for every package (a sample when the
   space is large), the feasible packages, the Pareto frontier of the two, the bargaining
   solutions and the no-agreement point.
+- :func:`plot_table_composition`: each actor's utility under the deal each table
+  reaches, with its no-agreement utility marked and absent actors hatched.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from zopa.agreements.analysis import DealAnalysis
+    from zopa.agreements.tables import TableComparison
 
 _COLOURS = (
     "#1f77b4",
@@ -282,3 +285,65 @@ def plot_deals(
         a, b = pair
         out.append(plot_utility_space(analysis, a, b, folder / f"deals-utility-{a}-{b}.png"))
     return out
+
+
+def plot_table_composition(comparison: TableComparison, path: Path) -> Path:
+    """Each actor's utility under each table's deal, no-deal utility marked (PNG)."""
+    names = list(comparison.tables)
+    actors = list(comparison.actor_ids)
+    n_t = max(len(names), 1)
+    fig, ax = plt.subplots(
+        figsize=(max(9.0, 0.32 * len(actors) * n_t + 3), 5.8), layout="constrained"
+    )
+    width = 0.8 / n_t
+    xs = np.arange(len(actors))
+    for k, name in enumerate(names):
+        t = comparison.tables[name]
+        colour = _COLOURS[k % len(_COLOURS)]
+        vals = np.array([np.nan if t.deal is None else t.deal.utilities[a] for a in actors])
+        label = f"{name} ({', '.join(t.members)})"
+        if t.deal is None:
+            label += ": no deal"
+        elif t.set_aside:
+            label += f"; set aside: {', '.join(t.set_aside)}"
+        bars = ax.bar(
+            xs - 0.4 + (k + 0.5) * width, np.nan_to_num(vals), width, color=colour, label=label
+        )
+        for j, a in enumerate(actors):
+            if a not in t.members:
+                bars[j].set_facecolor("white")
+                bars[j].set_edgecolor(colour)
+                bars[j].set_hatch("////")
+    ax.scatter(
+        xs,
+        [comparison.no_deal[a] for a in actors],
+        marker="_",
+        s=260,
+        linewidths=2.5,
+        color="black",
+        zorder=5,
+        label="no agreement",
+    )
+    ax.set_xticks(xs)
+    ax.set_xticklabels([f"{a}*" if comparison.veto[a] else a for a in actors])
+    ax.set_ylabel("utility under the table's deal (Nash package)")
+    ax.set_ylim(0, 1.05)
+    ax.grid(axis="y", color="0.92")
+    handles, labels = ax.get_legend_handles_labels()
+    handles.append(Patch(facecolor="white", edgecolor="0.4", hatch="////"))
+    labels.append("hatched: actor not at the table")
+    ax.legend(
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.08),
+        ncol=1,
+        fontsize=8,
+        frameon=False,
+    )
+    ax.set_title(
+        "Who is at the table: each actor's utility under each table's deal (* veto player)",
+        loc="left",
+        fontsize=11,
+    )
+    return save_figure(fig, path)

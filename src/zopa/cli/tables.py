@@ -1,0 +1,203 @@
+"""``zopa tables``: who is at the table, and what each composition gives everyone."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, cast
+
+import typer
+from rich.table import Table
+
+from zopa.agreements.analysis import METHODS
+from zopa.agreements.tables import compare_tables
+from zopa.cli.common import (
+    EXIT_ANALYSIS_FAILED,
+    FormatOption,
+    OutputFormat,
+    console,
+    fail,
+    load_or_exit,
+    print_csv,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from zopa.agreements.tables import TableComparison
+    from zopa.agreements.utility import Loss
+
+
+def parse_tables(items: list[str], known: tuple[str, ...]) -> dict[str, list[str]]:
+    """``NAME=ID,ID,...`` items into ``{name: [ids]}`` (exit 2 on a malformed item)."""
+    out: dict[str, list[str]] = {}
+    for item in items:
+        name, sep, ids = item.partition("=")
+        members = [m.strip() for m in ids.split(",") if m.strip()]
+        if not sep or not name.strip() or not members:
+            fail(f"--table {item!r}: expected NAME=ID,ID,... (e.g. bilateral=US,RU)")
+        unknown = sorted(set(members) - set(known))
+        if unknown:
+            fail(
+                f"--table {item!r}: unknown actor(s) {', '.join(unknown)}; "
+                f"known: {', '.join(known)}"
+            )
+        if name.strip() in out:
+            fail(f"--table {item!r}: table {name.strip()!r} given twice")
+        out[name.strip()] = members
+    return out
+
+
+def print_comparison(comparison: TableComparison) -> None:
+    """Rich tables: each actor's utility per table, and each table's deal."""
+    names = list(comparison.tables)
+    table = Table(
+        title="Utility of each table's deal (gain over no agreement)", title_justify="left"
+    )
+    table.add_column("actor")
+    table.add_column("no deal", justify="right")
+    for n in names:
+        table.add_column(n, justify="right")
+    for a in comparison.actor_ids:
+        cells = []
+        for n in names:
+            t = comparison.tables[n]
+            if t.deal is None:
+                cells.append("no deal")
+                continue
+            u, g = t.deal.utilities[a], t.deal.gains[a]
+            mark = "" if a in t.members else " [dim](absent)[/]"
+            verdict = "" if t.acceptable.get(a, True) else " [red]rejects[/]"
+            colour = "green" if g > 1e-9 else ("red" if g < -1e-9 else "white")
+            cells.append(f"[{colour}]{u:.3f} ({g:+.3f})[/]{mark}{verdict}")
+        veto = "*" if comparison.veto[a] else ""
+        table.add_row(f"{a}{veto}", f"{comparison.no_deal[a]:.3f}", *cells)
+    console.print(table)
+    console.print(
+        "* veto player; rejects: the deal is outside its red lines or below its no-deal utility"
+    )
+    deals = Table(title="The deal each table reaches", title_justify="left")
+    deals.add_column("issue")
+    for n in names:
+        deals.add_column(n, justify="right")
+    for i in comparison.issue_ids:
+        cells = []
+        for n in names:
+            t = comparison.tables[n]
+            if t.deal is None or t.deal.package is None:
+                cells.append("—")
+            elif i in t.set_aside:
+                v = t.deal.package[i]
+                cells.append("status quo" if v is None or math.isnan(v) else f"{v:g} (set aside)")
+            else:
+                cells.append(f"{t.deal.package[i]:g}")
+        deals.add_row(i, *cells)
+    deals.add_section()
+    deals.add_row("members", *(", ".join(comparison.tables[n].members) for n in names))
+    deals.add_row(
+        "absent vetoes",
+        *(", ".join(comparison.tables[n].absent_vetoes) or "none" for n in names),
+    )
+    console.print(deals)
+    models = sorted({f.model for t in comparison.tables.values() for f in t.forecasts})
+    if models:
+        fc = Table(
+            title="Forecasting models run on each table: mean utility of those absent / present",
+            title_justify="left",
+        )
+        fc.add_column("model")
+        for n in names:
+            fc.add_column(n, justify="right")
+        for m in models:
+            cells = []
+            for n in names:
+                t = comparison.tables[n]
+                f = next((f for f in t.forecasts if f.model == m), None)
+                if f is None or f.error:
+                    cells.append("failed")
+                    continue
+                inside = [f.utilities[a] for a in comparison.actor_ids if a in t.members]
+                outside = [f.utilities[a] for a in comparison.actor_ids if a not in t.members]
+                out_text = f"{sum(outside) / len(outside):.3f}" if outside else "—"
+                cells.append(f"{out_text} / {sum(inside) / len(inside):.3f}")
+            fc.add_row(m, *cells)
+        console.print(fc)
+
+
+def tables_command(
+    file: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).")],
+    table: Annotated[
+        list[str] | None,
+        typer.Option("--table", "-t", help="A table NAME=ID,ID,... (repeat for several)."),
+    ] = None,
+    grid: Annotated[
+        int, typer.Option("--grid", min=2, max=201, help="Evenly spaced levels per issue.")
+    ] = 11,
+    loss: Annotated[
+        str, typer.Option("--loss", help="Utility loss: linear or quadratic.")
+    ] = "linear",
+    method: Annotated[str, typer.Option("--method", help="auto, enumeration or milp.")] = "auto",
+    models: Annotated[
+        bool,
+        typer.Option("--models/--no-models", help="Also run the forecasting models per table."),
+    ] = True,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Write the table-composition chart (PNG) here.")
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Compare who is at the table: the deal each composition reaches, and everyone's utility.
+
+    Everyone at a table must sign; actors outside have no say. Their utility under the
+    deal is reported, and absent veto players who would reject it are named.
+
+    Example:
+        zopa tables scenarios/ukraine-ceasefire-2026.yaml --table bilateral=US,RU
+        --table with-ukraine=US,RU,UA --table with-europe=US,RU,UA,EU,UK,FR,DE
+    """
+    if loss not in ("linear", "quadratic"):
+        fail(f"--loss {loss!r}: expected linear or quadratic")
+    if method not in METHODS:
+        fail(f"--method {method!r}: expected one of {', '.join(METHODS)}")
+    if not table:
+        fail("give at least one --table NAME=ID,ID,...")
+    scenario = load_or_exit(file, quiet_warnings=True)
+    tables = parse_tables(table, scenario.actor_ids)
+    try:
+        comparison = compare_tables(
+            scenario, tables, grid=grid, loss=cast("Loss", loss), method=method, forecasts=models
+        )
+    except ValueError as exc:
+        fail(str(exc), EXIT_ANALYSIS_FAILED)
+    if output is OutputFormat.json:
+        print_json(comparison.as_dict())
+    elif output is OutputFormat.csv:
+        names = list(comparison.tables)
+        rows = [
+            [
+                a,
+                comparison.no_deal[a],
+                *(
+                    None
+                    if comparison.tables[n].deal is None
+                    else comparison.tables[n].deal.utilities[a]  # type: ignore[union-attr]
+                    for n in names
+                ),
+            ]
+            for a in comparison.actor_ids
+        ]
+        print_csv(["actor", "no_deal", *names], rows)
+    else:
+        console.print(f"[bold]{scenario.title}[/] — who is at the table")
+        print_comparison(comparison)
+    if plot is not None:
+        from zopa.report.deals import plot_table_composition
+
+        plot.mkdir(parents=True, exist_ok=True)
+        path = plot_table_composition(comparison, plot / "tables.png")
+        if output is OutputFormat.table:
+            console.print(f"wrote {path}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command(name="tables")(tables_command)
