@@ -238,70 +238,78 @@ def _run_round(
     NDArray[np.int_],
     list[tuple[tuple[int, int, int, int], float, float, float]],
 ]:
-    """One round of exchanges for every draw; returns voting positions and a log."""
+    """One round of exchanges for every draw; returns voting positions and a log.
+
+    The feasible (draw, candidate) pairs are held as one flat list, grouped by draw, so
+    that the work of a step is proportional to the exchanges still feasible in any
+    draw; it shrinks as the round goes on.
+    """
     n_d, n_a, n_i = x.shape
-    rows = np.arange(n_d)[:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
         outcome = np.where(total > 0, (w * x).sum(axis=1) / total, np.nan)  # (D, I)
-    a1, a2, p, q = cand.a1, cand.a2, cand.p, cand.q
-
-    side = x > outcome[:, None, :]  # right of the outcome (Decide: left is x <= O)
-    eligible = (
-        (side[rows, a1, p] != side[rows, a2, p])
-        & (side[rows, a1, q] != side[rows, a2, q])
-        & (w[rows, a1, p] > 0)
-        & (w[rows, a1, q] > 0)
-        & (w[rows, a2, p] > 0)
-        & (w[rows, a2, q] > 0)
-    )
     y = x.copy()
     n_exec = np.zeros(n_d, dtype=int)
     steps: list[tuple[tuple[int, int, int, int], float, float, float]] = []
-    keep = np.flatnonzero(eligible.any(axis=0))  # candidates eligible in some draw
-    if keep.size == 0:
-        return y, n_exec, steps
-    a1, a2, p, q, eligible = a1[keep], a2[keep], p[keep], q[keep], eligible[:, keep]
 
+    side = x > outcome[:, None, :]  # right of the outcome (Decide: left is x <= O)
+    takes_part = w > 0
+    a1, a2, p, q = cand.a1, cand.a2, cand.p, cand.q
+    eligible = (
+        (side[:, a1, p] != side[:, a2, p])
+        & (side[:, a1, q] != side[:, a2, q])
+        & takes_part[:, a1, p]
+        & takes_part[:, a1, q]
+        & takes_part[:, a2, p]
+        & takes_part[:, a2, q]
+    )
+    d, k = np.nonzero(eligible)  # grouped by draw
+    if d.size == 0:
+        return y, n_exec, steps
+    a1, a2, p, q = a1[k], a2[k], p[k], q[k]
     # which of the two actors demands p: the one with the larger s_p / s_q
-    first_demands_p = s[:, a1, p] * s[:, a2, q] >= s[:, a2, p] * s[:, a1, q]
+    first_demands_p = s[d, a1, p] * s[d, a2, q] >= s[d, a2, p] * s[d, a1, q]
     u = np.where(first_demands_p, a1, a2)  # demands p, supplies q
     v = np.where(first_demands_p, a2, a1)  # demands q, supplies p
-    pp = np.broadcast_to(p, u.shape)
-    qq = np.broadcast_to(q, u.shape)
-    # flat indices into y / direction (D*A*I) and into the outcomes (D*I)
     c: dict[str, NDArray[Any]] = {
+        "d": d,
         "u": u,
         "v": v,
-        "p": pp,
-        "q": qq,
-        "rank": np.broadcast_to(cand.rank[keep], u.shape),
-        "vp": (rows * n_a + v) * n_i + pp,
-        "uq": (rows * n_a + u) * n_i + qq,
-        "op": rows * n_i + pp,
-        "oq": rows * n_i + qq,
-        "su_p": s[rows, u, pp],
-        "su_q": s[rows, u, qq],
-        "sv_p": s[rows, v, pp],
-        "sv_q": s[rows, v, qq],
+        "p": p,
+        "q": q,
+        "rank": cand.rank[k],
+        # flat indices into y / direction (D*A*I) and into the outcomes (D*I)
+        "vp": (d * n_a + v) * n_i + p,
+        "uq": (d * n_a + u) * n_i + q,
+        "op": d * n_i + p,
+        "oq": d * n_i + q,
+        "su_p": s[d, u, p],
+        "su_q": s[d, u, q],
+        "sv_p": s[d, v, p],
+        "sv_q": s[d, v, q],
         # outcome shift per unit move of v on p and of u on q
-        "k_v": np.where(eligible, w[rows, v, pp] / total[rows, pp], 0.0),
-        "k_u": np.where(eligible, w[rows, u, qq] / total[rows, qq], 0.0),
-        "target_p": x[rows, u, pp],  # u's position on p: where v moves to
-        "target_q": x[rows, v, qq],  # v's position on q: where u moves to
-        "alive": eligible,
+        "k_v": w[d, v, p] / total[d, p],
+        "k_u": w[d, u, q] / total[d, q],
+        "target_p": x[d, u, p],  # u's position on p: where v moves to
+        "target_q": x[d, v, q],  # v's position on q: where u moves to
+        "alive": np.ones(d.size, dtype=bool),
     }
-    with np.errstate(invalid="ignore", divide="ignore"):
-        c["eg_rate"] = (c["su_p"] + c["sv_p"]) / (c["su_q"] + c["sv_q"])
+    c["eg_rate"] = (c["su_p"] + c["sv_p"]) / (c["su_q"] + c["sv_q"])
 
     o = outcome.copy()
     direction = np.zeros(x.shape, dtype=np.int8)  # sign of the moves made this round
     y_flat, o_flat, dir_flat = y.reshape(-1), o.reshape(-1), direction.reshape(-1)
     big = np.iinfo(np.intp).max
+    starts = seg = np.zeros(0, dtype=np.intp)
+    compact = True
     while True:
-        live = c["alive"].any(axis=0)
-        if 2 * int(live.sum()) < live.size:
-            # drop candidates that are dead in every draw: later steps get cheaper
-            c = {key: arr[:, live] for key, arr in c.items()}
+        if compact:
+            # keep the live pairs only; find where each draw's group starts
+            c = {key: arr[c["alive"]] for key, arr in c.items()}
+            if c["d"].size == 0:
+                break
+            new_group = np.r_[True, c["d"][1:] != c["d"][:-1]]
+            starts = np.flatnonzero(new_group)
+            seg = np.cumsum(new_group) - 1
         alive = c["alive"]
         yv, yu = y_flat.take(c["vp"]), y_flat.take(c["uq"])
         to_p, to_q = c["target_p"] - yv, c["target_q"] - yu
@@ -337,38 +345,35 @@ def _run_round(
             & (dir_flat.take(c["vp"]) * dir_v >= 0)
             & (dir_flat.take(c["uq"]) * dir_u >= 0)
         )
-        act = np.asarray(alive.any(axis=1), dtype=bool)
-        if not act.any():
+        n_alive = int(alive.sum())
+        if n_alive == 0:
             break
-        best_score = np.where(alive, score, -np.inf)
-        top = best_score.max(axis=1, keepdims=True)
-        tied = best_score >= top - _TIE * np.abs(top)
-        pick = np.argmin(np.where(tied, c["rank"], big), axis=1)
-        d_idx = np.flatnonzero(act)
-        k_idx = pick[d_idx]
-        dv, du = dir_v[d_idx, k_idx], dir_u[d_idx, k_idx]
-        vp, uq = c["vp"][d_idx, k_idx], c["uq"][d_idx, k_idx]
-        y_flat[vp] += dv * move_v[d_idx, k_idx]
-        y_flat[uq] += du * move_u[d_idx, k_idx]
-        o_flat[c["op"][d_idx, k_idx]] += dv * a[d_idx, k_idx]
-        o_flat[c["oq"][d_idx, k_idx]] += du * b[d_idx, k_idx]
+        # per draw: the best live exchange; ties broken by the candidate's rank
+        key = np.where(alive, score, -np.inf)
+        top = np.maximum.reduceat(key, starts)[seg]
+        tied = alive & (key >= top - _TIE * np.abs(top))
+        lowest = np.minimum.reduceat(np.where(tied, c["rank"], big), starts)[seg]
+        ch = np.flatnonzero(tied & (c["rank"] == lowest))  # one per draw at most
+        dv, du = dir_v[ch], dir_u[ch]
+        vp, uq = c["vp"][ch], c["uq"][ch]
+        y_flat[vp] += dv * move_v[ch]
+        y_flat[uq] += du * move_u[ch]
+        o_flat[c["op"][ch]] += dv * a[ch]
+        o_flat[c["oq"][ch]] += du * b[ch]
         dir_flat[vp] = dv
         dir_flat[uq] = du
-        alive[d_idx, k_idx] = False
-        n_exec[d_idx] += 1
-        if act[0]:
-            k0 = int(pick[0])
+        alive[ch] = False
+        n_exec[c["d"][ch]] += 1
+        first = ch[:1]
+        if first.size and c["d"][first[0]] == 0:
+            k0 = int(first[0])
             steps.append(
                 (
-                    (
-                        int(c["u"][0, k0]),
-                        int(c["v"][0, k0]),
-                        int(c["p"][0, k0]),
-                        int(c["q"][0, k0]),
-                    ),
-                    float(score[0, k0]),
-                    float(dir_v[0, k0] * move_v[0, k0]),
-                    float(dir_u[0, k0] * move_u[0, k0]),
+                    (int(c["u"][k0]), int(c["v"][k0]), int(c["p"][k0]), int(c["q"][k0])),
+                    float(score[k0]),
+                    float(dir_v[k0] * move_v[k0]),
+                    float(dir_u[k0] * move_u[k0]),
                 )
             )
+        compact = 2 * (n_alive - ch.size) < alive.size
     return y, n_exec, steps
