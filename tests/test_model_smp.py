@@ -326,6 +326,28 @@ def test_forecast_is_the_expected_outcome_of_the_final_election(soe):
     assert prob[soe.actor_ids.index("WY")] < 0.01
 
 
+def test_actors_without_a_stance_do_not_set_the_forecast():
+    """A strong actor with no stance on an issue sits at the midpoint there; the forecast
+    of that issue comes from the stance holders only."""
+    actors = (
+        Actor("big", "big", 100.0),
+        Actor("a", "a", 10.0),
+        Actor("b", "b", 12.0),
+    )
+    issues = (Issue("i0", "i0"), Issue("i1", "i1"))
+    stances = (
+        Stance("big", "i0", 80.0, 0.9),
+        Stance("a", "i0", 30.0, 0.5),
+        Stance("b", "i0", 40.0, 0.4),
+        Stance("a", "i1", 10.0, 0.5),
+        Stance("b", "i1", 20.0, 0.6),
+    )
+    view = Scenario("t", actors, issues, stances).arrays()
+    f = make_model("smp").forecast(view)
+    assert 10.0 - 1e-9 <= f.outcome[0, 1] <= 20.0 + 1e-9
+    assert 10.0 - 1e-9 <= f.diagnostics["most_likely_outcome"][0, 1] <= 20.0 + 1e-9
+
+
 def test_parameters_are_validated():
     with pytest.raises(ValueError, match="victory_power"):
         SpatialModel(victory_power=0.0)

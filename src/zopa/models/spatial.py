@@ -29,8 +29,10 @@ issue at a time). Each turn:
 
 The forecast of each issue is the expected outcome under the final state's
 probabilistic Condorcet election over the distinct positions (KTAB reports those
-probabilities per turn). The diagnostics give the number of turns per draw, the final
-risk attitudes, each actor's position probability and the most likely outcome.
+probabilities per turn), counting on each issue only the actors who hold a stance on it
+(each position's probability split equally among the actors holding it). The
+diagnostics give the number of turns per draw, the final risk attitudes, each actor's
+position probability and the most likely outcome.
 
 Defaults are KTAB's (smp.h / kmodel.h; the settings recorded with the reference run):
 VictoryProbModel Linear (γ = 1), ProbCondorcetElection Conditional, StateTransition
@@ -56,6 +58,10 @@ Deviations from KTAB:
       more than 1 (KTAB rejects such input), all saliences of the draw are divided by
       the largest actor's total, which keeps the actors' relative attention; inputs
       read from KTAB (sums at most 1) are used unchanged.
+    - KTAB needs every actor on every dimension. An actor without a stance on an issue
+      sits at the scale's midpoint with salience 0 there (zopa's array view), so it
+      never cares about that issue and is pulled along by its bargains; the forecast of
+      an issue counts only the stance holders.
     - An actor with no salience at all is at distance 0 from every position, and an
       actor of capability 0 casts zero votes (KTAB refuses both).
     - When every position has the same probability (e.g. all actors agree), the risk
@@ -133,14 +139,15 @@ class SpatialRun:
         turns: (D,) the number of turns each draw ran.
         risk: (D, A) risk attitudes in the final state.
         position_probability: (D, A) probability of each actor's final position.
-        unique: (D, A) whether each actor's final position is a distinct option.
+        share: (D, A) that probability split equally among the actors holding the
+            position (sums to 1 over the actors).
     """
 
     trajectory: NDArray[np.float64]
     turns: NDArray[np.int64]
     risk: NDArray[np.float64]
     position_probability: NDArray[np.float64]
-    unique: NDArray[np.bool_]
+    share: NDArray[np.float64]
 
 
 @register
@@ -178,9 +185,16 @@ class SpatialModel:
         pos = (view.position - lo) / width
         run = self.run(pos, view.salience, view.capability, rng=rng)
         final = run.trajectory[:, -1]
-        expected = np.einsum("da,dak->dk", run.position_probability * run.unique, final)
-        best = np.argmax(np.where(run.unique, run.position_probability, -1.0), axis=1)
-        likely = np.take_along_axis(final, best[:, None, None], axis=1)[:, 0]
+        # per issue, only the positions of actors who hold a stance on it count (the
+        # others sit at the scale's midpoint with no salience there)
+        has = view.has_stance[None, :, :]
+        weight = run.share[:, :, None] * has
+        total = weight.sum(axis=1)
+        anyone = (run.share[:, :, None] * final).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            expected = np.where(total > 0, (weight * final).sum(axis=1) / total, anyone)
+        best = np.argmax(np.where(has, run.position_probability[:, :, None], -1.0), axis=1)
+        likely = np.take_along_axis(final, best[:, None, :], axis=1)[:, 0]
         return Forecast(
             model=self.name,
             issue_ids=view.issue_ids,
@@ -236,13 +250,13 @@ class SpatialModel:
         else:
             history, turns = self._turns(pos, sal, cap, block, None, None)
         current = history[-1]
-        risk, prob, unique = self._final_election(current, sal, cap)
+        risk, prob, share = self._final_election(current, sal, cap)
         return SpatialRun(
             trajectory=np.stack(history, axis=1),
             turns=turns,
             risk=risk,
             position_probability=prob,
-            unique=unique,
+            share=share,
         )
 
     def _turns(
@@ -377,8 +391,8 @@ class SpatialModel:
 
     def _final_election(
         self, pos: NDArray[np.float64], sal: NDArray[np.float64], cap: NDArray[np.float64]
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
-        """Risk attitudes, each actor's position probability, and the unique positions.
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """Risk attitudes, each actor's position probability, and its share of it.
 
         KTAB ``SMPState::pDist(-1)``: every actor values the distinct positions by its
         own risk-aware utility and they vote (weight = capability, proportional rule)
@@ -399,4 +413,5 @@ class SpatialModel:
         c = coalition_strength("proportional", cap, own)
         prob_opt = condorcet_probability(victory_probability(c, self.victory_power), unique)
         prob = np.take_along_axis(prob_opt, rep, axis=1)
-        return risk, prob, unique
+        holders = (rep[:, :, None] == rep[:, None, :]).sum(axis=2)
+        return risk, prob, prob / holders
