@@ -293,3 +293,16 @@ def test_drivers_of_a_dmz_deal_include_its_ratio():
     r = analyse_durability("dmz", Mechanisms(dmz_width_km=40), PARAMS, n_draws=3000, seed=2)
     drivers = dict(r.drivers())
     assert drivers["hr.dmz"] < -0.3  # a higher ratio (weaker DMZ) lowers survival
+
+
+def test_durability_package_imports_no_edges():
+    import subprocess
+    import sys
+
+    heavy = ["typer", "rich", "matplotlib", "yaml", "pydantic", "fastapi", "sqlalchemy"]
+    code = (
+        "import sys, zopa.durability, zopa.durability.assess\n"
+        f"print([m for m in {heavy!r} if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from zopa.scenario import Scenario
 
 DrawsOption = Annotated[
-    int, typer.Option("--draws", "-n", min=100, max=2_000_000, help="Monte Carlo draws.")
+    int, typer.Option("--draws", "-n", min=100, max=1_000_000, help="Monte Carlo draws.")
 ]
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the parameter draws.")]
 ParamsOption = Annotated[
