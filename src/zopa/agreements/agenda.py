@@ -12,7 +12,7 @@ Each issue falls in one class (first match wins):
    the chosen package puts it.
 
 The recommended agenda settles the easy issues first (confidence-building, in the order
-of least total salience at stake), then bundles each trade pair, then takes up the
+of least total salience of the parties at stake), then bundles each trade pair, then takes up the
 deal-breakers, and parks the separate-track issues. This follows Raiffa's advice to
 build a package from issues where interests differ in intensity and to keep
 non-negotiable demands from stalling what can be agreed (Raiffa 1982, *The Art and
@@ -56,7 +56,7 @@ class AgendaItem:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}"
+    return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
 def classify_issues(
@@ -136,7 +136,12 @@ def recommend_agenda(
     )
     for a in settle:
         items.append(
-            AgendaItem(0, (a.issue,), "settle now", a.reason + " (little at stake: start here)")
+            AgendaItem(
+                0,
+                (a.issue,),
+                "settle now",
+                f"{a.reason}; parties' salience at stake {stake[index[a.issue]]:.2f}",
+            )
         )
     done: set[str] = set()
     for lr in logrolls:

@@ -156,9 +156,9 @@ class DealAnalysis:
                     i: None if np.isnan(v) else float(v)
                     for i, v in zip(sp.issue_ids, sp.status_quo, strict=True)
                 },
-                "no_deal_utility": {
-                    a: float(u) for a, u in zip(sp.actor_ids, sp.sq_utility, strict=True)
-                },
+                "no_deal_utility": _r(
+                    {a: float(u) for a, u in zip(sp.actor_ids, sp.sq_utility, strict=True)}
+                ),
             },
             "zopa": {
                 "empty": self.zopa.empty,
@@ -174,7 +174,7 @@ class DealAnalysis:
                 "relaxations": [
                     {
                         "scope": r.scope,
-                        "cost": r.cost,
+                        "cost": round(r.cost, 9),
                         "moves": [
                             {
                                 "actor": m.actor,
@@ -194,8 +194,8 @@ class DealAnalysis:
             "solutions": {
                 k: {
                     "package": s.package,
-                    "utilities": s.utilities,
-                    "gains": s.gains,
+                    "utilities": _r(s.utilities),
+                    "gains": _r(s.gains),
                     "reason": s.reason,
                 }
                 for k, s in self.solutions.items()
@@ -204,10 +204,10 @@ class DealAnalysis:
                 {
                     "actors": [lr.actor_a, lr.actor_b],
                     "issues": [lr.issue_a, lr.issue_b],
-                    "from": list(lr.start),
+                    "from": [round(v, 6) for v in lr.start],
                     "to": list(lr.end),
-                    "gains": {lr.actor_a: lr.gain_a, lr.actor_b: lr.gain_b},
-                    "joint_gain": lr.joint_gain,
+                    "gains": _r({lr.actor_a: lr.gain_a, lr.actor_b: lr.gain_b}),
+                    "joint_gain": round(lr.joint_gain, 9),
                 }
                 for lr in self.logrolls
             ],
@@ -236,6 +236,11 @@ class DealAnalysis:
                 "solutions": self.core.as_dict()["solutions"],
             },
         }
+
+
+def _r(mapping: dict[str, float]) -> dict[str, float]:
+    """Utilities rounded for output (they carry ~1e-12 of quantisation)."""
+    return {k: round(v, 9) for k, v in mapping.items()}
 
 
 def _constraint_dict(c: Constraint) -> dict[str, Any]:

@@ -84,7 +84,7 @@ class TableComparison:
         """Plain data (JSON-ready), the documented output of ``zopa tables``."""
         out: dict[str, Any] = {
             "actors": list(self.actor_ids),
-            "no_deal_utility": {a: round(v, 6) for a, v in self.no_deal.items()},
+            "no_deal_utility": {a: round(v, 9) for a, v in self.no_deal.items()},
             "tables": {},
         }
         for name, t in self.tables.items():
@@ -95,8 +95,8 @@ class TableComparison:
                     "source": t.deal_source,
                     "set_aside": list(t.set_aside),
                     "package": t.deal.package,
-                    "utilities": {a: round(v, 6) for a, v in t.deal.utilities.items()},
-                    "gains": {a: round(v, 6) for a, v in t.deal.gains.items()},
+                    "utilities": {a: round(v, 9) for a, v in t.deal.utilities.items()},
+                    "gains": {a: round(v, 9) for a, v in t.deal.gains.items()},
                 }
             out["tables"][name] = {
                 "members": list(t.members),
@@ -115,7 +115,7 @@ class TableComparison:
                 "forecasts": {
                     f.model: {
                         "outcome": f.outcome,
-                        "utilities": {a: round(v, 6) for a, v in f.utilities.items()},
+                        "utilities": {a: round(v, 9) for a, v in f.utilities.items()},
                         "error": f.error,
                     }
                     for f in t.forecasts

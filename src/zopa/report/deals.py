@@ -138,10 +138,11 @@ def plot_intervals(analysis: DealAnalysis, path: Path) -> Path:
             )
             ax.text(
                 x((lo_c + hi_c) / 2, i),
-                y0 + 0.47,
+                y0,
                 "no overlap",
                 ha="center",
-                va="bottom",
+                va="center",
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.9},
                 color="#c0392b",
                 fontsize=8,
                 fontweight="bold",
@@ -214,7 +215,7 @@ def plot_utility_space(analysis: DealAnalysis, a: str, b: str, path: Path) -> Pa
     feas = sp.feasible(pk)
     fig, ax = plt.subplots(figsize=(7.5, 6.5), layout="constrained")
     ax.scatter(
-        u[:, ia], u[:, ib], s=3, color="0.75", alpha=0.5, lw=0, label=label_all, rasterized=True
+        u[:, ia], u[:, ib], s=4, color="0.6", alpha=0.5, lw=0, label=label_all, rasterized=True
     )
     if feas.any():
         ax.scatter(
@@ -232,6 +233,17 @@ def plot_utility_space(analysis: DealAnalysis, a: str, b: str, path: Path) -> Pa
     ax.plot(
         fu[order, 0], fu[order, 1], color="#1f77b4", lw=1.5, label=f"Pareto frontier of {a} and {b}"
     )
+    _, fb = issue_frontier(sp, np.array([ia, ib]), allowed=sp.box())
+    if len(fb):
+        order = np.argsort(fb[:, 0])
+        ax.plot(
+            fb[order, 0],
+            fb[order, 1],
+            color="#1f77b4",
+            lw=1.2,
+            ls="--",
+            label="... within every party's red lines",
+        )
     if analysis.zopa.frontier is not None and len(analysis.zopa.frontier):
         zu = sp.utilities(analysis.zopa.frontier)[:, [ia, ib]]
         keep = nondominated(zu)
@@ -257,6 +269,20 @@ def plot_utility_space(analysis: DealAnalysis, a: str, b: str, path: Path) -> Pa
                 zorder=6,
                 label=label,
             )
+    core = analysis.core
+    if core is not None and core.solutions["nash"].package is not None:
+        cs = core.solutions["nash"]
+        ax.scatter(
+            [cs.utilities[a]],
+            [cs.utilities[b]],
+            marker="*",
+            s=170,
+            facecolor="white",
+            edgecolor="black",
+            lw=1.2,
+            zorder=6,
+            label=f"Nash with {', '.join(analysis.set_aside)} set aside",
+        )
     sqa, sqb = float(sp.sq_utility[ia]), float(sp.sq_utility[ib])
     ax.scatter([sqa], [sqb], marker="X", s=120, color="#c0392b", zorder=6, label="no agreement")
     ax.axvline(sqa, color="#c0392b", lw=0.8, ls=":")
