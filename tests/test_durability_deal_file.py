@@ -262,3 +262,15 @@ def test_every_parameter_and_field_is_documented():
         fields |= set(field.annotation.model_fields)
     missing = sorted(f for f in fields if f"`{f}`" not in doc)
     assert not missing, f"undocumented deal-file fields in docs/durability.md: {missing}"
+
+
+def test_python_snippets_in_the_docs_run(monkeypatch, capsys):
+    import re
+
+    doc = (ROOT / "docs" / "durability.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", doc, flags=re.DOTALL)
+    assert blocks
+    monkeypatch.chdir(ROOT)
+    for block in blocks:
+        exec(compile(block, "docs/durability.md", "exec"), {})
+    assert "frozen_conflict" in capsys.readouterr().out
