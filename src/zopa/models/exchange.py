@@ -106,6 +106,9 @@ class _Candidates:
     p: NDArray[np.intp]
     q: NDArray[np.intp]
     rank: NDArray[np.intp]  # order of the candidate by (actor ids, issue ids), for ties
+    pair: NDArray[np.intp]  # index of the actor pair (a1, a2) in ``pair_a1``/``pair_a2``
+    pair_a1: NDArray[np.intp]
+    pair_a2: NDArray[np.intp]
 
 
 def _candidates(actor_ids: tuple[str, ...], issue_ids: tuple[str, ...]) -> _Candidates:
@@ -124,7 +127,8 @@ def _candidates(actor_ids: tuple[str, ...], issue_ids: tuple[str, ...]) -> _Cand
     order = sorted(range(len(keys)), key=keys.__getitem__)
     rank = np.empty(len(keys), dtype=np.intp)
     rank[order] = np.arange(len(keys))
-    return _Candidates(a1, a2, p, q, rank)
+    pair = np.repeat(np.arange(ai.size), ip.size)
+    return _Candidates(a1, a2, p, q, rank, pair, ai, aj)
 
 
 @register
@@ -174,12 +178,17 @@ class ExchangeModel:
         w = c * s  # (D, A, I), fixed across rounds
         total = w.sum(axis=1)  # W per issue, (D, I)
         cand = _candidates(view.actor_ids, view.issue_ids)
+        takes_part = w > 0
+        a1, a2, p, q = cand.a1, cand.a2, cand.p, cand.q
+        # (D, K): both actors take part in both issues of the candidate
+        part = takes_part[:, a1, p] & takes_part[:, a1, q] & takes_part[:, a2, p]
+        part &= takes_part[:, a2, q]
 
         trajectory = [x.copy()]
         executed: list[NDArray[np.int_]] = []
         log: list[tuple[int, str, str, str, str, float, float, float]] = []
         for r in range(self.rounds):
-            y, n_exec, steps = _run_round(x, s, w, total, cand, self.rate)
+            y, n_exec, steps = _run_round(x, s, w, total, cand, part, self.rate)
             executed.append(n_exec)
             if view.n_draws:
                 for k, gain, move_v, move_u in steps:
@@ -232,6 +241,7 @@ def _run_round(
     w: NDArray[np.float64],
     total: NDArray[np.float64],
     cand: _Candidates,
+    part: NDArray[np.bool_],
     rate: str,
 ) -> tuple[
     NDArray[np.float64],
@@ -252,16 +262,10 @@ def _run_round(
     steps: list[tuple[tuple[int, int, int, int], float, float, float]] = []
 
     side = x > outcome[:, None, :]  # right of the outcome (Decide: left is x <= O)
-    takes_part = w > 0
+    # (D, pairs, I): the two actors of a pair sit on opposite sides of the outcome
+    opposite = side[:, cand.pair_a1, :] != side[:, cand.pair_a2, :]
     a1, a2, p, q = cand.a1, cand.a2, cand.p, cand.q
-    eligible = (
-        (side[:, a1, p] != side[:, a2, p])
-        & (side[:, a1, q] != side[:, a2, q])
-        & takes_part[:, a1, p]
-        & takes_part[:, a1, q]
-        & takes_part[:, a2, p]
-        & takes_part[:, a2, q]
-    )
+    eligible = opposite[:, cand.pair, p] & opposite[:, cand.pair, q] & part
     d, k = np.nonzero(eligible)  # grouped by draw
     if d.size == 0:
         return y, n_exec, steps
