@@ -45,8 +45,9 @@ References:
 
 Deviations (each also in docs/models/exchange.md):
     - Within a round the best exchange of every draw is carried out at each step and
-      all still-feasible exchanges are recomputed on the current voting positions
-      (vectorised over draws and over actor pairs x issue pairs). The model's
+      every still-feasible exchange on an issue that changed is recomputed on the
+      current voting positions (vectorised over draws and over actor pairs x issue
+      pairs; exchanges on other issues cannot have changed). The model's
       sequential rule "best exchange first, then recompute" makes the steps within a
       round a second loop beside the rounds; there is no loop over actors or draws.
     - The cap "the outcome may not pass the demanding actor's position" uses the
@@ -251,8 +252,9 @@ def _run_round(
     """One round of exchanges for every draw; returns voting positions and a log.
 
     The feasible (draw, candidate) pairs are held as one flat list, grouped by draw, so
-    that the work of a step is proportional to the exchanges still feasible in any
-    draw; it shrinks as the round goes on.
+    that the work of a step is proportional to the exchanges still feasible; it shrinks
+    as the round goes on. After a step only the exchanges on the two issues that moved
+    in a draw are evaluated again.
     """
     n_d, n_a, n_i = x.shape
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -274,110 +276,153 @@ def _run_round(
     first_demands_p = s[d, a1, p] * s[d, a2, q] >= s[d, a2, p] * s[d, a1, q]
     u = np.where(first_demands_p, a1, a2)  # demands p, supplies q
     v = np.where(first_demands_p, a2, a1)  # demands q, supplies p
+    su_p, su_q, sv_p, sv_q = s[d, u, p], s[d, u, q], s[d, v, p], s[d, v, q]
+    eg_rate = (su_p + sv_p) / (su_q + sv_q)
+    # both gain per unit of outcome shift on p at the equal-gain rate; an exchange
+    # whose actors weigh the two issues alike can never gain
+    useful = (su_p * sv_q - su_q * sv_p) > 0
+    keep = np.flatnonzero(useful)
     c: dict[str, NDArray[Any]] = {
         "d": d,
-        "u": u,
-        "v": v,
-        "p": p,
-        "q": q,
         "rank": cand.rank[k],
         # flat indices into y / direction (D*A*I) and into the outcomes (D*I)
         "vp": (d * n_a + v) * n_i + p,
         "uq": (d * n_a + u) * n_i + q,
         "op": d * n_i + p,
         "oq": d * n_i + q,
-        "su_p": s[d, u, p],
-        "su_q": s[d, u, q],
-        "sv_p": s[d, v, p],
-        "sv_q": s[d, v, q],
+        "su_p": su_p,
+        "su_q": su_q,
+        "sv_p": sv_p,
+        "sv_q": sv_q,
+        "r": eg_rate,
         # outcome shift per unit move of v on p and of u on q
         "k_v": w[d, v, p] / total[d, p],
         "k_u": w[d, u, q] / total[d, q],
         "target_p": x[d, u, p],  # u's position on p: where v moves to
         "target_q": x[d, v, q],  # v's position on q: where u moves to
-        "alive": np.ones(d.size, dtype=bool),
     }
-    c["eg_rate"] = (c["su_p"] + c["sv_p"]) / (c["su_q"] + c["sv_q"])
+    c = {name: arr[keep] for name, arr in c.items()}
+    n = keep.size
+    if n == 0:
+        return y, n_exec, steps
+    # the latest evaluation of every exchange
+    for name in ("score", "a", "b", "move_v", "move_u", "dir_v", "dir_u"):
+        c[name] = np.zeros(n)
+    c["alive"] = np.ones(n, dtype=bool)
 
     o = outcome.copy()
     direction = np.zeros(x.shape, dtype=np.int8)  # sign of the moves made this round
     y_flat, o_flat, dir_flat = y.reshape(-1), o.reshape(-1), direction.reshape(-1)
+    touched = np.ones(o_flat.size, dtype=bool)  # issues whose positions just changed
     big = np.iinfo(np.intp).max
     starts = seg = np.zeros(0, dtype=np.intp)
-    compact = True
+    compact = False
     while True:
         if compact:
-            # keep the live pairs only; find where each draw's group starts
-            c = {key: arr[c["alive"]] for key, arr in c.items()}
+            # keep the live pairs only
+            c = {name: arr[c["alive"]] for name, arr in c.items()}
+        if compact or not starts.size:
             if c["d"].size == 0:
                 break
+            # where each draw's group starts
             new_group = np.r_[True, c["d"][1:] != c["d"][:-1]]
             starts = np.flatnonzero(new_group)
             seg = np.cumsum(new_group) - 1
         alive = c["alive"]
-        yv, yu = y_flat.take(c["vp"]), y_flat.take(c["uq"])
-        to_p, to_q = c["target_p"] - yv, c["target_q"] - yu
-        dir_v, dir_u = np.sign(to_p), np.sign(to_q)
-        # largest outcome shifts: the mover reaches its partner, and the outcome may
-        # not pass the demanding actor's position
-        room_p = np.maximum((c["target_p"] - o_flat.take(c["op"])) * dir_v, 0.0)
-        room_q = np.maximum((c["target_q"] - o_flat.take(c["oq"])) * dir_u, 0.0)
-        a_max = np.minimum(c["k_v"] * np.abs(to_p), room_p)
-        b_max = np.minimum(c["k_u"] * np.abs(to_q), room_q)
-        su_p, su_q, sv_p, sv_q = c["su_p"], c["su_q"], c["sv_p"], c["sv_q"]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if rate == "equal_gain":
-                r = c["eg_rate"]
-            else:
-                # RKS: gains in proportion to each actor's ideal gain in this exchange
-                gu_max = np.minimum(a_max, b_max * sv_q / sv_p) * (su_p - su_q * sv_p / sv_q)
-                gv_max = np.minimum(b_max, a_max * su_p / su_q) * (sv_q - sv_p * su_q / su_p)
-                r = (su_p / gu_max + sv_p / gv_max) / (su_q / gu_max + sv_q / gv_max)
-            a = np.minimum(a_max, b_max / r)
-            b = r * a
-            gain_u = su_p * a - su_q * b
-            gain_v = sv_q * b - sv_p * a
-            move_v = a / c["k_v"]
-            move_u = b / c["k_u"]
-        score = gain_u + gain_v if rate == "rks" else gain_u
-        alive &= (
-            np.isfinite(score)
-            & (gain_u > _EPS)
-            & (gain_v > _EPS)
-            & (move_v > _EPS)
-            & (move_u > _EPS)
-            & (dir_flat.take(c["vp"]) * dir_v >= 0)
-            & (dir_flat.take(c["uq"]) * dir_u >= 0)
-        )
+        # only exchanges on an issue that just changed need a new evaluation
+        stale = np.flatnonzero(alive & (touched.take(c["op"]) | touched.take(c["oq"])))
+        if stale.size:
+            _evaluate(c, stale, y_flat, o_flat, dir_flat, rate)
         n_alive = int(alive.sum())
         if n_alive == 0:
             break
         # per draw: the best live exchange; ties broken by the candidate's rank
-        key = np.where(alive, score, -np.inf)
+        key = np.where(alive, c["score"], -np.inf)
         top = np.maximum.reduceat(key, starts)[seg]
         tied = alive & (key >= top - _TIE * np.abs(top))
         lowest = np.minimum.reduceat(np.where(tied, c["rank"], big), starts)[seg]
         ch = np.flatnonzero(tied & (c["rank"] == lowest))  # one per draw at most
-        dv, du = dir_v[ch], dir_u[ch]
+        dv, du = c["dir_v"][ch], c["dir_u"][ch]
         vp, uq = c["vp"][ch], c["uq"][ch]
-        y_flat[vp] += dv * move_v[ch]
-        y_flat[uq] += du * move_u[ch]
-        o_flat[c["op"][ch]] += dv * a[ch]
-        o_flat[c["oq"][ch]] += du * b[ch]
+        op, oq = c["op"][ch], c["oq"][ch]
+        y_flat[vp] += dv * c["move_v"][ch]
+        y_flat[uq] += du * c["move_u"][ch]
+        o_flat[op] += dv * c["a"][ch]
+        o_flat[oq] += du * c["b"][ch]
         dir_flat[vp] = dv
         dir_flat[uq] = du
+        touched[:] = False
+        touched[op] = True
+        touched[oq] = True
         alive[ch] = False
         n_exec[c["d"][ch]] += 1
         first = ch[:1]
         if first.size and c["d"][first[0]] == 0:
             k0 = int(first[0])
+            vv, pp_ = divmod(int(c["vp"][k0]), n_i)
+            uu, qq_ = divmod(int(c["uq"][k0]), n_i)
             steps.append(
                 (
-                    (int(c["u"][k0]), int(c["v"][k0]), int(c["p"][k0]), int(c["q"][k0])),
-                    float(score[k0]),
-                    float(dir_v[k0] * move_v[k0]),
-                    float(dir_u[k0] * move_u[k0]),
+                    (uu % n_a, vv % n_a, pp_, qq_),
+                    float(c["score"][k0]),
+                    float(dv[0] * c["move_v"][k0]),
+                    float(du[0] * c["move_u"][k0]),
                 )
             )
-        compact = 2 * (n_alive - ch.size) < alive.size
+        compact = 4 * (n_alive - ch.size) < 3 * alive.size
     return y, n_exec, steps
+
+
+def _evaluate(
+    c: dict[str, NDArray[Any]],
+    idx: NDArray[np.intp],
+    y_flat: NDArray[np.float64],
+    o_flat: NDArray[np.float64],
+    dir_flat: NDArray[np.int8],
+    rate: str,
+) -> None:
+    """Recompute the exchanges ``idx`` on the current positions; updates ``c`` in place."""
+    vp, uq = c["vp"][idx], c["uq"][idx]
+    target_p, target_q = c["target_p"][idx], c["target_q"][idx]
+    k_v, k_u = c["k_v"][idx], c["k_u"][idx]
+    to_p, to_q = target_p - y_flat.take(vp), target_q - y_flat.take(uq)
+    dir_v, dir_u = np.sign(to_p), np.sign(to_q)
+    # largest outcome shifts: the mover reaches its partner, and the outcome may not
+    # pass the demanding actor's position
+    room_p = np.maximum((target_p - o_flat.take(c["op"][idx])) * dir_v, 0.0)
+    room_q = np.maximum((target_q - o_flat.take(c["oq"][idx])) * dir_u, 0.0)
+    a_max = np.minimum(k_v * np.abs(to_p), room_p)
+    b_max = np.minimum(k_u * np.abs(to_q), room_q)
+    su_p, su_q, sv_p, sv_q = c["su_p"][idx], c["su_q"][idx], c["sv_p"][idx], c["sv_q"][idx]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if rate == "equal_gain":
+            r = c["r"][idx]
+        else:
+            # RKS: gains in proportion to each actor's ideal gain in this exchange
+            gu_max = np.minimum(a_max, b_max * sv_q / sv_p) * (su_p - su_q * sv_p / sv_q)
+            gv_max = np.minimum(b_max, a_max * su_p / su_q) * (sv_q - sv_p * su_q / su_p)
+            r = (su_p / gu_max + sv_p / gv_max) / (su_q / gu_max + sv_q / gv_max)
+        a = np.minimum(a_max, b_max / r)
+        b = r * a
+        gain_u = su_p * a - su_q * b
+        gain_v = sv_q * b - sv_p * a
+        move_v = a / k_v
+        move_u = b / k_u
+    score = gain_u + gain_v if rate == "rks" else gain_u
+    ok = (
+        np.isfinite(score)
+        & (gain_u > _EPS)
+        & (gain_v > _EPS)
+        & (move_v > _EPS)
+        & (move_u > _EPS)
+        & (dir_flat.take(vp) * dir_v >= 0)
+        & (dir_flat.take(uq) * dir_u >= 0)
+    )
+    c["alive"][idx] = ok
+    c["score"][idx] = score
+    c["a"][idx] = a
+    c["b"][idx] = b
+    c["move_v"][idx] = move_v
+    c["move_u"][idx] = move_u
+    c["dir_v"][idx] = dir_v
+    c["dir_u"][idx] = dir_u
