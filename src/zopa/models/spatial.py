@@ -301,7 +301,7 @@ class SpatialModel:
                 for b in blocks:
                     run_block(b)
             step = new - before
-            moved = np.sqrt((step * step).sum(axis=-1)).sum(axis=-1)
+            moved = np.add.reduce(np.sqrt(np.add.reduce(step * step, axis=-1)), axis=-1)
             if turn == 1:
                 first_step[active] = moved + self.min_significant_delta
             current = current.copy()

@@ -114,8 +114,8 @@ def challenge_gains(
     ar = lay.ar
     own_ii = u[:, ar, ar, ar]  # (D, I)        U_i(i, i)
     u_i_ij = u[:, ar, ar, :]  # (D, I, J)     U_i(i, j)
-    u_i_ji = np.swapaxes(np.diagonal(u, axis1=1, axis2=3), 1, 2)  # (D, I, J)  U_i(j, i)
-    u_i_jj = np.diagonal(u, axis1=2, axis2=3)  # (D, I, J)  U_i(j, j)
+    u_i_ji = u.diagonal(axis1=1, axis2=3).swapaxes(1, 2)  # (D, I, J)  U_i(j, i)
+    u_i_jj = u.diagonal(axis1=2, axis2=3)  # (D, I, J)  U_i(j, j)
     power = total_salience * capability  # (D, A)
     c_i = vote(rule, power[:, :, None], own_ii[:, :, None], u_i_ij)  # i's contribution
     c_j = vote(rule, power[:, None, :], u_i_ji, u_i_jj)  # j's contribution
@@ -123,9 +123,9 @@ def challenge_gains(
     base_ji = MIN_CHALLENGE_COALITION + np.maximum(-c_i, 0.0) + np.maximum(-c_j, 0.0)
 
     # third parties n on axis 1: arrays (D, N, I, J), so sums over n run in order
-    u_ni = np.diagonal(u, axis1=1, axis2=3)[:, :, :, None]  # U_i(n, i): (D, N, I, 1)
-    u_nj = np.transpose(u, (0, 2, 1, 3))  # U_i(n, j): (D, N, I, J)
-    u_nn = np.transpose(np.diagonal(u, axis1=2, axis2=3), (0, 2, 1))[:, :, :, None]  # U_i(n, n)
+    u_ni = u.diagonal(axis1=1, axis2=3)[:, :, :, None]  # U_i(n, i): (D, N, I, 1)
+    u_nj = u.transpose(0, 2, 1, 3)  # U_i(n, j): (D, N, I, J)
+    u_nn = u_i_jj.transpose(0, 2, 1)[:, :, :, None]  # U_i(n, n): (D, N, I, 1)
     w_n = power[:, :, None, None]
     # n's vote in the little contest of i, j and n alone (Actor::vProbLittle)
     little = vote_difference(rule, w_n, u_ni - u_nj)
@@ -142,8 +142,8 @@ def challenge_gains(
     for_j = for_i - v_n  # = max(-v_n, 0)
     for_i[:, 0] += base_ij
     for_j[:, 0] += base_ji
-    ch_ij = for_i.sum(axis=1)
-    ch_ji = for_j.sum(axis=1)
+    ch_ij = np.add.reduce(for_i, axis=1)
+    ch_ji = np.add.reduce(for_j, axis=1)
     p_ij = ch_ij / (ch_ij + ch_ji)
     p_ji = ch_ji / (ch_ij + ch_ji)
 
@@ -170,8 +170,8 @@ def best_targets(
     a = gain.shape[-1]
     ok = (gain > MIN_CHALLENGE_GAIN) & ~_layout(a).eye
     masked = np.where(ok, gain, -np.inf)
-    target: NDArray[np.intp] = np.argmax(masked, axis=-1)
-    has: NDArray[np.bool_] = np.asarray(ok.any(axis=-1))
+    target: NDArray[np.intp] = masked.argmax(axis=-1)
+    has: NDArray[np.bool_] = np.logical_or.reduce(ok, axis=-1)
     rows = np.arange(p.shape[0])[:, None]
     p_t: NDArray[np.float64] = p[rows, _layout(a).ar[None, :], target]
     return target, has, p_t
@@ -284,7 +284,7 @@ def choose_bargains(
     # utility to voter n of each bargain's two new positions (initiator's, target's)
     moved = np.concatenate([bargain_init, bargain_rcvr], axis=1)  # (D, 2I, K)
     u_moved = utility(weighted_distance(position, moved, salience), risk[:, :, None])
-    total = own_utility.sum(axis=-1, keepdims=True)  # (D, N, 1)
+    total = np.add.reduce(own_utility, axis=-1, keepdims=True)  # (D, N, 1)
     u_unmoved_j = own_utility[rows[:, :, None], lay.ar[None, :, None], target[:, None, :]]
     u_bargain = (u_moved[:, :, :a] + u_moved[:, :, a:] + (total - own_utility - u_unmoved_j)) / a
     # global options: bargains 0..A-1, then the status quo at index A
@@ -297,7 +297,7 @@ def choose_bargains(
     pv_k = pv.reshape(d, -1)[:, lay.pair_index]  # (D, K, Q, Q): pv[order[k, q], order[k, r]]
     prob = condorcet_probability(pv_k, valid)  # (D, K, Q)
     if rng is None:
-        choice = np.argmax(prob, axis=-1)  # (D, K)
+        choice = prob.argmax(axis=-1)  # (D, K)
     else:
         cum = np.cumsum(prob, axis=-1)
         draw = rng.random((d, a, 1))

@@ -143,7 +143,7 @@ def coalition_strength(
     votes = vote(rule, weight[:, :, None, None], u[:, :, :, None], u[:, :, None, :])
     # summed over the voters (a leading axis, so in order) starting from the floor; the
     # diagonal is the floor itself, as every vote of an option against itself is 0
-    c: NDArray[np.float64] = np.maximum(votes, 0.0).sum(axis=1, initial=MIN_COALITION)
+    c: NDArray[np.float64] = np.add.reduce(np.maximum(votes, 0.0), axis=1, initial=MIN_COALITION)
     return c
 
 
@@ -155,7 +155,7 @@ def victory_probability(coalition: NDArray[np.float64], power: float) -> NDArray
     """
     x = coalition if power == 1.0 else coalition**power
     # on the diagonal x / (x + x) is exactly 1/2
-    pv: NDArray[np.float64] = x / (x + np.swapaxes(x, -1, -2))
+    pv: NDArray[np.float64] = x / (x + x.swapaxes(-1, -2))
     return pv
 
 
@@ -179,10 +179,10 @@ def condorcet_probability(
         pv = np.where(valid[..., None, :], pv, 1.0)
     # multiply over the opponents in order (axis moved off the last position so that
     # the product runs sequentially, as in KTAB)
-    prod = np.swapaxes(pv, -1, -2).prod(axis=-2)
+    prod = np.multiply.reduce(pv.swapaxes(-1, -2), axis=-2)
     if valid is not None:
         prod = np.where(valid, prod, 0.0)
-    total = prod.sum(axis=-1, keepdims=True)
+    total = np.add.reduce(prod, axis=-1, keepdims=True)
     out: NDArray[np.float64] = prod / total
     return out
 
@@ -195,8 +195,8 @@ def risk_from_probability(p: NDArray[np.float64], rng: BigRRange) -> NDArray[np.
     linearly onto ``[-1/2, 1]``, ``min`` onto ``[0, 1]`` and ``max`` onto ``[-1, 1]``.
     Where every probability is equal (e.g. all actors agree) the attitudes are 0.
     """
-    p_min = p.min(axis=-1, keepdims=True)
-    p_max = p.max(axis=-1, keepdims=True)
+    p_min = np.minimum.reduce(p, axis=-1, keepdims=True)
+    p_max = np.maximum.reduce(p, axis=-1, keepdims=True)
     spread = p_max - p_min
     safe = np.where(spread > 0, spread, 1.0)
     if rng == "mid":
