@@ -280,32 +280,38 @@ class SpatialModel:
         for turn in range(1, self.max_turns + 1):
             if active.size == 0:
                 break
-            before = current[active]
-            new = np.empty_like(before)
-
-            blocks = [
-                (here, here if active.size == d else active[here])
-                for here in (slice(k, k + block) for k in range(0, active.size, block))
-            ]
-            run_block = functools.partial(
-                self._step_block,
-                before=before,
-                new=new,
-                statics=(sal, weights, total_sal, cap),
-                rng=rng,
-            )
-            # draws in blocks small enough for the (A, A, A) arrays to stay in cache
-            if pool is not None and len(blocks) > 1:
-                list(pool.map(run_block, blocks))
+            everyone = active.size == d
+            before = current if everyone else current[active]
+            if everyone and d <= block:  # one block of every draw: no bookkeeping
+                new = self._step(before, sal, weights, total_sal, cap, rng)
             else:
-                for b in blocks:
-                    run_block(b)
+                new = np.empty_like(before)
+                blocks = [
+                    (here, here if everyone else active[here])
+                    for here in (slice(k, k + block) for k in range(0, active.size, block))
+                ]
+                run_block = functools.partial(
+                    self._step_block,
+                    before=before,
+                    new=new,
+                    statics=(sal, weights, total_sal, cap),
+                    rng=rng,
+                )
+                # draws in blocks small enough for the (A, A, A) arrays to stay in cache
+                if pool is not None and len(blocks) > 1:
+                    list(pool.map(run_block, blocks))
+                else:
+                    for b in blocks:
+                        run_block(b)
             step = new - before
             moved = np.add.reduce(np.sqrt(np.add.reduce(step * step, axis=-1)), axis=-1)
             if turn == 1:
                 first_step[active] = moved + self.min_significant_delta
-            current = current.copy()
-            current[active] = new
+            if everyone:
+                current = new
+            else:
+                current = current.copy()
+                current[active] = new
             history.append(current)
             turns[active] = turn
             quiet = moved / first_step[active] < self.min_delta_ratio
