@@ -107,3 +107,13 @@ def test_tables_bad_input(fixtures):
     assert result.exit_code == 2
     assert "Z" in result.output
     assert run("tables", path, "--table", "nonsense").exit_code == 2
+
+
+def test_every_json_key_is_documented(fixtures, repo_root):
+    doc = (repo_root / "docs" / "deals.md").read_text()
+    result = run("deals", str(fixtures / "deals" / "red-lines-collide.yaml"), "-f", "json")
+    data = json.loads(result.stdout)
+    keys = set(data) | {f"zopa.{k}" for k in data["zopa"]}
+    keys |= set(data["core"]) | set(data["space"])
+    missing = sorted(k for k in keys if f"`{k}`" not in doc)
+    assert not missing, f"undocumented keys in docs/deals.md: {missing}"

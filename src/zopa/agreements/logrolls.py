@@ -12,10 +12,12 @@ Here the trade is a move of the package: the outcome of ``i`` moves toward ``a``
 position (``b`` concedes there) and the outcome of ``j`` toward ``b``'s (``a`` concedes).
 For every pair of actors and ordered pair of issues, every pair of grid levels between
 the starting point and the two positions is tried; the logroll is the move with the
-largest joint gain ``du_a + du_b`` among those where both gains are positive and both
-sides really concede. Deviations from Stokman's model: the move is on the grid of the
-package space rather than continuous, and actors trade outcomes rather than voting
-positions.
+largest joint gain ``du_a + du_b`` among those where both gains are at least
+``min_gain``, both sides really concede, and both new values lie inside both traders'
+red lines.
+
+Deviations from Stokman's model: the move is on the grid of the package space rather
+than continuous, and actors trade outcomes rather than voting positions.
 """
 
 from __future__ import annotations
@@ -106,6 +108,7 @@ def find_logrolls(
     n_l = max(space.n_levels)
     gain = np.full((n_a, n_i, n_l), np.nan)
     toward = np.zeros((n_a, n_i, n_l), dtype=bool)
+    inside = np.zeros((n_a, n_i, n_l), dtype=bool)
     lv = np.full((n_i, n_l), np.nan)
     for i in range(n_i):
         k = space.n_levels[i]
@@ -114,6 +117,7 @@ def find_logrolls(
         step = space.levels[i][None, :] - r[i]
         room = space.position[:, i][:, None] - r[i]
         toward[:, i, :k] = (step * room > 0) & (np.abs(step) <= np.abs(room) + 1e-12)
+        inside[:, i, :k] = space.allowed[i]
     toward &= space.salience[:, :, None] > 0
     concede = np.nan_to_num(gain, nan=0.0) < -TOL
     g = np.nan_to_num(gain, nan=-np.inf)
@@ -128,6 +132,10 @@ def find_logrolls(
             & toward[None, :, :, None, :]
             & concede[None, :, None, i, :, None]
             & concede[:, None, :, None, :]
+            & inside[:, None, None, i, :, None]
+            & inside[None, :, None, i, :, None]
+            & inside[:, None, :, None, :]
+            & inside[None, :, :, None, :]
             & (du_a >= max(min_gain, TOL))
             & (du_b >= max(min_gain, TOL))
             & pair[:, :, None, None, None]
