@@ -355,7 +355,7 @@ def test_parameters_are_validated():
         SpatialModel(min_turns=5, max_turns=2)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     seed=st.integers(0, 10_000),
     n_actors=st.integers(2, 7),
@@ -363,14 +363,25 @@ def test_parameters_are_validated():
     rule=st.sampled_from(["proportional", "binary", "prop_bin", "cubic", "prop_cubic"]),
     commit=st.sampled_from(["semi", "full", "none"]),
     interp=st.sampled_from(["s1p1", "s2p2", "s2pmax"]),
+    r_range=st.sampled_from(["min", "mid", "max"]),
+    r_adjust=st.sampled_from(["none", "one_third", "half", "two_thirds", "full"]),
+    gamma=st.sampled_from([1.0, 2.0, 4.0, 8.0, 1.5]),
 )
-def test_positions_stay_inside_the_convex_hull(seed, n_actors, n_issues, rule, commit, interp):
+def test_positions_stay_inside_the_convex_hull(
+    seed, n_actors, n_issues, rule, commit, interp, r_range, r_adjust, gamma
+):
     rng = np.random.default_rng(seed)
     pos = rng.uniform(0, 100, (n_actors, n_issues))
     sal = rng.uniform(0.0, 1.0, (n_actors, n_issues))
     cap = rng.uniform(0.5, 50, n_actors)
     model = SpatialModel(
-        voting_rule=rule, third_party_commit=commit, bargain_interpolation=interp, max_turns=15
+        voting_rule=rule,
+        third_party_commit=commit,
+        bargain_interpolation=interp,
+        big_r_range=r_range,
+        big_r_adjust=r_adjust,
+        victory_power=gamma,
+        max_turns=15,
     )
     f = model.forecast(_scenario(pos, sal, cap).arrays())
     traj = f.trajectory[0]
