@@ -49,7 +49,7 @@ from zopa.durability.parameters import (
 from zopa.io.documents import Document, read_document
 from zopa.io.errors import Problem, ScenarioError
 from zopa.io.schema import Id, Number, SourceEntry
-from zopa.io.validate import _pydantic_problems
+from zopa.io.validate import pydantic_problems
 from zopa.scenario import Source
 
 if TYPE_CHECKING:
@@ -301,7 +301,7 @@ def check_deal_document(doc: Document) -> tuple[Deal | None, list[Problem]]:
     try:
         model = DealFile.model_validate(doc.data)
     except ValidationError as exc:
-        return None, _pydantic_problems(doc, exc, (), DealFile)
+        return None, pydantic_problems(doc, exc, (), DealFile)
     problems = _cross_checks(doc, model)
     if any(p.is_error for p in problems):
         return None, problems
@@ -535,7 +535,7 @@ def check_durability_parameters(
     try:
         model = ParameterFile.model_validate(doc.data)
     except ValidationError as exc:
-        return None, problems + _pydantic_problems(doc, exc, (), ParameterFile)
+        return None, problems + pydantic_problems(doc, exc, (), ParameterFile)
     problems += _parameter_problems(doc, model)
     if any(p.is_error for p in problems):
         return None, problems

@@ -62,9 +62,10 @@ def _expected_from(error: Any) -> str | None:
     return None
 
 
-def _pydantic_problems(
+def pydantic_problems(
     doc: Document, exc: ValidationError, prefix: PathKey, model: type[BaseModel]
 ) -> list[Problem]:
+    """Located problems from a pydantic error, for any file format read at the boundary."""
     problems = []
     for error in exc.errors():
         path: PathKey = (*prefix, *error["loc"])
@@ -126,7 +127,7 @@ def _check_top(doc: Document) -> tuple[dict[str, Any], _Entries | None, list[Pro
         checked = ScenarioFile.model_validate(head)
         head.update(as_of=checked.as_of, title=checked.title, description=checked.description)
     except ValidationError as exc:
-        problems += _pydantic_problems(doc, exc, (), ScenarioFile)
+        problems += pydantic_problems(doc, exc, (), ScenarioFile)
     if "zopa" not in data:
         problems[:] = [p for p in problems if p.path != "zopa"]
         problems.append(
@@ -149,7 +150,7 @@ def _check_top(doc: Document) -> tuple[dict[str, Any], _Entries | None, list[Pro
             try:
                 entries[section].append((k, model.model_validate(item)))
             except ValidationError as exc:
-                problems += _pydantic_problems(doc, exc, (section, k), model)
+                problems += pydantic_problems(doc, exc, (section, k), model)
     return head, _Entries(**entries), problems
 
 
