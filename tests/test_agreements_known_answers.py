@@ -203,3 +203,30 @@ def test_no_veto_player_means_unanimity():
     assert result.parties == ("A", "B")
     # capability-weighted Nash: maximise (1 - x/100)^1 (x/100)^2 -> x = 200/3 -> grid 70
     assert result.solutions["nash"].package == {"x": 70.0}
+
+
+def test_deal_breaker_issue_found_by_removing_it():
+    # A's red line keeps y <= 20; B cares about y (0.9) and gets at most
+    # 0.9 * 0.2 + 0.1 * 1 = 0.28 < 0.45, its no-deal utility: empty with y.
+    # Without y both get 1 at x = 100 (x alone carries all of their salience).
+    s = scenario(
+        [Actor("A", "A", 1.0, veto=True), Actor("B", "B", 1.0, veto=True)],
+        [Issue("x", "x", status_quo=0.0), Issue("y", "y", status_quo=50.0)],
+        [
+            Stance("A", "x", 100.0, 0.5),
+            Stance("A", "y", 0.0, 0.5, red_line=20.0),
+            Stance("B", "x", 100.0, 0.1),
+            Stance("B", "y", 100.0, 0.9),
+        ],
+    )
+    result = analyse_deals(s)
+    assert result.zopa.empty
+    (conflict,) = result.conflict_constraints()
+    assert {(c.kind, c.actor, c.issue) for c in conflict} == {
+        ("red_line", "A", "y"),
+        ("no_deal", "B", None),
+    }
+    advice = {a.issue: a.category for a in result.issues}
+    assert advice["y"] == "deal-breaker"
+    assert result.agenda[-1].issues == ("y",)
+    assert result.agenda[-1].action == "negotiate last or defer"

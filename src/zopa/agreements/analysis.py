@@ -162,7 +162,7 @@ class DealAnalysis:
             },
             "zopa": {
                 "empty": self.zopa.empty,
-                "size": self.zopa.size,
+                "size": int(self.zopa.size) if self.zopa.size_exact else self.zopa.size,
                 "size_exact": self.zopa.size_exact,
                 "size_interval": list(self.zopa.size_interval),
                 "ranges": {k: None if v is None else list(v) for k, v in self.zopa.ranges.items()},

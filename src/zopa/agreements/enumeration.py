@@ -95,6 +95,7 @@ class EnumerationBackend:
         self.chunk = chunk
         self._count: ZopaCount | None = None
         self._patterns: NDArray[np.bool_] | None = None
+        self._relaxed: dict[int | None, tuple[NDArray[np.intp], float]] | None = None
 
     def _indices(
         self, ids: Sequence[NDArray[np.intp]], combo: tuple[int, ...], rows: NDArray[np.intp]
@@ -225,35 +226,45 @@ class EnumerationBackend:
             no-deal shortfalls (in utility), or ``None`` when no package qualifies. Among
             packages of equal cost, the one with the largest total utility of the parties.
         """
+        if self._relaxed is None:
+            self._relaxed = self._relax_all()
+        return self._relaxed.get(scope)
+
+    def _relax_all(self) -> dict[int | None, tuple[NDArray[np.intp], float]]:
+        """One pass over every package for every scope at once."""
         sp = self.space
         tables, p = self._all_tables()
         parties = sp.party_index
         sq = sp.sq_utility[parties][:, None]
         ids = [np.arange(n) for n in sp.n_levels]
-        best_cost, best_util, best_pk = np.inf, -np.inf, None
+        scopes: list[int | None] = [None, *(int(a) for a in parties)]
+        best: dict[int | None, tuple[float, float, NDArray[np.intp] | None]] = dict.fromkeys(
+            scopes, (np.inf, -np.inf, None)
+        )
         for combo, sums in product_sums(tables, self.chunk):
             short = np.maximum(sq - sums[:p], 0.0)
             short = np.where(short <= UTILITY_TOL, 0.0, short)
             per_party = sums[p:] + short
-            if scope is None:
-                cost = np.zeros(per_party.shape[1])
-                for k in range(p):
-                    cost = cost + per_party[k]
-            else:
-                k_scope = int(np.flatnonzero(parties == scope)[0])
-                others = np.delete(per_party, k_scope, axis=0)
-                cost = np.where((others <= 0).all(axis=0), per_party[k_scope], np.inf)
-            low = float(cost.min())
-            if not np.isfinite(low) or low > best_cost + RELAX_TOL:
-                continue
-            util = np.zeros(cost.shape)
+            util = np.zeros(per_party.shape[1])
+            total = np.zeros(per_party.shape[1])
             for k in range(p):
                 util = util + sums[k]
-            util = np.where(cost <= low + RELAX_TOL, util, -np.inf)
-            j = int(np.argmax(util))
-            if low < best_cost - RELAX_TOL or util[j] > best_util:
-                best_cost, best_util = low, float(util[j])
-                best_pk = self._indices(ids, combo, np.array([j]))[0]
-        if best_pk is None:
-            return None
-        return best_pk, best_cost
+                total = total + per_party[k]
+            moving = per_party > 0
+            n_moving = moving.sum(axis=0)
+            for k_scope, scope in enumerate(scopes):
+                if scope is None:
+                    cost = total
+                else:
+                    k = k_scope - 1
+                    alone = (n_moving == 0) | ((n_moving == 1) & moving[k])
+                    cost = np.where(alone, per_party[k], np.inf)
+                best_cost, best_util, _ = best[scope]
+                low = float(cost.min())
+                if not np.isfinite(low) or low > best_cost + RELAX_TOL:
+                    continue
+                cand = np.where(cost <= low + RELAX_TOL, util, -np.inf)
+                j = int(np.argmax(cand))
+                if low < best_cost - RELAX_TOL or cand[j] > best_util:
+                    best[scope] = (low, float(cand[j]), self._indices(ids, combo, np.array([j]))[0])
+        return {s: (pk, c) for s, (c, _, pk) in best.items() if pk is not None}
