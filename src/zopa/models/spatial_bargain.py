@@ -47,36 +47,14 @@ MIN_CHALLENGE_GAIN = 1e-5  # KTAB SMPState::bestChallenge minSigEDU
 MIN_BARGAIN_WEIGHT = 1e-6  # KTAB SMPActor::interpBrgn* minW
 
 
-def _third_party_vote(
-    weight: NDArray[np.float64],
-    commit: ThirdPartyCommit,
-    rule: VotingRule,
-    p_i: NDArray[np.float64],
-    u_ni: NDArray[np.float64],
-    u_nj: NDArray[np.float64],
-    u_nn: NDArray[np.float64],
+def _vote_in_place(
+    rule: VotingRule, weight: NDArray[np.float64], du: NDArray[np.float64]
 ) -> NDArray[np.float64]:
-    """Third party ``n``'s vote in the contest ``i:j`` (``Actor::thirdPartyVoteSU``).
-
-    ``n`` compares joining ``i`` with joining ``j``, by the sum of the utilities of the
-    three positions after the contest. With semi-commitment, a third party that joins
-    the winning side keeps its own position, one that joins the losing side is pulled
-    to the winner's; full commitment pulls it to the winner's either way; no commitment
-    lets it keep its own either way.
-    """
-    # u(join i) - u(join j): with semi-commitment the terms common to both sides cancel
-    # to p_i (u_nn - u_ni) + p_j (u_nj - u_nn); with full or no commitment the two
-    # sides are equal (KTAB uses one probability for "ik beats j" and "i beats jk"), so
-    # third parties then cast no vote.
-    if commit == "semi":
-        stay = u_nj - u_nn  # (1 - p_i) (u_nj - u_nn) + p_i (u_nn - u_ni), rearranged
-        du = (u_nn - u_ni) - stay
-        du *= p_i
-        du += stay
-        return vote_difference(rule, weight, du)
-    if commit in ("full", "none"):
-        return np.zeros(np.broadcast_shapes(p_i.shape, u_nj.shape))
-    raise ValueError(f"unknown third-party commitment {commit!r}")
+    """:func:`vote_difference`, overwriting ``du`` where the rule allows (proportional)."""
+    if rule == "proportional":
+        du *= weight
+        return du
+    return vote_difference(rule, weight, du)
 
 
 def challenge_gains(
@@ -92,7 +70,8 @@ def challenge_gains(
     KTAB ``SMPState::probEduChlg(h=i, k=i, i, j)``. From ``i``'s perspective (utilities
     ``U = u[:, i]``), the principals vote with weight salience x capability; each
     third party ``n`` first estimates the little three-actor contest (``Actor::
-    vProbLittle``) and then votes by :func:`_third_party_vote`. With ``p`` the share of
+    vProbLittle``) and then votes for the side it would rather join
+    (``Actor::thirdPartyVoteSU``). With ``p`` the share of
     the coalition behind ``i`` and ``s_j`` the target's total salience, the expected
     utility of challenging is ``(1 - s_j) 2U_ii + s_j (p 2U_ii + (1 - p) 2U_ij)``
     against ``U_ii + U_ij`` for the status quo.
@@ -127,19 +106,35 @@ def challenge_gains(
     u_nj = u.transpose(0, 2, 1, 3)  # U_i(n, j): (D, N, I, J)
     u_nn = u_i_jj.transpose(0, 2, 1)[:, :, :, None]  # U_i(n, n): (D, N, I, 1)
     w_n = power[:, :, None, None]
-    # n's vote in the little contest of i, j and n alone (Actor::vProbLittle)
-    little = vote_difference(rule, w_n, u_ni - u_nj)
+    # n's vote in the little contest of i, j and n alone (Actor::vProbLittle); the
+    # (D, N, I, J) buffers are reused in place, as this is the costliest stage
+    little = _vote_in_place(rule, w_n, u_ni - u_nj)
     c_ni = np.maximum(little, 0.0)
-    c_nj = c_ni - little  # = max(-little, 0)
+    c_nj = np.subtract(c_ni, little, out=little)  # = max(-little, 0)
     c_ni += base_ij[:, None]
     c_nj += base_ji[:, None]
-    p_little = c_ni
-    np.divide(c_ni, c_ni + c_nj, out=p_little)
-    v_n = _third_party_vote(w_n, commit, rule, p_little, u_ni, u_nj, u_nn)
+    spare = c_ni + c_nj
+    p_little = np.divide(c_ni, spare, out=c_ni)
+    # n's vote between joining i and joining j (Actor::thirdPartyVoteSU)
+    if commit == "semi":
+        # u(join i) - u(join j) = p (u_nn - u_ni) + (1 - p)(u_nj - u_nn): with semi-
+        # commitment a third party on the winning side keeps its position, on the
+        # losing side it is pulled to the winner's
+        stay = np.subtract(u_nj, u_nn, out=spare)
+        du = np.subtract(u_nn - u_ni, stay, out=c_nj)
+        du *= p_little
+        du += stay
+        v_n = _vote_in_place(rule, w_n, du)
+    elif commit in ("full", "none"):
+        # KTAB uses one probability for "ik beats j" and "i beats jk", so with full or
+        # no commitment both sides are worth the same: third parties cast no vote
+        v_n = np.zeros_like(c_nj)
+    else:
+        raise ValueError(f"unknown third-party commitment {commit!r}")
     v_n *= lay.third  # third parties only: n differs from both principals
     # coalitions grow from the principals' base, third parties added in order
-    for_i = np.maximum(v_n, 0.0)
-    for_j = for_i - v_n  # = max(-v_n, 0)
+    for_i = np.maximum(v_n, 0.0, out=p_little)
+    for_j = np.subtract(for_i, v_n, out=spare)  # = max(-v_n, 0)
     for_i[:, 0] += base_ij
     for_j[:, 0] += base_ji
     ch_ij = np.add.reduce(for_i, axis=1)
