@@ -17,6 +17,7 @@ import math
 import numpy as np
 import pytest
 
+from zopa.models import expected_utility
 from zopa.models.expected_utility import (
     CAPITULATION,
     COMPROMISE,
@@ -334,7 +335,12 @@ def test_matches_naive_implementation(
 
 
 @pytest.mark.parametrize("rule", ["pairwise", "global"])
-def test_sorted_and_direct_probabilities_agree(rule: str) -> None:
+@pytest.mark.parametrize("search", [False, True])
+def test_sorted_and_direct_probabilities_agree(
+    rule: str, search: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if search:  # locate midpoints by binary search, as for very large batches
+        monkeypatch.setattr(expected_utility, "_COMPARE_LIMIT", 0)
     rng = np.random.default_rng(5)
     x = rng.choice(np.linspace(0, 10, 6), size=(40, 8))  # many ties and midpoints
     x[:10] = rng.uniform(0, 10, size=(10, 8))

@@ -114,6 +114,9 @@ NONE, CONFRONTATION, COMPROMISE, CAPITULATION = range(4)
 class EumRound:
     """Every quantity of one EUM round, for a batch of ``n`` independent one-issue games.
 
+    The (n, A, A) pair arrays are empty when :func:`eum_round` is called with
+    ``details=False``.
+
     Attributes:
         probability: (n, A, A) P_ij, the probability that i prevails over j.
         risk_exponent: (n, A) r_i.
@@ -184,49 +187,87 @@ def contest_probabilities(
     if method == "direct":
         return _contest_probabilities_direct(position, weight, rule)
     z = np.minimum(np.maximum((position - low[:, None]) / width[:, None], 0.0), 1.0)
-    rows, offset, shift, row_base = _search_layout(n, a)
+    rows = np.arange(n)[:, None]
     order = np.argsort(z, axis=-1, kind="stable")
-    zs = z[rows, order]
-    ws = weight[rows, order]
-    # cumulative weight and weight x z at or below each sorted rank, with a leading 0
-    cum = np.zeros((n, a + 1, 2))
-    np.cumsum(ws, axis=-1, out=cum[:, 1:, 0])
-    np.cumsum(ws * zs, axis=-1, out=cum[:, 1:, 1])
-    cum = cum.reshape(n * (a + 1), 2)
-    total = cum[a :: a + 1, 0][:, None, None]
+    sorted_prob = _sorted_probabilities(z[rows, order], weight[rows, order], rule)
+    rank = np.empty_like(order)
+    rank[rows, order] = np.arange(a)[None, :]
+    return _unsort_pairs(sorted_prob, rank)
+
+
+def _unsort_pairs(values: NDArray[Any], rank: NDArray[np.intp]) -> NDArray[Any]:
+    """(n, A, A) values indexed by sorted ranks -> indexed by actors."""
+    n, a = rank.shape
+    flat_index = ((np.arange(n)[:, None] * a + rank)[:, :, None] * a) + rank[:, None, :]
+    out: NDArray[Any] = values.ravel().take(flat_index)
+    return out
+
+
+def _sorted_probabilities(
+    zs: NDArray[np.float64], ws: NDArray[np.float64], rule: ProbabilityRule
+) -> NDArray[np.float64]:
+    """P between sorted ranks: ``zs`` (n, A) ascending in [0, 1], ``ws`` their vote weights.
+
+    Works on the list of rank pairs a < b only (the lower-ranked actor sits at p = zs_a,
+    the other at q = zs_b) and fills both P_ab and P_ba from it.
+    """
+    n, a = zs.shape
+    _, offset, shift, row_base = _search_layout(n, a)
+    lo_rank, hi_rank = _rank_pairs(a)
+    # cumulative weight (and weight x z) of the first k sorted actors, k = 0..A
+    cum_w = np.zeros((n, a + 1))
+    cum_g = np.zeros((n, a + 1))
+    np.cumsum(ws, axis=-1, out=cum_w[:, 1:])
+    np.cumsum(ws * zs, axis=-1, out=cum_g[:, 1:])
+    flat_w = cum_w.ravel()
+    flat_g = cum_g.ravel()
+    total = cum_w[:, -1:]
+    # how many sorted actors sit at or below (strictly below) each sorted actor
     keys = (zs + offset[:, None]).ravel()
-    zi, zj = z[:, :, None], z[:, None, :]
-    i_low = zi <= zj
-    p = np.where(i_low, zi, zj)
-    q = np.where(i_low, zj, zi)
-    mid = 0.5 * (p + q)
-    # per-actor cumulative sums (at or below / strictly below) and at every midpoint
-    queries = np.concatenate([z, mid.reshape(n, a * a)], axis=-1) + offset[:, None]
-    right = np.searchsorted(keys, queries.ravel(), side="right").reshape(n, -1) - shift
-    left = np.searchsorted(keys, (z + offset[:, None]).ravel(), side="left").reshape(n, a)
-    at_le = cum[right[:, :a] + row_base]  # (n, A, 2)
-    at_lt = cum[left - shift + row_base]
-    at_m = cum[right[:, a:] + row_base].reshape(n, a, a, 2)
-    f_m, g_m = at_m[..., 0], at_m[..., 1]
-    le_i, le_j = at_le[:, :, None, :], at_le[:, None, :, :]
-    lt_i, lt_j = at_lt[:, :, None, :], at_lt[:, None, :, :]
-    low_side = np.where(i_low[..., None], le_i, le_j)
-    high_side = np.where(i_low[..., None], lt_j, lt_i)
-    f_p, g_p = low_side[..., 0], low_side[..., 1]
-    f_q, g_q = high_side[..., 0], high_side[..., 1]
-    gap = q - p
+    le = np.searchsorted(keys, keys, side="right").reshape(n, a) - shift + row_base
+    lt = np.searchsorted(keys, keys, side="left").reshape(n, a) - shift + row_base
+    le_low = le[:, lo_rank]
+    lt_high = lt[:, hi_rank]
+    f_le, g_le = flat_w.take(le_low), flat_g.take(le_low)
+    f_lt, g_lt = flat_w.take(lt_high), flat_g.take(lt_high)
+    p = zs[:, lo_rank]
+    q = zs[:, hi_rank]
     span = p + q
-    support_low = np.maximum(gap * f_p + span * (f_m - f_p) - 2.0 * (g_m - g_p), 0.0)
-    support_high = np.maximum(gap * (total - f_q) + 2.0 * (g_q - g_m) - span * (f_q - f_m), 0.0)
-    support_i = np.where(i_low, support_low, support_high)
-    votes = support_low + support_high
+    mid = 0.5 * span
+    if n * a * lo_rank.size <= _COMPARE_LIMIT:
+        below = zs[:, None, :] <= mid[..., None]  # a prefix of True along the voters
+        at_m = np.argmin(below, axis=-1) + a * below[..., -1] + row_base
+    else:
+        queries = (mid + offset[:, None]).ravel()
+        at_m = np.searchsorted(keys, queries, side="right").reshape(mid.shape)
+        at_m += row_base - shift
+    f_m = flat_w.take(at_m)
+    g_m = flat_g.take(at_m)
+    gap = q - p
+    support_low = np.maximum(gap * f_le + span * (f_m - f_le) - 2.0 * (g_m - g_le), 0.0)
+    support_high = np.maximum(gap * (total - f_lt) + 2.0 * (g_lt - g_m) - span * (f_lt - f_m), 0.0)
+    contested = gap > 0
+    votes = (support_low + support_high) * contested
     if rule == "global":
-        votes = np.broadcast_to(votes.sum(axis=(-2, -1), keepdims=True), votes.shape)
-    contested = (gap > 0) & (votes > 0)
-    prob: NDArray[np.float64] = np.divide(
-        support_i, votes, out=np.zeros_like(support_i), where=contested
-    )
+        votes = np.broadcast_to(2.0 * votes.sum(axis=-1, keepdims=True), votes.shape)
+    contested &= votes > 0
+    inverse = contested / (votes + ~contested)
+    prob = np.zeros((n, a, a))
+    prob[:, lo_rank, hi_rank] = support_low * inverse
+    prob[:, hi_rank, lo_rank] = support_high * inverse
     return prob
+
+
+@functools.lru_cache(maxsize=8)
+def _rank_pairs(a: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Index arrays of every pair of sorted ranks a < b."""
+    lo_rank, hi_rank = np.triu_indices(a, 1)
+    lo_rank.setflags(write=False)
+    hi_rank.setflags(write=False)
+    return lo_rank, hi_rank
+
+
+_COMPARE_LIMIT = 60_000_000  # n * A^3 up to which midpoints are located by comparison
 
 
 def _contest_probabilities_direct(
@@ -293,6 +334,7 @@ def eum_round(
     offer_choice: OfferChoice = "nearest",
     q: float = 1.0,
     t: float = 1.0,
+    details: bool = True,
 ) -> EumRound:
     """One simultaneous EUM round for ``n`` independent one-issue games of A actors.
 
@@ -309,6 +351,7 @@ def eum_round(
         offer_choice: How an actor picks among the offers it receives.
         q: Probability that the status quo persists when i does not challenge.
         t: Probability that it then improves for i.
+        details: Also return the (n, A, A) pair quantities (empty arrays otherwise).
 
     Returns:
         Every intermediate quantity of the round (see :class:`EumRound`).
@@ -320,8 +363,71 @@ def eum_round(
             f"unknown offer choice {offer_choice!r}; use 'nearest', 'type' or 'strongest'"
         )
     n, a = position.shape
+    rows = np.arange(n)[:, None]
+    order = np.argsort(position, axis=-1, kind="stable")
+    rank = np.empty_like(order)
+    rank[rows, order] = np.arange(a)[None, :]
+    res = _round_sorted(
+        position[rows, order],
+        salience[rows, order],
+        capability[rows, order],
+        active[rows, order],
+        low,
+        width,
+        distance_range,
+        probability,
+        risk,
+        offer_choice,
+        q,
+        t,
+    )
+    by_rank = res.proposer[rows, rank]
+    proposer = np.where(by_rank >= 0, order[rows, np.maximum(by_rank, 0)], -1)
+    if details:
+        pairs = [
+            _unsort_pairs(v, rank)
+            for v in (
+                res.probability,
+                res.eu_own,
+                res.eu_perceived,
+                res.offer_kind,
+                res.offer_position,
+            )
+        ]
+    else:
+        pairs = [np.empty((0, 0, 0))] * 5
+    return EumRound(
+        probability=pairs[0],
+        risk_exponent=res.risk_exponent[rows, rank],
+        eu_own=pairs[1],
+        eu_perceived=pairs[2],
+        offer_kind=pairs[3],
+        offer_position=pairs[4],
+        kind=res.kind[rows, rank],
+        proposer=proposer,
+        new_position=res.new_position[rows, rank],
+    )
+
+
+def _round_sorted(
+    position: NDArray[np.float64],
+    salience: NDArray[np.float64],
+    capability: NDArray[np.float64],
+    active: NDArray[np.bool_],
+    low: NDArray[np.float64],
+    width: NDArray[np.float64],
+    distance_range: NDArray[np.float64],
+    probability: ProbabilityRule,
+    risk: RiskRule,
+    offer_choice: OfferChoice,
+    q: float,
+    t: float,
+) -> EumRound:
+    """:func:`eum_round` on actors sorted by position in every game (indices are ranks)."""
+    n, a = position.shape
     sal = salience * active
-    prob = contest_probabilities(position, capability * sal, low, width, probability)
+    z = np.minimum(np.maximum((position - low[:, None]) / width[:, None], 0.0), 1.0)
+    prob = _sorted_probabilities(z, capability * sal, probability)
     prob_t = np.swapaxes(prob, -1, -2)
     xi = position[:, :, None]
     xj = position[:, None, :]
@@ -494,6 +600,7 @@ class ExpectedUtilityModel:
                 offer_choice=self.offer_choice,
                 q=self.q,
                 t=self.t,
+                details=False,
             )
             if whole:
                 shift = res.new_position - current
