@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from zopa.io.formats import FORMATS, FormatError, detect_format, read_any, write_any
+from zopa.io.formats import FORMATS, FormatError, check_any, detect_format, read_any, write_any
 from zopa.scenario import Actor, Issue, Scale, Scenario, Stance
 
 HERE = Path(__file__).resolve().parent
@@ -87,3 +87,39 @@ def test_registry_lists_what_each_format_loses():
         "status quo points",
         "red lines",
     ]
+
+
+@pytest.mark.parametrize("name", ["harbour.csv", "trade-ktab.csv", "tariff-bdm.csv",
+                                  "climate-decide.txt"])  # fmt: skip
+def test_files_over_the_size_limit_are_not_read(monkeypatch, name):
+    from zopa.io.formats import _common
+
+    monkeypatch.setattr(_common, "MAX_FILE_BYTES", 10)
+    path = FORMATS_DIR / name
+    scenario, problems = check_any(path)
+    assert scenario is None
+    size = path.stat().st_size
+    assert [p.format() for p in problems] == [
+        f"{path}: (file): file is too large (got '{size} bytes', expected at most 10 bytes)"
+    ]
+
+
+def test_workbooks_that_unpack_too_large_are_not_read(tmp_path, monkeypatch):
+    from zopa.io.formats import xlsx
+
+    path = tmp_path / "s.xlsx"
+    write_any(_scenario(), path)
+    monkeypatch.setattr(xlsx, "MAX_UNPACKED_BYTES", 1000)
+    scenario, problems = check_any(path)
+    assert scenario is None
+    assert problems[0].format().startswith(f"{path}: (file): workbook unpacks too large")
+
+
+def test_text_that_is_not_utf8(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes("actor,issue,position,salience,capability\nd\xe9,x,1,1,1\n".encode("latin-1"))
+    scenario, problems = check_any(path)
+    assert scenario is None
+    assert problems[0].format() == (
+        f"{path}: (file): not UTF-8 text (byte 42) (expected a UTF-8 file)"
+    )

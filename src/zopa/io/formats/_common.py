@@ -13,8 +13,10 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from zopa.io.documents import MAX_FILE_BYTES
 from zopa.io.errors import Problem, ScenarioError
 from zopa.io.scenario_file import check_data
 from zopa.scenario import Confidence
@@ -326,3 +328,39 @@ def free_text(value: object) -> str | None:
     if is_blank(value):
         return None
     return str(value)
+
+
+def read_text(path: Path | str, col: Collector) -> str | None:
+    """The text of a table file, or ``None`` with a located problem.
+
+    Files above :data:`zopa.io.MAX_FILE_BYTES` are not read, as for YAML files.
+    """
+    size = file_size(path, col)
+    if size is None:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        col.add(None, "(file)", f"not UTF-8 text (byte {exc.start})", expected="a UTF-8 file")
+    except OSError as exc:
+        col.add(None, "(file)", f"cannot read file: {exc.strerror}")
+    return None
+
+
+def file_size(path: Path | str, col: Collector) -> int | None:
+    """The size of a file within the size limit, or ``None`` with a located problem."""
+    try:
+        size = Path(path).stat().st_size
+    except OSError as exc:
+        col.add(None, "(file)", f"cannot read file: {exc.strerror}")
+        return None
+    if size > MAX_FILE_BYTES:
+        col.add(
+            None,
+            "(file)",
+            "file is too large",
+            got=f"{size} bytes",
+            expected=f"at most {MAX_FILE_BYTES} bytes",
+        )
+        return None
+    return size

@@ -34,6 +34,7 @@ from zopa.io.formats._common import (
     from_percent,
     percent,
     raise_on_errors,
+    read_text,
     safe_id,
     text_or_none,
 )
@@ -70,10 +71,8 @@ def check(
             ``None`` (see the module docstring).
     """
     col = Collector(str(path))
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        col.add(None, "(file)", f"cannot read file: {exc}")
+    text = read_text(path, col)
+    if text is None:
         return None, col.problems
     reader = csv.reader(io.StringIO(text), skipinitialspace=True)
     header: dict[str, int] | None = None

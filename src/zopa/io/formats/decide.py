@@ -43,6 +43,7 @@ from zopa.io.formats._common import (
     finish,
     from_percent,
     raise_on_errors,
+    read_text,
     safe_id,
     text_or_none,
 )
@@ -86,10 +87,8 @@ def read(path: Path | str) -> Scenario:
 def check(path: Path | str) -> tuple[Scenario | None, list[Problem]]:
     """Read a Decide input file and return the scenario (or ``None``) and all problems."""
     col = Collector(str(path))
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        col.add(None, "(file)", f"cannot read file: {exc}")
+    text = read_text(path, col)
+    if text is None:
         return None, col.problems
     records = _records(text, col)
     if records is None:

@@ -32,6 +32,7 @@ from zopa.io.formats._common import (
     from_percent,
     percent,
     raise_on_errors,
+    read_text,
     rescale,
     safe_id,
     text_or_none,
@@ -63,10 +64,8 @@ def read(path: Path | str) -> Scenario:
 def check(path: Path | str) -> tuple[Scenario | None, list[Problem]]:
     """Read a KTAB SMP CSV file and return the scenario (or ``None``) and all problems."""
     col = Collector(str(path))
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        col.add(None, "(file)", f"cannot read file: {exc}")
+    text = read_text(path, col)
+    if text is None:
         return None, col.problems
     records = _records(text, col)
     if records is None:

@@ -35,6 +35,7 @@ from zopa.io.formats._common import (
     is_blank,
     join_list,
     raise_on_errors,
+    read_text,
     split_list,
     text_or_none,
 )
@@ -102,10 +103,8 @@ def check(path: Path | str) -> tuple[Scenario | None, list[Problem]]:
     """Read a long CSV file and return the scenario (or ``None``) and all problems."""
     file = str(path)
     col = Collector(file)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        col.add(None, "(file)", f"cannot read file: {exc}")
+    text = read_text(path, col)
+    if text is None:
         return None, col.problems
     rows = _rows(text, col)
     if rows is None:

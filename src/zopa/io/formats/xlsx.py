@@ -27,6 +27,7 @@ from zopa.io.errors import Problem
 from zopa.io.formats._common import (
     FEATURES,
     Collector,
+    file_size,
     finish,
     free_text,
     is_blank,
@@ -71,6 +72,8 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "stances": ("actor", "issue", "position", "salience"),
     "sources": ("id", "title"),
 }
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+"""Largest total size of a workbook's unpacked parts (guards against zip bombs)."""
 META_KEYS = ("zopa", "title", "as_of", "description")
 
 Record = dict[str, object]
@@ -87,6 +90,8 @@ def check(path: Path | str) -> tuple[Scenario | None, list[Problem]]:
 
     file = str(path)
     col = Collector(file)
+    if not _safe_archive(path, col):
+        return None, col.problems
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -109,6 +114,28 @@ def check(path: Path | str) -> tuple[Scenario | None, list[Problem]]:
     if any(sheet not in tables for sheet in REQUIRED_SHEETS):
         return None, col.problems
     return _build(tables, col, Path(path).stem)
+
+
+def _safe_archive(path: Path | str, col: Collector) -> bool:
+    """Whether the workbook is within the size limits, packed and unpacked."""
+    if file_size(path, col) is None:
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (OSError, zipfile.BadZipFile) as exc:
+        col.add(None, "(file)", f"not a readable XLSX workbook: {exc}")
+        return False
+    if unpacked > MAX_UNPACKED_BYTES:
+        col.add(
+            None,
+            "(file)",
+            "workbook unpacks too large",
+            got=f"{unpacked} bytes",
+            expected=f"at most {MAX_UNPACKED_BYTES} bytes",
+        )
+        return False
+    return True
 
 
 def _table(sheet: object, name: str, col: Collector) -> list[tuple[int, Record]]:
