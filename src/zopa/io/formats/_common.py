@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 _TRUE = frozenset({"true", "yes", "y", "1", "x"})
 _FALSE = frozenset({"false", "no", "n", "0"})
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_VALID_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
 
 
 @dataclass
@@ -174,8 +175,15 @@ def join_list(items: tuple[str, ...] | list[str]) -> str:
 
 
 def safe_id(text: str, fallback: str) -> str:
-    """An identifier made from free text: unsafe runs become ``_``; ``fallback`` if empty."""
-    out = _ID_UNSAFE.sub("_", text.strip()).strip("_.-")[:64]
+    """A valid id made from free text, unchanged when it already is one.
+
+    Runs of characters other than letters, digits, ``_``, ``-`` and ``.`` become ``_``;
+    the id must start with a letter or digit; ``fallback`` when nothing is left.
+    """
+    text = text.strip()
+    if _VALID_ID.fullmatch(text):
+        return text
+    out = _ID_UNSAFE.sub("_", text).lstrip("_.-").rstrip("_")[:64]
     return out or fallback
 
 
@@ -339,7 +347,9 @@ def read_text(path: Path | str, col: Collector) -> str | None:
     if size is None:
         return None
     try:
-        return Path(path).read_text(encoding="utf-8-sig")
+        # newline="": line breaks inside quoted cells are kept as written (csv's advice)
+        with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+            return handle.read()
     except UnicodeDecodeError as exc:
         col.add(None, "(file)", f"not UTF-8 text (byte {exc.start})", expected="a UTF-8 file")
     except OSError as exc:

@@ -365,6 +365,7 @@ def write(scenario: Scenario, path: Path | str) -> None:
 def dumps(scenario: Scenario) -> bytes:
     """The XLSX bytes of a scenario."""
     import openpyxl
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     workbook = openpyxl.Workbook()
@@ -415,8 +416,11 @@ def dumps(scenario: Scenario) -> bytes:
         for row in rows[name]:
             sheet.append(row)
             for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text, never a formula
+                if isinstance(cell.value, str):
+                    # XML 1.0 cannot hold most control characters: they are dropped
+                    cell.value = ILLEGAL_CHARACTERS_RE.sub("", cell.value)
+                    if cell.value.startswith("="):
+                        cell.data_type = "s"  # text, never a formula
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
