@@ -132,7 +132,7 @@ def test_malformed_file_reports_every_problem_located():
         f"{f}:8: (line): unknown line type (got '#X', expected #A, #P, #M, #D, or #/ for a"
         " comment)",
         f"{f}:9: position: not a number (got 'abc', expected a number)",
-        f"{f}:10: actor: unknown actor (got 'Nobody', expected an id defined on a #A line above)",
+        f"{f}:10: actor: unknown actor (got 'Nobody', expected an id defined on a #A line)",
         f"{f}:11: stances[2].position: outside the issue's scale (got 150.0, expected a value"
         " in [0, 100] (scale of volume))",
         f"{f}:12: #D line: too few fields (got 2, expected at least 5: actor, issue,"
@@ -163,6 +163,16 @@ def test_decides_own_reader_reads_what_zopa_writes(tmp_path):
         assert float(d.position) == stance.position
         assert float(d.salience) == stance.salience
         assert float(d.power) == pytest.approx(original.actor(stance.actor).capability * factor)
+
+
+def test_definitions_may_follow_their_use(tmp_path):
+    path = tmp_path / "late.txt"
+    path.write_text(
+        "'#D'\t'a'\t'x'\t30\t0.5\t1\n'#M'\t'x'\t0\n'#M'\t'x'\t60\n'#A'\t'a'\t'A'\n'#P'\t'x'\t'X'\n"
+    )
+    s = decide.read(path)
+    assert s.stances == (Stance("a", "x", 30.0, 0.5),)
+    assert s.issues[0].scale == Scale(0.0, 60.0)
 
 
 def test_decide_files_named_csv_are_sniffed(tmp_path):

@@ -139,6 +139,7 @@ class _Builder:
         self.ids: dict[str, dict[str, tuple[str, int]]] = {"actor": {}, "issue": {}}
 
     def build(self, records: list[tuple[int, list[str]]]) -> tuple[Scenario | None, list[Problem]]:
+        # definitions first, as Decide's reader does: #M and #D may name later #A/#P lines
         for line, cells in records:
             kind = cells[0]
             if kind in _COMMENTS:
@@ -148,11 +149,7 @@ class _Builder:
                 self._actor(line, cells)
             elif kind == "#P":
                 self._issue(line, cells)
-            elif kind == "#M":
-                self._point(line, cells)
-            elif kind == "#D":
-                self._stance(line, cells)
-            else:
+            elif kind not in {"#M", "#D"}:
                 self.col.add(
                     line,
                     "(line)",
@@ -160,6 +157,11 @@ class _Builder:
                     got=kind,
                     expected="#A, #P, #M, #D, or #/ for a comment",
                 )
+        for line, cells in records:
+            if cells[0] == "#M":
+                self._point(line, cells)
+            elif cells[0] == "#D":
+                self._stance(line, cells)
         return finish(self._data(), self.col, self.lines, carries_sources=False)
 
     def _new_id(self, kind: str, raw: str, line: int) -> str | None:
@@ -239,7 +241,7 @@ class _Builder:
             kind,
             f"unknown {kind}",
             got=raw,
-            expected=f"an id defined on a #{'A' if kind == 'actor' else 'P'} line above",
+            expected=f"an id defined on a #{'A' if kind == 'actor' else 'P'} line",
         )
         if at is not None:
             self.col.bad.add(at)
