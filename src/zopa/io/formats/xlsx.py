@@ -422,6 +422,10 @@ def dumps(scenario: Scenario) -> bytes:
                     if cell.value.startswith("="):
                         cell.data_type = "s"  # text, never a formula
         sheet.freeze_panes = "A2"
+        for k, column in enumerate(SHEETS[name]):
+            longest = max((len(str(row[k])) for row in rows[name] if row[k] is not None), default=0)
+            letter = sheet.cell(row=1, column=k + 1).column_letter
+            sheet.column_dimensions[letter].width = min(60, max(len(column), longest) + 2)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
