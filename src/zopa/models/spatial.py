@@ -43,13 +43,16 @@ With these defaults, KTAB's model is deterministic: no random number is drawn, s
 pseudo-random stream has to be matched.
 
 References:
-    Wise, B. P., Lester, L., et al. (2015-2017). KTAB: KAPSARC Toolkit for Behavioral
-    Analysis, open-source C++ (MIT licence), https://github.com/KAPSARC/KTAB — files
-    examples/smp/libsrc/smp.cpp, smpbcn.cpp, KTAB/kmodel/libsrc/kmodel.cpp.
-    Wise, B. P. (2015). *Spatial Model of Politics* (KTAB SMP documentation,
-    examples/smp/doc and SMPTutorial.pdf), KAPSARC.
-    Lester, L., Wise, B. P., et al. (2016). *KTAB: A Toolkit for Behavioral
-    Analysis of Collective Decision Making* (KAPSARC methodology paper), KAPSARC.
+    Wise, B. P., Lester, L., et al. KTAB: the KAPSARC Toolkit for Behavioral Analysis,
+    open-source C++ (MIT licence, (c) 2015 KAPSARC), https://github.com/KAPSARC/KTAB —
+    examples/smp/libsrc/smp.cpp, smpbcn.cpp, KTAB/kmodel/libsrc/kmodel.cpp, and the
+    reference log examples/smp/doc/20170530_ref-SOE-Pol-Comp.txt.
+    KAPSARC discussion papers *An Introduction to the KAPSARC Toolkit for Behavioral
+    Analysis (KTAB)* and *Multidimensional Bargaining using KTAB*, cited by:
+    KAPSARC (2019). *KTAB: Spatial Model of Politics (SMP) user guide*, version 1.4
+    (KTAB web/tutorial/SMPTutorial).
+    *Modeling collective decision-making processes with the KAPSARC Toolkit for
+    Behavioral Analysis* (2017), Association for Computing Machinery.
 
 Deviations from KTAB:
     - Positions are mapped to 0..1 per issue from the issue's scale (KTAB divides its
