@@ -151,3 +151,31 @@ def test_backtest_folder_of_scenarios(tmp_path) -> None:
     assert out["models"]["compromise"]["mae"] == pytest.approx(15.0)
     assert out["models"]["compromise"]["n"] == 4
     assert out["cases"] == 4
+
+
+def test_backtest_csv_output_and_bad_folder(fixtures, tmp_path) -> None:
+    res = runner.invoke(
+        app,
+        [
+            "backtest",
+            str(fixtures / "deu" / "deu-sample.csv"),
+            "-m",
+            "median",
+            "--bootstrap",
+            "50",
+            "--format",
+            "csv",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.strip().splitlines()
+    assert lines[0] == "model,baseline,n,mae,mae_low,mae_high,rmse,median_ae,within_10"
+    sq = next(line for line in lines if line.startswith("status_quo,"))
+    assert sq.split(",")[1:4] == ["True", "4", "25.0"]
+    (tmp_path / "broken.yaml").write_text("title: x\nactors: 3\n")
+    bad = runner.invoke(app, ["backtest", str(tmp_path)])
+    assert bad.exit_code == 2
+    assert "broken.yaml" in bad.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert runner.invoke(app, ["backtest", str(empty)]).exit_code == 2
