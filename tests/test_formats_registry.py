@@ -123,3 +123,20 @@ def test_text_that_is_not_utf8(tmp_path):
     assert problems[0].format() == (
         f"{path}: (file): not UTF-8 text (byte 42) (expected a UTF-8 file)"
     )
+
+
+def test_python_snippet_in_the_docs_runs(monkeypatch, capsys, tmp_path):
+    import re
+    import tempfile
+
+    root = HERE.parent
+    doc = (root / "docs" / "formats.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", doc, flags=re.DOTALL)
+    assert len(blocks) == 1
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    exec(compile(blocks[0], "docs/formats.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "this format has no place for sources" in out
+    assert "'anchor texts'" in out
+    assert sorted(p.name for p in tmp_path.rglob("*.*")) == ["climate.xlsx", "smp.csv"]
