@@ -28,7 +28,6 @@ from zopa.models.spatial_core import (
     SalienceWeights,
     VotingRule,
     coalition_strength,
-    condorcet_probability,
     utility,
     victory_probability,
     vote,
@@ -286,11 +285,15 @@ def choose_bargains(
     u_opt = np.concatenate([u_bargain, total / a], axis=2)
     pv = victory_probability(coalition_strength(rule, capability, u_opt), power)  # (D, G, G)
 
-    # party[d, k, i]: k is initiator i itself or its target
+    # member[d, k, g]: option g is open to k — a bargain k proposes or receives, or the
+    # status quo (g = A)
     party = has_target[:, None, :] & (lay.eye[None] | (target[:, None, :] == lay.ar[None, :, None]))
-    valid = lay.is_sq[None] | party[:, lay.ar[:, None], lay.init_idx]  # (D, K, Q)
-    pv_k = pv.reshape(d, -1)[:, lay.pair_index]  # (D, K, Q, Q): pv[order[k, q], order[k, r]]
-    prob = condorcet_probability(pv_k, valid)  # (D, K, Q)
+    member = np.concatenate([party, np.ones((d, a, 1), dtype=bool)], axis=2)  # (D, K, G)
+    # conditional PCE among k's options: prod over k's options b of pv[g, b]
+    beats = np.multiply.reduce(np.where(member[:, :, None, :], pv[:, None, :, :], 1.0), axis=-1)
+    beats = np.where(member, beats, 0.0)
+    prob_g = beats / np.add.reduce(beats, axis=-1, keepdims=True)  # (D, K, G)
+    prob = prob_g[:, lay.ar[:, None], lay.order]  # (D, K, Q): in KTAB's order for ties
     if rng is None:
         choice = prob.argmax(axis=-1)  # (D, K)
     else:
@@ -313,9 +316,6 @@ class _Layout(NamedTuple):
     eye: NDArray[np.bool_]  # (A, A) identity
     third: NDArray[np.float64]  # (N, I, J) 1 where n is neither i nor j
     order: NDArray[np.intp]  # (K, Q) actor k's options in KTAB order, A = status quo
-    is_sq: NDArray[np.bool_]  # (K, Q) which option is the status quo
-    init_idx: NDArray[np.intp]  # (K, Q) initiator of each option (0 for the status quo)
-    pair_index: NDArray[np.intp]  # (K, Q, Q) flat index of the option pairs in k's order
 
 
 @functools.lru_cache(maxsize=32)
@@ -326,10 +326,7 @@ def _layout(a: int) -> _Layout:
     q = np.arange(a + 1)
     order = np.where(q[None, :] < ar[:, None], q[None, :], q[None, :] - 1)
     order = np.where(q[None, :] == ar[:, None], a, order)
-    is_sq = order == a
-    init_idx = np.where(is_sq, 0, order)
-    pair_index = order[:, :, None] * (a + 1) + order[:, None, :]
     third_f = third.astype(float)
-    for arr in (ar, eye, third_f, order, is_sq, init_idx, pair_index):
+    for arr in (ar, eye, third_f, order):
         arr.setflags(write=False)
-    return _Layout(ar, eye, third_f, order, is_sq, init_idx, pair_index)
+    return _Layout(ar, eye, third_f, order)
