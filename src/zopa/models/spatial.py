@@ -83,8 +83,9 @@ Deviations from KTAB:
       distance, the terms common to both sides of a third party's choice cancelled,
       the unmoved actors' utilities summed once, the Condorcet products over the
       bargains taken in one order for all actors), which changes results only at the
-      level of the last bit (ties among bargains still go to the first in KTAB's order); coalition strengths still add the voters in KTAB's order.
-      On the reference input every position at every turn equals KTAB's.
+      level of the last bit (ties among bargains still go to the first in KTAB's
+      order); coalition strengths still add the voters in KTAB's order. On the
+      reference input every position at every turn equals KTAB's.
     - Draws are computed in blocks, on up to two threads; this changes no number.
 """
 
