@@ -451,4 +451,8 @@ def test_invalid_parameters_rejected() -> None:
     with pytest.raises(ValueError, match="normalise"):
         ExpectedUtilityModel(normalise="width")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="risk"):
-        ExpectedUtilityModel(risk="other").forecast(_ec_scenario().arrays())  # type: ignore[arg-type]
+        ExpectedUtilityModel(risk="other")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="offer_choice"):
+        ExpectedUtilityModel(offer_choice="best")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="probability"):
+        ExpectedUtilityModel(probability="local")  # type: ignore[arg-type]

@@ -555,8 +555,18 @@ class ExpectedUtilityModel:
             raise ValueError("max_rounds must be >= 0")
         if not 0.0 <= self.q <= 1.0 or not 0.0 <= self.t <= 1.0:
             raise ValueError("q and t are probabilities in [0, 1]")
-        if self.normalise not in ("positions", "scale"):
-            raise ValueError(f"unknown normalise {self.normalise!r}; use 'positions' or 'scale'")
+        choices = {
+            "probability": ("pairwise", "global"),
+            "risk": ("scholz", "neutral"),
+            "offer_choice": ("nearest", "type", "strongest"),
+            "normalise": ("positions", "scale"),
+        }
+        for field_name, allowed in choices.items():
+            value = getattr(self, field_name)
+            if value not in allowed:
+                raise ValueError(
+                    f"unknown {field_name} {value!r}; use " + " or ".join(map(repr, allowed))
+                )
 
     def forecast(self, view: ScenarioArrays, *, rng: np.random.Generator | None = None) -> Forecast:
         """Run the EUM on every issue of every draw; rounds are the only loop."""
