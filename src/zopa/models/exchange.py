@@ -120,14 +120,17 @@ def _candidates(actor_ids: tuple[str, ...], issue_ids: tuple[str, ...]) -> _Cand
     a2 = np.repeat(aj, ip.size)
     p = np.tile(ip, ai.size)
     q = np.tile(iq, ai.size)
-    # order-independent identity of each candidate: sorted actor ids, sorted issue ids
-    keys = [
-        (*sorted((actor_ids[x], actor_ids[y])), *sorted((issue_ids[m], issue_ids[n])))
-        for x, y, m, n in zip(a1.tolist(), a2.tolist(), p.tolist(), q.tolist(), strict=True)
-    ]
-    order = sorted(range(len(keys)), key=keys.__getitem__)
-    rank = np.empty(len(keys), dtype=np.intp)
-    rank[order] = np.arange(len(keys))
+    # order-independent identity of each candidate: its two actors and two issues by
+    # their place in the sorted ids, so ties break the same whatever the input order
+    a_place = np.argsort(np.argsort(np.array(actor_ids)))
+    i_place = np.argsort(np.argsort(np.array(issue_ids)))
+    lo_a = np.minimum(a_place[a1], a_place[a2])
+    hi_a = np.maximum(a_place[a1], a_place[a2])
+    lo_i = np.minimum(i_place[p], i_place[q])
+    hi_i = np.maximum(i_place[p], i_place[q])
+    key = ((lo_a * n_a + hi_a) * n_i + lo_i) * n_i + hi_i
+    rank = np.empty(key.size, dtype=np.intp)
+    rank[np.argsort(key)] = np.arange(key.size)
     pair = np.repeat(np.arange(ai.size), ip.size)
     return _Candidates(a1, a2, p, q, rank, pair, ai, aj)
 
