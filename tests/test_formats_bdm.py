@@ -119,3 +119,11 @@ def test_missing_columns(tmp_path):
     assert [p.format() for p in problems] == [
         f"{path}:1: Salience: missing column (expected Actor, Capability, Position, Salience)"
     ]
+
+
+def test_semicolon_separated_bdm_file_is_sniffed_and_read(tmp_path):
+    path = tmp_path / "eu.csv"
+    path.write_text("Actor;Capability;Position;Salience\nNorth;1,5;20;62,5\nSouth;1;80;50\n")
+    s = read_any(path)
+    assert [(a.id, a.capability) for a in s.actors] == [("North", 1.5), ("South", 1.0)]
+    assert [(st.position, st.salience) for st in s.stances] == [(20.0, 0.625), (80.0, 0.5)]

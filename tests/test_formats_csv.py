@@ -182,3 +182,20 @@ def test_value_on_a_declaration_row_is_an_error(tmp_path):
         f"{path}:2: position: value on a row without an issue (got '5', expected an issue id"
         " on this row, or this cell empty)"
     ]
+
+
+def test_semicolon_separated_files_with_decimal_commas(tmp_path):
+    # what a spreadsheet writes as "CSV" in locales where the comma is the decimal mark
+    path = tmp_path / "eu.csv"
+    path.write_text(
+        "actor;issue;position;salience;capability;actor_name\n"
+        "a;x;12,5;0,75;3;Acme, Inc.\n"
+        "b;x;4;1;,5;B\n",
+        encoding="utf-8-sig",
+    )
+    s = long_csv.read(path)
+    assert [(a.id, a.name, a.capability) for a in s.actors] == [
+        ("a", "Acme, Inc.", 3.0),
+        ("b", "B", 0.5),
+    ]
+    assert [(st.position, st.salience) for st in s.stances] == [(12.5, 0.75), (4.0, 1.0)]

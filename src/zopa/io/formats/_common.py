@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 _TRUE = frozenset({"true", "yes", "y", "1", "x"})
 _FALSE = frozenset({"false", "no", "n", "0"})
+_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _VALID_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
 
@@ -37,11 +38,14 @@ class Collector:
     Attributes:
         file: The file name used in every problem.
         problems: Problems found so far, in the order found.
+        bad: Scenario paths (``stances[3].salience``) of cells already reported.
+        decimal_comma: Whether numbers may be written ``0,5`` (semicolon-separated CSV).
     """
 
     file: str
     problems: list[Problem] = field(default_factory=list)
     bad: set[str] = field(default_factory=set)
+    decimal_comma: bool = False
 
     def add(
         self,
@@ -103,8 +107,11 @@ class Collector:
         elif isinstance(value, int | float):
             out = float(value)
         else:
+            text = str(value).strip()
+            if self.decimal_comma and _DECIMAL_COMMA.fullmatch(text):
+                text = text.replace(",", ".")
             try:
-                out = float(str(value).strip())
+                out = float(text)
             except ValueError:
                 problem = ("not a number", str(value).strip())
         if out is not None and not math.isfinite(out):
@@ -374,3 +381,8 @@ def file_size(path: Path | str, col: Collector) -> int | None:
         )
         return None
     return size
+
+
+def csv_delimiter(first_line: str) -> str:
+    """``;`` for the semicolon-separated CSV spreadsheets write in comma-decimal locales."""
+    return ";" if first_line.count(";") > first_line.count(",") else ","

@@ -29,6 +29,7 @@ from zopa.io.atomic import atomic_write
 from zopa.io.errors import Problem, ScenarioError
 from zopa.io.formats._common import (
     Collector,
+    csv_delimiter,
     finish,
     format_number,
     from_percent,
@@ -51,7 +52,8 @@ COLUMNS = ("actor", "capability", "position", "salience")
 
 def sniff(first_line: str) -> bool:
     """Whether a file's first line is a BdM header (the four columns, no ``issue``)."""
-    cells = {c.strip().lower() for c in next(csv.reader([first_line]), [])}
+    delimiter = csv_delimiter(first_line)
+    cells = {c.strip().lower() for c in next(csv.reader([first_line], delimiter=delimiter), [])}
     return set(COLUMNS) <= cells and "issue" not in cells
 
 
@@ -74,7 +76,9 @@ def check(
     text = read_text(path, col)
     if text is None:
         return None, col.problems
-    reader = csv.reader(io.StringIO(text), skipinitialspace=True)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    col.decimal_comma = csv_delimiter(first) == ";"
+    reader = csv.reader(io.StringIO(text), delimiter=csv_delimiter(first), skipinitialspace=True)
     header: dict[str, int] | None = None
     stem = Path(path).stem
     issue_id = safe_id(stem, "issue")

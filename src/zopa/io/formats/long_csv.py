@@ -29,6 +29,7 @@ from zopa.io.errors import Problem
 from zopa.io.formats._common import (
     FEATURES,
     Collector,
+    csv_delimiter,
     finish,
     format_number,
     free_text,
@@ -114,7 +115,9 @@ def check(path: Path | str) -> tuple[Scenario | None, list[Problem]]:
 
 def _rows(text: str, col: Collector) -> list[tuple[int, Row]] | None:
     """The data rows of the file, each with its line number, keyed by column name."""
-    reader = csv.reader(io.StringIO(text))
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    col.decimal_comma = csv_delimiter(first) == ";"
+    reader = csv.reader(io.StringIO(text), delimiter=csv_delimiter(first))
     header: list[str] | None = None
     rows: list[tuple[int, Row]] = []
     next_line = 1
