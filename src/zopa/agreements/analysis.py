@@ -428,6 +428,11 @@ def analyse_space(
     agenda = recommend_agenda(space, advice, logrolls)
     if not complete:
         notes.append("conflict search stopped at its limit: more conflicts may exist")
+    if backend.method == "enumeration" and summary.frontier_size is None and not summary.empty:
+        notes.append(
+            "the Pareto frontier is too large to list (over 2,000 packages for four or more "
+            "parties); solutions were computed over every feasible package"
+        )
     if not summary.size_exact:
         notes.append("ZOPA size is a Monte Carlo estimate; ranges and solutions are exact")
     return DealAnalysis(

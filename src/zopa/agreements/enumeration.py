@@ -96,6 +96,8 @@ class EnumerationBackend:
         self._count: ZopaCount | None = None
         self._patterns: NDArray[np.bool_] | None = None
         self._relaxed: dict[int | None, tuple[NDArray[np.intp], float]] | None = None
+        self._front: tuple[NDArray[np.intp], NDArray[np.float64]] | None = None
+        self._front_done = False
 
     def _indices(
         self, ids: Sequence[NDArray[np.intp]], combo: tuple[int, ...], rows: NDArray[np.intp]
@@ -135,13 +137,17 @@ class EnumerationBackend:
 
     def frontier(self) -> tuple[NDArray[np.intp], NDArray[np.float64]] | None:
         """Pareto frontier of the zone for the parties, or ``None`` if too large to list."""
+        if self._front_done:
+            return self._front
         sp = self.space
+        self._front_done = True
         try:
             pk, ut = issue_frontier(sp, sp.party_index, allowed=sp.box())
         except FrontierTooLargeError:
             return None
         ok = (ut >= sp.sq_utility[sp.party_index] - UTILITY_TOL).all(axis=1)
-        return pk[ok], ut[ok]
+        self._front = (pk[ok], ut[ok])
+        return self._front
 
     def solutions(self) -> dict[str, tuple[NDArray[np.intp] | None, str | None]]:
         """Nash, Kalai-Smorodinsky, maximin and utilitarian packages."""

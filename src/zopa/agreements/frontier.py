@@ -109,7 +109,9 @@ def _nondominated_3d(points: NDArray[np.float64], block: int = 384) -> NDArray[n
     return out
 
 
-def _nondominated_nd(points: NDArray[np.float64], block: int = 256) -> NDArray[np.bool_]:
+def _nondominated_nd(
+    points: NDArray[np.float64], block: int = 256, max_front: int | None = None
+) -> NDArray[np.bool_]:
     total = np.zeros(len(points))
     for k in range(points.shape[1]):
         total = total + points[:, k]
@@ -131,16 +133,20 @@ def _nondominated_nd(points: NDArray[np.float64], block: int = 256) -> NDArray[n
         dom = dom | np.any(ge_b & gt_b, axis=1)
         keep_sorted[start : start + block] = ~dom
         front = np.concatenate([front, b[~dom]])
+        if max_front is not None and len(front) > max_front:
+            raise FrontierTooLargeError(f"more than {max_front} non-dominated points")
     out = np.empty(n, dtype=bool)
     out[order] = keep_sorted
     return out
 
 
-def nondominated(points: NDArray[np.float64]) -> NDArray[np.bool_]:
+def nondominated(points: NDArray[np.float64], *, max_front: int | None = None) -> NDArray[np.bool_]:
     """Mask of the points no other point dominates (maximisation; ties all kept).
 
     Args:
         points: (N, K) utilities, one row per point.
+        max_front: For four or more objectives (where the work grows with the size of
+            the frontier), raise ``FrontierTooLargeError`` beyond this many points.
     """
     pts = np.asarray(points, dtype=float)
     n, k = pts.shape
@@ -152,7 +158,7 @@ def nondominated(points: NDArray[np.float64]) -> NDArray[np.bool_]:
         return _nondominated_2d(pts)
     if k == 3:
         return _nondominated_3d(pts)
-    return _nondominated_nd(pts)
+    return _nondominated_nd(pts, max_front=max_front)
 
 
 def issue_frontier(
@@ -161,6 +167,7 @@ def issue_frontier(
     *,
     allowed: tuple[NDArray[np.bool_], ...] | None = None,
     max_points: int = 2_000_000,
+    max_front: int = 2_000,
 ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
     """Exact Pareto frontier of a space for some actors, built issue by issue.
 
@@ -169,6 +176,7 @@ def issue_frontier(
         actors: Indices of the actors whose utilities define dominance.
         allowed: Per issue, the levels packages may use (default: all).
         max_points: Give up (``FrontierTooLargeError``) when candidates exceed this.
+        max_front: With four or more actors, give up when a frontier exceeds this.
 
     Returns:
         ``(packages, utilities)``: (F, I) level indices and (F, len(actors)) utilities,
@@ -199,6 +207,8 @@ def issue_frontier(
         cand_p = np.concatenate(
             [np.repeat(pk, len(ids), axis=0), np.tile(ids, len(pk))[:, None]], axis=1
         )
-        keep = nondominated(cand_u) if len(acts) else np.ones(n_cand, dtype=bool)
+        keep = (
+            nondominated(cand_u, max_front=max_front) if len(acts) else np.ones(n_cand, dtype=bool)
+        )
         pk, ut = cand_p[keep], cand_u[keep]
     return pk, ut
