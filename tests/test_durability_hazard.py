@@ -306,3 +306,12 @@ def test_durability_package_imports_no_edges():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_cap_of_zero_forces_ends_the_ceasefire_without_nan():
+    # a defender capped at no forces: the balance reaches zero after the phase-in, the hazard
+    # becomes overwhelming, and survival falls to (numerically) zero; no NaN, no warning
+    m = Mechanisms(force_caps=ForceCaps(defender_personnel=0))
+    result = analyse_durability("zero", m, PARAMS, n_draws=64, seed=1)
+    assert np.all(np.isfinite(result.survival))
+    assert result.survival[:, -1].max() < 1e-6

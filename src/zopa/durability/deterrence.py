@@ -145,14 +145,20 @@ def simulate_deterrence(
     )
 
 
+BALANCE_FLOOR = 1e-9
+"""Smallest deterrence balance used in the hazard (a defender with no forces at all)."""
+
+
 def step_multiplier(
     balance: NDArray[np.float64], elasticity: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """The hazard multiplier ``balance ** -beta`` over each grid step: (D, T-1).
 
-    The balance over a step is the geometric mean of its two ends.
+    The balance over a step is the geometric mean of its two ends. A balance of zero (a
+    defender capped at no forces at all) is floored at ``BALANCE_FLOOR``: the hazard is
+    then finite but overwhelming, and survival falls to zero instead of becoming NaN.
     """
-    log_b = np.log(balance)
+    log_b = np.log(np.maximum(balance, BALANCE_FLOOR))
     mid = log_b[:, :-1]
     mid += log_b[:, 1:]
     mid *= (-0.5 * elasticity)[:, None]
@@ -163,7 +169,8 @@ def hazard_multiplier(
     balance: NDArray[np.float64], elasticity: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """The deterrence hazard multiplier ``balance ** -beta`` at each time: (D, T)."""
-    return np.asarray(np.power(balance, -elasticity[:, None]), dtype=np.float64)
+    floored = np.maximum(balance, BALANCE_FLOOR)
+    return np.asarray(np.power(floored, -elasticity[:, None]), dtype=np.float64)
 
 
 def vulnerability_windows(
