@@ -16,6 +16,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zopa.models import expected_utility
 from zopa.models.expected_utility import (
@@ -456,3 +458,38 @@ def test_invalid_parameters_rejected() -> None:
         ExpectedUtilityModel(offer_choice="best")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="probability"):
         ExpectedUtilityModel(probability="local")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------
+# invariants
+# ---------------------------------------------------------------------------------------
+
+
+@given(
+    positions=st.lists(st.integers(0, 20), min_size=2, max_size=7),
+    seed=st.integers(0, 2**16),
+)
+@settings(max_examples=40, deadline=None)
+def test_positions_stay_within_the_initial_span(positions: list[int], seed: int) -> None:
+    # every offer moves an actor to, or towards, another actor's position: nobody leaves
+    # the span of the initial positions, and the forecast lies inside it
+    rng = np.random.default_rng(seed)
+    n = len(positions)
+    x = np.array(positions, dtype=float)[None] * 5.0
+    res_x = x.copy()
+    for _ in range(5):
+        res = eum_round(
+            res_x,
+            rng.uniform(0.05, 1, size=(1, n)),
+            rng.uniform(0.1, 3, size=(1, n)),
+            np.ones((1, n), dtype=bool),
+            np.zeros(1),
+            np.full(1, 100.0),
+            np.full(1, 100.0),
+        )
+        res_x = res.new_position
+        assert res_x.min() >= x.min() - 1e-9
+        assert res_x.max() <= x.max() + 1e-9
+        moved = res.proposer[0] >= 0
+        assert np.all(res.kind[0][moved] > 0)
+        assert np.all(res.kind[0][~moved] == 0)

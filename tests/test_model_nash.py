@@ -132,3 +132,18 @@ def test_invalid_parameters_rejected() -> None:
         NashBargainingModel(loss="cubic")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="iterations"):
         NashBargainingModel(iterations=0)
+
+
+def test_joint_batch_equals_loop() -> None:
+    rng = np.random.default_rng(4)
+    actors = [
+        (f"a{k}", float(rng.uniform(0.5, 2)), list(rng.uniform(0, 100, 3)), [0.9, 0.5, 0.2])
+        for k in range(4)
+    ]
+    view = _scenario(actors, [30.0, None, 80.0]).arrays()
+    pos = np.clip(view.position + rng.normal(0, 10, size=(5, *view.position.shape[1:])), 0, 100)
+    batch = view.with_draws(position=pos)
+    model = NashBargainingModel(joint=True)
+    together = model.forecast(batch).outcome
+    for d in range(5):
+        np.testing.assert_allclose(together[d], model.forecast(batch.draw(d)).outcome[0])

@@ -273,46 +273,53 @@ class NashBargainingModel:
             out: NDArray[np.float64] = -(s_eff * _loss(y[..., None] - x, loss)).sum(axis=1)
             return out
 
-        w = cap[:, 0, :]  # (D, A)
+        w_all = cap[:, 0, :]  # (D, A)
         y = start.copy()
-        players = (utility(y) - disagreement > 0) & (w > 0)
+        players_all = (utility(y) - disagreement > 0) & (w_all > 0)
         n_i = y.shape[1]
         width = view.scale_max - view.scale_min
         sweeps = 0
+        live = np.arange(y.shape[0])  # draws still moving; the others are done
         for _ in range(self.sweeps):
-            before = y.copy()
+            if live.size == 0:
+                break
             sweeps += 1
+            xl, sl, w, players = x[live], s_eff[live], w_all[live], players_all[live]
+            dl = disagreement[live]
+            yl = y[live]
+            before = yl.copy()
             for k in range(n_i):
-                xk = x[:, k, :]
-                sk = s_eff[:, k, :]
-                own_k = sk * _loss(y[:, k, None] - xk, loss)
-                slack = utility(y) + own_k - disagreement  # gain room for issue k
+                xk = xl[:, k, :]
+                sk = sl[:, k, :]
+                own_k = sk * _loss(yl[:, k, None] - xk, loss)
+                total = -(sl * _loss(yl[..., None] - xl, loss)).sum(axis=1)
+                slack = total + own_k - dl  # gain room for issue k
                 with np.errstate(divide="ignore", invalid="ignore"):
                     radius = np.where(sk > 0, _loss_inverse(slack / sk, loss), np.inf)
                 bound = players & (sk > 0)
                 lo = np.maximum(view.scale_min[k], np.where(bound, xk - radius, -np.inf).max(-1))
                 hi = np.minimum(view.scale_max[k], np.where(bound, xk + radius, np.inf).min(-1))
-                lo = np.minimum(lo, y[:, k])
-                hi = np.maximum(hi, y[:, k])
+                lo = np.minimum(lo, yl[:, k])
+                hi = np.maximum(hi, yl[:, k])
 
                 def slope(
                     yk: NDArray[np.float64],
                     xk: NDArray[np.float64] = xk,
                     sk: NDArray[np.float64] = sk,
                     slack: NDArray[np.float64] = slack,
+                    weight: NDArray[np.float64] = w * sk,
+                    bound: NDArray[np.bool_] = bound,
                 ) -> NDArray[np.float64]:
                     t = yk[:, None] - xk
                     gain = slack - sk * _loss(t, loss)
                     with np.errstate(divide="ignore", invalid="ignore"):
-                        terms = np.where(
-                            players & (sk > 0), -w * sk * _loss_slope(t, loss) / gain, 0.0
-                        )
+                        terms = np.where(bound, -weight * _loss_slope(t, loss) / gain, 0.0)
                     out: NDArray[np.float64] = terms.sum(axis=-1)
                     return out
 
-                has_players = (players & (sk > 0)).any(axis=-1)
                 new = _bisect(lo, hi, slope, self.iterations)
-                y[:, k] = np.where(has_players, new, y[:, k])
-            if np.all(np.abs(y - before) <= self.tol * width):
-                break
-        return y, players, sweeps
+                yl[:, k] = np.where(bound.any(axis=-1), new, yl[:, k])
+            y[live] = yl
+            moving = (np.abs(yl - before) > self.tol * width).any(axis=-1)
+            live = live[moving]
+        return y, players_all, sweeps
