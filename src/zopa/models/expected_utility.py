@@ -170,7 +170,8 @@ def contest_probabilities(
     contest between positions p < q with midpoint m, voters at or below p give their
     whole weight times (q - p) to the lower actor, voters at or above q to the upper one,
     and voters in between give ``|p + q - 2 x_k|`` to the nearer one. Cumulative weight
-    sums over the sorted positions evaluate this in O(A^2 log A).
+    sums over the sorted positions evaluate this once the midpoint's place among the
+    voters is known (by comparison, or by binary search for very large batches).
 
     Args:
         position: (n, A) positions.
