@@ -196,3 +196,14 @@ def test_fmt_number_has_no_negative_zero():
     assert fmt_number(-0.0001) == "0.0"
     assert fmt_number(-1.25) == "-1.2"
     assert fmt_number(float("nan")) == "—"
+
+
+def test_commands_read_table_formats(tmp_path, fixtures):
+    from zopa.io import load_scenario
+    from zopa.io.formats import write_any
+
+    scenario = load_scenario(fixtures / "scenarios" / "three-actors.yaml")
+    write_any(scenario, tmp_path / "s.xlsx")
+    assert run("validate", str(tmp_path / "s.xlsx")).exit_code == 0
+    result = run("forecast", str(tmp_path / "s.xlsx"), "-m", "median", "-f", "json")
+    assert json.loads(result.stdout)["forecasts"]["median"] == {"x": 60.0}

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from zopa.io import Problem, check_scenario
+from zopa.io.formats import FormatError, check_any
 from zopa.scenario import Scenario
 
 EXIT_OK = 0
@@ -51,12 +52,20 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
+def check_file(path: Path) -> tuple[Scenario | None, list[Problem]]:
+    """Read a scenario in any format zopa knows (by extension; YAML when unknown)."""
+    try:
+        return check_any(path)
+    except FormatError:
+        return check_scenario(path)
+
+
 def load_or_exit(path: Path, *, strict: bool = False, quiet_warnings: bool = False) -> Scenario:
-    """Load a scenario, printing every problem; exit 2 if it has errors.
+    """Load a scenario in any known format, printing every problem; exit 2 on errors.
 
     With ``strict``, warnings count as errors.
     """
-    scenario, problems = check_scenario(path)
+    scenario, problems = check_file(path)
     shown = [p for p in problems if p.is_error or not quiet_warnings]
     print_problems(shown)
     if scenario is None or (strict and problems):

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from zopa.cli.common import console
+from zopa.cli.common import check_file, console
 from zopa.cli.forecast import forecasts_json, resolve_models, run_forecasts
-from zopa.io import atomic_write, check_scenario
+from zopa.io import atomic_write
 from zopa.models import model_class
 
 
@@ -36,7 +36,7 @@ def report(
     from zopa.report.position_map import plot_position_maps
 
     scenario = load_or_exit(file)
-    _, problems = check_scenario(file)
+    _, problems = check_file(file)
     models = resolve_models(model or [])
     results, _ = run_forecasts(scenario, models, {}, seed)
     points = {m: f.point() for m, f in results.items()}

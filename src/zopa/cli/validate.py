@@ -11,17 +11,18 @@ from zopa.cli.common import (
     EXIT_BAD_INPUT,
     FormatOption,
     OutputFormat,
+    check_file,
     console,
     print_csv,
     print_json,
     print_problems,
 )
-from zopa.io import check_scenario
 
 
 def validate(
     files: Annotated[
-        list[Path], typer.Argument(help="Scenario files (YAML or JSON).", metavar="FILE...")
+        list[Path],
+        typer.Argument(help="Scenario files (YAML, JSON, CSV, XLSX...).", metavar="FILE..."),
     ],
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat warnings as errors (exit 2).")
@@ -29,6 +30,9 @@ def validate(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Check scenario files and list every problem as FILE:LINE: field: what is wrong.
+
+    Reads YAML and JSON scenarios and the table formats of `zopa convert` (CSV, XLSX,
+    KTAB, Decide, BdM), chosen by extension.
 
     Exit code 0 when every file is valid, 2 when any has an error (or, with --strict,
     a warning).
@@ -39,7 +43,7 @@ def validate(
     failed = False
     results = []
     for path in files:
-        scenario, problems = check_scenario(path)
+        scenario, problems = check_file(path)
         bad = scenario is None or (strict and bool(problems))
         failed |= bad
         results.append((path, scenario, problems, bad))
