@@ -230,3 +230,22 @@ def test_deal_breaker_issue_found_by_removing_it():
     assert advice["y"] == "deal-breaker"
     assert result.agenda[-1].issues == ("y",)
     assert result.agenda[-1].action == "negotiate last or defer"
+
+
+def test_flagship_conflicts_are_the_ones_documented():
+    # docs/deals.md reports what the tool finds on the flagship scenario; if the scenario
+    # changes which red lines collide, the page must be regenerated
+    from pathlib import Path
+
+    from zopa.io import load_scenario
+
+    root = Path(__file__).resolve().parent.parent
+    scen = load_scenario(root / "scenarios" / "ukraine-ceasefire-2026.yaml")
+    result = analyse_deals(scen)
+    found = {c.issue for cs in result.conflict_constraints() for c in cs}
+    doc = (root / "docs" / "deals.md").read_text()
+    section = doc.split("## What it finds on the flagship scenario")[1].split("## Performance")[0]
+    assert result.zopa.empty == ("**The zone of possible agreement is empty.**" in section)
+    assert set(result.set_aside) == found
+    for issue in found:
+        assert issue.replace("_", " ") in section.lower() or issue in section, issue

@@ -230,7 +230,7 @@ class EnumerationBackend:
         Returns:
             ``(package, cost)`` with cost the sum of red-line moves (in scale widths) and
             no-deal shortfalls (in utility), or ``None`` when no package qualifies. Among
-            packages of equal cost, the one with the largest total utility of the parties.
+            packages of equal cost, the one whose worst-off party gains most.
         """
         if self._relaxed is None:
             self._relaxed = self._relax_all()
@@ -251,10 +251,9 @@ class EnumerationBackend:
             short = np.maximum(sq - sums[:p], 0.0)
             short = np.where(short <= UTILITY_TOL, 0.0, short)
             per_party = sums[p:] + short
-            util = np.zeros(per_party.shape[1])
+            util = (sums[:p] - sq).min(axis=0)  # the worst-off party's gain
             total = np.zeros(per_party.shape[1])
             for k in range(p):
-                util = util + sums[k]
                 total = total + per_party[k]
             moving = per_party > 0
             n_moving = moving.sum(axis=0)

@@ -389,12 +389,22 @@ class MilpBackend:
         if x is None:
             return None
         best = float(cost @ x)
-        # among the cheapest, the package the parties value most
+        # among the cheapest, the package whose worst-off party gains most
         p.add_row(cost, -np.inf, best + RELAX_TOL)
-        total_u = np.zeros(p.n)
+        q = _Problem(sp, p.n - p.n_z + 1)
+        q.rows, q.row_lo, q.row_hi = [], [], []
+        for row, lo, hi in zip(p.rows, p.row_lo, p.row_hi, strict=True):
+            q.add_row(np.append(row, 0.0), lo, hi)
+        q.lower[: p.n], q.upper[: p.n] = p.lower, p.upper
+        t = q.n - 1
         for a in parties:
-            total_u += p.utility_row(a)
-        x2 = p.solve(total_u, maximize=True)
+            r = q.utility_row(a)
+            r[t] = -1.0
+            q.add_row(r * ROW_SCALE, float(sp.sq_utility[a]) * ROW_SCALE, np.inf)
+        worst = np.zeros(q.n)
+        worst[t] = 1.0
+        x2 = q.solve(worst, maximize=True)
+        x2 = None if x2 is None else x2[: p.n]
         levels = p.package(x if x2 is None else x2)
         u = sp.utilities(levels[None])[0]
         total = 0.0
