@@ -207,3 +207,27 @@ def test_commands_read_table_formats(tmp_path, fixtures):
     assert run("validate", str(tmp_path / "s.xlsx")).exit_code == 0
     result = run("forecast", str(tmp_path / "s.xlsx"), "-m", "median", "-f", "json")
     assert json.loads(result.stdout)["forecasts"]["median"] == {"x": 60.0}
+
+
+def test_trace_plots_for_models_with_rounds(tmp_path, fixtures):
+    out = tmp_path / "plots"
+    result = run(
+        "forecast",
+        str(fixtures / "scenarios" / "three-actors.yaml"),
+        "-m",
+        "eum",
+        "-m",
+        "median",
+        "--trace",
+        "--plot",
+        str(out),
+        "-f",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    rounds = data["models"]["eum"]["rounds"]
+    assert len(data["trace"]["eum"]["positions"]) == rounds + 1
+    assert "median" not in data["trace"]  # no rounds, no trace
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["eum-trajectory-x.png", "eum-who-moved-whom-x.png", "position-x.png"]

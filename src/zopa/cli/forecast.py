@@ -178,7 +178,10 @@ def forecast(
     ] = False,
     plot: Annotated[
         Path | None,
-        typer.Option("--plot", help="Write position maps (and trajectories with --trace) here."),
+        typer.Option(
+            "--plot",
+            help="Write position maps here; with --trace also trajectories per model and issue.",
+        ),
     ] = None,
     draws: Annotated[
         int,
@@ -197,8 +200,10 @@ def forecast(
     With --draws N, each position is drawn N times within its stated range (triangular,
     mode at the position) and every forecast gets a 5-95% interval.
 
-    Example:
+    Examples:
         zopa forecast scenarios/ukraine-ceasefire-2026.yaml --model median --format json
+        zopa forecast scenarios/ukraine-ceasefire-2026.yaml -m eum --trace --plot out/eum
+        zopa forecast scenarios/ukraine-ceasefire-2026.yaml --draws 1000
     """
     scenario = load_or_exit(file, quiet_warnings=True)
     models = resolve_models(model or [])
@@ -250,10 +255,33 @@ def forecast(
         if missing:
             console.print(f"— : no forecast (no actor holds a stance on {', '.join(missing)})")
     if plot is not None:
-        from zopa.report.position_map import plot_position_maps
+        written = write_forecast_plots(scenario, results, plot, trace=trace)
+        if output is OutputFormat.table:
+            console.print(f"wrote {len(written)} plot(s) to {plot}/")
 
-        points = {m: f.point() for m, f in results.items()}
-        plot_position_maps(scenario, plot, forecasts=points)
+
+def write_forecast_plots(
+    scenario: Scenario, results: dict[str, Forecast], folder: Path, *, trace: bool
+) -> list[Path]:
+    """Position maps with every forecast; with ``trace``, per-round trajectories too.
+
+    Trajectories go to ``<model>-trajectory-<issue>.png`` for every model with rounds,
+    and the expected-utility model adds ``eum-who-moved-whom-<issue>.png``.
+    """
+    from zopa.report.position_map import plot_position_maps
+    from zopa.report.trajectory import plot_trajectories
+    from zopa.report.who_moved_whom import plot_who_moved_whom_all
+
+    points = {m: f.point() for m, f in results.items()}
+    written = plot_position_maps(scenario, folder, forecasts=points)
+    if trace:
+        for forecast in results.values():
+            if forecast.trajectory is None:
+                continue
+            written += plot_trajectories(scenario, forecast, folder)
+            if {"proposer", "kind", "move"} <= set(forecast.diagnostics):
+                written += plot_who_moved_whom_all(scenario, forecast, folder)
+    return written
 
 
 def models_command(
