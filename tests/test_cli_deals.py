@@ -39,6 +39,14 @@ def test_deals_json_documented_keys(fixtures):
     assert data["agenda"][-1]["action"] == "separate track"
 
 
+def test_deals_table_shows_the_core_deal(fixtures):
+    result = run("deals", str(fixtures / "deals" / "red-lines-collide.yaml"))
+    assert result.exit_code == 0, result.output
+    assert "EMPTY" in result.output
+    assert "Core deal" in result.output
+    assert "separate track" in result.output
+
+
 def test_deals_table_and_plots(fixtures, tmp_path):
     result = run(
         "deals",

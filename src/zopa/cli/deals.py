@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
 
@@ -112,39 +113,65 @@ def print_conflicts(analysis: DealAnalysis) -> None:
     console.print(table)
 
 
+def _value_text(value: float) -> str:
+    return "status quo" if math.isnan(value) else f"{value:g}"
+
+
 def print_solutions(analysis: DealAnalysis) -> None:
-    """The four bargaining solutions: packages and every actor's utility."""
-    sols = analysis.solutions
-    table = Table(title="Bargaining solutions (within the zone)", title_justify="left")
-    table.add_column("")
-    for c in CONCEPTS:
-        table.add_column(CONCEPT_LABEL[c], justify="right")
-    sp = analysis.space
-    for issue in sp.issue_ids:
-        table.add_row(
-            issue,
-            *(
-                "—" if sols[c].package is None else f"{sols[c].package[issue]:g}"  # type: ignore[index]
-                for c in CONCEPTS
-            ),
+    """The four bargaining solutions: packages and every actor's utility.
+
+    When the zone is empty because red lines collide, the solutions of the core deal
+    (the colliding issues set aside at their status quo) are printed as well.
+    """
+    shown = [(analysis, "Bargaining solutions (within the zone)")]
+    if analysis.core is not None:
+        shown.append(
+            (
+                analysis.core,
+                "Core deal: bargaining solutions with "
+                f"{', '.join(analysis.set_aside)} set aside at the status quo",
+            )
         )
-    table.add_section()
-    for a in sp.actor_ids:
-        mark = " (party)" if a in analysis.parties else ""
-        table.add_row(
-            f"u({a}){mark}",
-            *(
-                "—"
-                if sols[c].package is None
-                else f"{sols[c].utilities[a]:.3f} ({sols[c].gains[a]:+.3f})"
-                for c in CONCEPTS
-            ),
-        )
-    console.print(table)
-    console.print("utility (gain over no agreement); — : no package")
-    reasons = {r for c in CONCEPTS if (r := sols[c].reason)}
-    for r in sorted(reasons):
-        console.print(f"[yellow]{r}[/]")
+    for result, title in shown:
+        sols = result.solutions
+        if (
+            result is analysis
+            and analysis.core is not None
+            and all(sols[c].package is None for c in CONCEPTS)
+        ):
+            console.print("[yellow]No bargaining solution: the zone is empty.[/]")
+            continue
+        table = Table(title=title, title_justify="left")
+        table.add_column("")
+        for c in CONCEPTS:
+            table.add_column(CONCEPT_LABEL[c], justify="right")
+        sp = result.space
+        for issue in sp.issue_ids:
+            cells = []
+            for c in CONCEPTS:
+                pkg = sols[c].package
+                text = "—" if pkg is None else _value_text(pkg[issue])
+                if pkg is not None and result is not analysis and issue in analysis.set_aside:
+                    text = f"{text} (set aside)" if text != "status quo" else text
+                cells.append(text)
+            table.add_row(issue, *cells)
+        table.add_section()
+        for a in sp.actor_ids:
+            mark = " (party)" if a in analysis.parties else ""
+            table.add_row(
+                f"u({a}){mark}",
+                *(
+                    "—"
+                    if sols[c].package is None
+                    else f"{sols[c].utilities[a]:.3f} ({sols[c].gains[a]:+.3f})"
+                    for c in CONCEPTS
+                ),
+            )
+        console.print(table)
+        console.print("utility (gain over no agreement); — : no package")
+        reasons = {r for c in CONCEPTS if (r := sols[c].reason)}
+        for r in sorted(reasons):
+            console.print(f"[yellow]{r}[/]")
 
 
 def print_logrolls_and_agenda(analysis: DealAnalysis) -> None:
