@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 #: Packages enumerated at once.
 CHUNK = 1 << 20
+#: Level indices of stored packages (an issue has far fewer than 32,767 levels).
+LEVEL_DTYPE = np.int16
 #: Relaxation costs within this of each other tie.
 RELAX_TOL = 1e-9
 
@@ -76,12 +78,13 @@ class ZopaCount:
     Attributes:
         size: Number of feasible packages.
         seen: Per issue, which levels occur in some feasible package.
-        packages: (N, I) level indices of every feasible package.
+        packages: (N, I) level indices of every feasible package (``int16`` to keep
+            10^7 packages small).
     """
 
     size: int
     seen: tuple[NDArray[np.bool_], ...]
-    packages: NDArray[np.intp]
+    packages: NDArray[np.integer[Any]]
 
 
 class EnumerationBackend:
@@ -128,10 +131,10 @@ class EnumerationBackend:
                 if len(rows):
                     size += len(rows)
                     pk = self._indices(ids, combo, rows)
-                    found.append(pk)
+                    found.append(pk.astype(LEVEL_DTYPE))
                     for i in range(sp.n_issues):
                         seen[i][pk[:, i]] = True
-        packages = np.concatenate(found) if found else np.zeros((0, sp.n_issues), dtype=np.intp)
+        packages = np.concatenate(found) if found else np.zeros((0, sp.n_issues), dtype=LEVEL_DTYPE)
         self._count = ZopaCount(size, tuple(seen), packages)
         return self._count
 
@@ -153,6 +156,7 @@ class EnumerationBackend:
         """Nash, Kalai-Smorodinsky, maximin and utilitarian packages."""
         sp = self.space
         front = self.frontier()
+        pk: NDArray[np.integer[Any]]
         if front is not None:
             pk, ut = front
         else:
@@ -161,7 +165,7 @@ class EnumerationBackend:
         gains = ut - sp.sq_utility[sp.party_index]
         picks = choose(gains, sp.capability[sp.party_index])
         return {
-            c: (None, ch.reason) if ch.index is None else (pk[ch.index], None)
+            c: (None, ch.reason) if ch.index is None else (pk[ch.index].astype(np.intp), None)
             for c, ch in picks.items()
         }
 

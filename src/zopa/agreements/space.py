@@ -14,7 +14,7 @@ the veto players; when the scenario names no veto player, every actor is a party
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -158,12 +158,12 @@ class DealSpace:
         """Per issue, the levels inside every party's red lines."""
         return tuple(np.asarray(a[self.parties].all(axis=0)) for a in self.allowed)
 
-    def values(self, index: NDArray[np.intp]) -> NDArray[np.float64]:
+    def values(self, index: NDArray[np.integer[Any]]) -> NDArray[np.float64]:
         """(N, I) issue values of packages given as (N, I) level indices."""
         idx = np.asarray(index)
         return np.stack([self.levels[i][idx[:, i]] for i in range(self.n_issues)], axis=1)
 
-    def utilities(self, index: NDArray[np.intp]) -> NDArray[np.float64]:
+    def utilities(self, index: NDArray[np.integer[Any]]) -> NDArray[np.float64]:
         """(N, A) utilities of packages given as (N, I) level indices (issue-order sums)."""
         idx = np.asarray(index)
         out = np.zeros((idx.shape[0], self.n_actors))
@@ -171,7 +171,7 @@ class DealSpace:
             out = out + self.terms[i][:, idx[:, i]].T
         return out
 
-    def acceptable(self, index: NDArray[np.intp]) -> NDArray[np.bool_]:
+    def acceptable(self, index: NDArray[np.integer[Any]]) -> NDArray[np.bool_]:
         """(N, A) whether each actor finds each package acceptable."""
         idx = np.asarray(index)
         ok = np.ones((idx.shape[0], self.n_actors), dtype=bool)
@@ -179,7 +179,7 @@ class DealSpace:
             ok &= self.allowed[i][:, idx[:, i]].T
         return ok & (self.utilities(idx) >= self.sq_utility - UTILITY_TOL)
 
-    def feasible(self, index: NDArray[np.intp]) -> NDArray[np.bool_]:
+    def feasible(self, index: NDArray[np.integer[Any]]) -> NDArray[np.bool_]:
         """(N,) whether every party finds each package acceptable."""
         return np.asarray(self.acceptable(index)[:, self.parties].all(axis=1))
 
