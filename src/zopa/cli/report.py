@@ -1,70 +1,188 @@
-"""``zopa report``: the full analysis of a scenario, written to a folder."""
+"""``zopa report``: the full analysis of a scenario, written to a folder.
+
+One command answers the product's questions in order — where will it land, what deal is
+possible, what to discuss, who must be at the table, will it hold — by running the same
+analyses as ``zopa forecast``, ``zopa deals``, ``zopa tables`` and ``zopa compare`` and
+writing their JSON, their plots and one Markdown report that renders them.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from zopa.cli.common import check_file, console
+from zopa.cli.common import EXIT_ANALYSIS_FAILED, check_file, console, fail, load_or_exit
 from zopa.cli.forecast import forecasts_json, resolve_models, run_forecasts
 from zopa.io import atomic_write
-from zopa.models import model_class
+
+if TYPE_CHECKING:
+    from zopa.scenario import Scenario
+
+
+def _write_json(path: Path, data: Any) -> Path:
+    from zopa.cli.common import _clean
+
+    atomic_write(path, json.dumps(_clean(data), indent=2, ensure_ascii=False, default=str) + "\n")
+    return path
+
+
+def _default_deals(file: Path) -> list[Path]:
+    """Deal files in ``<scenario folder>/deals/`` (those for other scenarios are skipped)."""
+    folder = file.resolve().parent / "deals"
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def _forecast_part(
+    scenario: Scenario, models: list[str], draws: int, seed: int, out: Path
+) -> tuple[dict[str, Any], list[Path]]:
+    from zopa.report.position_map import plot_position_maps
+
+    results, batched = run_forecasts(scenario, models, {}, seed, draws=draws)
+    payload = forecasts_json(scenario, results, batched=batched)
+    maps = plot_position_maps(
+        scenario, out / "maps", forecasts={m: f.point() for m, f in results.items()}
+    )
+    return payload, maps
+
+
+def _deals_part(scenario: Scenario, grid: int, out: Path) -> tuple[dict[str, Any], list[Path]]:
+    from zopa.agreements.analysis import analyse_deals
+    from zopa.report.deals import plot_deals
+
+    analysis = analyse_deals(scenario, grid=grid)
+    return analysis.as_dict(), plot_deals(analysis, out / "deals")
+
+
+def _tables_part(
+    scenario: Scenario, tables: dict[str, list[str]], grid: int, out: Path
+) -> tuple[dict[str, Any], Path]:
+    from zopa.agreements.tables import compare_tables
+    from zopa.report.deals import plot_table_composition
+
+    comparison = compare_tables(scenario, tables, grid=grid)
+    chart = plot_table_composition(comparison, out / "tables" / "table-composition.png")
+    return comparison.as_dict(), chart
+
+
+def _durability_part(
+    file: Path, deal_paths: list[Path], draws: int, seed: int, out: Path
+) -> tuple[list[dict[str, Any]], list[Path]]:
+    from zopa.cli.durability import (
+        assessment_json,
+        load_deal_or_exit,
+        load_parameters_or_exit,
+        write_plots,
+    )
+    from zopa.durability.assess import assess_deal
+    from zopa.io.deal_file import scenario_path
+
+    params = load_parameters_or_exit(None)
+    assessments = []
+    for path in deal_paths:
+        deal, scenario = load_deal_or_exit(path)
+        if scenario_path(path, deal).resolve() != file.resolve():
+            continue  # a deal about another scenario
+        assessments.append(assess_deal(deal, scenario, params, n_draws=draws, seed=seed))
+    if not assessments:
+        return [], []
+    plots = write_plots(assessments, params, out / "durability")
+    return [assessment_json(a, params) for a in assessments], plots
 
 
 def report(
-    file: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).")],
+    file: Annotated[Path, typer.Argument(help="Scenario file (YAML, JSON, CSV, XLSX...).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the report into.")],
     model: Annotated[
         list[str] | None, typer.Option("--model", "-m", help="Models to run (default: all).")
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed for models that draw at random.")] = 0,
+    draws: Annotated[
+        int,
+        typer.Option("--draws", min=0, help="Monte Carlo draws for forecast ranges (0: none)."),
+    ] = 1000,
+    table: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--table", "-t", help="A table to compare, NAME=ID,ID,... (repeatable)."
+        ),
+    ] = None,
+    deal: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--deal",
+            help="Deal files to assess for durability (default: the scenario's deals/ folder).",
+        ),
+    ] = None,
+    grid: Annotated[int, typer.Option("--grid", min=2, help="Levels per issue (deals).")] = 11,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of every random draw.")] = 0,
 ) -> None:
-    """Analyse a scenario and write the report: forecasts table, JSON, CSV and plots.
+    """Analyse a scenario end to end and write the report with its data and plots.
 
-    Writes OUT/report.md, OUT/forecasts.json, OUT/forecasts.csv and one position map per
-    issue in OUT/maps/, and prints the forecast table.
+    Writes OUT/report.md (forecasts with Monte Carlo ranges, the deal space and agenda,
+    the table comparison, the durability of the plans), the JSON of each part
+    (forecasts.json, deals.json, tables.json, durability.json), forecasts.csv, and the
+    plots in OUT/maps, OUT/deals, OUT/tables and OUT/durability.
 
     Example:
-        zopa report scenarios/ukraine-ceasefire-2026.yaml --out out/ukraine
+        zopa report scenarios/ukraine-ceasefire-2026.yaml --out out/ukraine \\
+            --table bilateral=US,RU --table with-ukraine=US,RU,UA
     """
-    from zopa.cli.common import load_or_exit
-    from zopa.cli.forecast import forecast as forecast_command
-    from zopa.report.markdown import forecast_report
-    from zopa.report.position_map import plot_position_maps
+    from zopa.cli.forecast import forecast as print_forecast_table
+    from zopa.cli.tables import parse_tables
+    from zopa.report import markdown as md
 
     scenario = load_or_exit(file)
     _, problems = check_file(file)
     models = resolve_models(model or [])
-    results, _ = run_forecasts(scenario, models, {}, seed)
-    points = {m: f.point() for m, f in results.items()}
+    tables = parse_tables(table or [], scenario.actor_ids)
+    deal_paths = list(deal) if deal is not None else _default_deals(file)
     out.mkdir(parents=True, exist_ok=True)
-    payload = forecasts_json(scenario, results)
-    atomic_write(out / "forecasts.json", json.dumps(payload, indent=2, default=str) + "\n")
+
+    forecasts, maps = _forecast_part(scenario, models, draws, seed, out)
+    files = [_write_json(out / "forecasts.json", forecasts)]
     rows = ["issue,status_quo," + ",".join(models)]
     for issue in scenario.issues:
-        values = ",".join(f"{points[m][issue.id]:.4f}" for m in models)
+        values = ",".join(f"{forecasts['forecasts'][m][issue.id]:.4f}" for m in models)
         sq = "" if issue.status_quo is None else f"{issue.status_quo:g}"
         rows.append(f"{issue.id},{sq},{values}")
     atomic_write(out / "forecasts.csv", "\n".join(rows) + "\n")
-    maps = plot_position_maps(scenario, out / "maps", forecasts=points)
-    citations = {m: model_class(m).citation for m in models}
-    text = forecast_report(
-        scenario,
-        points,
-        citations,
-        maps,
-        warnings=[p.format() for p in problems],
-        relative_to=out,
+    files.append(out / "forecasts.csv")
+    text = md.header_section(scenario, [p.format() for p in problems])
+    text += md.forecast_section(scenario, forecasts, maps, relative_to=out)
+
+    try:
+        deals, deal_plots = _deals_part(scenario, grid, out)
+    except ValueError as exc:
+        fail(f"deal-space analysis failed: {exc}", EXIT_ANALYSIS_FAILED)
+    files.append(_write_json(out / "deals.json", deals))
+    text += md.deals_section(deals, deal_plots, relative_to=out)
+
+    if tables:
+        comparison, chart = _tables_part(scenario, tables, grid, out)
+        files.append(_write_json(out / "tables.json", comparison))
+        text += md.tables_section(comparison, chart, relative_to=out)
+
+    if deal_paths:
+        assessments, durability_plots = _durability_part(
+            file, deal_paths, max(draws * 10, 1000), seed, out
+        )
+        if assessments:
+            files.append(_write_json(out / "durability.json", {"deals": assessments}))
+            text += md.durability_section(assessments, durability_plots, relative_to=out)
+
+    text += md.files_section(files, relative_to=out)
+    atomic_write(out / "report.md", "\n".join(text))
+    print_forecast_table(
+        file, model=models, param=None, trace=False, plot=None, draws=0, seed=seed
     )
-    atomic_write(out / "report.md", text)
-    forecast_command(file, model=models, param=None, trace=False, plot=None, draws=0, seed=seed)
+    z = deals["zopa"]
     console.print(
-        f"\nwrote {out / 'report.md'}, forecasts.json, forecasts.csv and "
-        f"{len(maps)} position maps in {out / 'maps'}/"
+        "zone of possible agreement: "
+        + ("EMPTY — colliding red lines, see the report" if z["empty"] else f"{z['size']:.3g} packages")
     )
+    console.print(f"\nwrote {out / 'report.md'} with its data and plots in {out}/")
 
 
 def register(app: typer.Typer) -> None:
