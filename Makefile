@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/zopa report scenarios/ukraine-ceasefire-2026.yaml --out $(OUT)
+	$(BIN)/zopa report scenarios/ukraine-ceasefire-2026.yaml --out $(OUT) \
+		--table bilateral=US,RU --table with-ukraine=US,RU,UA \
+		--table with-europe=US,RU,UA,UK,FR,DE,IT,PL,NB,EU
 
 test: $(STAMP) lint typecheck pytest
 

@@ -129,11 +129,38 @@ def test_show_json_round_trips(tmp_path, fixtures):
 
 def test_report_writes_everything(tmp_path, fixtures):
     out = tmp_path / "report"
-    result = run("report", str(fixtures / "scenarios" / "three-actors.yaml"), "--out", str(out))
+    result = run(
+        "report",
+        str(fixtures / "scenarios" / "three-actors.yaml"),
+        "--out",
+        str(out),
+        "--draws",
+        "200",
+        "--table",
+        "pair=A,B",
+        "--table",
+        "all=A,B,C",
+    )
     assert result.exit_code == 0, result.output
-    assert (out / "report.md").read_text().startswith("# Three actors")
+    text = (out / "report.md").read_text()
+    assert text.startswith("# Three actors")
+    for heading in (
+        "## Where will it land?",
+        "## What deal is possible?",
+        "## Who is at the table?",
+    ):
+        assert heading in text
     assert json.loads((out / "forecasts.json").read_text())["forecasts"]["median"]["x"] == 60.0
+    assert json.loads((out / "forecasts.json").read_text())["intervals"]["median"]["draws"] == 200
+    assert set(json.loads((out / "tables.json").read_text())["tables"]) == {"pair", "all"}
+    assert "zopa" in json.loads((out / "deals.json").read_text())
     assert (out / "maps" / "position-x.png").exists()
+    assert (out / "tables" / "table-composition.png").exists()
+    # every image the report links to exists
+    import re
+
+    for link in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text):
+        assert (out / link).exists(), link
 
 
 def test_every_command_has_help_with_example():
@@ -231,3 +258,29 @@ def test_trace_plots_for_models_with_rounds(tmp_path, fixtures):
     assert "median" not in data["trace"]  # no rounds, no trace
     names = sorted(p.name for p in out.iterdir())
     assert names == ["eum-trajectory-x.png", "eum-who-moved-whom-x.png", "position-x.png"]
+
+
+def test_flagship_report_with_a_deal(tmp_path, repo_root):
+    out = tmp_path / "flagship"
+    deal = repo_root / "scenarios" / "deals" / "us-28-point-plan-2025-11.yaml"
+    result = run(
+        "report",
+        str(repo_root / "scenarios" / "ukraine-ceasefire-2026.yaml"),
+        "--out",
+        str(out),
+        "-m",
+        "median",
+        "--draws",
+        "0",
+        "--deal",
+        str(deal),
+    )
+    assert result.exit_code == 0, result.output
+    text = (out / "report.md").read_text()
+    assert "**The zone of possible agreement is empty**" in text
+    assert "RU red line on territory" in text
+    assert "## Will it hold?" in text
+    assert "US 28-point peace plan" in text
+    data = json.loads((out / "durability.json").read_text())
+    assert [d["deal"]["id"] for d in data["deals"]] == ["us-28-point-plan-2025-11"]
+    assert "EMPTY" in result.stdout

@@ -80,16 +80,17 @@ def load_or_exit(path: Path, *, strict: bool = False, quiet_warnings: bool = Fal
 
 def print_json(obj: Any) -> None:
     """Print ``obj`` as indented JSON on stdout (NaN becomes null)."""
-    sys.stdout.write(json.dumps(_clean(obj), indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json.dumps(to_jsonable(obj), indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-def _clean(obj: Any) -> Any:
+def to_jsonable(obj: Any) -> Any:
+    """``obj`` with NaN as None and every key a string, ready for JSON."""
     if isinstance(obj, float):
         return None if obj != obj else obj  # NaN -> null
     if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
+        return [to_jsonable(v) for v in obj]
     return obj
 
 

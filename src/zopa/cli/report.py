@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from zopa.cli.common import EXIT_ANALYSIS_FAILED, check_file, console, fail, load_or_exit
+from zopa.cli.common import (
+    EXIT_ANALYSIS_FAILED,
+    check_file,
+    console,
+    fail,
+    load_or_exit,
+    to_jsonable,
+)
 from zopa.cli.forecast import forecasts_json, resolve_models, run_forecasts
 from zopa.io import atomic_write
 
@@ -23,9 +30,9 @@ if TYPE_CHECKING:
 
 
 def _write_json(path: Path, data: Any) -> Path:
-    from zopa.cli.common import _clean
-
-    atomic_write(path, json.dumps(_clean(data), indent=2, ensure_ascii=False, default=str) + "\n")
+    atomic_write(
+        path, json.dumps(to_jsonable(data), indent=2, ensure_ascii=False, default=str) + "\n"
+    )
     return path
 
 
@@ -104,9 +111,7 @@ def report(
     ] = 1000,
     table: Annotated[
         list[str] | None,
-        typer.Option(
-            "--table", "-t", help="A table to compare, NAME=ID,ID,... (repeatable)."
-        ),
+        typer.Option("--table", "-t", help="A table to compare, NAME=ID,ID,... (repeatable)."),
     ] = None,
     deal: Annotated[
         list[Path] | None,
@@ -126,8 +131,8 @@ def report(
     plots in OUT/maps, OUT/deals, OUT/tables and OUT/durability.
 
     Example:
-        zopa report scenarios/ukraine-ceasefire-2026.yaml --out out/ukraine \\
-            --table bilateral=US,RU --table with-ukraine=US,RU,UA
+        zopa report scenarios/ukraine-ceasefire-2026.yaml --out out/ukraine
+        zopa report my.yaml -o out/mine --table bilateral=US,RU --table with-ukraine=US,RU,UA
     """
     from zopa.cli.forecast import forecast as print_forecast_table
     from zopa.cli.tables import parse_tables
@@ -174,13 +179,15 @@ def report(
 
     text += md.files_section(files, relative_to=out)
     atomic_write(out / "report.md", "\n".join(text))
-    print_forecast_table(
-        file, model=models, param=None, trace=False, plot=None, draws=0, seed=seed
-    )
+    print_forecast_table(file, model=models, param=None, trace=False, plot=None, draws=0, seed=seed)
     z = deals["zopa"]
     console.print(
         "zone of possible agreement: "
-        + ("EMPTY — colliding red lines, see the report" if z["empty"] else f"{z['size']:.3g} packages")
+        + (
+            "EMPTY — colliding red lines, see the report"
+            if z["empty"]
+            else f"{z['size']:.3g} packages"
+        )
     )
     console.print(f"\nwrote {out / 'report.md'} with its data and plots in {out}/")
 

@@ -74,8 +74,10 @@ def forecast_section(
             if intervals
             else ""
         )
-        + "The scale ends are in the last columns; the position maps below show who "
-        "stands where.",
+        + "A point forecast outside its bracket is not an error: the point uses the stated "
+        "positions, the bracket their spread, and some models jump between sides when "
+        "positions move a little (see docs/models/). The scale ends are in the last "
+        "columns; the position maps below show who stands where.",
         "",
     ]
     rows = []
@@ -238,7 +240,7 @@ def durability_section(
     for a in assessments:
         p = a["p_hold"]
         cells = [f"{p[y]['mean']:.2f} [{p[y]['low']:.2f}–{p[y]['high']:.2f}]" for y in p]
-        rows.append([a["deal"]["title"], *cells, a["ending"]["ending"]])
+        rows.append([a["deal"]["title"], *cells, a["ending"]["ending"].replace("_", " ")])
     years = list(assessments[0]["p_hold"]) if assessments else []
     lines += _table(
         ["plan", *(f"P(holds {y} y)" for y in years), "ending"],
@@ -249,7 +251,9 @@ def durability_section(
     for a in assessments:
         reasons = a["ending"].get("reasons") or []
         if reasons:
-            lines.append(f"- **{a['deal']['title']}**: {a['ending']['ending']} — " + "; ".join(reasons))
+            lines.append(
+                f"- **{a['deal']['title']}**: {a['ending']['ending']} — " + "; ".join(reasons)
+            )
     notes = assessments[0].get("notes", []) if assessments else []
     if notes:
         lines += ["", "Assumptions behind these numbers:", ""] + [f"- {n}" for n in notes]
