@@ -193,6 +193,16 @@ def test_red_lines_and_status_quo_join_the_grid():
     np.testing.assert_array_equal(space.levels[0], [0.0, 40.0, 50.0, 60.0, 100.0])
 
 
+def test_anchor_points_join_the_grid():
+    s = disjoint_red_lines()
+    issues = (
+        Issue("x", "x", status_quo=50.0, anchors={65.0: "freeze plus a zone"}),
+        s.issues[1],
+    )
+    result = analyse_deals(Scenario("t", s.actors, issues, s.stances), grid=3)
+    np.testing.assert_array_equal(result.space.levels[0], [0.0, 40.0, 50.0, 60.0, 65.0, 100.0])
+
+
 def test_no_veto_player_means_unanimity():
     s = scenario(
         [Actor("A", "A", 1.0), Actor("B", "B", 2.0)],

@@ -21,7 +21,7 @@ from zopa.agreements.constraints import Constraint, red_line_conflicts, space_co
 from zopa.agreements.enumeration import EnumerationBackend
 from zopa.agreements.logrolls import Logroll, find_logrolls
 from zopa.agreements.solutions import CONCEPTS
-from zopa.agreements.space import DealSpace, build_space
+from zopa.agreements.space import DealSpace, build_space, issue_levels
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -467,7 +467,8 @@ def analyse_deals(
 
     Args:
         scenario: The negotiation.
-        grid: Evenly spaced levels per issue (red lines and status quo are added).
+        grid: Evenly spaced levels per issue (the issue's anchor points, every red line
+            and the status quo are added).
         loss: ``"linear"`` or ``"quadratic"``.
         method: ``"auto"`` (enumeration up to 10^7 packages, else MILP),
             ``"enumeration"`` or ``"milp"``.
@@ -475,12 +476,19 @@ def analyse_deals(
             players, or everyone when none is marked).
         logroll_count: How many logrolls to report.
     """
-    space = build_space(scenario.arrays(), grid=grid, loss=loss, parties=parties)
+    levels = issue_levels(scenario)
+    space = build_space(
+        scenario.arrays(), grid=grid, loss=loss, parties=parties, extra_levels=levels
+    )
     subspaces: dict[str, DealSpace] = {}
     if len(scenario.issues) > 1:
         for issue in scenario.issue_ids:
             rest = [i for i in scenario.issue_ids if i != issue]
             subspaces[issue] = build_space(
-                scenario.subset(issue_ids=rest).arrays(), grid=grid, loss=loss, parties=parties
+                scenario.subset(issue_ids=rest).arrays(),
+                grid=grid,
+                loss=loss,
+                parties=parties,
+                extra_levels=levels,
             )
     return analyse_space(space, method=method, subspaces=subspaces, logroll_count=logroll_count)

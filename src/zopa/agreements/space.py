@@ -1,8 +1,9 @@
 """The package space of a negotiation: issue grids, utility terms, red lines, no-deal point.
 
 A *package* is one value per issue. Each issue is discretised on a grid: ``grid`` evenly
-spaced levels across its scale, plus every actor's red line and the issue's status quo
-(so a boundary in the data is a boundary in the results). Packages are addressed by
+spaced levels across its scale, plus the levels the issue defines (its anchor points),
+every actor's red line and the issue's status quo (so a boundary in the data is a
+boundary in the results). Packages are addressed by
 their level index on each issue, ``(N, I)`` integer arrays.
 
 Acceptable to actor ``a``: every issue inside ``a``'s red lines and ``u_a(x)`` at least
@@ -21,11 +22,11 @@ import numpy as np
 from zopa.agreements.utility import Loss, issue_terms, status_quo_utility
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from numpy.typing import NDArray
 
-    from zopa.scenario import ScenarioArrays
+    from zopa.scenario import Scenario, ScenarioArrays
 
 #: Absolute slack when testing ``u_a(x) >= u_a(status quo)`` (utilities live in 0..1).
 UTILITY_TOL = 1e-12
@@ -240,12 +241,21 @@ class DealSpace:
         )
 
 
+def issue_levels(scenario: Scenario) -> dict[str, tuple[float, ...]]:
+    """The levels each issue defines: its anchor points (values with a described meaning)."""
+    return {
+        i.id: tuple(float(v) for v in i.anchors if i.scale.min <= float(v) <= i.scale.max)
+        for i in scenario.issues
+    }
+
+
 def build_space(
     view: ScenarioArrays,
     *,
     grid: int = 11,
     loss: Loss = "linear",
     parties: Sequence[str] | None = None,
+    extra_levels: Mapping[str, Sequence[float]] | None = None,
 ) -> DealSpace:
     """Discretise a scenario's package space (draw 0 of the view).
 
@@ -255,6 +265,8 @@ def build_space(
         loss: ``"linear"`` or ``"quadratic"``.
         parties: Actor ids whose acceptance defines feasibility; default: the veto
             players, or every actor when there is none.
+        extra_levels: Per issue id, more values to put on the grid (the issue's anchor
+            points, see :func:`issue_levels`).
     """
     position = np.asarray(view.position[0], dtype=float)
     salience = np.asarray(view.salience[0], dtype=float)
@@ -275,6 +287,8 @@ def build_space(
     allowed: list[NDArray[np.bool_]] = []
     for i in range(len(view.issue_ids)):
         extra = [*red[:, i].tolist(), float(sq[i])]
+        if extra_levels is not None:
+            extra += [float(v) for v in extra_levels.get(view.issue_ids[i], ())]
         lv = grid_levels(float(smin[i]), float(smax[i]), grid, extra)
         levels.append(lv)
         # terms for every actor at every level: (A, L) from values (L, 1) vs (A, I)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from zopa.agreements.analysis import DealAnalysis, Solution, analyse_space
-from zopa.agreements.space import UTILITY_TOL, build_space, red_line_mask
+from zopa.agreements.space import UTILITY_TOL, build_space, issue_levels, red_line_mask
 from zopa.agreements.utility import package_utility
 
 if TYPE_CHECKING:
@@ -205,7 +205,7 @@ def compare_tables(
         method: ``"auto"``, ``"enumeration"`` or ``"milp"``.
         forecasts: Also run the registered forecasting models on each table.
     """
-    full = build_space(scenario.arrays(), grid=grid, loss=loss)
+    full = build_space(scenario.arrays(), grid=grid, loss=loss, extra_levels=issue_levels(scenario))
     results: dict[str, TableResult] = {}
     for name, members in tables.items():
         unknown = sorted(set(members) - set(full.actor_ids))
