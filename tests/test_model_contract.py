@@ -7,7 +7,8 @@ registered model is held to the same contract without writing a test:
 - when all actors share a position, the forecast is that position;
 - the order in which actors are listed does not matter;
 - a batch of D draws gives the same forecasts as D single runs;
-- the same seed gives the same forecast.
+- the same seed gives the same forecast;
+- an issue on which nobody holds a stance gets no forecast (NaN).
 """
 
 from __future__ import annotations
@@ -131,3 +132,18 @@ def test_deterministic_under_seed(name: str) -> None:
     np.testing.assert_array_equal(a.outcome, b.outcome)
     if a.trajectory is not None and b.trajectory is not None:
         np.testing.assert_array_equal(a.trajectory, b.trajectory)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_issue_without_stances_has_no_forecast(name: str) -> None:
+    """No actor holds a stance on i1: its forecast is NaN (no made-up number, no warning)."""
+    scenario = _scenario(np.random.default_rng(5))
+    scenario = Scenario(
+        scenario.title,
+        scenario.actors,
+        scenario.issues,
+        tuple(s for s in scenario.stances if s.issue != "i1"),
+    )
+    outcome = make_model(name).forecast(scenario.arrays(), rng=np.random.default_rng(0)).outcome
+    assert np.isnan(outcome[0, 1])
+    assert np.all(np.isfinite(outcome[0, [0, 2]]))

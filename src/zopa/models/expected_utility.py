@@ -453,6 +453,9 @@ def _round_sorted(
         everyone = bool(active.all())
         hi = (exposure if everyone else np.where(active, exposure, -np.inf)).max(-1, keepdims=True)
         lo = (exposure if everyone else np.where(active, exposure, np.inf)).min(-1, keepdims=True)
+        # a game with no active actor has hi = -inf, lo = inf: use 0 so nothing is NaN
+        hi = np.where(np.isfinite(hi), hi, 0.0)
+        lo = np.where(np.isfinite(lo), lo, 0.0)
         spread = hi - lo
         big_r = np.divide(
             2.0 * exposure - hi - lo,

@@ -226,6 +226,8 @@ class NashBargainingModel:
         midpoint = 0.5 * (smin + smax)
         without_sq = np.where(any_player, solved[2], midpoint)
         outcome = np.where(has_sq[None], with_sq, without_sq)
+        # an issue on which nobody holds a stance has no forecast (NaN), as in every model
+        outcome = np.where(base_players.any(axis=-1), outcome, np.nan)
         chosen = np.where(
             has_sq[None, :, None],
             np.where(side[..., None] > 0, above, np.where(side[..., None] < 0, below, False)),

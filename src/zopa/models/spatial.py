@@ -195,9 +195,9 @@ class SpatialModel:
         has = view.has_stance[None, :, :]
         weight = run.share[:, :, None] * has
         total = weight.sum(axis=1)
-        anyone = (run.share[:, :, None] * final).sum(axis=1)
+        # an issue on which nobody holds a stance has no forecast (NaN), as in every model
         with np.errstate(invalid="ignore", divide="ignore"):
-            expected = np.where(total > 0, (weight * final).sum(axis=1) / total, anyone)
+            expected = np.where(total > 0, (weight * final).sum(axis=1) / total, np.nan)
         best = np.argmax(np.where(has, run.position_probability[:, :, None], -1.0), axis=1)
         likely = np.take_along_axis(final, best[:, None, :], axis=1)[:, 0]
         return Forecast(
