@@ -112,3 +112,78 @@ def run_decide(
         "caps": caps[0],
         "ties": model.tie_count,
     }
+
+
+def decide_reads(path: str) -> dict[str, Any]:
+    """What Decide's own input reader reads from a file, as plain JSON-ready values.
+
+    Lists come in the order Decide holds them; numbers Decide keeps as decimals
+    (positions, saliences, powers of ``#D`` lines) are given as their exact text.
+    """
+    from decide.data import reader
+
+    data = reader.InputDataFile.open(path)
+
+    def text(value: Any) -> str | None:
+        return None if value is None else str(value)
+
+    return {
+        "errors": {str(row): str(error) for row, error in sorted(data.errors.items())},
+        "actors": [{"id": a.id, "fullname": a.fullname, "comment": a.comment} for a in data.actors],
+        "issues": [
+            {
+                "name": i.name,
+                "description": i.description,
+                "lower": float(i.lower),
+                "upper": float(i.upper),
+            }
+            for i in data.issues
+        ],
+        "issue_positions": [
+            {"issue": m.issue, "position": float(m.position), "description": m.description}
+            for m in data.issue_positions
+        ],
+        "actor_issues": [
+            {
+                "actor": d.actor,
+                "issue": d.issue,
+                "position": text(d.position),
+                "salience": text(d.salience),
+                "power": text(d.power),
+                "comment": d.comment,
+            }
+            for d in data.actor_issues
+        ],
+    }
+
+
+Case = tuple[dict[str, tuple[float, dict[str, tuple[float, float]]]], list[str]]
+
+
+def load_exchange_cases(path: str) -> tuple[int, list[Case]]:
+    """The rounds and the (actors, issues) cases of an exchange-cases JSON input file."""
+    import json
+    from pathlib import Path
+
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    cases: list[Case] = [
+        (
+            {
+                a: (
+                    float(v["capability"]),
+                    {i: (float(p), float(s)) for i, (p, s) in v["stances"].items()},
+                )
+                for a, v in case["actors"].items()
+            },
+            list(case["issues"]),
+        )
+        for case in data["cases"]
+    ]
+    return int(data["rounds"]), cases
+
+
+def as_json(value: Any) -> Any:
+    """A run_decide result as it reads back from JSON (tuples become lists)."""
+    import json
+
+    return json.loads(json.dumps(value))

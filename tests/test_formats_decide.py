@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import sys
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import pytest
 
@@ -15,6 +19,13 @@ from zopa.scenario import Actor, Issue, Scale, Scenario, Stance
 HERE = Path(__file__).resolve().parent
 FORMATS = HERE / "fixtures" / "formats"
 FLAGSHIP = HERE.parent / "scenarios" / "ukraine-ceasefire-2026.yaml"
+ORACLE = HERE / "fixtures" / "oracles" / "decide"
+WRITER_INPUT = ORACLE / "writer-input.yaml"
+RECORDED = ORACLE / "decide-reader.json"
+
+sys.path.insert(0, str(HERE))
+
+from decide_oracle import decide_reads  # noqa: E402
 
 
 def _flat(text: str | None) -> str | None:
@@ -140,29 +151,70 @@ def test_malformed_file_reports_every_problem_located():
     ]
 
 
-def test_decides_own_reader_reads_what_zopa_writes(tmp_path):
-    reader = pytest.importorskip("decide.data.reader")
-    original = load_scenario(FLAGSHIP)
-    path = tmp_path / "flagship.txt"
-    decide.write(original, path)
-    data = reader.InputDataFile.open(str(path))
-    assert data.errors == {}
-    assert sorted(data.actors) == sorted(original.actor_ids)
-    for actor in original.actors:
-        theirs = data.actors[actor.id]
-        assert (theirs.fullname, theirs.comment) == (actor.name, _flat(actor.notes) or "")
-    for issue in original.issues:
-        theirs = data.issues[issue.id]
-        assert (theirs.lower, theirs.upper) == (issue.scale.min, issue.scale.max)
+def _check_what_decide_read(read: dict[str, Any], original: Scenario) -> None:
+    """What Decide's reader read (decide_oracle.decide_reads) is the scenario zopa wrote."""
+    assert read["errors"] == {}
+    assert [a["id"] for a in read["actors"]] == list(original.actor_ids)
+    for theirs, actor in zip(read["actors"], original.actors, strict=True):
+        assert (theirs["fullname"], theirs["comment"]) == (actor.name, _flat(actor.notes) or "")
+    assert [i["name"] for i in read["issues"]] == [i.id for i in original.issues]
+    for theirs, issue in zip(read["issues"], original.issues, strict=True):
+        assert (theirs["lower"], theirs["upper"]) == (issue.scale.min, issue.scale.max)
+        # Decide's #P line has no name field: it joins name and description
+        assert theirs["description"] == " ".join(
+            t for t in (issue.name, _flat(issue.description)) if t
+        )
+    # scale points: both ends and every anchor, with the anchor's text
+    assert [(m["issue"], m["position"], m["description"]) for m in read["issue_positions"]] == [
+        (issue.id, x, _flat(issue.anchors.get(x)) or "")
+        for issue in original.issues
+        for x in sorted({issue.scale.min, issue.scale.max, *issue.anchors})
+    ]
     top = max(a.capability for a in original.actors)
     factor = 1.0 if top <= 100 else 100 / top
-    theirs_by_pair = {(d.actor, d.issue): d for d in data.actor_issues.values()}
-    assert len(theirs_by_pair) == len(original.stances)
+    theirs_by_pair = {(d["actor"], d["issue"]): d for d in read["actor_issues"]}
+    assert len(theirs_by_pair) == len(read["actor_issues"]) == len(original.stances)
     for stance in original.stances:
         d = theirs_by_pair[stance.actor, stance.issue]
-        assert float(d.position) == stance.position
-        assert float(d.salience) == stance.salience
-        assert float(d.power) == pytest.approx(original.actor(stance.actor).capability * factor)
+        assert float(d["position"]) == stance.position
+        assert float(d["salience"]) == stance.salience
+        assert float(d["power"]) == pytest.approx(original.actor(stance.actor).capability * factor)
+        assert d["comment"] == (_flat(stance.notes) or None)
+
+
+def test_decides_own_reader_read_what_zopa_writes_recorded():
+    """Decide's reader as an oracle, through its recorded reading of zopa's output.
+
+    The recording (tests/oracles/record_decide.py) holds the file zopa's writer wrote for
+    the committed input and what Decide read from it; the live test below re-reads it.
+    """
+    recording = json.loads(RECORDED.read_text(encoding="utf-8"))
+    assert recording["decide_version"] == "2022.1.28"
+    assert recording["inputs"]["sha256"] == hashlib.sha256(WRITER_INPUT.read_bytes()).hexdigest(), (
+        f"{WRITER_INPUT.name} changed since it was recorded: run {recording['command']}"
+    )
+    original = load_scenario(WRITER_INPUT)
+    # the recording applies to the file today's writer writes
+    assert decide.dumps(original).splitlines() == recording["file"], (
+        f"zopa's Decide writer changed since the recording: run {recording['command']}"
+    )
+    _check_what_decide_read(recording["decide_read"], original)
+
+
+def test_decides_own_reader_reads_what_zopa_writes_live(tmp_path):
+    """Run Decide's reader itself (skipped where it is not installed)."""
+    pytest.importorskip("decide.data.reader")
+    recording = json.loads(RECORDED.read_text(encoding="utf-8"))
+    for source in (FLAGSHIP, WRITER_INPUT):
+        original = load_scenario(source)
+        path = tmp_path / f"{source.stem}.txt"
+        decide.write(original, path)
+        read = decide_reads(str(path))
+        _check_what_decide_read(read, original)
+        if source == WRITER_INPUT:
+            assert read == recording["decide_read"], (
+                f"Decide's reading differs from the recording: run {recording['command']}"
+            )
 
 
 def test_definitions_may_follow_their_use(tmp_path):

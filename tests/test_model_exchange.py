@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,6 +16,12 @@ from zopa.models.exchange import ExchangeModel
 from zopa.scenario import Actor, Issue, Scale, Scenario, Stance
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+from decide_oracle import as_json, load_exchange_cases, run_decide
+
+ORACLE = Path(__file__).resolve().parent / "fixtures" / "oracles" / "decide"
+CASES = ORACLE / "exchange-cases.json"
+RECORDED = ORACLE / "exchange-equalgain.json"
 
 
 def _scenario(
@@ -162,36 +171,68 @@ def test_registered_and_parameters_checked() -> None:
         ExchangeModel(rounds=-1)
 
 
-def test_matches_decide_where_the_two_are_meant_to_agree() -> None:
-    """Decide's equal-gain model as an independent oracle.
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _compare_with_decide(ref: dict[str, Any], actors: Any, issues: list[str], rounds: int) -> bool:
+    """Compare zopa with one Decide run where the two are meant to agree.
 
     Known, documented differences: Decide's outcome cap uses a partial outcome, its
-    cumulative-move check counts moves never made (switched off here), and it breaks
-    exact ties at random. Runs where Decide applied the cap or met a tie are compared
-    only on their first exchange; all others must agree on every round's outcome.
+    cumulative-move check counts moves never made (switched off in the runs compared),
+    and it breaks exact ties at random. Runs where Decide applied the cap or met a tie
+    are compared only on their first exchange; all others must agree on every round's
+    outcome. Returns whether the run was compared in full.
     """
-    pytest.importorskip("decide.model.equalgain")
-    from decide_oracle import run_decide
+    f = ExchangeModel(rounds=rounds).forecast(_scenario(actors, issues).arrays())
+    ours = f.diagnostics["exchanges"]
+    if ref["executed"] and not ref["ties"]:
+        dem_p, dem_q, p, q, gain, move_p, move_q = ref["executed"][0]
+        assert ours[0][1:5] == (dem_p, dem_q, p, q)
+        assert ours[0][5:] == pytest.approx((gain, move_p, move_q), abs=1e-9)
+    if ref["caps"] or ref["ties"]:
+        return False
+    assert f.trajectory is not None
+    w = _scenario(actors, issues).arrays().weight[0]
+    for r in range(rounds):
+        positions = f.trajectory[0, min(r + 1, f.trajectory.shape[1] - 1)]
+        mean = (positions * w).sum(axis=0) / w.sum(axis=0)
+        np.testing.assert_allclose(mean, ref["outcomes"][r], atol=1e-6)
+    return True
 
-    rng = np.random.default_rng(1)
-    full = 0
-    for _ in range(40):
-        actors, issues = _random_case(rng)
-        rounds = 3
-        ref = run_decide(actors, issues, rounds, cumulative_move_rule=False)
-        f = ExchangeModel(rounds=rounds).forecast(_scenario(actors, issues).arrays())
-        ours = f.diagnostics["exchanges"]
-        if ref["executed"] and not ref["ties"]:
-            dem_p, dem_q, p, q, gain, move_p, move_q = ref["executed"][0]
-            assert ours[0][1:5] == (dem_p, dem_q, p, q)
-            assert ours[0][5:] == pytest.approx((gain, move_p, move_q), abs=1e-9)
-        if ref["caps"] or ref["ties"]:
-            continue
-        full += 1
-        assert f.trajectory is not None
-        w = _scenario(actors, issues).arrays().weight[0]
-        for r in range(rounds):
-            positions = f.trajectory[0, min(r + 1, f.trajectory.shape[1] - 1)]
-            mean = (positions * w).sum(axis=0) / w.sum(axis=0)
-            np.testing.assert_allclose(mean, ref["outcomes"][r], atol=1e-6)
+
+def test_matches_recorded_decide_where_the_two_are_meant_to_agree() -> None:
+    """Decide's equal-gain model as an independent oracle, through its recorded outputs.
+
+    The recording (tests/oracles/record_decide.py) holds Decide's outputs on the 40
+    committed cases; the live test below checks it is current where Decide is installed.
+    """
+    recording = json.loads(RECORDED.read_text(encoding="utf-8"))
+    assert recording["decide_version"] == "2022.1.28"
+    assert recording["inputs"]["sha256"] == _sha256(CASES), (
+        f"{CASES.name} changed since it was recorded: run {recording['command']}"
+    )
+    rounds, cases = load_exchange_cases(str(CASES))
+    assert recording["settings"]["rounds"] == rounds
+    assert not recording["settings"]["cumulative_move_rule"]
+    assert len(recording["cases"]) == len(cases) == 40
+    full = sum(
+        _compare_with_decide(ref, actors, issues, rounds)
+        for ref, (actors, issues) in zip(recording["cases"], cases, strict=True)
+    )
     assert full >= 5  # the comparison is not vacuous
+
+
+def test_matches_live_decide_and_the_recording_is_current() -> None:
+    """Run Decide itself (skipped where it is not installed) on the recorded cases."""
+    pytest.importorskip("decide.model.equalgain")
+    recording = json.loads(RECORDED.read_text(encoding="utf-8"))
+    rounds, cases = load_exchange_cases(str(CASES))
+    full = 0
+    for k, (actors, issues) in enumerate(cases):
+        ref = run_decide(actors, issues, rounds, cumulative_move_rule=False)
+        assert as_json(ref) == recording["cases"][k], (
+            f"case {k}: Decide's output differs from the recording; run {recording['command']}"
+        )
+        full += _compare_with_decide(ref, actors, issues, rounds)
+    assert full >= 5
