@@ -2,6 +2,8 @@
 
 Each issue falls in one class (first match wins):
 
+0. **leave aside** — no party holds a stance on it: it is not theirs to settle, and it
+   stays at its status quo (rather than at whatever value would break the ties).
 1. **separate track** — two parties' red lines on it admit no common value, so no
    package reconciles them; negotiating it inside the package blocks everything else.
 2. **deal-breaker** — the zone of possible agreement is empty, but dropping this issue
@@ -12,11 +14,11 @@ Each issue falls in one class (first match wins):
    the chosen package puts it.
 
 The recommended agenda settles the easy issues first (confidence-building, in the order
-of least total salience of the parties at stake), then bundles each trade pair, then takes up the
-deal-breakers, and parks the separate-track issues. This follows Raiffa's advice to
-build a package from issues where interests differ in intensity and to keep
-non-negotiable demands from stalling what can be agreed (Raiffa 1982, *The Art and
-Science of Negotiation*, Harvard UP, chs. 10-11 and 17).
+of least total salience of the parties at stake), then bundles each trade pair, then takes
+up the deal-breakers, parks the separate-track issues, and lists the issues left aside.
+This follows Raiffa's advice to build a package from issues where interests differ in
+intensity and to keep non-negotiable demands from stalling what can be agreed (Raiffa
+1982, *The Art and Science of Negotiation*, Harvard UP, chs. 10-11 and 17).
 """
 
 from __future__ import annotations
@@ -33,7 +35,13 @@ if TYPE_CHECKING:
     from zopa.agreements.logrolls import Logroll
     from zopa.agreements.space import DealSpace
 
-CATEGORIES: tuple[str, ...] = ("settle now", "trade", "deal-breaker", "separate track")
+CATEGORIES: tuple[str, ...] = (
+    "settle now",
+    "trade",
+    "deal-breaker",
+    "separate track",
+    "leave aside",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +74,8 @@ def classify_issues(
     logrolls: Sequence[Logroll],
     opens_zopa: Mapping[str, int],
     chosen: Mapping[str, float] | None,
+    *,
+    idle: Sequence[str] = (),
 ) -> tuple[IssueAdvice, ...]:
     """Classify every issue.
 
@@ -77,6 +87,7 @@ def classify_issues(
         opens_zopa: Issues whose removal alone opens an empty zone, with the number of
             feasible packages without them (empty when the zone is not empty).
         chosen: The recommended package's values, when there is one.
+        idle: Issues no party holds a stance on (left at their status quo).
     """
     by_issue: dict[str, list[str]] = {}
     for conflict in red_conflicts:
@@ -94,8 +105,15 @@ def classify_issues(
         traded.setdefault(lr.issue_b, lr)
     box = space.box()
     out: list[IssueAdvice] = []
+    parties = ", ".join(space.actor_ids[a] for a in space.party_index)
     for i, issue in enumerate(space.issue_ids):
-        if issue in by_issue:
+        if issue in idle:
+            reason = (
+                f"no party ({parties}) holds a stance on it: not theirs to settle; it stays "
+                f"at its status quo {_fmt(float(space.status_quo[i]))}"
+            )
+            out.append(IssueAdvice(issue, "leave aside", reason))
+        elif issue in by_issue:
             reason = "red lines collide: " + " / ".join(by_issue[issue])
             out.append(IssueAdvice(issue, "separate track", reason))
         elif issue in opens_zopa:
@@ -167,4 +185,7 @@ def recommend_agenda(
     for a in advice:
         if a.category == "separate track":
             items.append(AgendaItem(0, (a.issue,), "separate track", a.reason))
+    for a in advice:
+        if a.category == "leave aside":
+            items.append(AgendaItem(0, (a.issue,), "leave aside", a.reason))
     return tuple(AgendaItem(n + 1, it.issues, it.action, it.reason) for n, it in enumerate(items))

@@ -364,6 +364,16 @@ def _relaxation(space: DealSpace, scope: str, levels: NDArray[np.intp], cost: fl
     return Relaxation(scope, tuple(moves), cost, values)
 
 
+def idle_issues(space: DealSpace) -> list[int]:
+    """Issues on which no party holds a stance (salience 0) and a status quo is given."""
+    party_salience = space.salience[space.parties]
+    return [
+        i
+        for i in range(space.n_issues)
+        if not (party_salience[:, i] > 0).any() and not np.isnan(space.status_quo[i])
+    ]
+
+
 def analyse_space(
     space: DealSpace,
     *,
@@ -383,6 +393,11 @@ def analyse_space(
         with_core: When red lines collide, also analyse the *core*: the same space with
             the colliding issues set aside at their status quo (a separate track).
     """
+    idle = idle_issues(space)
+    if idle:
+        # an issue no party holds a stance on is not theirs to settle: it stays at its
+        # status quo instead of taking whatever value breaks the ties
+        space = space.set_aside(idle)
     backend = make_backend(space, method)
     summary = backend.summary()
     constraints = space_constraints(space)
@@ -424,7 +439,9 @@ def analyse_space(
     chosen = solutions["nash"].package or solutions["maximin"].package
     if chosen is None and core is not None:
         chosen = core.solutions["nash"].package or core.solutions["maximin"].package
-    advice = classify_issues(space, constraints, red, logrolls, opens, chosen)
+    advice = classify_issues(
+        space, constraints, red, logrolls, opens, chosen, idle=[space.issue_ids[i] for i in idle]
+    )
     agenda = recommend_agenda(space, advice, logrolls)
     if not complete:
         notes.append("conflict search stopped at its limit: more conflicts may exist")
