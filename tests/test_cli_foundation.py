@@ -284,3 +284,20 @@ def test_flagship_report_with_a_deal(tmp_path, repo_root):
     data = json.loads((out / "durability.json").read_text())
     assert [d["deal"]["id"] for d in data["deals"]] == ["us-28-point-plan-2025-11"]
     assert "EMPTY" in result.stdout
+
+
+def test_rounds_limits_models_with_rounds(fixtures):
+    path = str(fixtures / "scenarios" / "three-actors.yaml")
+    result = run(
+        "forecast", path, "-m", "eum", "-m", "median", "--rounds", "3", "--trace", "-f", "json"
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["models"]["eum"]["rounds"] <= 3
+    assert len(data["trace"]["eum"]["positions"]) <= 4
+    # an explicit parameter wins over --rounds
+    result = run("forecast", path, "-m", "eum", "--rounds", "3", "-p", "max_rounds=1", "-f", "json")
+    assert json.loads(result.stdout)["models"]["eum"]["rounds"] <= 1
+    bad = run("forecast", path, "-m", "median", "--rounds", "3")
+    assert bad.exit_code == 2
+    assert "has rounds" in bad.stderr

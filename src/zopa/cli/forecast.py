@@ -66,6 +66,27 @@ def parse_params(items: list[str], models: list[str]) -> dict[str, dict[str, Any
     return per_model
 
 
+ROUND_PARAMETERS = ("rounds", "max_rounds", "max_turns")
+"""Names under which models with rounds take their round limit (the first one found)."""
+
+
+def apply_rounds(
+    rounds: int, models: list[str], params: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """Set the round limit of every model with rounds (exit 2 if none of them has rounds)."""
+    applied = False
+    for name in models:
+        known = model_parameters(name)
+        for parameter in ROUND_PARAMETERS:
+            if parameter in known:
+                params[name].setdefault(parameter, rounds)
+                applied = True
+                break
+    if not applied:
+        fail(f"--rounds: none of the models run ({', '.join(models)}) has rounds")
+    return params
+
+
 def resolve_models(names: list[str]) -> list[str]:
     """Expand ``all`` and check the names against the registry (exit 2 on unknown)."""
     if not names or "all" in names:
@@ -173,6 +194,14 @@ def forecast(
             "--param", "-p", help="Model parameter NAME=VALUE or MODEL.NAME=VALUE (repeatable)."
         ),
     ] = None,
+    rounds: Annotated[
+        int | None,
+        typer.Option(
+            "--rounds",
+            min=1,
+            help="Round limit of the models with rounds (eum, smp, exchange).",
+        ),
+    ] = None,
     trace: Annotated[
         bool, typer.Option("--trace", help="Include per-round positions (models with rounds).")
     ] = False,
@@ -208,6 +237,8 @@ def forecast(
     scenario = load_or_exit(file, quiet_warnings=True)
     models = resolve_models(model or [])
     params = parse_params(param or [], models)
+    if rounds is not None:
+        params = apply_rounds(rounds, models, params)
     results, batched = run_forecasts(scenario, models, params, seed, draws=draws)
     intervals = {m: forecast_intervals(f.outcome, f.issue_ids) for m, f in batched.items()}
     if output is OutputFormat.json:
