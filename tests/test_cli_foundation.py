@@ -301,3 +301,24 @@ def test_rounds_limits_models_with_rounds(fixtures):
     bad = run("forecast", path, "-m", "median", "--rounds", "3")
     assert bad.exit_code == 2
     assert "has rounds" in bad.stderr
+
+
+def test_eum_trace_lists_who_moved_whom_consistently_with_positions(fixtures):
+    result = run(
+        "forecast",
+        str(fixtures / "scenarios" / "three-actors.yaml"),
+        "-m",
+        "eum",
+        "--trace",
+        "-f",
+        "json",
+    )
+    trace = json.loads(result.stdout)["trace"]["eum"]
+    positions = trace["positions"]  # rounds x actors x issues
+    assert trace["offers"], "the first round moves someone"
+    for offer in trace["offers"]:
+        a = trace["actors"].index(offer["mover"])
+        r = offer["round"]
+        # each actor takes at most one offer per round and issue: its move is the change
+        assert positions[r][a][0] - positions[r - 1][a][0] == pytest.approx(offer["move"], abs=1e-3)
+        assert offer["kind"] in {"confrontation", "compromise", "capitulation"}

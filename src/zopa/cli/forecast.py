@@ -168,16 +168,41 @@ def forecasts_json(
             for name, f in batched.items()
         }
     if trace:
-        out["trace"] = {
-            name: {
+        out["trace"] = {}
+        for name, f in results.items():
+            if f.trajectory is None:
+                continue
+            out["trace"][name] = {
                 "actors": list(scenario.actor_ids),
                 "issues": list(scenario.issue_ids),
                 "positions": f.trajectory[0].round(4).tolist(),
             }
-            for name, f in results.items()
-            if f.trajectory is not None
-        }
+            offers = accepted_offers(f, scenario.actor_ids)
+            if offers is not None:
+                out["trace"][name]["offers"] = offers
     return out
+
+
+def accepted_offers(f: Forecast, actor_ids: tuple[str, ...]) -> list[dict[str, Any]] | None:
+    """Who moved whom, round by round (draw 0), for models that record their offers."""
+    diag = f.diagnostics
+    if not {"proposer", "kind", "move", "offer_kinds"} <= set(diag):
+        return None
+    proposer = np.asarray(diag["proposer"])[0]  # (R, A, I)
+    kind = np.asarray(diag["kind"])[0]
+    move = np.asarray(diag["move"])[0]
+    names = diag["offer_kinds"]
+    return [
+        {
+            "round": int(r) + 1,
+            "issue": f.issue_ids[i],
+            "mover": actor_ids[a],
+            "proposer": actor_ids[int(proposer[r, a, i])],
+            "kind": str(names[int(kind[r, a, i])]),
+            "move": round(float(move[r, a, i]), 4),
+        }
+        for r, a, i in zip(*np.nonzero(proposer >= 0), strict=True)
+    ]
 
 
 def forecast(
