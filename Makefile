@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out/ukraine-ceasefire-2026
 
-.PHONY: demo test lint typecheck pytest install clean schema
+.PHONY: demo test lint typecheck pytest install clean schema docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ pytest: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/python -m zopa.io.schema_export schema/scenario.schema.json
+
+docs: $(STAMP)
+	$(BIN)/python -m zopa.cli.reference docs/cli.md
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -56,3 +56,19 @@ def test_every_schema_field_is_documented(repo_root):
         fields |= set(model.model_fields)
     missing = sorted(f for f in fields if f"`{f}`" not in doc)
     assert not missing, f"undocumented fields in docs/scenario-format.md: {missing}"
+
+
+def test_cli_reference_is_current(repo_root):
+    from zopa.cli.reference import reference_text
+
+    committed = (repo_root / "docs" / "cli.md").read_text()
+    assert committed == reference_text(), "run `make docs` and commit docs/cli.md"
+
+
+def test_every_command_and_option_is_in_the_reference(repo_root):
+    from zopa.cli import app
+
+    text = (repo_root / "docs" / "cli.md").read_text()
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__
+        assert f"## zopa {name}" in text
