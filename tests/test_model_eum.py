@@ -493,3 +493,44 @@ def test_positions_stay_within_the_initial_span(positions: list[int], seed: int)
         moved = res.proposer[0] >= 0
         assert np.all(res.kind[0][moved] > 0)
         assert np.all(res.kind[0][~moved] == 0)
+
+
+def test_probabilities_do_not_depend_on_the_place_in_the_batch() -> None:
+    # positions 1e-13 apart on 0..1 must stay distinct in every row of a large batch
+    row = np.array([0.2, 0.3, 0.3 + 1e-13, 0.7, 0.9])
+    x = np.tile(row, (5000, 1))
+    w = np.tile([1.0, 2.0, 0.5, 1.5, 1.0], (5000, 1))
+    p = contest_probabilities(x, w, np.zeros(5000), np.ones(5000))
+    assert (p == p[:1]).all()
+
+
+def test_batch_with_non_participants_matches_each_draw_alone() -> None:
+    # an observer first (so every other actor's index shifts) and issues with different
+    # sets of participants: each draw of the batch equals the same draw run alone
+    rng = np.random.default_rng(11)
+    sc = _ec_scenario()
+    issues = (*sc.issues, Issue("b", "b", Scale(0, 10)), Issue("c", "c", Scale(0, 1)))
+    stances = list(sc.stances)
+    for k, (name, *_rest) in enumerate(EC_TABLE_1):
+        if k % 3:
+            stances.append(Stance(name, "b", float(rng.uniform(0, 10)), 0.5))
+        if k % 2:
+            stances.append(Stance(name, "c", float(rng.uniform(0, 1)), float(rng.uniform())))
+    actors = (Actor("Observer", "Observer", 5.0), *sc.actors)
+    view = Scenario(sc.title, actors, issues, tuple(stances)).arrays()
+    pos = view.position + rng.uniform(-0.5, 0.5, (30, *view.position.shape[1:])) * [1, 1, 0.1]
+    batch = view.with_draws(position=np.where(view.has_stance, pos, view.position))
+    model = ExpectedUtilityModel()
+    fc = model.forecast(batch)
+    assert fc.trajectory is not None
+    assert (fc.diagnostics["proposer"] != 0).all()  # the observer never proposes
+    assert (fc.diagnostics["rounds"] > 1).any()
+    for k in range(batch.n_draws):
+        one = model.forecast(view.with_draws(position=batch.position[k : k + 1]))
+        assert one.trajectory is not None
+        rounds = one.trajectory.shape[1]
+        assert (one.trajectory[0] == fc.trajectory[k, :rounds]).all()
+        assert (fc.trajectory[k, rounds:] == one.trajectory[0, -1:]).all()
+        assert (one.outcome[0] == fc.outcome[k]).all()
+        for key in ("proposer", "kind", "risk_exponent"):
+            assert (one.diagnostics[key][0] == fc.diagnostics[key][k, : rounds - 1]).all()

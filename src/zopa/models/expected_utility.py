@@ -79,12 +79,15 @@ Deviations:
       (Black 1948) except for ties.
     - A batch member (a draw of an issue) stops when its own positions stop changing;
       the others continue. The trajectory repeats a stopped member's last positions.
+      Games are computed in cache-sized blocks and, with the default pairwise
+      probabilities and Q = 1, over their participants only; a game's numbers do not
+      depend on the other games of the batch.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -223,10 +226,16 @@ def _sorted_probabilities(
     flat_w = cum_w.ravel()
     flat_g = cum_g.ravel()
     total = cum_w[:, -1:]
-    # how many sorted actors sit at or below (strictly below) each sorted actor
-    keys = (zs + offset[:, None]).ravel()
-    le = np.searchsorted(keys, keys, side="right").reshape(n, a) - shift + row_base
-    lt = np.searchsorted(keys, keys, side="left").reshape(n, a) - shift + row_base
+    # how many sorted actors sit at or below (strictly below) each sorted actor: the
+    # end (start) of its run of equal positions, found exactly within each row
+    ranks = np.arange(a)
+    new_run = np.ones((n, a), dtype=bool)
+    np.not_equal(zs[:, 1:], zs[:, :-1], out=new_run[:, 1:])
+    lt = np.maximum.accumulate(np.where(new_run, ranks, 0), axis=-1) + row_base
+    run_end = np.ones((n, a), dtype=bool)
+    run_end[:, :-1] = new_run[:, 1:]
+    le = np.minimum.accumulate(np.where(run_end, ranks + 1, a)[:, ::-1], axis=-1)[:, ::-1]
+    le = le + row_base
     le_low = le[:, lo_rank]
     lt_high = lt[:, hi_rank]
     f_le, g_le = flat_w.take(le_low), flat_g.take(le_low)
@@ -239,6 +248,7 @@ def _sorted_probabilities(
         below = zs[:, None, :] <= mid[..., None]  # a prefix of True along the voters
         at_m = np.argmin(below, axis=-1) + a * below[..., -1] + row_base
     else:
+        keys = (zs + offset[:, None]).ravel()
         queries = (mid + offset[:, None]).ravel()
         at_m = np.searchsorted(keys, queries, side="right").reshape(mid.shape)
         at_m += row_base - shift
@@ -522,6 +532,58 @@ def _round_sorted(
     )
 
 
+BLOCK_ELEMENTS = 1 << 15  # games x A x A pair entries worked on at once (cache-sized)
+
+
+@dataclass(eq=False)
+class _Games:
+    """Games sharing their number of participants, with only the participants' columns.
+
+    Attributes:
+        rows: (g,) the games' rows in the (n, A) batch.
+        cols: (g, m) the participants' actor indices in each game, ascending.
+        position: (g, m) current positions.
+        inputs: Salience, capability, participation (g, m) and scale low, width and
+            distance range (g,).
+        compact: Whether ``cols`` holds the participants only.
+        live: Indices into ``rows`` of the games still running.
+    """
+
+    rows: NDArray[np.intp]
+    cols: NDArray[np.intp]
+    position: NDArray[np.float64]
+    inputs: tuple[NDArray[Any], ...]
+    compact: bool
+    live: NDArray[np.intp] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.live = np.arange(self.rows.size)
+
+
+def _game_groups(
+    has_stance: NDArray[np.bool_], d: int, *, compact: bool
+) -> list[tuple[NDArray[np.intp], NDArray[np.intp]]]:
+    """Games (rows of the (D x I, A) batch) grouped by their number of participants.
+
+    With ``compact``, each group's column indices are the participants of each game's
+    issue (actors without a stance play no part, so the pair arrays shrink from A x A
+    to m x m); otherwise one group holds every game and every actor.
+    """
+    a, n_i = has_stance.shape
+    if not compact:
+        rows = np.arange(d * n_i)
+        return [(rows, np.broadcast_to(np.arange(a), (rows.size, a)))]
+    counts = has_stance.sum(axis=0)
+    groups = []
+    for m in np.unique(counts):
+        issues = np.flatnonzero(counts == m)
+        rows = (np.arange(d)[:, None] * n_i + issues[None, :]).ravel()
+        # participants in actor order: a stable sort puts the stance holders first
+        cols = np.argsort(~has_stance[:, issues].T, axis=1, kind="stable")[:, :m]
+        groups.append((rows, np.tile(cols, (d, 1))))
+    return groups
+
+
 @register
 @dataclass(frozen=True, kw_only=True)
 class ExpectedUtilityModel:
@@ -591,6 +653,23 @@ class ExpectedUtilityModel:
         else:
             dist_range = width.copy()
 
+        # actors without a stance can be left out of the arrays unless they still count:
+        # in the "global" denominator (their contests) or the median fallback (q < 1)
+        compact = self.probability == "pairwise" and self.q >= 1.0
+        groups = _game_groups(view.has_stance, d, compact=compact)
+        games = [
+            _Games(
+                rows=rows,
+                cols=cols,
+                position=pos[rows[:, None], cols],
+                inputs=tuple(
+                    arr[rows[:, None], cols] if arr.ndim == 2 else arr[rows]
+                    for arr in (sal, cap, active, low, width, dist_range)
+                ),
+                compact=compact,
+            )
+            for rows, cols in groups
+        ]
         history = [pos]
         risks: list[NDArray[np.float64]] = []
         kinds: list[NDArray[np.int8]] = []
@@ -599,48 +678,25 @@ class ExpectedUtilityModel:
         done = np.zeros(n, dtype=bool)
         rounds_run = np.zeros(n, dtype=np.intp)
         current = pos
-        live = np.arange(n)
-        inputs = (sal, cap, active, low, width, dist_range)
         for _ in range(self.max_rounds):
-            if live.size == 0:
+            if all(g.live.size == 0 for g in games):
                 break
-            whole = live.size == n
-            part = inputs if whole else tuple(arr[live] for arr in inputs)
-            res = eum_round(
-                current if whole else current[live],
-                *part,
-                probability=self.probability,
-                risk=self.risk,
-                offer_choice=self.offer_choice,
-                q=self.q,
-                t=self.t,
-                details=False,
-            )
-            if whole:
-                shift = res.new_position - current
-                current = res.new_position
-                step = (res.risk_exponent, res.kind, res.proposer, shift)
-            else:
-                shift = res.new_position - current[live]
-                current = current.copy()
-                current[live] = res.new_position
-                step_risk = np.ones((n, a))
-                step_kind = np.zeros((n, a), dtype=np.int8)
-                step_prop = np.full((n, a), -1, dtype=np.intp)
-                step_move = np.zeros((n, a))
-                step_risk[live] = res.risk_exponent
-                step_kind[live] = res.kind
-                step_prop[live] = res.proposer
-                step_move[live] = shift
-                step = (step_risk, step_kind, step_prop, step_move)
-            moved = np.abs(shift).max(axis=-1) > self.tol * part[4]
-            rounds_run[live[moved]] += 1
-            done[live[~moved]] = True
-            live = live[moved]
-            risks.append(step[0])
-            kinds.append(step[1])
-            proposers.append(step[2])
-            moves.append(step[3])
+            current = current.copy()
+            step_risk = np.ones((n, a))
+            step_kind = np.zeros((n, a), dtype=np.int8)
+            step_prop = np.full((n, a), -1, dtype=np.intp)
+            step_move = np.zeros((n, a))
+            for g in games:
+                if g.live.size == 0:
+                    continue
+                moved = self._advance(g, (current, step_risk, step_kind, step_prop, step_move))
+                rounds_run[g.rows[g.live[moved]]] += 1
+                done[g.rows[g.live[~moved]]] = True
+                g.live = g.live[moved]
+            risks.append(step_risk)
+            kinds.append(step_kind)
+            proposers.append(step_prop)
+            moves.append(step_move)
             history.append(current)
         # drop trailing rounds in which no game moved
         while len(history) > 1 and not np.any(moves[-1]):
@@ -690,3 +746,44 @@ class ExpectedUtilityModel:
             trajectory=trajectory,
             diagnostics=MappingProxyType(diagnostics),
         )
+
+    def _advance(self, games: _Games, out: tuple[NDArray[Any], ...]) -> NDArray[np.bool_]:
+        """One round for the live games of ``games``, in blocks; writes the full arrays.
+
+        ``out`` holds the (n, A) positions, risk exponents, kinds, proposers and moves
+        of the round (the latter four at their no-offer defaults). Returns whether each
+        live game moved.
+        """
+        current, step_risk, step_kind, step_prop, step_move = out
+        live = games.live
+        m = games.cols.shape[1]
+        moved = np.zeros(live.size, dtype=bool)
+        if m <= 1 and games.compact:  # a lone actor or nobody: no contest, r = 1
+            return moved
+        block = max(1, BLOCK_ELEMENTS // (m * m))
+        for start in range(0, live.size, block):
+            idx = live[start : start + block]
+            before = games.position[idx]
+            part = tuple(arr[idx] for arr in games.inputs)
+            res = eum_round(
+                before,
+                *part,
+                probability=self.probability,
+                risk=self.risk,
+                offer_choice=self.offer_choice,
+                q=self.q,
+                t=self.t,
+                details=False,
+            )
+            shift = res.new_position - before
+            games.position[idx] = res.new_position
+            rows = games.rows[idx][:, None]
+            cols = games.cols[idx]
+            proposer = np.take_along_axis(cols, np.maximum(res.proposer, 0), axis=1)
+            current[rows, cols] = res.new_position
+            step_risk[rows, cols] = res.risk_exponent
+            step_kind[rows, cols] = res.kind
+            step_prop[rows, cols] = np.where(res.proposer >= 0, proposer, -1)
+            step_move[rows, cols] = shift
+            moved[start : start + block] = np.abs(shift).max(axis=-1) > self.tol * part[4]
+        return moved
