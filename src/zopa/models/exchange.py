@@ -47,7 +47,9 @@ Deviations (each also in docs/models/exchange.md):
     - Within a round the best exchange of every draw is carried out at each step and
       every still-feasible exchange on an issue that changed is recomputed on the
       current voting positions (vectorised over draws and over actor pairs x issue
-      pairs; exchanges on other issues cannot have changed). The model's
+      pairs; exchanges on other issues cannot have changed, and of those on a changed
+      issue only the ones whose own movers' reach changed are computed again, which
+      gives the same values). The model's
       sequential rule "best exchange first, then recompute" makes the steps within a
       round a second loop beside the rounds; there is no loop over actors or draws.
     - The cap "the outcome may not pass the demanding actor's position" uses the
@@ -239,6 +241,16 @@ class ExchangeModel:
         )
 
 
+def _ranges(starts: NDArray[np.intp], ends: NDArray[np.intp]) -> NDArray[np.intp]:
+    """The concatenation of ``arange(s, e)`` for every pair of ``starts`` and ``ends``."""
+    lens = ends - starts
+    n = int(lens.sum())
+    if n == 0:
+        return np.zeros(0, dtype=np.intp)
+    offsets = np.cumsum(lens) - lens
+    return np.repeat(starts - offsets, lens) + np.arange(n)
+
+
 def _run_round(
     x: NDArray[np.float64],
     s: NDArray[np.float64],
@@ -254,10 +266,14 @@ def _run_round(
 ]:
     """One round of exchanges for every draw; returns voting positions and a log.
 
-    The feasible (draw, candidate) pairs are held as one flat list, grouped by draw, so
-    that the work of a step is proportional to the exchanges still feasible; it shrinks
-    as the round goes on. After a step only the exchanges on the two issues that moved
-    in a draw are evaluated again.
+    Every exchange has two *legs*: the supplier of ``p`` moving towards the demander on
+    ``p``, and the other way round on ``q``. How far a leg can shift the outcome
+    depends only on that mover's position, the outcome and the move directions on that
+    one issue, so it is computed once per leg and shared by every exchange that uses
+    it. After a step only the legs on the two issues that moved are recomputed, and only
+    the exchanges with a leg whose value changed are evaluated again; the others would
+    evaluate to exactly what they hold. The feasible exchanges are held as one flat
+    list, grouped by draw, so that the work of a step shrinks as the round goes on.
     """
     n_d, n_a, n_i = x.shape
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -280,122 +296,191 @@ def _run_round(
     u = np.where(first_demands_p, a1, a2)  # demands p, supplies q
     v = np.where(first_demands_p, a2, a1)  # demands q, supplies p
     su_p, su_q, sv_p, sv_q = s[d, u, p], s[d, u, q], s[d, v, p], s[d, v, q]
-    eg_rate = (su_p + sv_p) / (su_q + sv_q)
     # both gain per unit of outcome shift on p at the equal-gain rate; an exchange
     # whose actors weigh the two issues alike can never gain
-    useful = (su_p * sv_q - su_q * sv_p) > 0
-    keep = np.flatnonzero(useful)
+    keep = np.flatnonzero((su_p * sv_q - su_q * sv_p) > 0)
+    n = keep.size
+    if n == 0:
+        return y, n_exec, steps
+    d, u, v, p, q, k = d[keep], u[keep], v[keep], p[keep], q[keep], k[keep]
+    su_p, su_q, sv_p, sv_q = su_p[keep], su_q[keep], sv_p[keep], sv_q[keep]
+
+    # legs (draw, issue, mover, target), sorted by (draw, issue): v moves on p towards
+    # u, u moves on q towards v
+    n_da = n_d * n_i
+    leg_key = np.concatenate(
+        [((d * n_i + p) * n_a + v) * n_a + u, ((d * n_i + q) * n_a + u) * n_a + v]
+    )
+    leg_ids, leg_of = np.unique(leg_key, return_inverse=True)
+    leg_of = leg_of.reshape(-1)
+    leg_o, mover_target = np.divmod(leg_ids, n_a * n_a)  # leg_o: flat (draw, issue)
+    leg_m, leg_t = np.divmod(mover_target, n_a)
+    leg_dd, leg_i = np.divmod(leg_o, n_i)
+    leg_mi = (leg_dd * n_a + leg_m) * n_i + leg_i  # flat index of the mover into y
+    leg_target = x[leg_dd, leg_t, leg_i]  # the partner's position: where the mover goes
+    leg_k = w[leg_dd, leg_m, leg_i] / total[leg_dd, leg_i]  # outcome shift per unit move
+    leg_start = np.searchsorted(leg_o, np.arange(n_da + 1))  # legs of each (draw, issue)
+    n_legs = leg_ids.size
+    leg_amax = np.zeros(n_legs)
+    leg_dir = np.zeros(n_legs)
+    leg_ok = np.ones(n_legs, dtype=bool)  # no move against an earlier one this round
+
     c: dict[str, NDArray[Any]] = {
         "d": d,
         "rank": cand.rank[k],
-        # flat indices into y / direction (D*A*I) and into the outcomes (D*I)
-        "vp": (d * n_a + v) * n_i + p,
-        "uq": (d * n_a + u) * n_i + q,
-        "op": d * n_i + p,
-        "oq": d * n_i + q,
+        "lp": leg_of[:n],
+        "lq": leg_of[n:],
         "su_p": su_p,
         "su_q": su_q,
         "sv_p": sv_p,
         "sv_q": sv_q,
-        "r": eg_rate,
-        # outcome shift per unit move of v on p and of u on q
-        "k_v": w[d, v, p] / total[d, p],
-        "k_u": w[d, u, q] / total[d, q],
-        "target_p": x[d, u, p],  # u's position on p: where v moves to
-        "target_q": x[d, v, q],  # v's position on q: where u moves to
+        "r": (su_p + sv_p) / (su_q + sv_q),  # the equal-gain rate
+        "k_v": leg_k[leg_of[:n]],
+        "k_u": leg_k[leg_of[n:]],
+        "score": np.zeros(n),
+        "a": np.zeros(n),
+        "b": np.zeros(n),
+        "move_v": np.zeros(n),
+        "move_u": np.zeros(n),
+        "alive": np.ones(n, dtype=bool),
     }
-    c = {name: arr[keep] for name, arr in c.items()}
-    n = keep.size
-    if n == 0:
-        return y, n_exec, steps
-    # the latest evaluation of every exchange
-    for name in ("score", "a", "b", "move_v", "move_u", "dir_v", "dir_u"):
-        c[name] = np.zeros(n)
-    c["alive"] = np.ones(n, dtype=bool)
 
     o = outcome.copy()
     direction = np.zeros(x.shape, dtype=np.int8)  # sign of the moves made this round
     y_flat, o_flat, dir_flat = y.reshape(-1), o.reshape(-1), direction.reshape(-1)
-    touched = np.ones(o_flat.size, dtype=bool)  # issues whose positions just changed
+    leg_changed = np.zeros(n_legs, dtype=bool)
     big = np.iinfo(np.intp).max
-    starts = seg = np.zeros(0, dtype=np.intp)
+    legs = np.arange(n_legs)  # legs to recompute: all of them at the start
+    live_legs = legs
+    first_time = True
     compact = False
+    starts = seg = np.zeros(0, dtype=np.intp)
     while True:
         if compact:
-            # keep the live pairs only
+            # keep the live exchanges, and the legs they use, only
             c = {name: arr[c["alive"]] for name, arr in c.items()}
+            used = np.zeros(n_legs, dtype=bool)
+            used[c["lp"]] = True
+            used[c["lq"]] = True
+            live_legs = np.flatnonzero(used)
+            leg_start = np.searchsorted(leg_o[live_legs], np.arange(n_da + 1))
         if compact or not starts.size:
             if c["d"].size == 0:
                 break
-            # where each draw's group starts
             new_group = np.r_[True, c["d"][1:] != c["d"][:-1]]
             starts = np.flatnonzero(new_group)
             seg = np.cumsum(new_group) - 1
         alive = c["alive"]
-        # only exchanges on an issue that just changed need a new evaluation
-        stale = np.flatnonzero(alive & (touched.take(c["op"]) | touched.take(c["oq"])))
-        if stale.size:
-            _evaluate(c, stale, y_flat, o_flat, dir_flat, rate)
-        n_alive = int(alive.sum())
-        if n_alive == 0:
-            break
+        if legs.size:
+            changed = _evaluate_legs(
+                legs,
+                leg_mi,
+                leg_o,
+                leg_target,
+                leg_k,
+                y_flat,
+                o_flat,
+                dir_flat,
+                leg_amax,
+                leg_dir,
+                leg_ok,
+            )
+            if first_time:
+                stale = np.flatnonzero(alive)
+                first_time = False
+            else:
+                leg_changed[legs] = changed
+                lp, lq = c["lp"], c["lq"]
+                stale = np.flatnonzero(alive & (leg_changed[lp] | leg_changed[lq]))
+                leg_changed[legs] = False
+            if stale.size:
+                _evaluate(c, stale, leg_amax, leg_dir, leg_ok, rate)
         # per draw: the best live exchange; ties broken by the candidate's rank
-        key = np.where(alive, c["score"], -np.inf)
-        top = np.maximum.reduceat(key, starts)[seg]
-        tied = alive & (key >= top - _TIE * np.abs(top))
-        lowest = np.minimum.reduceat(np.where(tied, c["rank"], big), starts)[seg]
-        ch = np.flatnonzero(tied & (c["rank"] == lowest))  # one per draw at most
-        dv, du = c["dir_v"][ch], c["dir_u"][ch]
-        vp, uq = c["vp"][ch], c["uq"][ch]
-        op, oq = c["op"][ch], c["oq"][ch]
+        score = c["score"]  # -inf where no longer feasible
+        top = np.maximum.reduceat(score, starts)
+        live_draw = top > -np.inf
+        if not live_draw.any():
+            break
+        # draws with nothing left tie nothing (their threshold is +inf)
+        threshold = np.where(live_draw, top - _TIE * np.abs(top), np.inf)
+        tied = score >= (threshold[0] if starts.size == 1 else threshold[seg])
+        n_tied = np.add.reduceat(tied, starts, dtype=np.intp)
+        if n_tied.max() > 1:
+            lowest = np.minimum.reduceat(np.where(tied, c["rank"], big), starts)[seg]
+            tied &= c["rank"] == lowest
+        ch = np.flatnonzero(tied)  # one per draw at most
+        lp, lq = c["lp"][ch], c["lq"][ch]
+        dv, du = leg_dir[lp], leg_dir[lq]
+        vp, uq = leg_mi[lp], leg_mi[lq]
+        op, oq = leg_o[lp], leg_o[lq]
         y_flat[vp] += dv * c["move_v"][ch]
         y_flat[uq] += du * c["move_u"][ch]
         o_flat[op] += dv * c["a"][ch]
         o_flat[oq] += du * c["b"][ch]
         dir_flat[vp] = dv
         dir_flat[uq] = du
-        touched[:] = False
-        touched[op] = True
-        touched[oq] = True
         alive[ch] = False
         n_exec[c["d"][ch]] += 1
-        first = ch[:1]
-        if first.size and c["d"][first[0]] == 0:
-            k0 = int(first[0])
-            vv, pp_ = divmod(int(c["vp"][k0]), n_i)
-            uu, qq_ = divmod(int(c["uq"][k0]), n_i)
+        touched = np.concatenate([op, oq])
+        legs = live_legs[_ranges(leg_start[touched], leg_start[touched + 1])]
+        if ch.size and c["d"][ch[0]] == 0:
+            k0 = int(ch[0])
             steps.append(
                 (
-                    (uu % n_a, vv % n_a, pp_, qq_),
-                    float(c["score"][k0]),
+                    (int(leg_t[lp[0]]), int(leg_m[lp[0]]), int(leg_i[lp[0]]), int(leg_i[lq[0]])),
+                    float(score[k0]),
                     float(dv[0] * c["move_v"][k0]),
                     float(du[0] * c["move_u"][k0]),
                 )
             )
-        compact = 4 * (n_alive - ch.size) < 3 * alive.size
+        score[ch] = -np.inf
+        compact = bool(4 * np.count_nonzero(alive) < 3 * alive.size)
     return y, n_exec, steps
+
+
+def _evaluate_legs(
+    legs: NDArray[np.intp],
+    leg_mi: NDArray[np.intp],
+    leg_o: NDArray[np.intp],
+    leg_target: NDArray[np.float64],
+    leg_k: NDArray[np.float64],
+    y_flat: NDArray[np.float64],
+    o_flat: NDArray[np.float64],
+    dir_flat: NDArray[np.int8],
+    leg_amax: NDArray[np.float64],
+    leg_dir: NDArray[np.float64],
+    leg_ok: NDArray[np.bool_],
+) -> NDArray[np.bool_]:
+    """Recompute the legs ``legs`` in place; returns which of them changed."""
+    target = leg_target[legs]
+    to = target - y_flat.take(leg_mi[legs])
+    new_dir = np.sign(to)
+    # largest outcome shift: the mover reaches its partner, and the outcome may not
+    # pass the demanding actor's position
+    room = np.maximum((target - o_flat.take(leg_o[legs])) * new_dir, 0.0)
+    amax = np.minimum(leg_k[legs] * np.abs(to), room)
+    ok = dir_flat.take(leg_mi[legs]) * new_dir >= 0
+    changed: NDArray[np.bool_] = (
+        (amax != leg_amax[legs]) | (new_dir != leg_dir[legs]) | (ok != leg_ok[legs])
+    )
+    leg_amax[legs] = amax
+    leg_dir[legs] = new_dir
+    leg_ok[legs] = ok
+    return changed
 
 
 def _evaluate(
     c: dict[str, NDArray[Any]],
     idx: NDArray[np.intp],
-    y_flat: NDArray[np.float64],
-    o_flat: NDArray[np.float64],
-    dir_flat: NDArray[np.int8],
+    leg_amax: NDArray[np.float64],
+    leg_dir: NDArray[np.float64],
+    leg_ok: NDArray[np.bool_],
     rate: str,
 ) -> None:
-    """Recompute the exchanges ``idx`` on the current positions; updates ``c`` in place."""
-    vp, uq = c["vp"][idx], c["uq"][idx]
-    target_p, target_q = c["target_p"][idx], c["target_q"][idx]
+    """Recompute the exchanges ``idx`` from their legs; updates ``c`` in place."""
+    lp, lq = c["lp"][idx], c["lq"][idx]
+    a_max, b_max = leg_amax[lp], leg_amax[lq]
     k_v, k_u = c["k_v"][idx], c["k_u"][idx]
-    to_p, to_q = target_p - y_flat.take(vp), target_q - y_flat.take(uq)
-    dir_v, dir_u = np.sign(to_p), np.sign(to_q)
-    # largest outcome shifts: the mover reaches its partner, and the outcome may not
-    # pass the demanding actor's position
-    room_p = np.maximum((target_p - o_flat.take(c["op"][idx])) * dir_v, 0.0)
-    room_q = np.maximum((target_q - o_flat.take(c["oq"][idx])) * dir_u, 0.0)
-    a_max = np.minimum(k_v * np.abs(to_p), room_p)
-    b_max = np.minimum(k_u * np.abs(to_q), room_q)
     su_p, su_q, sv_p, sv_q = c["su_p"][idx], c["su_q"][idx], c["sv_p"][idx], c["sv_q"][idx]
     with np.errstate(invalid="ignore", divide="ignore"):
         if rate == "equal_gain":
@@ -418,14 +503,12 @@ def _evaluate(
         & (gain_v > _EPS)
         & (move_v > _EPS)
         & (move_u > _EPS)
-        & (dir_flat.take(vp) * dir_v >= 0)
-        & (dir_flat.take(uq) * dir_u >= 0)
+        & leg_ok[lp]
+        & leg_ok[lq]
     )
     c["alive"][idx] = ok
-    c["score"][idx] = score
+    c["score"][idx] = np.where(ok, score, -np.inf)
     c["a"][idx] = a
     c["b"][idx] = b
     c["move_v"][idx] = move_v
     c["move_u"][idx] = move_u
-    c["dir_v"][idx] = dir_v
-    c["dir_u"][idx] = dir_u
