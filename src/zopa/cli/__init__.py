@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "durability",
     "compare",
     "tables",
+    "sensitivity",
 )
 
 app = typer.Typer(

@@ -153,8 +153,14 @@ class IssueSensitivity:
 
     def ranked(self) -> tuple[SobolIndex, ...] | tuple[MorrisEffect, ...]:
         """The indices, most influential input first (by ST, or by mu* for Morris)."""
-        if self.sobol:
-            return tuple(sorted(self.sobol, key=lambda s: (-_key(s.total_order), s.input)))
+        return self.ranked_sobol() if self.sobol else self.ranked_morris()
+
+    def ranked_sobol(self) -> tuple[SobolIndex, ...]:
+        """Sobol' indices by decreasing total order (ties by name)."""
+        return tuple(sorted(self.sobol, key=lambda s: (-_key(s.total_order), s.input)))
+
+    def ranked_morris(self) -> tuple[MorrisEffect, ...]:
+        """Morris statistics by decreasing mu* (ties by name)."""
         return tuple(sorted(self.morris, key=lambda m: (-_key(m.mu_star), m.input)))
 
 
