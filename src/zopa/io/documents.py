@@ -9,6 +9,7 @@ read at all.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,10 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 """Largest file zopa reads (10 MiB): far above any real scenario, far below harm."""
 
 PathKey = tuple[str | int, ...]
+
+_EXPONENT_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+")
+"""Numbers in scientific notation that YAML 1.2 reads as floats but PyYAML (YAML 1.1)
+reads as text: ``1e9``, ``-1.0e9``, ``2.5E3`` (YAML 1.1 wants a dot and a signed exponent)."""
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -121,6 +126,13 @@ class _Walker:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(child, (*path, k)) for k, child in enumerate(node.value)]
+        if (
+            isinstance(node, yaml.ScalarNode)
+            and node.tag == "tag:yaml.org,2002:str"
+            and node.style is None  # plain, not quoted
+            and _EXPONENT_FLOAT.fullmatch(node.value)
+        ):
+            return float(node.value)
         return self._constructor.construct_object(node)
 
 

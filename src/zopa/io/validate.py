@@ -8,6 +8,7 @@ relate fields (references, scales, red lines) run over every entry that passed i
 from __future__ import annotations
 
 import difflib
+import typing
 from collections import defaultdict
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -86,20 +87,35 @@ def pydantic_problems(
         problems.append(
             doc.problem(path, message, got=error.get("input"), expected=_expected_from(error))
         )
+    problems.sort(key=lambda p: (p.line is None, p.line or 0))
     return problems
 
 
 def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     current: Any = model
+    keyed = False  # the next part is the key of a ``dict[str, Model]`` field
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or keyed:
+            keyed = False
             continue
         field = getattr(current, "model_fields", {}).get(part)
         annotation = getattr(field, "annotation", None)
-        current = annotation if isinstance(annotation, type) else None
+        keyed = typing.get_origin(annotation) is dict
+        current = _model_in(typing.get_args(annotation)[-1] if keyed else annotation)
         if current is None:
             return []
     return sorted(getattr(current, "model_fields", {}))
+
+
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model in ``Model``, ``list[Model]`` or ``Model | None``; else None."""
+    if isinstance(annotation, type):
+        return annotation
+    for arg in typing.get_args(annotation):
+        inner = _model_in(arg)
+        if inner is not None and hasattr(inner, "model_fields"):
+            return inner
+    return None
 
 
 @dataclass
@@ -360,8 +376,10 @@ def _check_stance_values(
 
 def _check_coverage(doc: Document, e: _Entries) -> list[Problem]:
     problems = []
-    for section, items in (("actors", e.actors), ("issues", e.issues)):
-        if not items:
+    for section in ("actors", "issues"):
+        # entries that failed their own checks are reported there, not as "no issues" too
+        raw = doc.data.get(section) if isinstance(doc.data, dict) else None
+        if not raw:
             problems.append(
                 doc.problem(
                     (section,),
