@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import numbers
+import types
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -108,4 +111,82 @@ def make_model(name: str, **params: Any) -> ForecastModel:
             f"model {name!r} has no parameter(s) {', '.join(sorted(unknown))}; "
             f"known: {', '.join(known) or 'none'}"
         )
-    return cls(**params)
+    return cls(**check_parameters(name, params))
+
+
+class ParameterError(ValueError):
+    """Model parameters of the wrong type or outside their choices; lists every one."""
+
+    def __init__(self, model: str, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(problems))
+
+
+def check_parameters(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` checked against the model's annotations, numbers made int or float.
+
+    A parameter annotated ``int`` takes a whole number (``3.0`` becomes ``3``), ``float``
+    any real number, ``bool`` only ``True``/``False``, ``Literal[...]`` one of its choices.
+    Raises :class:`ParameterError` naming every wrong value, its type and what was expected.
+    """
+    cls = model_class(name)
+    try:
+        hints = typing.get_type_hints(cls)
+    except (NameError, TypeError):  # annotations that cannot be resolved are not checked
+        hints = {}
+    checked, problems = {}, []
+    for key, value in params.items():
+        hint = hints.get(key)
+        try:
+            checked[key] = value if hint is None else _coerce(value, hint)
+        except _MismatchError as exc:
+            problems.append(f"{key}: got {value!r}, expected {exc.expected}")
+    if problems:
+        raise ParameterError(name, problems)
+    return checked
+
+
+class _MismatchError(Exception):
+    def __init__(self, expected: str) -> None:
+        self.expected = expected
+
+
+def _coerce(value: Any, hint: Any) -> Any:
+    """``value`` as the type ``hint`` asks for, or :class:`_MismatchError` saying what it asks."""
+    origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        choices = typing.get_args(hint)
+        if any(value == c and type(value) is type(c) for c in choices):
+            return value
+        raise _MismatchError("one of " + ", ".join(repr(c) for c in choices))
+    if origin in (typing.Union, types.UnionType):
+        expected = []
+        for arm in typing.get_args(hint):
+            if arm is type(None):
+                if value is None:
+                    return None
+                expected.append("none")
+                continue
+            try:
+                return _coerce(value, arm)
+            except _MismatchError as exc:
+                expected.append(exc.expected)
+        raise _MismatchError(" or ".join(expected))
+    numeric = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        raise _MismatchError("true or false")
+    if hint is int:
+        if numeric and float(value).is_integer():
+            return int(value)
+        raise _MismatchError("a whole number")
+    if hint is float:
+        if numeric:
+            return float(value)
+        raise _MismatchError("a number")
+    if hint is str:
+        if isinstance(value, str):
+            return value
+        raise _MismatchError("text")
+    return value
