@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -50,6 +51,31 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print a one-line error to stderr and exit with ``code``."""
     err_console.print(f"error: {message}", style="red", markup=False)
     raise typer.Exit(code)
+
+
+def fail_all(messages: list[str], code: int = EXIT_BAD_INPUT) -> None:
+    """Print every message as an error line on stderr and exit with ``code``; return if none."""
+    for message in messages[:-1]:
+        err_console.print(f"error: {message}", style="red", markup=False)
+    if messages:
+        fail(messages[-1], code)
+
+
+def output_folder_or_exit(folder: Path, option: str) -> Path:
+    """Create the folder a command writes into, before any analysis runs; exit 2 if it cannot.
+
+    A file in the way, a parent that is a file, or a folder the user may not write into
+    is bad input, said in one line that names ``option`` and the folder.
+    """
+    if folder.exists() and not folder.is_dir():
+        fail(f"{option} {folder}: not a folder (a file of that name exists; expected a folder)")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"{option} {folder}: cannot create the folder ({exc.strerror or exc})")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        fail(f"{option} {folder}: the folder is not writable")
+    return folder
 
 
 def check_file(path: Path) -> tuple[Scenario | None, list[Problem]]:

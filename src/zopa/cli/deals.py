@@ -18,8 +18,10 @@ from zopa.cli.common import (
     OutputFormat,
     console,
     fail,
+    fail_all,
     fmt_number,
     load_or_exit,
+    output_folder_or_exit,
     print_csv,
     print_json,
 )
@@ -29,6 +31,18 @@ if TYPE_CHECKING:
     from zopa.agreements.utility import Loss
 
 LOSS_CHOICES = ("linear", "quadratic")
+
+
+def option_problems(loss: str, method: str) -> list[str]:
+    """What is wrong with ``--loss`` and ``--method``, every problem at once."""
+    problems = []
+    if loss not in LOSS_CHOICES:
+        problems.append(f"--loss {loss!r}: expected linear or quadratic")
+    if method not in METHODS:
+        problems.append(f"--method {method!r}: expected one of {', '.join(METHODS)}")
+    return problems
+
+
 CONCEPT_LABEL = {
     "nash": "Nash",
     "kalai_smorodinsky": "Kalai–Smorodinsky",
@@ -243,17 +257,21 @@ def deals(
     Example:
         zopa deals scenarios/ukraine-ceasefire-2026.yaml --format json --plot out/
     """
-    if loss not in LOSS_CHOICES:
-        fail(f"--loss {loss!r}: expected linear or quadratic")
-    if method not in METHODS:
-        fail(f"--method {method!r}: expected one of {', '.join(METHODS)}")
+    fail_all(option_problems(loss, method))
     scenario = load_or_exit(file, quiet_warnings=True)
+    if plot is not None:
+        output_folder_or_exit(plot, "--plot")
     party_ids = None
     if parties is not None:
         party_ids = [p.strip() for p in parties.split(",") if p.strip()]
         unknown = sorted(set(party_ids) - set(scenario.actor_ids))
         if unknown:
             fail(f"--parties: unknown actor(s) {', '.join(unknown)}")
+        if not party_ids:
+            fail(
+                f"--parties {parties!r}: expected at least one actor id, e.g. RU,UA "
+                "(leave the option out for the veto players)"
+            )
     pair_ids: list[str] | None = None
     if pair is not None:
         pair_ids = [p.strip() for p in pair.split(",") if p.strip()]

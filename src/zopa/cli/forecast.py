@@ -16,13 +16,16 @@ from zopa.cli.common import (
     FormatOption,
     OutputFormat,
     console,
+    err_console,
     fail,
     fmt_number,
     load_or_exit,
+    output_folder_or_exit,
     print_csv,
     print_json,
 )
 from zopa.models import available_models, make_model, model_class, model_parameters
+from zopa.models.base import ParameterError, check_parameters
 from zopa.uncertainty import INTERVAL_LEVELS, forecast_intervals, sample_positions
 
 if TYPE_CHECKING:
@@ -63,6 +66,16 @@ def parse_params(items: list[str], models: list[str]) -> dict[str, dict[str, Any
             known = {m: ", ".join(model_parameters(m)) or "none" for m in targets}
             listing = "; ".join(f"{m}: {k}" for m, k in known.items())
             fail(f"--param {item!r}: no such parameter (parameters: {listing})")
+    problems = []
+    for model, given in per_model.items():
+        try:
+            per_model[model] = check_parameters(model, given)
+        except ParameterError as exc:
+            problems += [f"--param {model}.{problem}" for problem in exc.problems]
+    for problem in problems[:-1]:
+        err_console.print(f"error: {problem}", style="red", markup=False)
+    if problems:
+        fail(problems[-1])
     return per_model
 
 
@@ -260,6 +273,8 @@ def forecast(
         zopa forecast scenarios/ukraine-ceasefire-2026.yaml --draws 1000
     """
     scenario = load_or_exit(file, quiet_warnings=True)
+    if plot is not None:
+        output_folder_or_exit(plot, "--plot")
     models = resolve_models(model or [])
     params = parse_params(param or [], models)
     if rounds is not None:

@@ -20,6 +20,7 @@ from zopa.cli.common import (
     console,
     fail,
     load_or_exit,
+    output_folder_or_exit,
     to_jsonable,
 )
 from zopa.cli.forecast import forecasts_json, resolve_models, run_forecasts
@@ -143,7 +144,7 @@ def report(
     models = resolve_models(model or [])
     tables = parse_tables(table or [], scenario.actor_ids)
     deal_paths = list(deal) if deal is not None else _default_deals(file)
-    out.mkdir(parents=True, exist_ok=True)
+    output_folder_or_exit(out, "--out")
 
     forecasts, maps = _forecast_part(scenario, models, draws, seed, out)
     files = [_write_json(out / "forecasts.json", forecasts)]

@@ -14,6 +14,7 @@ from zopa.cli.common import (
     console,
     fmt_number,
     load_or_exit,
+    output_folder_or_exit,
     print_csv,
     print_json,
 )
@@ -116,6 +117,8 @@ def show(
         zopa show scenarios/ukraine-ceasefire-2026.yaml --plot out/maps
     """
     scenario = load_or_exit(file)
+    if plot is not None:
+        output_folder_or_exit(plot, "--plot")
     if output is OutputFormat.json:
         print_json(scenario_to_data(scenario))
     elif output is OutputFormat.csv:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated, cast
 import typer
 from rich.table import Table
 
-from zopa.agreements.analysis import METHODS
 from zopa.agreements.tables import compare_tables
 from zopa.cli.common import (
     EXIT_ANALYSIS_FAILED,
@@ -17,10 +16,13 @@ from zopa.cli.common import (
     OutputFormat,
     console,
     fail,
+    fail_all,
     load_or_exit,
+    output_folder_or_exit,
     print_csv,
     print_json,
 )
+from zopa.cli.deals import option_problems
 
 if TYPE_CHECKING:
     from zopa.agreements.tables import TableComparison
@@ -28,22 +30,28 @@ if TYPE_CHECKING:
 
 
 def parse_tables(items: list[str], known: tuple[str, ...]) -> dict[str, list[str]]:
-    """``NAME=ID,ID,...`` items into ``{name: [ids]}`` (exit 2 on a malformed item)."""
+    """``NAME=ID,ID,...`` items into ``{name: [ids]}`` (exit 2 naming every malformed item)."""
     out: dict[str, list[str]] = {}
+    problems = []
     for item in items:
         name, sep, ids = item.partition("=")
         members = [m.strip() for m in ids.split(",") if m.strip()]
         if not sep or not name.strip() or not members:
-            fail(f"--table {item!r}: expected NAME=ID,ID,... (e.g. bilateral=US,RU)")
+            problems.append(f"--table {item!r}: expected NAME=ID,ID,... (e.g. bilateral=US,RU)")
+            continue
         unknown = sorted(set(members) - set(known))
         if unknown:
-            fail(
+            problems.append(
                 f"--table {item!r}: unknown actor(s) {', '.join(unknown)}; "
                 f"known: {', '.join(known)}"
             )
+        twice = sorted({m for m in members if members.count(m) > 1})
+        if twice:
+            problems.append(f"--table {item!r}: actor(s) {', '.join(twice)} named twice")
         if name.strip() in out:
-            fail(f"--table {item!r}: table {name.strip()!r} given twice")
+            problems.append(f"--table {item!r}: table {name.strip()!r} given twice")
         out[name.strip()] = members
+    fail_all(problems)
     return out
 
 
@@ -154,14 +162,13 @@ def tables_command(
         zopa tables scenarios/ukraine-ceasefire-2026.yaml --table bilateral=US,RU
         --table with-ukraine=US,RU,UA --table with-europe=US,RU,UA,EU,UK,FR,DE
     """
-    if loss not in ("linear", "quadratic"):
-        fail(f"--loss {loss!r}: expected linear or quadratic")
-    if method not in METHODS:
-        fail(f"--method {method!r}: expected one of {', '.join(METHODS)}")
-    if not table:
-        fail("give at least one --table NAME=ID,ID,...")
+    fail_all(
+        option_problems(loss, method) + ([] if table else ["give at least one --table NAME=ID,..."])
+    )
     scenario = load_or_exit(file, quiet_warnings=True)
-    tables = parse_tables(table, scenario.actor_ids)
+    tables = parse_tables(table or [], scenario.actor_ids)
+    if plot is not None:
+        output_folder_or_exit(plot, "--plot")
     try:
         comparison = compare_tables(
             scenario, tables, grid=grid, loss=cast("Loss", loss), method=method, forecasts=models
@@ -192,7 +199,6 @@ def tables_command(
     if plot is not None:
         from zopa.report.deals import plot_table_composition
 
-        plot.mkdir(parents=True, exist_ok=True)
         path = plot_table_composition(comparison, plot / "tables.png")
         if output is OutputFormat.table:
             console.print(f"wrote {path}")

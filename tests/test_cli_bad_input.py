@@ -1,0 +1,225 @@
+"""Bad and awkward input on every command: a located message, exit code 2, no traceback."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from zopa.cli import app
+from zopa.io import check_scenario
+from zopa.io.deal_file import check_deal
+from zopa.models import make_model
+
+runner = CliRunner()
+
+SCENARIO = """\
+zopa: 1
+title: Two actors
+sources:
+  - {id: s, title: A source}
+actors:
+  - {id: A, name: Actor A, capability: 1}
+  - {id: B, name: Actor B, capability: 2, veto: true}
+issues:
+  - id: x
+    name: Issue X
+    scale: {min: 0, max: 100}
+    status_quo: 20
+stances:
+  - {actor: A, issue: x, position: 10, salience: 1, sources: [s]}
+  - {actor: B, issue: x, position: 80, salience: 0.5, sources: [s]}
+"""
+
+
+def run(*args: object):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def assert_bad_input(result, *fragments: str) -> None:
+    """Exit 2, no exception escaped (no traceback), every fragment in the message."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 2, result.output
+    for fragment in fragments:
+        assert fragment in result.output, result.output
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Path:
+    path = tmp_path / "s.yaml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    return path
+
+
+# --- scientific notation in YAML ------------------------------------------------------------
+
+
+def test_yaml_scientific_notation_without_a_dot_is_a_number(tmp_path: Path) -> None:
+    # YAML 1.1 (PyYAML) reads 1e9 and -1.0e9 as strings; YAML 1.2 and every user read numbers
+    text = SCENARIO.replace("{min: 0, max: 100}", "{min: -1e9, max: 1.0E9}")
+    text = text.replace("position: 10,", "position: -5e8,").replace(
+        "position: 80,", "position: 2.5e+8,"
+    )
+    path = tmp_path / "big.yaml"
+    path.write_text(text, encoding="utf-8")
+    scenario, problems = check_scenario(path)
+    assert [p.format() for p in problems if p.is_error] == []
+    assert scenario is not None
+    assert scenario.issue("x").scale.min == -1e9
+    assert scenario.issue("x").scale.max == 1e9
+    assert scenario.stance("A", "x").position == -5e8  # type: ignore[union-attr]
+    assert scenario.stance("B", "x").position == 2.5e8  # type: ignore[union-attr]
+
+
+def test_quoted_scientific_notation_stays_text(tmp_path: Path) -> None:
+    path = tmp_path / "quoted.yaml"
+    path.write_text(SCENARIO.replace("position: 10,", "position: '1e1',"), encoding="utf-8")
+    _, problems = check_scenario(path)
+    assert any(p.path == "stances[0].position" and p.got == "1e1" for p in problems)
+
+
+def test_an_invalid_issue_is_not_also_reported_as_no_issues(tmp_path: Path) -> None:
+    path = tmp_path / "bad-issue.yaml"
+    path.write_text(
+        SCENARIO.replace("{min: 0, max: 100}", "{min: low, max: 100}"), encoding="utf-8"
+    )
+    _, problems = check_scenario(path)
+    messages = [p.message for p in problems]
+    assert "must be a number" in messages
+    assert "the scenario has no issues" not in messages
+
+
+# --- deal files -----------------------------------------------------------------------------
+
+
+def test_deal_term_typo_gets_a_did_you_mean_hint(tmp_path: Path, scenario: Path) -> None:
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(
+        "zopa_deal: 1\nid: d\ntitle: A deal\nscenario: s.yaml\nterms:\n  x:\n    valeu: 50\n",
+        encoding="utf-8",
+    )
+    _, _, problems = check_deal(deal)
+    typo = [p for p in problems if p.path == "terms.x.valeu"]
+    assert len(typo) == 1
+    assert typo[0].line == 7
+    assert typo[0].hint == "did you mean 'value'?"
+
+
+# --- model parameters -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("param", "fragments"),
+    [
+        ("max_rounds=abc", ("max_rounds", "'abc'", "whole number")),
+        ("max_rounds=2.5", ("max_rounds", "2.5", "whole number")),
+        ("probability=banana", ("probability", "'banana'", "'pairwise'")),
+        ("tol=fast", ("tol", "'fast'", "a number")),
+    ],
+)
+def test_eum_parameter_of_the_wrong_type(scenario: Path, param: str, fragments: tuple[str, ...]):
+    assert_bad_input(run("forecast", scenario, "-m", "eum", "-p", param), *fragments)
+
+
+def test_smp_unknown_voting_rule_is_bad_input_not_a_failed_analysis(scenario: Path) -> None:
+    assert_bad_input(
+        run("forecast", scenario, "-m", "smp", "-p", "voting_rule=x"),
+        "voting_rule",
+        "'proportional'",
+    )
+
+
+def test_nash_bool_parameter_takes_true_or_false(scenario: Path) -> None:
+    assert_bad_input(run("forecast", scenario, "-m", "nash", "-p", "joint=maybe"), "true or false")
+
+
+def test_every_wrong_parameter_is_reported_at_once() -> None:
+    with pytest.raises(ValueError, match="max_rounds") as info:
+        make_model("eum", max_rounds="abc", probability="banana")
+    assert "probability" in str(info.value)
+
+
+def test_parameters_of_the_right_type_are_accepted() -> None:
+    model = make_model("eum", max_rounds=3.0, tol=1, probability="global")
+    assert model.max_rounds == 3  # type: ignore[attr-defined]
+    assert isinstance(model.max_rounds, int)  # type: ignore[attr-defined]
+    assert model.tol == 1.0  # type: ignore[attr-defined]
+
+
+def test_backtest_parameter_of_the_wrong_type(tmp_path: Path) -> None:
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "s.yaml").write_text(
+        SCENARIO.replace("status_quo: 20", "status_quo: 20\n    outcome: 50"), encoding="utf-8"
+    )
+    assert_bad_input(run("backtest", folder, "-m", "eum", "-p", "max_rounds=abc"), "max_rounds")
+
+
+# --- output folders -------------------------------------------------------------------------
+
+
+def _not_a_folder(tmp_path: Path) -> Path:
+    path = tmp_path / "taken"
+    path.write_text("a file the user owns\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("show", "{s}", "--plot", "{out}"),
+        ("forecast", "{s}", "-m", "median", "--plot", "{out}"),
+        ("deals", "{s}", "--plot", "{out}"),
+        ("tables", "{s}", "-t", "t=A,B", "--no-models", "--plot", "{out}"),
+        ("report", "{s}", "--draws", "0", "--out", "{out}"),
+    ],
+)
+def test_output_folder_that_is_a_file(tmp_path: Path, scenario: Path, args: tuple[str, ...]):
+    taken = _not_a_folder(tmp_path)
+    argv = [a.format(s=scenario, out=taken) for a in args]
+    assert_bad_input(run(*argv), str(taken), "not a folder")
+    assert taken.read_text(encoding="utf-8") == "a file the user owns\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("show", "{s}", "--plot", "{out}"),
+        ("forecast", "{s}", "-m", "median", "--plot", "{out}"),
+        ("deals", "{s}", "--plot", "{out}"),
+        ("tables", "{s}", "-t", "t=A,B", "--no-models", "--plot", "{out}"),
+        ("report", "{s}", "--draws", "0", "--out", "{out}"),
+    ],
+)
+def test_output_folder_under_a_file(tmp_path: Path, scenario: Path, args: tuple[str, ...]):
+    out = _not_a_folder(tmp_path) / "plots"
+    argv = [a.format(s=scenario, out=out) for a in args]
+    assert_bad_input(run(*argv), str(out), "cannot create")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_output_folder_read_only(tmp_path: Path, scenario: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        assert_bad_input(run("show", scenario, "--plot", locked / "maps"), str(locked))
+    finally:
+        locked.chmod(0o700)
+
+
+# --- deals ----------------------------------------------------------------------------------
+
+
+def test_deals_empty_parties(scenario: Path) -> None:
+    assert_bad_input(run("deals", scenario, "--parties", ""), "--parties", "at least one")
+
+
+def test_deals_bad_loss_and_method_reported_together(scenario: Path) -> None:
+    assert_bad_input(run("deals", scenario, "--loss", "x", "--method", "y"), "--loss", "--method")
+
+
+def test_tables_actor_twice_at_one_table(scenario: Path) -> None:
+    assert_bad_input(run("tables", scenario, "-t", "t=A,A"), "A", "twice")
