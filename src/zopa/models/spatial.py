@@ -189,7 +189,7 @@ class SpatialModel:
         width = view.scale_max - view.scale_min
         pos = (view.position - lo) / width
         run = self.run(pos, view.salience, view.capability, rng=rng)
-        final = run.trajectory[:, -1]
+        final = run.trajectory[:, -1].copy()
         # per issue, only the positions of actors who hold a stance on it count (the
         # others sit at the scale's midpoint with no salience there)
         has = view.has_stance[None, :, :]
@@ -204,7 +204,7 @@ class SpatialModel:
             model=self.name,
             issue_ids=view.issue_ids,
             outcome=lo + expected * width,
-            trajectory=lo + run.trajectory * width,
+            trajectory=_to_scale(run.trajectory, lo, width),
             diagnostics=MappingProxyType(
                 {
                     "turns": run.turns,
@@ -246,18 +246,17 @@ class SpatialModel:
         workers = min(MAX_THREADS, os.cpu_count() or 1)
         if self.stochastic:
             draw_rng = rng if rng is not None else np.random.default_rng()
-            history, turns = self._turns(pos, sal, cap, block, None, draw_rng)
+            trajectory, turns = self._turns(pos, sal, cap, block, None, draw_rng)
         elif workers > 1 and d > block:
             # blocks of draws run on several cores (numpy releases the GIL); each
             # block's result is independent of the others, so this changes no number
             with ThreadPoolExecutor(workers) as pool:
-                history, turns = self._turns(pos, sal, cap, block, pool, None)
+                trajectory, turns = self._turns(pos, sal, cap, block, pool, None)
         else:
-            history, turns = self._turns(pos, sal, cap, block, None, None)
-        current = history[-1]
-        risk, prob, share = self._final_election(current, sal, cap)
+            trajectory, turns = self._turns(pos, sal, cap, block, None, None)
+        risk, prob, share = self._final_election(trajectory[:, -1], sal, cap)
         return SpatialRun(
-            trajectory=np.stack(history, axis=1),
+            trajectory=trajectory,
             turns=turns,
             risk=risk,
             position_probability=prob,
@@ -272,16 +271,18 @@ class SpatialModel:
         block: int,
         pool: ThreadPoolExecutor | None,
         rng: np.random.Generator | None,
-    ) -> tuple[list[NDArray[np.float64]], NDArray[np.int64]]:
-        """Turns until every draw has stopped: the positions after each, and the counts."""
+    ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+        """Turns until every draw has stopped: the (D, T + 1, A, K) positions, the counts."""
         d = pos.shape[0]
         weights = salience_weights(sal)
         total_sal = sal.sum(axis=-1)
-        history = [pos]
+        # each turn's new positions of the draws still running; the trajectory is
+        # assembled once at the end
+        changes: list[tuple[NDArray[np.intp] | None, NDArray[np.float64]]] = []
         turns = np.zeros(d, dtype=np.int64)
         active = np.arange(d)
         first_step = np.zeros(d)
-        current = pos
+        current = pos.copy()
         for turn in range(1, self.max_turns + 1):
             if active.size == 0:
                 break
@@ -313,16 +314,24 @@ class SpatialModel:
             if turn == 1:
                 first_step[active] = moved + self.min_significant_delta
             if everyone:
-                current = new
+                current = new.copy()  # ``new`` is kept for the trajectory
+                changes.append((None, new))
             else:
-                current = current.copy()
                 current[active] = new
-            history.append(current)
+                changes.append((active, new))
             turns[active] = turn
             quiet = moved / first_step[active] < self.min_delta_ratio
             done = (turn >= self.max_turns) | ((turn >= self.min_turns) & quiet)
             active = active[~done]
-        return history, turns
+        trajectory = np.empty((d, len(changes) + 1, *pos.shape[1:]))
+        trajectory[:, 0] = pos
+        for t, (rows, new) in enumerate(changes, start=1):
+            trajectory[slice(None) if rows is None else rows, t] = new
+        # a draw that stopped keeps its last positions
+        for last in np.unique(turns[turns < len(changes)]):
+            rows = np.flatnonzero(turns == last)
+            trajectory[rows, last + 1 :] = trajectory[rows, last, None]
+        return trajectory, turns
 
     def _step_block(
         self,
@@ -426,3 +435,12 @@ class SpatialModel:
         prob = np.take_along_axis(prob_opt, rep, axis=1)
         holders = (rep[:, :, None] == rep[:, None, :]).sum(axis=2)
         return risk, prob, prob / holders
+
+
+def _to_scale(
+    trajectory: NDArray[np.float64], lo: NDArray[np.float64], width: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """``lo + trajectory * width``, computed in place (the trajectory can be large)."""
+    trajectory *= width
+    trajectory += lo
+    return trajectory
