@@ -311,8 +311,7 @@ def _run_round(
     leg_key = np.concatenate(
         [((d * n_i + p) * n_a + v) * n_a + u, ((d * n_i + q) * n_a + u) * n_a + v]
     )
-    leg_ids, leg_of = np.unique(leg_key, return_inverse=True)
-    leg_of = leg_of.reshape(-1)
+    leg_ids, leg_of = _unique_inverse(leg_key, n_da * n_a * n_a)
     leg_o, mover_target = np.divmod(leg_ids, n_a * n_a)  # leg_o: flat (draw, issue)
     leg_m, leg_t = np.divmod(mover_target, n_a)
     leg_dd, leg_i = np.divmod(leg_o, n_i)
@@ -436,6 +435,21 @@ def _run_round(
         score[ch] = -np.inf
         compact = bool(4 * np.count_nonzero(alive) < 3 * alive.size)
     return y, n_exec, steps
+
+
+def _unique_inverse(
+    keys: NDArray[np.intp], n_keys: int
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Sorted distinct ``keys`` (all in ``[0, n_keys)``) and where each key sits in them."""
+    if n_keys <= 8 * keys.size:
+        # a table over all possible keys is cheaper than sorting
+        present = np.zeros(n_keys, dtype=bool)
+        present[keys] = True
+        distinct = np.flatnonzero(present)
+        place = np.cumsum(present) - 1
+        return distinct, place[keys]
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    return distinct, inverse.reshape(-1)
 
 
 def _evaluate_legs(
