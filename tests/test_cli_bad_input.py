@@ -174,6 +174,7 @@ def _not_a_folder(tmp_path: Path) -> Path:
         ("deals", "{s}", "--plot", "{out}"),
         ("tables", "{s}", "-t", "t=A,B", "--no-models", "--plot", "{out}"),
         ("report", "{s}", "--draws", "0", "--out", "{out}"),
+        ("sensitivity", "{s}", "--salience", "0.5", "-n", "4", "--plot", "{out}"),
     ],
 )
 def test_output_folder_that_is_a_file(tmp_path: Path, scenario: Path, args: tuple[str, ...]):
@@ -191,6 +192,7 @@ def test_output_folder_that_is_a_file(tmp_path: Path, scenario: Path, args: tupl
         ("deals", "{s}", "--plot", "{out}"),
         ("tables", "{s}", "-t", "t=A,B", "--no-models", "--plot", "{out}"),
         ("report", "{s}", "--draws", "0", "--out", "{out}"),
+        ("sensitivity", "{s}", "--salience", "0.5", "-n", "4", "--plot", "{out}"),
     ],
 )
 def test_output_folder_under_a_file(tmp_path: Path, scenario: Path, args: tuple[str, ...]):

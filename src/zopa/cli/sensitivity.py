@@ -18,6 +18,7 @@ from zopa.cli.common import (
     fail,
     fmt_number,
     load_or_exit,
+    output_folder_or_exit,
     print_csv,
     print_json,
 )
@@ -285,6 +286,8 @@ def sensitivity(
     from zopa.uncertainty.sensitivity import analyse_sensitivity, sensitivity_inputs
 
     scenario = load_or_exit(file, quiet_warnings=True)
+    if plot is not None:
+        output_folder_or_exit(plot, "--plot")
     (name,) = resolve_models([model])
     params = parse_params(param or [], [name])[name]
     try:
