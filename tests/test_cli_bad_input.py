@@ -225,3 +225,44 @@ def test_deals_bad_loss_and_method_reported_together(scenario: Path) -> None:
 
 def test_tables_actor_twice_at_one_table(scenario: Path) -> None:
     assert_bad_input(run("tables", scenario, "-t", "t=A,A"), "A", "twice")
+
+
+# --- degenerate scenarios -------------------------------------------------------------------
+
+
+def _zero(tmp_path: Path, what: str) -> Path:
+    text = SCENARIO
+    if what == "capability":
+        text = text.replace("capability: 1", "capability: 0").replace(
+            "capability: 2", "capability: 0"
+        )
+    else:
+        text = text.replace("salience: 1,", "salience: 0,").replace(
+            "salience: 0.5,", "salience: 0,"
+        )
+    path = tmp_path / f"zero-{what}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_validate_warns_when_every_capability_is_zero(tmp_path: Path) -> None:
+    _, problems = check_scenario(_zero(tmp_path, "capability"))
+    warnings = [p for p in problems if p.severity == "warning"]
+    assert [(p.path, p.line) for p in warnings] == [("actors", 6)]  # the line of the first actor
+    assert "capability 0" in warnings[0].message
+
+
+def test_validate_warns_when_every_salience_on_an_issue_is_zero(tmp_path: Path) -> None:
+    _, problems = check_scenario(_zero(tmp_path, "salience"))
+    warnings = [p for p in problems if p.severity == "warning"]
+    assert [(p.path, p.line) for p in warnings] == [("issues[0]", 9)]
+    assert "salience 0" in warnings[0].message
+
+
+@pytest.mark.parametrize("what", ["capability", "salience"])
+def test_forecast_says_why_an_issue_has_no_forecast(tmp_path: Path, what: str) -> None:
+    # warnings are errors in the test run: an all-NaN percentile must not warn either
+    result = run("forecast", _zero(tmp_path, what), "-m", "median", "--draws", "5")
+    assert result.exit_code == 0, result.output
+    assert "no actor holds a stance" not in result.output
+    assert "zero weight" in result.output

@@ -323,12 +323,27 @@ def forecast(
             for i in scenario.issues
             if any(math.isnan(results[m].point()[i.id]) for m in models)
         ]
-        if missing:
-            console.print(f"— : no forecast (no actor holds a stance on {', '.join(missing)})")
+        for reason, issues in _why_no_forecast(scenario, missing).items():
+            console.print(f"— : no forecast for {', '.join(issues)} ({reason})", markup=False)
     if plot is not None:
         written = write_forecast_plots(scenario, results, plot, trace=trace)
         if output is OutputFormat.table:
             console.print(f"wrote {len(written)} plot(s) to {plot}/")
+
+
+def _why_no_forecast(scenario: Scenario, issue_ids: list[str]) -> dict[str, list[str]]:
+    """Issues without a forecast, grouped by the reason: no stance, or no weight."""
+    reasons: dict[str, list[str]] = {}
+    for issue in issue_ids:
+        stances = [s for s in scenario.stances if s.issue == issue]
+        if not stances:
+            reason = "no actor holds a stance on it"
+        elif all(s.salience * scenario.actor(s.actor).capability == 0 for s in stances):
+            reason = "every stance has zero weight: capability × salience is 0"
+        else:
+            reason = "the model gave none"
+        reasons.setdefault(reason, []).append(issue)
+    return reasons
 
 
 def write_forecast_plots(

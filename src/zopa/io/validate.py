@@ -414,6 +414,28 @@ def _check_coverage(doc: Document, e: _Entries) -> list[Problem]:
                     hint="no model can forecast it",
                 )
             )
+    if e.actors and all(a.capability == 0 for _, a in e.actors):
+        problems.append(
+            doc.problem(
+                ("actors",),
+                "every actor has capability 0",
+                severity="warning",
+                hint="positions are weighed by capability: no weighted model can forecast",
+            )
+        )
+    saliences = defaultdict(list)
+    for _, st in e.stances:
+        saliences[st.issue].append(st.salience)
+    for k, i in e.issues:
+        if saliences[i.id] and not any(saliences[i.id]):
+            problems.append(
+                doc.problem(
+                    ("issues", k),
+                    f"every stance on issue {i.id} has salience 0",
+                    severity="warning",
+                    hint="positions are weighed by salience: no weighted model can forecast it",
+                )
+            )
     return problems
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,7 +22,8 @@ def forecast_intervals(
     levels: Sequence[float] = INTERVAL_LEVELS,
 ) -> dict[str, tuple[float, ...]]:
     """Percentiles of a (D, I) batch of outcomes, per issue (NaN draws ignored)."""
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an issue no draw could forecast
         values = np.nanpercentile(outcome, list(levels), axis=0) if outcome.size else None
     if values is None:
         return {i: tuple(float("nan") for _ in levels) for i in issue_ids}
