@@ -439,12 +439,17 @@ def _round_sorted(
     sal = salience * active
     z = np.minimum(np.maximum((position - low[:, None]) / width[:, None], 0.0), 1.0)
     prob = _sorted_probabilities(z, capability * sal, probability)
-    prob_t = np.swapaxes(prob, -1, -2)
+    everyone = bool(active.all())
+    # the (n, A, A) arithmetic below reuses its buffers: same operations, fewer passes
     xi = position[:, :, None]
     xj = position[:, None, :]
-    gap_abs = np.abs(xi - xj)
-    dist = np.minimum(gap_abs / distance_range[:, None, None], 1.0)
-    pair = (active[:, :, None] & active[:, None, :]) & (gap_abs > 1e-12 * width[:, None, None])
+    gap_abs = np.subtract(xi, xj)
+    np.abs(gap_abs, out=gap_abs)
+    dist = np.divide(gap_abs, distance_range[:, None, None])
+    np.minimum(dist, 1.0, out=dist)
+    pair = gap_abs > 1e-12 * width[:, None, None]
+    if not everyone:
+        pair &= active[:, :, None] & active[:, None, :]
     median_gap: NDArray[np.float64] | None = None
     if q < 1.0:
         w = capability * sal
@@ -453,14 +458,20 @@ def _round_sorted(
         median_gap = np.minimum(np.abs(position - mu[:, None]) / distance_range[:, None], 1.0)
     s_j = sal[:, None, :]
     s_i = sal[:, :, None]
+    lose = np.subtract(1.0, prob)  # 1 - P_ij
+    stake = s_j * lose  # s_j (1 - P_ij)
 
     if risk == "scholz":
-        # with every r = 1: U_s = 2d, U_f = -2d, U_sq = 0, U_b = e, U_w = -e
-        own1 = 2.0 * dist * (1.0 - 2.0 * s_j * (1.0 - prob))
+        # with every r = 1: U_s = 2d, U_f = -2d, U_sq = 0, U_b = e, U_w = -e, so
+        # E^j(U_jk) = 2 d (1 - 2 s_k (1 - P)) (doubling is exact: 2 s (1 - P) = 2 [s (1 - P)])
+        own1 = np.multiply(stake, 2.0)
+        np.subtract(1.0, own1, out=own1)
+        own1 *= dist
+        own1 *= 2.0
         if median_gap is not None:
             own1 = own1 - (1.0 - q) * (2.0 * t - 1.0) * (median_gap[:, :, None] + dist)
-        exposure = (own1 * pair).sum(axis=-2)  # S_k = sum_j E^j(U_jk)
-        everyone = bool(active.all())
+        own1 *= pair
+        exposure = own1.sum(axis=-2)  # S_k = sum_j E^j(U_jk)
         hi = (exposure if everyone else np.where(active, exposure, -np.inf)).max(-1, keepdims=True)
         lo = (exposure if everyone else np.where(active, exposure, np.inf)).min(-1, keepdims=True)
         # a game with no active actor has hi = -inf, lo = inf: use 0 so nothing is NaN
@@ -478,24 +489,46 @@ def _round_sorted(
         r = np.ones((n, a))
 
     rr = r[:, :, None]
-    u_s = 2.0 - 4.0 * np.power(0.5 - 0.5 * dist, rr)
-    u_f = 2.0 - 4.0 * np.power(0.5 + 0.5 * dist, rr)
     sq_own, sq_perceived = _status_quo_terms(dist, median_gap, r, q, t)
-    spread_sf = u_s - u_f
+    half = np.multiply(dist, 0.5)
+    u_s = np.subtract(0.5, half)  # U_s = 2 - 4 (0.5 - 0.5 d)^r
+    np.power(u_s, rr, out=u_s)
+    u_s *= 4.0
+    np.subtract(2.0, u_s, out=u_s)
+    spread_sf = np.add(half, 0.5, out=half)  # U_f = 2 - 4 (0.5 + 0.5 d)^r
+    np.power(spread_sf, rr, out=spread_sf)
+    spread_sf *= 4.0
+    np.subtract(2.0, spread_sf, out=spread_sf)
+    np.subtract(u_s, spread_sf, out=spread_sf)  # U_s - U_f
     # E^i(U_ij) = s_j [P U_s + (1 - P) U_f] + (1 - s_j) U_s - status quo
-    own = (u_s - s_j * (1.0 - prob) * spread_sf - sq_own) * pair
-    perceived = (u_s - s_i * (1.0 - prob_t) * spread_sf - sq_perceived) * pair
+    #           = U_s - s_j (1 - P) (U_s - U_f) - status quo
+    own = np.multiply(stake, spread_sf, out=stake)
+    np.subtract(u_s, own, out=own)
+    own -= sq_own
+    own *= pair
+    perceived = np.multiply(s_i, lose.swapaxes(-1, -2))
+    perceived *= spread_sf
+    np.subtract(u_s, perceived, out=perceived)
+    perceived -= sq_perceived
+    perceived *= pair
 
-    conf = pair & (own > 0) & (perceived > own)
-    yielding = pair & (own < 0) & (perceived > 0)
+    # own is 0 outside the pairs, so the tests on its sign imply ``pair``
+    conf = (own > 0) & (perceived > own)
+    yielding = (own < 0) & (perceived > 0)
     comp = yielding & (perceived > -own)
     capit = yielding & ~comp
-    offer_kind = conf * np.int8(CONFRONTATION) + comp * np.int8(COMPROMISE)
-    offer_kind = (offer_kind + capit * np.int8(CAPITULATION)).astype(np.int8)
+    jump = conf | capit
+    offer_kind = np.multiply(yielding, np.int8(CAPITULATION), dtype=np.int8)
+    offer_kind -= comp  # compromise = capitulation - 1
+    offer_kind += conf
     fraction = np.divide(-own, perceived, out=np.zeros_like(own), where=comp)
-    # a confrontation or capitulation lands exactly on x_j (no rounding off the position)
-    offer_position = np.where(comp, xi + (xj - xi) * fraction, np.where(conf | capit, xj, xi))
-    offered = offer_kind > 0
+    # x_i + (x_j - x_i) f; it is x_i itself where f = 0 (no offer), and a confrontation
+    # or capitulation lands exactly on x_j (no rounding off the position)
+    offer_position = np.subtract(xj, xi)
+    offer_position *= fraction
+    offer_position += xi
+    np.copyto(offer_position, np.broadcast_to(xj, offer_position.shape), where=jump)
+    offered = jump | comp
 
     if offer_choice == "type":
         kinds_present = np.stack([conf.any(-1), comp.any(-1), capit.any(-1)], axis=-1)
