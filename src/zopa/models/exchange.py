@@ -287,7 +287,7 @@ def _run_round(
     opposite = side[:, cand.pair_a1, :] != side[:, cand.pair_a2, :]
     a1, a2, p, q = cand.a1, cand.a2, cand.p, cand.q
     eligible = opposite[:, cand.pair, p] & opposite[:, cand.pair, q] & part
-    d, k = np.nonzero(eligible)  # grouped by draw
+    d, k = np.divmod(np.flatnonzero(eligible), eligible.shape[1])  # grouped by draw
     if d.size == 0:
         return y, n_exec, steps
     a1, a2, p, q = a1[k], a2[k], p[k], q[k]
@@ -333,14 +333,9 @@ def _run_round(
         "su_q": su_q,
         "sv_p": sv_p,
         "sv_q": sv_q,
-        "r": (su_p + sv_p) / (su_q + sv_q),  # the equal-gain rate
-        "k_v": leg_k[leg_of[:n]],
-        "k_u": leg_k[leg_of[n:]],
         "score": np.zeros(n),
         "a": np.zeros(n),
         "b": np.zeros(n),
-        "move_v": np.zeros(n),
-        "move_u": np.zeros(n),
         "alive": np.ones(n, dtype=bool),
     }
 
@@ -353,6 +348,7 @@ def _run_round(
     live_legs = legs
     first_time = True
     compact = False
+    n_alive = n
     starts = seg = np.zeros(0, dtype=np.intp)
     while True:
         if compact:
@@ -393,7 +389,7 @@ def _run_round(
                 stale = np.flatnonzero(alive & (leg_changed[lp] | leg_changed[lq]))
                 leg_changed[legs] = False
             if stale.size:
-                _evaluate(c, stale, leg_amax, leg_dir, leg_ok, rate)
+                n_alive -= _evaluate(c, stale, leg_amax, leg_dir, leg_ok, leg_k, rate)
         # per draw: the best live exchange; ties broken by the candidate's rank
         score = c["score"]  # -inf where no longer feasible
         top = np.maximum.reduceat(score, starts)
@@ -412,8 +408,10 @@ def _run_round(
         dv, du = leg_dir[lp], leg_dir[lq]
         vp, uq = leg_mi[lp], leg_mi[lq]
         op, oq = leg_o[lp], leg_o[lq]
-        y_flat[vp] += dv * c["move_v"][ch]
-        y_flat[uq] += du * c["move_u"][ch]
+        move_v = c["a"][ch] / leg_k[lp]
+        move_u = c["b"][ch] / leg_k[lq]
+        y_flat[vp] += dv * move_v
+        y_flat[uq] += du * move_u
         o_flat[op] += dv * c["a"][ch]
         o_flat[oq] += du * c["b"][ch]
         dir_flat[vp] = dv
@@ -428,12 +426,13 @@ def _run_round(
                 (
                     (int(leg_t[lp[0]]), int(leg_m[lp[0]]), int(leg_i[lp[0]]), int(leg_i[lq[0]])),
                     float(score[k0]),
-                    float(dv[0] * c["move_v"][k0]),
-                    float(du[0] * c["move_u"][k0]),
+                    float(dv[0] * move_v[0]),
+                    float(du[0] * move_u[0]),
                 )
             )
         score[ch] = -np.inf
-        compact = bool(4 * np.count_nonzero(alive) < 3 * alive.size)
+        n_alive -= ch.size
+        compact = 4 * n_alive < 3 * alive.size
     return y, n_exec, steps
 
 
@@ -489,16 +488,17 @@ def _evaluate(
     leg_amax: NDArray[np.float64],
     leg_dir: NDArray[np.float64],
     leg_ok: NDArray[np.bool_],
+    leg_k: NDArray[np.float64],
     rate: str,
-) -> None:
-    """Recompute the exchanges ``idx`` from their legs; updates ``c`` in place."""
+) -> int:
+    """Recompute the exchanges ``idx`` from their legs, in place; returns how many died."""
     lp, lq = c["lp"][idx], c["lq"][idx]
     a_max, b_max = leg_amax[lp], leg_amax[lq]
-    k_v, k_u = c["k_v"][idx], c["k_u"][idx]
+    k_v, k_u = leg_k[lp], leg_k[lq]
     su_p, su_q, sv_p, sv_q = c["su_p"][idx], c["su_q"][idx], c["sv_p"][idx], c["sv_q"][idx]
     with np.errstate(invalid="ignore", divide="ignore"):
         if rate == "equal_gain":
-            r = c["r"][idx]
+            r = (su_p + sv_p) / (su_q + sv_q)
         else:
             # RKS: gains in proportion to each actor's ideal gain in this exchange
             gu_max = np.minimum(a_max, b_max * sv_q / sv_p) * (su_p - su_q * sv_p / sv_q)
@@ -524,5 +524,4 @@ def _evaluate(
     c["score"][idx] = np.where(ok, score, -np.inf)
     c["a"][idx] = a
     c["b"][idx] = b
-    c["move_v"][idx] = move_v
-    c["move_u"][idx] = move_u
+    return idx.size - int(np.count_nonzero(ok))
