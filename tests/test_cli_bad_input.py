@@ -266,3 +266,30 @@ def test_forecast_says_why_an_issue_has_no_forecast(tmp_path: Path, what: str) -
     assert result.exit_code == 0, result.output
     assert "no actor holds a stance" not in result.output
     assert "zero weight" in result.output
+
+
+# --- awkward values -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_deeply_nested_file_is_a_located_problem_not_a_crash(tmp_path: Path, suffix: str):
+    path = tmp_path / f"deep{suffix}"
+    depth = 100_000 if suffix == ".json" else 5_000
+    path.write_text("[" * depth + "]" * depth if suffix == ".json" else "- " * depth + "x\n")
+    assert_bad_input(run("validate", path), str(path), "nested too deeply")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("forecast", "{s}", "-m", "median", "--seed", "-1"),
+        ("report", "{s}", "-o", "{out}", "--draws", "0", "--seed", "-1"),
+        ("sensitivity", "{s}", "--salience", "0.5", "-n", "4", "--seed", "-1"),
+        ("backtest", "{out}", "--seed", "-1"),
+        ("durability", "{s}", "--seed", "-1"),
+        ("compare", "{s}", "{s}", "--seed", "-1"),
+    ],
+)
+def test_negative_seed_is_refused(tmp_path: Path, scenario: Path, args: tuple[str, ...]):
+    argv = [a.format(s=scenario, out=tmp_path / "out") for a in args]
+    assert_bad_input(run(*argv), "--seed")

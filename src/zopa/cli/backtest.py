@@ -134,7 +134,9 @@ def backtest(
     bootstrap: Annotated[
         int, typer.Option("--bootstrap", min=0, help="Bootstrap replicates for intervals.")
     ] = 2000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap and models.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Seed of the bootstrap and models.")
+    ] = 0,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Score forecasting models against known outcomes, with baselines.

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 DrawsOption = Annotated[
     int, typer.Option("--draws", "-n", min=100, max=1_000_000, help="Monte Carlo draws.")
 ]
-SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the parameter draws.")]
+SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Seed of the parameter draws.")]
 ParamsOption = Annotated[
     Path | None,
     typer.Option("--parameters", help="Parameter file (default: the one shipped with zopa)."),

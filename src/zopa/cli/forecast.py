@@ -258,7 +258,9 @@ def forecast(
             help="Monte Carlo draws of positions within their ranges; adds 5-95% intervals.",
         ),
     ] = 0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed for draws and random models.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Seed for draws and random models.")
+    ] = 0,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Forecast the outcome of every issue with one or more bargaining models.

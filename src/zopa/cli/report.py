@@ -122,7 +122,7 @@ def report(
         ),
     ] = None,
     grid: Annotated[int, typer.Option("--grid", min=2, help="Levels per issue (deals).")] = 11,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of every random draw.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of every random draw.")] = 0,
 ) -> None:
     """Analyse a scenario end to end and write the report with its data and plots.
 

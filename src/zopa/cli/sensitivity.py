@@ -261,7 +261,9 @@ def sensitivity(
         ),
     ] = 0.0,
     top: Annotated[int, typer.Option("--top", min=1, help="Inputs shown per issue.")] = 5,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the design and bootstrap.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Seed of the design and bootstrap.")
+    ] = 0,
     plot: Annotated[
         Path | None,
         typer.Option(

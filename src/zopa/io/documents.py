@@ -174,6 +174,21 @@ def parse_text(
     file: str, text: str, *, json_format: bool = False
 ) -> tuple[Document, list[Problem]]:
     """Parse YAML (or JSON) text into a :class:`Document`; problems instead of exceptions."""
+    try:
+        return _parse_text(file, text, json_format=json_format)
+    except RecursionError:
+        return Document(file, None), [
+            Problem(
+                file,
+                None,
+                "",
+                "nested too deeply to read",
+                expected="plain data a few levels deep (a scenario needs four)",
+            )
+        ]
+
+
+def _parse_text(file: str, text: str, *, json_format: bool) -> tuple[Document, list[Problem]]:
     json_data: Any = None
     if json_format:
         try:
