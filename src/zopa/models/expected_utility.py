@@ -687,8 +687,9 @@ class ExpectedUtilityModel:
             dist_range = width.copy()
 
         # actors without a stance can be left out of the arrays unless they still count:
-        # in the "global" denominator (their contests) or the median fallback (q < 1)
-        compact = self.probability == "pairwise" and self.q >= 1.0
+        # in the "global" denominator (their contests) or the median fallback (q < 1);
+        # a batch of one block is run whole (one call a round instead of one per group)
+        compact = self.probability == "pairwise" and self.q >= 1.0 and n * a * a > BLOCK_ELEMENTS
         groups = _game_groups(view.has_stance, d, compact=compact)
         games = [
             _Games(
@@ -796,8 +797,9 @@ class ExpectedUtilityModel:
         block = max(1, BLOCK_ELEMENTS // (m * m))
         for start in range(0, live.size, block):
             idx = live[start : start + block]
-            before = games.position[idx]
-            part = tuple(arr[idx] for arr in games.inputs)
+            whole = idx.size == games.rows.size  # every game, in order: no gathering
+            before = games.position if whole else games.position[idx]
+            part = games.inputs if whole else tuple(arr[idx] for arr in games.inputs)
             res = eum_round(
                 before,
                 *part,
@@ -810,13 +812,17 @@ class ExpectedUtilityModel:
             )
             shift = res.new_position - before
             games.position[idx] = res.new_position
-            rows = games.rows[idx][:, None]
-            cols = games.cols[idx]
-            proposer = np.take_along_axis(cols, np.maximum(res.proposer, 0), axis=1)
-            current[rows, cols] = res.new_position
-            step_risk[rows, cols] = res.risk_exponent
-            step_kind[rows, cols] = res.kind
-            step_prop[rows, cols] = np.where(res.proposer >= 0, proposer, -1)
-            step_move[rows, cols] = shift
+            proposer = res.proposer
+            if games.compact:  # back to the actors' own columns
+                where: tuple[Any, ...] = (games.rows[idx][:, None], games.cols[idx])
+                by_actor = np.take_along_axis(where[1], np.maximum(proposer, 0), axis=1)
+                proposer = np.where(proposer >= 0, by_actor, -1)
+            else:
+                where = (games.rows[idx],)
+            current[where] = res.new_position
+            step_risk[where] = res.risk_exponent
+            step_kind[where] = res.kind
+            step_prop[where] = proposer
+            step_move[where] = shift
             moved[start : start + block] = np.abs(shift).max(axis=-1) > self.tol * part[4]
         return moved
