@@ -190,3 +190,49 @@ def test_indices_are_shares_and_total_order_bounds_first_order(positions, widths
         assert -0.1 <= s.first_order <= 1.1
         assert -0.1 <= s.total_order <= 1.1
         assert s.total_order >= s.first_order - max(s.first_order_conf + s.total_order_conf, 0.05)
+
+
+@pytest.mark.parametrize(("n", "k", "seed"), [(8, 3, 0), (16, 5, 11)])
+def test_the_saltelli_design_is_salibs(n, k, seed):
+    from SALib.sample import sobol as sobol_sample
+
+    from zopa.uncertainty.sensitivity import saltelli_design
+
+    problem = {"num_vars": k, "names": [f"x{j}" for j in range(k)], "bounds": [[0.0, 1.0]] * k}
+    expected = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
+    np.testing.assert_array_equal(saltelli_design(n, k, seed), expected)
+
+
+def test_inputs_that_never_move_an_issue_get_zero_and_the_rest_match_a_full_salib_call():
+    from SALib.analyze import sobol as sobol_analyze
+
+    from zopa.uncertainty.sensitivity import salib_problem, saltelli_design
+
+    # two issues, every stance ranged: positions on i1 cannot move the compromise on i0
+    scenario = make_scenario([[20.0, 10.0], [50.0, 30.0], [70.0, 40.0]], capabilities=[1, 2, 3])
+    stances = tuple(
+        dataclasses.replace(s, range=(s.position - 10, s.position + 5)) for s in scenario.stances
+    )
+    view = dataclasses.replace(scenario, stances=stances).arrays()
+    result = analyse_sensitivity(view, make_model("compromise"), samples=256, seed=4)
+    inputs = result.inputs
+    on_i0 = [x.issue == "i0" for x in inputs]
+    design = saltelli_design(256, len(inputs), 4)
+    y = (
+        make_model("compromise")
+        .forecast(design_view(view, inputs, input_values(inputs, design)))
+        .outcome[:, 0]
+    )
+    full = sobol_analyze.analyze(
+        salib_problem(inputs), y, calc_second_order=False, seed=int(
+            np.random.default_rng(4).integers(1, 2**31 - 1)
+        )
+    )  # fmt: skip
+    for k, s in enumerate(result.issue("i0").sobol):
+        if on_i0[k]:
+            assert s.first_order == pytest.approx(full["S1"][k], abs=0.01)
+            assert s.total_order == pytest.approx(full["ST"][k], abs=0.01)
+            assert s.first_order_conf == pytest.approx(full["S1_conf"][k], rel=0.2)
+        else:
+            assert (s.first_order, s.total_order) == (0.0, 0.0)
+            assert full["ST"][k] == pytest.approx(0.0, abs=1e-12)

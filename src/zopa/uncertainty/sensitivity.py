@@ -43,6 +43,7 @@ References:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -50,7 +51,7 @@ import numpy as np
 from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
-from SALib.sample import sobol as sobol_sample
+from scipy.stats import qmc
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -306,25 +307,57 @@ def input_values(
 def design_view(
     view: ScenarioArrays, inputs: Sequence[SensitivityInput], values: NDArray[np.float64]
 ) -> ScenarioArrays:
-    """The view with one draw per row of ``values`` (n, k): every input set to its value."""
+    """The view with one draw per row of ``values`` (n, k): every input set to its value.
+
+    Arrays with no varying input stay broadcast views of the point estimate (no copy).
+    """
     n = values.shape[0]
     a_index = {a: k for k, a in enumerate(view.actor_ids)}
     i_index = {i: k for k, i in enumerate(view.issue_ids)}
-    arrays = {
-        "position": np.repeat(view.position, n, axis=0),
-        "salience": np.repeat(view.salience, n, axis=0),
-        "capability": np.repeat(view.capability, n, axis=0),
-    }
+    arrays: dict[str, NDArray[np.float64]] = {}
     for kind in ("position", "salience"):
         cols = [k for k, x in enumerate(inputs) if x.kind == kind]
-        if cols:
-            a = [a_index[inputs[k].actor] for k in cols]
-            i = [i_index[str(inputs[k].issue)] for k in cols]
-            arrays[kind][:, a, i] = values[:, cols]
+        current: NDArray[np.float64] = getattr(view, kind)
+        if not cols:
+            arrays[kind] = np.broadcast_to(current, (n, *current.shape[1:]))
+            continue
+        batch = np.repeat(current, n, axis=0)
+        a = [a_index[inputs[k].actor] for k in cols]
+        i = [i_index[str(inputs[k].issue)] for k in cols]
+        batch[:, a, i] = values[:, cols]
+        arrays[kind] = batch
     cols = [k for k, x in enumerate(inputs) if x.kind == "capability"]
+    capability = np.repeat(view.capability, n, axis=0)
     if cols:
-        arrays["capability"][:, [a_index[inputs[k].actor] for k in cols]] = values[:, cols]
-    return view.with_draws(**arrays)
+        capability[:, [a_index[inputs[k].actor] for k in cols]] = values[:, cols]
+    arrays["capability"] = capability
+    for arr in arrays.values():
+        arr.setflags(write=False)
+    return dataclasses.replace(
+        view,
+        position=arrays["position"],
+        salience=arrays["salience"],
+        capability=arrays["capability"],
+    )
+
+
+def saltelli_design(n: int, k: int, seed: int) -> NDArray[np.float64]:
+    """SALib's Saltelli design for first- and total-order indices, built without loops.
+
+    Row for row the matrix ``SALib.sample.sobol.sample(problem, n, calc_second_order=False,
+    seed=seed)`` returns on unit bounds (a test checks they are equal): for each base point,
+    A, then A with column j taken from B for every j, then B, where A and B are the two
+    halves of a scrambled Sobol' sequence of dimension 2k. SALib builds it in a Python loop
+    over n (k + 2) x k cells, which dominates the run time for large designs.
+    """
+    base = qmc.Sobol(d=2 * k, scramble=True, seed=seed).random(n)
+    a, b = base[:, :k], base[:, k:]
+    block = np.repeat(a[:, None, :], k + 2, axis=1)
+    cols = np.arange(k)
+    block[:, 1 + cols, cols] = b
+    block[:, -1, :] = b
+    design: NDArray[np.float64] = block.reshape(n * (k + 2), k)
+    return design
 
 
 def analyse_sensitivity(
@@ -378,7 +411,7 @@ def analyse_sensitivity(
 
     problem = salib_problem(chosen)
     if method == "sobol":
-        design = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
+        design = saltelli_design(samples, len(chosen), seed)
     else:
         design = morris_sample.sample(problem, samples, num_levels=MORRIS_LEVELS, seed=seed)
     design = np.asarray(design, dtype=float)
@@ -402,6 +435,37 @@ def analyse_sensitivity(
         inputs=chosen,
         issues=tuple(results),
     )
+
+
+def _sobol_indices(
+    names: Sequence[str], y: NDArray[np.float64], seed: int = 0
+) -> tuple[SobolIndex, ...]:
+    """SALib's first- and total-order indices of the outputs ``y`` of a Saltelli design.
+
+    An input whose every cross-sample AB_j gives the same output as A never changed the
+    forecast in the design: both Saltelli (2010) estimators are exactly zero for it, so it
+    gets S1 = ST = 0 and is left out of SALib's call. This keeps the analysis of an issue
+    proportional to the inputs that can move it (positions on other issues cannot move an
+    issue-by-issue model like the median or the compromise).
+    """
+    k = len(names)
+    rows = y.reshape(-1, k + 2)
+    moves = (rows[:, 1 : k + 1] != rows[:, :1]).any(axis=0)
+    keep = np.flatnonzero(moves) if moves.any() else np.arange(k)
+    reduced = rows[:, np.r_[0, 1 + keep, k + 1]].reshape(-1)
+    problem = {"num_vars": len(keep), "names": [names[int(j)] for j in keep]}
+    problem["bounds"] = [[0.0, 1.0]] * len(keep)
+    si = sobol_analyze.analyze(problem, reduced, calc_second_order=False, seed=seed)
+    out = {name: SobolIndex(name, 0.0, 0.0, 0.0, 0.0) for name in names}
+    for m, j in enumerate(keep):
+        out[names[int(j)]] = SobolIndex(
+            input=names[int(j)],
+            first_order=float(si["S1"][m]),
+            first_order_conf=float(si["S1_conf"][m]),
+            total_order=float(si["ST"][m]),
+            total_order_conf=float(si["ST_conf"][m]),
+        )
+    return tuple(out[name] for name in names)
 
 
 def _analyse_issue(
@@ -429,18 +493,7 @@ def _analyse_issue(
         return IssueSensitivity(issue, mean, std, note="the forecast does not vary")
     names = problem["names"]
     if method == "sobol":
-        si = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed)
-        sobol = tuple(
-            SobolIndex(
-                input=name,
-                first_order=float(si["S1"][k]),
-                first_order_conf=float(si["S1_conf"][k]),
-                total_order=float(si["ST"][k]),
-                total_order_conf=float(si["ST_conf"][k]),
-            )
-            for k, name in enumerate(names)
-        )
-        return IssueSensitivity(issue, mean, std, sobol=sobol)
+        return IssueSensitivity(issue, mean, std, sobol=_sobol_indices(names, y, seed))
     si = morris_analyze.analyze(problem, design, y, num_levels=MORRIS_LEVELS, seed=seed)
     morris = tuple(
         MorrisEffect(
