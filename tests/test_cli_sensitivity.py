@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -97,3 +98,52 @@ def test_bad_requests_exit_2(ranged, args, message):
     result = run("sensitivity", str(ranged), *args)
     assert result.exit_code == 2, result.output
     assert message in result.stderr
+
+
+def _doc(repo_root):
+    return (repo_root / "docs" / "sensitivity.md").read_text()
+
+
+def test_every_json_key_is_documented(ranged, repo_root):
+    doc = _doc(repo_root)
+    keys: set[str] = set()
+    for method in ("sobol", "morris"):
+        args = ("sensitivity", str(ranged), "-m", "compromise", "--method", method, "-f", "json")
+        data = json.loads(run(*args).stdout)
+        keys |= set(data) | set(data["inputs"][0]) | set(data["issues"]["x"])
+        keys |= set(data["issues"]["x"]["indices"][0])
+    missing = sorted(k for k in keys if f"`{k}`" not in doc)
+    assert not missing, f"undocumented keys in docs/sensitivity.md: {missing}"
+
+
+def test_the_library_example_in_the_docs_runs(repo_root, monkeypatch, capsys):
+    doc = _doc(repo_root)
+    (block,) = [b.split("```", 1)[0] for b in doc.split("```python\n")[1:]]
+    monkeypatch.chdir(repo_root)  # the example reads the flagship from the repository root
+    exec(compile(block, "docs/sensitivity.md", "exec"), {})
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("position:")
+
+
+@pytest.mark.slow
+def test_the_flagship_findings_in_the_docs_are_the_tools(repo_root):
+    # docs/sensitivity.md quotes the tool on the flagship; if the scenario changes, rerun
+    # the commands in the doc and paste their output.
+    doc = " ".join(_doc(repo_root).split())
+    flagship = str(repo_root / "scenarios" / "ukraine-ceasefire-2026.yaml")
+    for model in ("median", "compromise"):
+        result = run("sensitivity", flagship, "-m", model, "-i", "territory", "-i", "nato")
+        assert result.exit_code == 0, result.output
+        text = " ".join(result.stdout.split())
+        text = re.sub(
+            r"\+ \d+ other input\(s\) with smaller effects \(all in --format json\) ", "", text
+        )
+        sentences = re.findall(
+            r"┘ ([^│┃┘]+? drives \d+% of the variance of the \w+ forecast "
+            r"\(\d+% on its own\))",
+            text,
+        )
+        assert len(sentences) == 2, text
+        for sentence in sentences:
+            assert sentence in doc, sentence

@@ -24,11 +24,10 @@ from zopa.cli.common import (
 )
 from zopa.cli.forecast import parse_params, resolve_models
 from zopa.models import make_model
-from zopa.report.sensitivity import input_label, plot_sensitivity, shown_morris, shown_sobol
 
 if TYPE_CHECKING:
     from zopa.scenario import Scenario
-    from zopa.uncertainty.sensitivity import SensitivityResult, SobolIndex
+    from zopa.uncertainty.sensitivity import SensitivityInput, SensitivityResult, SobolIndex
 
 
 class SensitivityMethod(StrEnum):
@@ -46,6 +45,17 @@ class InputDistribution(StrEnum):
 
 
 DEFAULT_SAMPLES = {SensitivityMethod.sobol: 512, SensitivityMethod.morris: 64}
+
+
+def input_label(scenario: Scenario, item: SensitivityInput) -> str:
+    """An input in words: "Russia's position on Territory"."""
+    name = scenario.actor(item.actor).name
+    actor = f"{name}'" if name.endswith("s") else f"{name}'s"
+    if item.kind == "capability":
+        return f"{actor} capability"
+    issue = scenario.issue(str(item.issue)).name
+    noun = "position on" if item.kind == "position" else "salience of"
+    return f"{actor} {noun} {issue}"
 
 
 def sensitivity_json(
@@ -135,6 +145,11 @@ def _sobol_values(s: SobolIndex) -> list[float]:
     return [s.first_order, s.first_order_conf, s.total_order, s.total_order_conf]
 
 
+def _share(value: float) -> str:
+    """An index in words: estimates a little outside 0..1 (sampling error) read 0% or 100%."""
+    return f"{min(max(value, 0.0), 1.0):.0%}"
+
+
 def _percent(value: float, conf: float) -> str:
     return f"{fmt_number(100 * value, 0)}% ± {fmt_number(100 * conf, 0)}"
 
@@ -146,6 +161,8 @@ def _print_tables(
     top: int,
     seconds: float,
 ) -> None:
+    from zopa.uncertainty.sensitivity import shown_morris, shown_sobol
+
     design = (
         f"{result.method}, N = {result.samples}, {result.evaluations:,} runs of "
         f"{result.model} in {seconds:.1f} s; {len(result.inputs)} inputs, "
@@ -172,8 +189,8 @@ def _print_tables(
                 )
             lead = r.ranked_sobol()[0]
             sentence = (
-                f"{labels[lead.input]} drives {lead.total_order:.0%} of the variance of the "
-                f"{result.model} forecast ({lead.first_order:.0%} on its own)."
+                f"{labels[lead.input]} drives {_share(lead.total_order)} of the variance of the "
+                f"{result.model} forecast ({_share(lead.first_order)} on its own)."
             )
         else:
             table.add_column("mu* (mean |effect|)", justify="right")
@@ -334,7 +351,9 @@ def sensitivity(
     else:
         _print_tables(scenario, result, labels, top, seconds)
     if plot is not None:
-        written = plot_sensitivity(scenario, result, plot, top=max(top, 10))
+        from zopa.report.sensitivity import plot_sensitivity
+
+        written = plot_sensitivity(scenario, result, plot, labels=labels, top=max(top, 10))
         if output is OutputFormat.table:
             console.print(f"wrote {len(written)} plot(s) to {plot}/")
 

@@ -19,47 +19,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from zopa.report.figures import save_figure
+from zopa.uncertainty.sensitivity import shown_morris, shown_sobol
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
     from matplotlib.axes import Axes
     from numpy.typing import NDArray
 
     from zopa.scenario import Scenario
-    from zopa.uncertainty.sensitivity import (
-        IssueSensitivity,
-        MorrisEffect,
-        SensitivityInput,
-        SensitivityResult,
-        SobolIndex,
-    )
-
-
-MIN_SHOWN = 0.005
-"""Inputs whose total-order index (or mu* relative to the forecast's sd) is below this are
-left out of charts and tables (they stay in the JSON and CSV output)."""
-
-
-def shown_sobol(result: IssueSensitivity, top: int) -> tuple[SobolIndex, ...]:
-    """The ``top`` Sobol' indices worth showing (total order at least ``MIN_SHOWN``)."""
-    return tuple(s for s in result.ranked_sobol()[:top] if s.total_order >= MIN_SHOWN)
-
-
-def shown_morris(result: IssueSensitivity, top: int) -> tuple[MorrisEffect, ...]:
-    """The ``top`` Morris effects worth showing (mu* at least ``MIN_SHOWN`` x the sd)."""
-    return tuple(m for m in result.ranked_morris()[:top] if m.mu_star >= MIN_SHOWN * result.std)
-
-
-def input_label(scenario: Scenario, item: SensitivityInput) -> str:
-    """An input in words: "Russia's position on Territory"."""
-    name = scenario.actor(item.actor).name
-    actor = f"{name}'" if name.endswith("s") else f"{name}'s"
-    if item.kind == "capability":
-        return f"{actor} capability"
-    issue = scenario.issue(str(item.issue)).name
-    noun = "position on" if item.kind == "position" else "salience of"
-    return f"{actor} {noun} {issue}"
+    from zopa.uncertainty.sensitivity import IssueSensitivity, SensitivityResult
 
 
 def plot_issue_sensitivity(
@@ -68,17 +38,20 @@ def plot_issue_sensitivity(
     issue_id: str,
     path: Path,
     *,
+    labels: Mapping[str, str],
     top: int = 10,
 ) -> Path | None:
-    """Draw one issue's indices for its ``top`` inputs; ``None`` when it has none."""
+    """Draw one issue's indices for its ``top`` inputs; ``None`` when it has none.
+
+    ``labels`` maps input names to the words shown (e.g. "Russia's position on Territory").
+    """
     issue_result = result.issue(issue_id)
     ranked = (
         shown_sobol(issue_result, top) if issue_result.sobol else shown_morris(issue_result, top)
     )
     if not ranked:
         return None
-    labels_by_name = {x.name: input_label(scenario, x) for x in result.inputs}
-    labels = ["\n".join(textwrap.wrap(labels_by_name[r.input], 38)) for r in ranked]
+    wrapped = ["\n".join(textwrap.wrap(labels.get(r.input, r.input), 38)) for r in ranked]
     n = len(ranked)
     y = np.arange(n)[::-1].astype(float)
     fig, ax = plt.subplots(figsize=(9.5, 1.7 + 0.55 * n), layout="constrained")
@@ -91,7 +64,7 @@ def plot_issue_sensitivity(
         _morris_bars(ax, issue_result, y)
         ax.set_xlabel("change of the forecast over the input's range (scale points)")
         what = "Morris screening"
-    ax.set_yticks(y, labels)
+    ax.set_yticks(y, wrapped)
     ax.set_ylim(-0.7, n - 0.3)
     ax.grid(axis="x", color="0.9")
     ax.set_axisbelow(True)
@@ -153,13 +126,18 @@ def _morris_bars(ax: Axes, result: IssueSensitivity, y: NDArray[np.float64]) -> 
 
 
 def plot_sensitivity(
-    scenario: Scenario, result: SensitivityResult, folder: Path, *, top: int = 10
+    scenario: Scenario,
+    result: SensitivityResult,
+    folder: Path,
+    *,
+    labels: Mapping[str, str],
+    top: int = 10,
 ) -> list[Path]:
     """One chart per analysed issue with indices: ``sensitivity-<model>-<method>-<issue>.png``."""
     written = []
     for issue in result.issues:
         path = folder / f"sensitivity-{result.model}-{result.method}-{issue.issue}.png"
-        out = plot_issue_sensitivity(scenario, result, issue.issue, path, top=top)
+        out = plot_issue_sensitivity(scenario, result, issue.issue, path, labels=labels, top=top)
         if out is not None:
             written.append(out)
     return written

@@ -201,6 +201,21 @@ def _key(value: float) -> float:
     return -np.inf if value != value else value
 
 
+MIN_SHOWN = 0.005
+"""Inputs whose total-order index (or mu* relative to the forecast's sd) is below this are
+left out of charts and tables of indices (they stay in the JSON and CSV output)."""
+
+
+def shown_sobol(result: IssueSensitivity, top: int) -> tuple[SobolIndex, ...]:
+    """The ``top`` Sobol' indices worth showing (total order at least ``MIN_SHOWN``)."""
+    return tuple(s for s in result.ranked_sobol()[:top] if s.total_order >= MIN_SHOWN)
+
+
+def shown_morris(result: IssueSensitivity, top: int) -> tuple[MorrisEffect, ...]:
+    """The ``top`` Morris effects worth showing (mu* at least ``MIN_SHOWN`` x the sd)."""
+    return tuple(m for m in result.ranked_morris()[:top] if m.mu_star >= MIN_SHOWN * result.std)
+
+
 def sensitivity_inputs(
     view: ScenarioArrays,
     *,
