@@ -343,7 +343,6 @@ def _run_round(
     direction = np.zeros(x.shape, dtype=np.int8)  # sign of the moves made this round
     y_flat, o_flat, dir_flat = y.reshape(-1), o.reshape(-1), direction.reshape(-1)
     leg_changed = np.zeros(n_legs, dtype=bool)
-    big = np.iinfo(np.intp).max
     legs = np.arange(n_legs)  # legs to recompute: all of them at the start
     live_legs = legs
     first_time = True
@@ -399,11 +398,14 @@ def _run_round(
         # draws with nothing left tie nothing (their threshold is +inf)
         threshold = np.where(live_draw, top - _TIE * np.abs(top), np.inf)
         tied = score >= (threshold[0] if starts.size == 1 else threshold[seg])
-        n_tied = np.add.reduceat(tied, starts, dtype=np.intp)
-        if n_tied.max() > 1:
-            lowest = np.minimum.reduceat(np.where(tied, c["rank"], big), starts)[seg]
-            tied &= c["rank"] == lowest
-        ch = np.flatnonzero(tied)  # one per draw at most
+        ch = np.flatnonzero(tied)
+        if ch.size > 1:
+            draw = c["d"][ch]
+            if (draw[1:] == draw[:-1]).any():
+                # a tie within a draw: its lowest rank goes first
+                order = np.lexsort((c["rank"][ch], draw))
+                ch, draw = ch[order], draw[order]
+                ch = np.sort(ch[np.r_[True, draw[1:] != draw[:-1]]])  # one per draw
         lp, lq = c["lp"][ch], c["lq"][ch]
         dv, du = leg_dir[lp], leg_dir[lq]
         vp, uq = leg_mi[lp], leg_mi[lq]
