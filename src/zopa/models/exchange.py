@@ -194,7 +194,8 @@ class ExchangeModel:
         executed: list[NDArray[np.int_]] = []
         log: list[tuple[int, str, str, str, str, float, float, float]] = []
         for r in range(self.rounds):
-            y, n_exec, steps = _run_round(x, s, w, total, cand, part, self.rate)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                y, n_exec, steps = _run_round(x, s, w, total, cand, part, self.rate)
             executed.append(n_exec)
             if view.n_draws:
                 for k, gain, move_v, move_u in steps:
@@ -498,20 +499,21 @@ def _evaluate(
     a_max, b_max = leg_amax[lp], leg_amax[lq]
     k_v, k_u = leg_k[lp], leg_k[lq]
     su_p, su_q, sv_p, sv_q = c["su_p"][idx], c["su_q"][idx], c["sv_p"][idx], c["sv_q"][idx]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if rate == "equal_gain":
-            r = (su_p + sv_p) / (su_q + sv_q)
-        else:
-            # RKS: gains in proportion to each actor's ideal gain in this exchange
-            gu_max = np.minimum(a_max, b_max * sv_q / sv_p) * (su_p - su_q * sv_p / sv_q)
-            gv_max = np.minimum(b_max, a_max * su_p / su_q) * (sv_q - sv_p * su_q / su_p)
-            r = (su_p / gu_max + sv_p / gv_max) / (su_q / gu_max + sv_q / gv_max)
-        a = np.minimum(a_max, b_max / r)
-        b = r * a
-        gain_u = su_p * a - su_q * b
-        gain_v = sv_q * b - sv_p * a
-        move_v = a / k_v
-        move_u = b / k_u
+    # divisions by zero (RKS) give non-finite scores, which are infeasible; the caller
+    # silences numpy's warnings for the whole round
+    if rate == "equal_gain":
+        r = (su_p + sv_p) / (su_q + sv_q)
+    else:
+        # RKS: gains in proportion to each actor's ideal gain in this exchange
+        gu_max = np.minimum(a_max, b_max * sv_q / sv_p) * (su_p - su_q * sv_p / sv_q)
+        gv_max = np.minimum(b_max, a_max * su_p / su_q) * (sv_q - sv_p * su_q / su_p)
+        r = (su_p / gu_max + sv_p / gv_max) / (su_q / gu_max + sv_q / gv_max)
+    a = np.minimum(a_max, b_max / r)
+    b = r * a
+    gain_u = su_p * a - su_q * b
+    gain_v = sv_q * b - sv_p * a
+    move_v = a / k_v
+    move_u = b / k_u
     score = gain_u + gain_v if rate == "rks" else gain_u
     ok = (
         np.isfinite(score)
