@@ -115,7 +115,8 @@ def detect_format(
     else the long CSV.
 
     A header with Actor, Capability, Position and Salience and no Issue column selects
-    ``bdm``.
+    ``bdm``. A ``.txt`` file whose first line (after comments) is ``zopa: ...`` is a
+    scenario saved as text and is read as YAML; other ``.txt`` files are Decide files.
 
     Raises:
         FormatError: The name or extension is not known.
@@ -128,6 +129,8 @@ def detect_format(
     suffix = Path(path).suffix.lower()
     if suffix == ".csv" and mode == "read":
         return FORMATS[_sniff_csv(path)]
+    if suffix == ".txt" and mode == "read" and _first_line(path).startswith("zopa:"):
+        return FORMATS["yaml"]  # a zopa scenario saved as text, not a Decide file
     for spec in FORMATS.values():
         if suffix in spec.extensions:
             return spec
@@ -136,6 +139,15 @@ def detect_format(
         f"cannot tell the format of {str(path)!r} from its extension {suffix or '(none)'!r}"
         f" (expected one of {', '.join(known)}, or name the format with --from/--to)"
     )
+
+
+def _first_line(path: Path | str) -> str:
+    """The first line of a file that is neither blank nor a ``#`` comment ('' if unreadable)."""
+    try:
+        with Path(path).open(encoding="utf-8-sig", errors="replace") as handle:
+            return next((line for line in handle if line.strip() and line[0] != "#"), "")
+    except OSError:
+        return ""  # the reader reports the file problem
 
 
 def _sniff_csv(path: Path | str) -> str:
