@@ -293,3 +293,69 @@ def test_deeply_nested_file_is_a_located_problem_not_a_crash(tmp_path: Path, suf
 def test_negative_seed_is_refused(tmp_path: Path, scenario: Path, args: tuple[str, ...]):
     argv = [a.format(s=scenario, out=tmp_path / "out") for a in args]
     assert_bad_input(run(*argv), "--seed")
+
+
+def test_scenario_saved_as_txt_is_read_as_the_yaml_it_is(tmp_path: Path) -> None:
+    # .txt is Decide's extension, but a file that opens with `zopa: 1` is a zopa scenario
+    path = tmp_path / "scenario.txt"
+    path.write_text(SCENARIO, encoding="utf-8")
+    result = run("validate", path)
+    assert result.exit_code == 0, result.output
+
+
+def test_decide_txt_is_still_read_as_decide(tmp_path: Path) -> None:
+    path = tmp_path / "decide.txt"
+    path.write_text("zopa is not here\n#A;1;US\n", encoding="utf-8")
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert "#A, #P, #M, #D" in result.output
+
+
+# --- deals compared -------------------------------------------------------------------------
+
+DEALS = Path(__file__).resolve().parent.parent / "scenarios" / "deals"
+E3 = DEALS / "e3-counter-proposal-2025-11.yaml"
+US28 = DEALS / "us-28-point-plan-2025-11.yaml"
+
+
+def test_compare_needs_two_deals() -> None:
+    assert_bad_input(run("compare", E3, "--draws", "100"), "two or more")
+
+
+def test_compare_reports_every_bad_deal_at_once(tmp_path: Path) -> None:
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text("zopa_deal: 1\nid: a\n", encoding="utf-8")
+    second.write_text("", encoding="utf-8")
+    result = run("compare", first, second, E3, "--draws", "100")
+    assert_bad_input(result, f"{first}:", f"{second}:1: the file is empty")
+
+
+def test_compare_names_the_deal_given_twice() -> None:
+    result = run("compare", E3, US28, E3, "--draws", "100")
+    assert_bad_input(result, "e3-counter-proposal-2025-11")
+    assert "us-28" not in result.output
+
+
+@pytest.mark.parametrize("command", ["durability", "compare"])
+def test_plot_folder_checked_before_the_analysis(tmp_path: Path, command: str) -> None:
+    taken = _not_a_folder(tmp_path)
+    deals = [E3] if command == "durability" else [E3, US28]
+    result = run(command, *deals, "--draws", "100", "--plot", taken)
+    assert_bad_input(result, str(taken), "not a folder")
+    assert "survival" not in result.stdout.lower()
+
+
+# --- convert --------------------------------------------------------------------------------
+
+
+def test_convert_onto_a_folder_even_with_force(tmp_path: Path, scenario: Path) -> None:
+    folder = tmp_path / "out.json"
+    folder.mkdir()
+    assert_bad_input(run("convert", scenario, folder, "--force"), str(folder), "a folder")
+
+
+def test_convert_into_a_folder_that_cannot_exist(tmp_path: Path, scenario: Path) -> None:
+    out = _not_a_folder(tmp_path) / "out.json"
+    result = run("convert", scenario, out)
+    assert_bad_input(result, f"cannot write {out}")
+    assert ".tmp" not in result.output  # the temporary file is an implementation detail

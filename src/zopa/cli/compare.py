@@ -10,11 +10,13 @@ import typer
 from rich.table import Table
 
 from zopa.cli.common import (
+    EXIT_BAD_INPUT,
     FormatOption,
     OutputFormat,
     console,
     err_console,
     fail,
+    output_folder_or_exit,
     print_csv,
     print_json,
 )
@@ -25,7 +27,7 @@ from zopa.cli.durability import (
     SeedOption,
     assessment_csv,
     assessment_json,
-    load_deal_or_exit,
+    check_deal_and_print,
     load_parameters_or_exit,
     mechanism_setting,
     print_notes,
@@ -130,11 +132,19 @@ def compare(
     Example:
         zopa compare scenarios/deals/*.yaml --plot out/
     """
+    if len(deals) < 2:
+        fail("give two or more deal files to compare (for one deal: zopa durability DEAL)")
     params = load_parameters_or_exit(parameters)
-    loaded = [load_deal_or_exit(path) for path in deals]
+    checked = [check_deal_and_print(path) for path in deals]  # every file's problems at once
+    loaded = [c for c in checked if c is not None]
+    if len(loaded) < len(checked):
+        raise typer.Exit(EXIT_BAD_INPUT)
     ids = [d.id for d, _ in loaded]
-    if len(set(ids)) != len(ids):
-        fail(f"the same deal is given twice: {', '.join(ids)}")
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        fail(f"the same deal is given twice: {', '.join(twice)}")
+    if plot is not None:
+        output_folder_or_exit(plot, "--plot")
     assessments = [
         assess_deal(deal, scenario, params, n_draws=draws, seed=seed) for deal, scenario in loaded
     ]

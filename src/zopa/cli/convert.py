@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from zopa.cli.common import EXIT_ANALYSIS_FAILED, EXIT_BAD_INPUT, console, fail, print_problems
+from zopa.cli.common import EXIT_BAD_INPUT, console, fail, print_problems
 from zopa.io.errors import ScenarioError
 from zopa.io.formats import FORMATS, FormatError, check_any, detect_format
 
@@ -73,6 +73,8 @@ def convert(
         fail(str(exc))
     if not source.exists():
         fail(f"{source}: no such file")
+    if target.is_dir():
+        fail(f"{target} is a folder (expected the path of the file to write)")
     if target.exists() and not force:
         fail(f"{target} exists; pass --force to overwrite it")
     if target.exists() and target.resolve() == source.resolve():
@@ -99,7 +101,7 @@ def convert(
         print_problems(exc.problems)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except OSError as exc:
-        fail(f"cannot write {target}: {exc}", EXIT_ANALYSIS_FAILED)
+        fail(f"cannot write {target}: {exc.strerror or exc}")
     console.print(
         f"wrote {target} ({writer.name}): {len(scenario.actors)} actors,"
         f" {len(scenario.issues)} issues, {len(scenario.stances)} stances",

@@ -16,6 +16,7 @@ from zopa.cli.common import (
     console,
     err_console,
     fail,
+    output_folder_or_exit,
     print_csv,
     print_json,
     print_problems,
@@ -54,16 +55,24 @@ def load_parameters_or_exit(path: Path | None) -> DurabilityParameters:
     return params
 
 
-def load_deal_or_exit(path: Path) -> tuple[Deal, Scenario]:
-    """A valid deal and its scenario, or the located problems and exit 2."""
+def check_deal_and_print(path: Path) -> tuple[Deal, Scenario] | None:
+    """A valid deal and its scenario, or ``None`` after printing the located problems."""
     deal, scenario, problems = check_deal(path)
     shown = [p for p in problems if p.is_error or p.file == str(path)]
     print_problems(shown)
     if deal is None or scenario is None:
         n_err = sum(p.is_error for p in problems)
         err_console.print(f"{path}: {n_err} error(s)", style="red", markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT)
+        return None
     return deal, scenario
+
+
+def load_deal_or_exit(path: Path) -> tuple[Deal, Scenario]:
+    """A valid deal and its scenario, or the located problems and exit 2."""
+    loaded = check_deal_and_print(path)
+    if loaded is None:
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return loaded
 
 
 def mechanism_setting(m: Mechanisms, name: str, *, short: bool = False) -> str:
@@ -387,6 +396,8 @@ def durability(
     """
     params = load_parameters_or_exit(parameters)
     the_deal, scenario = load_deal_or_exit(deal)
+    if plot is not None:
+        output_folder_or_exit(plot, "--plot")
     assessment = assess_deal(the_deal, scenario, params, n_draws=draws, seed=seed)
     if output is OutputFormat.json:
         print_json(assessment_json(assessment, params))
