@@ -185,6 +185,7 @@ class MilpBackend:
         return None if found is None else int(found[0][i])
 
     def _estimate_size(self) -> tuple[float, tuple[float, float]]:
+        """The zone's size: counted exactly when its bounding box is small, else sampled."""
         sp = self.space
         ids = [np.flatnonzero(b) for b in sp.box()]
         box = 1.0
@@ -192,6 +193,11 @@ class MilpBackend:
             box *= len(v)
         if box == 0:
             return 0.0, (0.0, 0.0)
+        if box <= SIZE_SAMPLES:
+            # fewer packages in the box than samples: count every one of them
+            grid = np.stack([g.ravel() for g in np.meshgrid(*ids, indexing="ij")], axis=1)
+            count = float(sp.feasible(grid).sum())
+            return count, (count, count)
         rng = np.random.default_rng(self.seed)
         sample = np.stack([v[rng.integers(0, len(v), SIZE_SAMPLES)] for v in ids], axis=1)
         hits = int(sp.feasible(sample).sum())
@@ -199,7 +205,7 @@ class MilpBackend:
         return box * hits / SIZE_SAMPLES, (box * lo, box * hi)
 
     def summary(self) -> ZopaSummary:
-        """Emptiness and ranges exactly (MILP); size by sampling."""
+        """Emptiness and ranges exactly (MILP); size counted in a small box, else sampled."""
         from zopa.agreements.analysis import ZopaSummary
 
         sp = self.space
@@ -214,6 +220,8 @@ class MilpBackend:
             assert hi is not None
             ranges[issue] = (float(sp.levels[i][lo]), float(sp.levels[i][hi]))
         size, (s_lo, s_hi) = self._estimate_size()
+        if s_lo == s_hi:  # counted, not estimated
+            return ZopaSummary(size, True, (size, size), ranges)
         size = max(size, 1.0)
         return ZopaSummary(size, False, (max(s_lo, 1.0), max(s_hi, 1.0)), ranges)
 
