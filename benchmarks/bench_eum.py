@@ -90,6 +90,11 @@ def main() -> None:
 
     print("\n== 1,000 Monte Carlo draws of the flagship (positions within their ranges) ==")
     draws = sample_positions(view, 1000, np.random.default_rng(0))
+    converged = eum.forecast(draws).diagnostics["converged"]
+    print(
+        f"  games (draw x issue) converged within max_rounds: {int(converged.sum())} "
+        f"of {converged.size}; the others run every round"
+    )
     total = 0.0
     for name, model in (("eum", eum), ("nash", nash)):
         best, med, cpu = timed(lambda m=model: m.forecast(draws), 3)
