@@ -359,3 +359,34 @@ def test_convert_into_a_folder_that_cannot_exist(tmp_path: Path, scenario: Path)
     result = run("convert", scenario, out)
     assert_bad_input(result, f"cannot write {out}")
     assert ".tmp" not in result.output  # the temporary file is an implementation detail
+
+
+# --- names that look like console markup ----------------------------------------------------
+
+BRACKETS = (
+    SCENARIO.replace("title: Two actors", 'title: "Talks [/] [draft]"')
+    .replace("name: Actor A", 'name: "Kherson [occupied]"')
+    .replace("name: Issue X", 'name: "Issue [/red] x"')
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("show",),
+        ("show", "--long"),
+        ("forecast", "-m", "median"),
+        ("deals",),
+        ("tables", "-t", "t=A,B", "--no-models"),
+    ],
+)
+def test_names_with_brackets_are_shown_as_written(tmp_path: Path, args: tuple[str, ...]):
+    path = tmp_path / "brackets.yaml"
+    path.write_text(BRACKETS, encoding="utf-8")
+    result = run(args[0], path, *args[1:])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 0, result.output
+    assert "Talks [/] [draft]" in result.output
+    if args[0] == "show":  # table cells may wrap at a space
+        assert "[occupi" in result.output
+        assert "[/red]" in result.output

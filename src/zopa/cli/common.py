@@ -7,12 +7,17 @@ import io
 import json
 import os
 import sys
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleOptions
+from rich.errors import MarkupError
+from rich.markup import escape
+from rich.segment import Segment
+from rich.text import Text
 
 from zopa.io import Problem, check_scenario
 from zopa.io.formats import FormatError, check_any
@@ -22,9 +27,31 @@ EXIT_OK = 0
 EXIT_ANALYSIS_FAILED = 1
 EXIT_BAD_INPUT = 2
 
+
+class _Console(Console):
+    """A console that shows a user's text as written.
+
+    Table cells given as strings are plain text, never markup: a name such as
+    ``Kherson [occupied]`` keeps its brackets. Markup the commands write themselves
+    (``[bold]...[/]`` in ``print``) still works; where it cannot be parsed, because a
+    user's text inside it holds brackets, the line is printed plainly instead of failing.
+    """
+
+    def render(self, renderable: Any, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+        if isinstance(renderable, str):
+            renderable = Text(renderable)
+        return super().render(renderable, options)
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        try:
+            return super().render_str(text, **kwargs)
+        except MarkupError:
+            return super().render_str(text, **{**kwargs, "markup": False})
+
+
 # Piped output (files, CI logs) gets a fixed, generous width instead of rich's 80 columns.
-console = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+console = _Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+err_console = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class OutputFormat(StrEnum):
@@ -38,6 +65,11 @@ class OutputFormat(StrEnum):
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="Output as a table, JSON or CSV.")
 ]
+
+
+def user_text(text: str) -> str:
+    """A user's text escaped for a line the command styles with markup."""
+    return escape(text)
 
 
 def print_problems(problems: list[Problem]) -> None:

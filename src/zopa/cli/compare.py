@@ -164,7 +164,7 @@ def compare(
             table.add_row(label, *cells)
         console.print(table)
         for a in assessments:
-            console.print(f"{a.deal.id}: {a.deal.title}")
+            console.print(f"{a.deal.id}: {a.deal.title}", markup=False)
         print_notes(assessments[0].result.notes)
     if plot is not None:
         try:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from zopa.agreements.analysis import METHODS, analyse_deals
 from zopa.agreements.solutions import CONCEPTS
@@ -24,6 +25,7 @@ from zopa.cli.common import (
     output_folder_or_exit,
     print_csv,
     print_json,
+    user_text,
 )
 
 if TYPE_CHECKING:
@@ -88,7 +90,7 @@ def print_zopa(analysis: DealAnalysis) -> None:
             )
             cells.append(_interval_text(lo, hi))
         rng = z.ranges[issue]
-        range_text = "[red]none[/]" if rng is None else _interval_text(*rng)
+        range_text = Text("none", style="red") if rng is None else _interval_text(*rng)
         table.add_row(
             issue, fmt_number(sp.status_quo[i], 0), *cells, range_text, advice.get(issue, "")
         )
@@ -300,7 +302,7 @@ def deals(
         ]
         print_csv(["issue", *CONCEPTS], rows)
     else:
-        console.print(f"[bold]{scenario.title}[/] — deal space")
+        console.print(f"[bold]{user_text(scenario.title)}[/] — deal space")
         print_zopa(analysis)
         print_conflicts(analysis)
         print_solutions(analysis)

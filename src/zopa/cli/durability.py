@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import numpy as np
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from zopa.cli.common import (
     EXIT_BAD_INPUT,
@@ -20,6 +21,7 @@ from zopa.cli.common import (
     print_csv,
     print_json,
     print_problems,
+    user_text,
 )
 from zopa.durability.assess import DealAssessment, assess_deal
 from zopa.durability.parameters import HAZARD_MECHANISMS, ParameterStatus
@@ -193,7 +195,7 @@ def _pct(i: Interval) -> str:
 def print_assessment(a: DealAssessment, params: DurabilityParameters) -> None:
     """The human-readable report of one deal."""
     r, e, m = a.result, a.ending, a.deal.mechanisms
-    console.print(f"[bold]{a.deal.title}[/bold]  ({a.deal.id})")
+    console.print(f"[bold]{user_text(a.deal.title)}[/bold]  ({a.deal.id})")
     console.print(f"scenario: {a.scenario.title}; {r.n_draws} draws, seed {r.seed}")
     hold = r.hold()
     console.print(
@@ -212,7 +214,9 @@ def print_assessment(a: DealAssessment, params: DurabilityParameters) -> None:
             name,
             mechanism_setting(m, name),
             f"{med:.2f} [{lo:.2f}-{hi:.2f}]",
-            status.value if status is ParameterStatus.SOURCED else f"[yellow]{status.value}[/]",
+            status.value
+            if status is ParameterStatus.SOURCED
+            else Text(status.value, style="yellow"),
         )
     caps = m.force_caps.defender_personnel
     mech.add_row(

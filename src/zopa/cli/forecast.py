@@ -23,6 +23,7 @@ from zopa.cli.common import (
     output_folder_or_exit,
     print_csv,
     print_json,
+    user_text,
 )
 from zopa.models import available_models, make_model, model_class, model_parameters
 from zopa.models.base import ParameterError, check_parameters
@@ -300,7 +301,7 @@ def forecast(
         ]
         print_csv(header, rows)
     else:
-        table = Table(title=f"Forecasts — {scenario.title}", title_justify="left")
+        table = Table(title=f"Forecasts — {user_text(scenario.title)}", title_justify="left")
         table.add_column("issue", no_wrap=True)
         table.add_column("status quo", justify="right")
         for m in models:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from zopa.cli.common import (
     FormatOption,
@@ -17,6 +18,7 @@ from zopa.cli.common import (
     output_folder_or_exit,
     print_csv,
     print_json,
+    user_text,
 )
 from zopa.io import scenario_to_data
 from zopa.scenario import Scenario
@@ -60,7 +62,7 @@ def _matrix_table(scenario: Scenario) -> Table:
     for i in scenario.issues:
         table.add_column(i.id, justify="right")
     for a in scenario.actors:
-        cells = []
+        cells: list[str | Text] = []
         for i in scenario.issues:
             s = scenario.stance(a.id, i.id)
             if s is None:
@@ -68,7 +70,7 @@ def _matrix_table(scenario: Scenario) -> Table:
                 continue
             text = f"{s.position:g}" + (f"|{s.red_line:g}" if s.red_line is not None else "")
             style = "bold" if s.salience >= 0.7 else "dim" if s.salience < 0.3 else ""
-            cells.append(f"[{style}]{text}[/{style}]" if style else text)
+            cells.append(Text(text, style=style))
         table.add_row(a.id, *cells)
     return table
 
@@ -139,7 +141,7 @@ def show(
         )
     else:
         console.print(
-            f"[bold]{scenario.title}[/bold]"
+            f"[bold]{user_text(scenario.title)}[/bold]"
             + (f"  (as of {scenario.as_of})" if scenario.as_of else "")
         )
         console.print(_actors_table(scenario))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from zopa.agreements.tables import compare_tables
 from zopa.cli.common import (
@@ -21,6 +22,7 @@ from zopa.cli.common import (
     output_folder_or_exit,
     print_csv,
     print_json,
+    user_text,
 )
 from zopa.cli.deals import option_problems
 
@@ -66,7 +68,7 @@ def print_comparison(comparison: TableComparison) -> None:
     for n in names:
         table.add_column(n, justify="right")
     for a in comparison.actor_ids:
-        cells = []
+        cells: list[str | Text] = []
         for n in names:
             t = comparison.tables[n]
             if t.deal is None:
@@ -76,7 +78,7 @@ def print_comparison(comparison: TableComparison) -> None:
             mark = "" if a in t.members else " [dim](absent)[/]"
             verdict = "" if t.acceptable.get(a, True) else " [red]rejects[/]"
             colour = "green" if g > 1e-9 else ("red" if g < -1e-9 else "white")
-            cells.append(f"[{colour}]{u:.3f} ({g:+.3f})[/]{mark}{verdict}")
+            cells.append(Text.from_markup(f"[{colour}]{u:.3f} ({g:+.3f})[/]{mark}{verdict}"))
         veto = "*" if comparison.veto[a] else ""
         table.add_row(f"{a}{veto}", f"{comparison.no_deal[a]:.3f}", *cells)
     console.print(table)
@@ -194,7 +196,7 @@ def tables_command(
         ]
         print_csv(["actor", "no_deal", *names], rows)
     else:
-        console.print(f"[bold]{scenario.title}[/] — who is at the table")
+        console.print(f"[bold]{user_text(scenario.title)}[/] — who is at the table")
         print_comparison(comparison)
     if plot is not None:
         from zopa.report.deals import plot_table_composition

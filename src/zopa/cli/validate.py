@@ -16,6 +16,7 @@ from zopa.cli.common import (
     print_csv,
     print_json,
     print_problems,
+    user_text,
 )
 
 
@@ -78,7 +79,7 @@ def validate(
             n_warn = len(problems) - n_err
             if scenario is not None and not bad:
                 console.print(
-                    f"[green]ok[/green] {path}: {len(scenario.actors)} actors, "
+                    f"[green]ok[/green] {user_text(str(path))}: {len(scenario.actors)} actors, "
                     f"{len(scenario.issues)} issues, {len(scenario.stances)} stances"
                     + (f", {n_warn} warning(s)" if n_warn else "")
                 )
