@@ -390,3 +390,12 @@ def test_names_with_brackets_are_shown_as_written(tmp_path: Path, args: tuple[st
     if args[0] == "show":  # table cells may wrap at a space
         assert "[occupi" in result.output
         assert "[/red]" in result.output
+
+
+@pytest.mark.parametrize("valid", [True, False])
+def test_validate_names_a_file_with_brackets_as_written(tmp_path: Path, valid: bool) -> None:
+    path = tmp_path / "[draft] talks [b].yaml"
+    path.write_text(SCENARIO if valid else "", encoding="utf-8")
+    result = run("validate", path)
+    assert result.exit_code == (0 if valid else 2)
+    assert f"{'ok' if valid else 'invalid'} {path}:" in result.output.replace("\n", "")

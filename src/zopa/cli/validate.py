@@ -84,7 +84,10 @@ def validate(
                     + (f", {n_warn} warning(s)" if n_warn else "")
                 )
             else:
-                console.print(f"[red]invalid[/red] {path}: {n_err} error(s), {n_warn} warning(s)")
+                console.print(
+                    f"[red]invalid[/red] {user_text(str(path))}: "
+                    f"{n_err} error(s), {n_warn} warning(s)"
+                )
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)
 
