@@ -399,3 +399,24 @@ def test_validate_names_a_file_with_brackets_as_written(tmp_path: Path, valid: b
     result = run("validate", path)
     assert result.exit_code == (0 if valid else 2)
     assert f"{'ok' if valid else 'invalid'} {path}:" in result.output.replace("\n", "")
+
+
+def test_plots_of_names_outside_the_font_do_not_warn(tmp_path: Path) -> None:
+    # warnings are errors in the test run; matplotlib warns once per missing glyph
+    path = tmp_path / "cjk.yaml"
+    path.write_text(SCENARIO.replace("name: Issue X", "name: 議題 🕊"), encoding="utf-8")
+    result = run("show", path, "--plot", tmp_path / "maps")
+    assert result.exit_code == 0, result.exception
+    assert (tmp_path / "maps").is_dir()
+    assert list((tmp_path / "maps").glob("*.png"))
+
+
+def test_position_map_of_a_very_long_name(tmp_path: Path) -> None:
+    # warnings are errors in the test run: a collapsed layout would fail here
+    long_name = "Ж" * 3000
+    path = tmp_path / "long.yaml"
+    text = SCENARIO.replace("name: Actor A", f"name: {long_name}")
+    path.write_text(text.replace("name: Issue X", f"name: {long_name}"), encoding="utf-8")
+    result = run("show", path, "--plot", tmp_path / "maps")
+    assert result.exit_code == 0, result.exception
+    assert (tmp_path / "maps" / "position-x.png").is_file()

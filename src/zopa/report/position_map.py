@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.lines import Line2D
 
-from zopa.report.figures import save_figure
+from zopa.report.figures import clip, save_figure
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -68,7 +68,7 @@ def plot_position_map(
             linewidths=2.0 if actor.veto else 0.8,
             zorder=4,
         )
-        label = actor.name + (" (veto)" if actor.veto else "")
+        label = clip(actor.name, 40) + (" (veto)" if actor.veto else "")
         if s.confidence is not None and s.confidence.value == "low":
             label += " ?"
         near_right = s.position > lo + 0.75 * width
@@ -107,7 +107,9 @@ def plot_position_map(
     ax.set_xlim(lo - 0.02 * width, hi + 0.02 * width)
     ax.set_ylim(-0.8, n - 0.2)
     ax.set_yticks([])
-    ax.set_title(f"{issue.name}  ({issue.id})", loc="left", fontsize=12, fontweight="bold", pad=24)
+    ax.set_title(
+        f"{clip(issue.name, 90)}  ({issue.id})", loc="left", fontsize=12, fontweight="bold", pad=24
+    )
     ax.grid(axis="x", color="0.9")
     ax.set_axisbelow(True)
     for side in ("top", "right", "left"):

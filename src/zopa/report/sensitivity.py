@@ -18,7 +18,7 @@ mpl.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from zopa.report.figures import save_figure
+from zopa.report.figures import clip, save_figure
 from zopa.uncertainty.sensitivity import shown_morris, shown_sobol
 
 if TYPE_CHECKING:
@@ -51,11 +51,13 @@ def plot_issue_sensitivity(
     )
     if not ranked:
         return None
-    wrapped = ["\n".join(textwrap.wrap(labels.get(r.input, r.input), 38)) for r in ranked]
+    wrapped = [
+        "\n".join(textwrap.wrap(clip(labels.get(r.input, r.input), 110), 38)) for r in ranked
+    ]
     n = len(ranked)
     y = np.arange(n)[::-1].astype(float)
     fig, ax = plt.subplots(figsize=(9.5, 1.7 + 0.55 * n), layout="constrained")
-    issue_name = scenario.issue(issue_id).name
+    issue_name = clip(scenario.issue(issue_id).name, 90)
     if issue_result.sobol:
         _sobol_bars(ax, issue_result, y)
         ax.set_xlabel("share of the forecast's variance")

@@ -17,7 +17,7 @@ mpl.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from zopa.report.figures import save_figure
+from zopa.report.figures import clip, save_figure
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -100,7 +100,7 @@ def plot_trajectory(
             zorder=3,
         )
         ax.annotate(
-            actor.name,
+            clip(actor.name, 40),
             (n_rounds, traj[-1, a]),
             xytext=(x_end * 1.04, label_y[row]),
             textcoords="data",
@@ -142,7 +142,7 @@ def plot_trajectory(
     anchor_text = "; ".join(
         f"{v:g}: {textwrap.shorten(t, 60)}" for v, t in sorted(issue.anchors.items())
     )
-    title = f"{issue.name} — {forecast.model} trajectory"
+    title = f"{clip(issue.name, 90)} — {forecast.model} trajectory"
     if forecast.outcome.shape[0] > 1:
         title += f" (draw {draw})"
     ax.set_title(title, loc="left", fontsize=12)

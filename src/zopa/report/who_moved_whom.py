@@ -17,7 +17,7 @@ mpl.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from zopa.report.figures import save_figure
+from zopa.report.figures import clip, save_figure
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -68,7 +68,7 @@ def plot_who_moved_whom(
     by_proposer, by_kind = movement_matrix(forecast, issue_id, draw=draw)
     issue = scenario.issue(issue_id)
     keep = [a for a, actor in enumerate(scenario.actors) if scenario.stance(actor.id, issue_id)]
-    names = [scenario.actors[a].name for a in keep]
+    names = [clip(scenario.actors[a].name, 16) for a in keep]
     mat = by_proposer[np.ix_(keep, keep)]
     kinds = by_kind[keep]
     kind_names = list(forecast.diagnostics["offer_kinds"][1:])
@@ -119,7 +119,7 @@ def plot_who_moved_whom(
         bx.spines[side].set_visible(False)
     rounds = int(np.asarray(forecast.diagnostics["move"]).shape[1])
     fig.suptitle(
-        f"{issue.name} — who moved whom ({forecast.model}, {rounds} rounds)",
+        f"{clip(issue.name, 90)} — who moved whom ({forecast.model}, {rounds} rounds)",
         x=0.01,
         ha="left",
         fontsize=12,
