@@ -1,0 +1,79 @@
+"""Time every registered forecasting model together, against the issue's combined goals.
+
+Run from the repository root: ``PYTHONPATH=src .venv/bin/python benchmarks/bench_all_models.py``.
+Goals (bargaining-models issue): 1,000 Monte Carlo draws of the flagship scenario through
+every model in under 2 s in total, and a 100-actor x 20-issue synthetic scenario through
+every model in under 5 s. Prints, per model, the minimum wall-clock and CPU time of a few
+runs, then the totals and their ratio to the goals. The per-model scripts
+(bench_eum.py, bench_smp.py, bench_exchange.py) say where each model's time goes.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from zopa.io import load_scenario
+from zopa.models import available_models, make_model
+from zopa.scenario import Actor, Issue, Scale, Scenario, ScenarioArrays, Stance
+from zopa.uncertainty import sample_positions
+
+ROOT = Path(__file__).resolve().parents[1]
+FLAGSHIP = ROOT / "scenarios" / "ukraine-ceasefire-2026.yaml"
+DRAWS_GOAL_S = 2.0
+LARGE_GOAL_S = 5.0
+
+
+def synthetic(n_actors: int, n_issues: int, seed: int = 0) -> ScenarioArrays:
+    """Random positions on 0-100, saliences 0.1-1, capabilities 0.1-3, a status quo."""
+    rng = np.random.default_rng(seed)
+    actors = tuple(Actor(f"a{k}", f"a{k}", float(rng.uniform(0.1, 3))) for k in range(n_actors))
+    issues = tuple(
+        Issue(f"i{k}", f"i{k}", Scale(0, 100), status_quo=float(rng.uniform(0, 100)))
+        for k in range(n_issues)
+    )
+    stances = tuple(
+        Stance(a.id, i.id, float(rng.uniform(0, 100)), float(rng.uniform(0.1, 1)))
+        for a in actors
+        for i in issues
+    )
+    return Scenario("synthetic", actors, issues, stances).arrays()
+
+
+def best_of(view: ScenarioArrays, name: str, repeat: int) -> tuple[float, float]:
+    """Minimum (wall, CPU) seconds of ``repeat`` forecasts."""
+    model = make_model(name)
+    walls, cpus = [], []
+    for _ in range(repeat):
+        w, c = time.perf_counter(), time.process_time()
+        model.forecast(view, rng=np.random.default_rng(0))
+        walls.append(time.perf_counter() - w)
+        cpus.append(time.process_time() - c)
+    return min(walls), min(cpus)
+
+
+def table(title: str, view: ScenarioArrays, goal: float, repeat: int) -> None:
+    print(f"\n== {title} ==")
+    print(f"{'model':<12}{'wall s':>10}{'CPU s':>10}")
+    total_wall = total_cpu = 0.0
+    for name in available_models():
+        wall, cpu = best_of(view, name, repeat)
+        total_wall += wall
+        total_cpu += cpu
+        print(f"{name:<12}{wall:>10.3f}{cpu:>10.3f}")
+    print(f"{'all models':<12}{total_wall:>10.3f}{total_cpu:>10.3f}")
+    verdict = "met" if total_wall <= goal else "NOT met"
+    print(f"goal {goal:.1f} s: {verdict} (wall total / goal = {total_wall / goal:.2f})")
+
+
+def main() -> None:
+    view = load_scenario(FLAGSHIP).arrays()
+    draws = sample_positions(view, 1000, np.random.default_rng(0))
+    table("flagship, 1,000 Monte Carlo draws", draws, DRAWS_GOAL_S, repeat=2)
+    table("100 actors x 20 issues, synthetic, one draw", synthetic(100, 20), LARGE_GOAL_S, 2)
+
+
+if __name__ == "__main__":
+    main()
