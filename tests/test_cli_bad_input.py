@@ -420,3 +420,22 @@ def test_position_map_of_a_very_long_name(tmp_path: Path) -> None:
     result = run("show", path, "--plot", tmp_path / "maps")
     assert result.exit_code == 0, result.exception
     assert (tmp_path / "maps" / "position-x.png").is_file()
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def test_report_refuses_a_deal_about_another_scenario(tmp_path: Path, scenario: Path) -> None:
+    out = tmp_path / "report"
+    result = run("report", scenario, "-o", out, "--draws", "0", "--deal", E3)
+    assert_bad_input(result, str(E3), "ukraine-ceasefire-2026.yaml")
+    assert not out.exists()  # checked before anything is written
+
+
+def test_report_checks_every_deal_before_writing(tmp_path: Path, scenario: Path) -> None:
+    bad = tmp_path / "bad-deal.yaml"
+    bad.write_text("zopa_deal: 1\nid: d\ntitle: A deal\nscenario: s.yaml\ntermz: {}\n")
+    out = tmp_path / "report"
+    result = run("report", scenario, "-o", out, "--draws", "0", "--deal", bad, "--deal", E3)
+    assert_bad_input(result, f"{bad}:5: termz", str(E3))
+    assert not out.exists()

@@ -16,8 +16,10 @@ import typer
 
 from zopa.cli.common import (
     EXIT_ANALYSIS_FAILED,
+    EXIT_BAD_INPUT,
     check_file,
     console,
+    err_console,
     fail,
     load_or_exit,
     output_folder_or_exit,
@@ -27,6 +29,7 @@ from zopa.cli.forecast import forecasts_json, resolve_models, run_forecasts
 from zopa.io import atomic_write
 
 if TYPE_CHECKING:
+    from zopa.durability.deal import Deal
     from zopa.scenario import Scenario
 
 
@@ -75,25 +78,48 @@ def _tables_part(
     return comparison.as_dict(), chart
 
 
-def _durability_part(
-    file: Path, deal_paths: list[Path], draws: int, seed: int, out: Path
-) -> tuple[list[dict[str, Any]], list[Path]]:
-    from zopa.cli.durability import (
-        assessment_json,
-        load_deal_or_exit,
-        load_parameters_or_exit,
-        write_plots,
-    )
-    from zopa.durability.assess import assess_deal
+def _deals_or_exit(
+    file: Path, deal_paths: list[Path], *, explicit: bool
+) -> list[tuple[Deal, Scenario]]:
+    """Every deal file checked before anything is written; exit 2 naming every problem.
+
+    Deals about another scenario are skipped in the default folder and refused when
+    named with ``--deal``.
+    """
+    from zopa.cli.durability import check_deal_and_print
     from zopa.io.deal_file import scenario_path
 
-    params = load_parameters_or_exit(None)
-    assessments = []
+    loaded, bad = [], False
     for path in deal_paths:
-        deal, scenario = load_deal_or_exit(path)
-        if scenario_path(path, deal).resolve() != file.resolve():
-            continue  # a deal about another scenario
-        assessments.append(assess_deal(deal, scenario, params, n_draws=draws, seed=seed))
+        checked = check_deal_and_print(path)
+        if checked is None:
+            bad = True
+            continue
+        about = scenario_path(path, checked[0])
+        if about.resolve() == file.resolve():
+            loaded.append(checked)
+        elif explicit:
+            bad = True
+            err_console.print(
+                f"error: --deal {path}: a deal about {about}, not about {file}",
+                style="red",
+                markup=False,
+            )
+    if bad:
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return loaded
+
+
+def _durability_part(
+    deals: list[tuple[Deal, Scenario]], draws: int, seed: int, out: Path
+) -> tuple[list[dict[str, Any]], list[Path]]:
+    from zopa.cli.durability import assessment_json, load_parameters_or_exit, write_plots
+    from zopa.durability.assess import assess_deal
+
+    params = load_parameters_or_exit(None)
+    assessments = [
+        assess_deal(deal, scenario, params, n_draws=draws, seed=seed) for deal, scenario in deals
+    ]
     if not assessments:
         return [], []
     plots = write_plots(assessments, params, out / "durability")
@@ -143,7 +169,9 @@ def report(
     _, problems = check_file(file)
     models = resolve_models(model or [])
     tables = parse_tables(table or [], scenario.actor_ids)
-    deal_paths = list(deal) if deal is not None else _default_deals(file)
+    chosen_deals = _deals_or_exit(
+        file, list(deal) if deal is not None else _default_deals(file), explicit=deal is not None
+    )
     output_folder_or_exit(out, "--out")
 
     forecasts, maps = _forecast_part(scenario, models, draws, seed, out)
@@ -170,9 +198,9 @@ def report(
         files.append(_write_json(out / "tables.json", comparison))
         text += md.tables_section(comparison, chart, relative_to=out)
 
-    if deal_paths:
+    if chosen_deals:
         assessments, durability_plots = _durability_part(
-            file, deal_paths, max(draws * 10, 1000), seed, out
+            chosen_deals, max(draws * 10, 1000), seed, out
         )
         if assessments:
             files.append(_write_json(out / "durability.json", {"deals": assessments}))
