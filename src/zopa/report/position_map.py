@@ -107,8 +107,14 @@ def plot_position_map(
     ax.set_xlim(lo - 0.02 * width, hi + 0.02 * width)
     ax.set_ylim(-0.8, n - 0.2)
     ax.set_yticks([])
+    ncol = min(len(handles), 6)
+    legend_rows = -(-len(handles) // ncol)
     ax.set_title(
-        f"{clip(issue.name, 90)}  ({issue.id})", loc="left", fontsize=12, fontweight="bold", pad=24
+        f"{clip(issue.name, 90)}  ({issue.id})",
+        loc="left",
+        fontsize=12,
+        fontweight="bold",
+        pad=8 + 14 * legend_rows,  # room for the legend rows between title and plot
     )
     ax.grid(axis="x", color="0.9")
     ax.set_axisbelow(True)
@@ -139,7 +145,7 @@ def plot_position_map(
         handles=handles,
         loc="lower center",
         bbox_to_anchor=(0.5, 1.0),
-        ncol=min(len(handles), 6),
+        ncol=ncol,
         fontsize=7.5,
         frameon=False,
     )
