@@ -439,3 +439,22 @@ def test_report_checks_every_deal_before_writing(tmp_path: Path, scenario: Path)
     result = run("report", scenario, "-o", out, "--draws", "0", "--deal", bad, "--deal", E3)
     assert_bad_input(result, f"{bad}:5: termz", str(E3))
     assert not out.exists()
+
+
+# --- values of the wrong shape --------------------------------------------------------------
+
+
+def test_impossible_date_is_a_located_problem(tmp_path: Path) -> None:
+    path = tmp_path / "date.yaml"
+    path.write_text(SCENARIO.replace("title: Two actors", "title: T\nas_of: 2026-13-45"))
+    result = run("validate", path)
+    assert_bad_input(result, f"{path}:3: as_of", "2026-13-45", "month value is outside")
+
+
+@pytest.mark.parametrize("value", ["[1, 2]", "{a: 1}"])
+def test_stance_actor_or_issue_that_is_a_list_or_mapping(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "shape.yaml"
+    text = SCENARIO.replace("{actor: A, issue: x,", f"{{actor: {value}, issue: {value},")
+    path.write_text(text, encoding="utf-8")
+    result = run("validate", path)
+    assert_bad_input(result, f"{path}:14: stances[0].actor", f"{path}:14: stances[0].issue")

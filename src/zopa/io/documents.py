@@ -133,7 +133,10 @@ class _Walker:
             and _EXPONENT_FLOAT.fullmatch(node.value)
         ):
             return float(node.value)
-        return self._constructor.construct_object(node)
+        try:
+            return self._constructor.construct_object(node)
+        except ValueError:  # an impossible date such as 2026-13-45: the field's check says so
+            return node.value
 
 
 def _yaml_syntax_problem(file: str, exc: yaml.YAMLError) -> Problem:

@@ -392,8 +392,8 @@ def _check_coverage(doc: Document, e: _Entries) -> list[Problem]:
             doc.problem(("stances",), "the scenario has no stances", expected="at least one")
         )
     raw_stances = [raw for _, raw in _raw_items(doc, "stances")]
-    with_actor = {raw.get("actor") for raw in raw_stances}
-    with_issue = {raw.get("issue") for raw in raw_stances}
+    with_actor = {raw.get("actor") for raw in raw_stances if isinstance(raw.get("actor"), str)}
+    with_issue = {raw.get("issue") for raw in raw_stances if isinstance(raw.get("issue"), str)}
     for k, a in e.actors:
         if a.id not in with_actor and e.stances:
             problems.append(
