@@ -20,6 +20,10 @@ from zopa.cli.common import (
 )
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def validate(
     files: Annotated[
         list[Path],
@@ -79,8 +83,10 @@ def validate(
             n_warn = len(problems) - n_err
             if scenario is not None and not bad:
                 console.print(
-                    f"[green]ok[/green] {user_text(str(path))}: {len(scenario.actors)} actors, "
-                    f"{len(scenario.issues)} issues, {len(scenario.stances)} stances"
+                    f"[green]ok[/green] {user_text(str(path))}: "
+                    f"{_count(len(scenario.actors), 'actor')}, "
+                    f"{_count(len(scenario.issues), 'issue')}, "
+                    f"{_count(len(scenario.stances), 'stance')}"
                     + (f", {n_warn} warning(s)" if n_warn else "")
                 )
             else:
