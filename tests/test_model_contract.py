@@ -8,7 +8,7 @@ registered model is held to the same contract without writing a test:
 - the order in which actors are listed does not matter;
 - a batch of D draws gives the same forecasts as D single runs;
 - the same seed gives the same forecast;
-- an issue on which nobody holds a stance gets no forecast (NaN).
+- an issue on which nobody holds a stance, or nobody gives any weight, gets no forecast (NaN).
 """
 
 from __future__ import annotations
@@ -144,6 +144,20 @@ def test_issue_without_stances_has_no_forecast(name: str) -> None:
         scenario.issues,
         tuple(s for s in scenario.stances if s.issue != "i1"),
     )
+    outcome = make_model(name).forecast(scenario.arrays(), rng=np.random.default_rng(0)).outcome
+    assert np.isnan(outcome[0, 1])
+    assert np.all(np.isfinite(outcome[0, [0, 2]]))
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_issue_nobody_weighs_has_no_forecast(name: str) -> None:
+    """Every stance on i1 has salience 0: its forecast is NaN, like an issue without stances."""
+    scenario = _scenario(np.random.default_rng(6))
+    stances = tuple(
+        Stance(s.actor, s.issue, s.position, 0.0) if s.issue == "i1" else s
+        for s in scenario.stances
+    )
+    scenario = Scenario(scenario.title, scenario.actors, scenario.issues, stances)
     outcome = make_model(name).forecast(scenario.arrays(), rng=np.random.default_rng(0)).outcome
     assert np.isnan(outcome[0, 1])
     assert np.all(np.isfinite(outcome[0, [0, 2]]))

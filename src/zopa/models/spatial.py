@@ -198,6 +198,9 @@ class SpatialModel:
         # an issue on which nobody holds a stance has no forecast (NaN), as in every model
         with np.errstate(invalid="ignore", divide="ignore"):
             expected = np.where(total > 0, (weight * final).sum(axis=1) / total, np.nan)
+        # nor does an issue no actor gives any weight (capability x salience all zero)
+        cares = (view.weight * view.has_stance[None]).sum(axis=1) > 0  # (D, I)
+        expected = np.where(cares, expected, np.nan)
         best = np.argmax(np.where(has, run.position_probability[:, :, None], -1.0), axis=1)
         likely = np.take_along_axis(final, best[:, None, :], axis=1)[:, 0]
         return Forecast(
