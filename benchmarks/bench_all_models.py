@@ -14,32 +14,17 @@ import time
 from pathlib import Path
 
 import numpy as np
+from bench_eum import synthetic  # the same synthetic scenario as the EUM benchmark
 
 from zopa.io import load_scenario
 from zopa.models import available_models, make_model
-from zopa.scenario import Actor, Issue, Scale, Scenario, ScenarioArrays, Stance
+from zopa.scenario import ScenarioArrays
 from zopa.uncertainty import sample_positions
 
 ROOT = Path(__file__).resolve().parents[1]
 FLAGSHIP = ROOT / "scenarios" / "ukraine-ceasefire-2026.yaml"
 DRAWS_GOAL_S = 2.0
 LARGE_GOAL_S = 5.0
-
-
-def synthetic(n_actors: int, n_issues: int, seed: int = 0) -> ScenarioArrays:
-    """Random positions on 0-100, saliences 0.1-1, capabilities 0.1-3, a status quo."""
-    rng = np.random.default_rng(seed)
-    actors = tuple(Actor(f"a{k}", f"a{k}", float(rng.uniform(0.1, 3))) for k in range(n_actors))
-    issues = tuple(
-        Issue(f"i{k}", f"i{k}", Scale(0, 100), status_quo=float(rng.uniform(0, 100)))
-        for k in range(n_issues)
-    )
-    stances = tuple(
-        Stance(a.id, i.id, float(rng.uniform(0, 100)), float(rng.uniform(0.1, 1)))
-        for a in actors
-        for i in issues
-    )
-    return Scenario("synthetic", actors, issues, stances).arrays()
 
 
 def best_of(view: ScenarioArrays, name: str, repeat: int) -> tuple[float, float]:

@@ -68,7 +68,7 @@ Deviations:
       several issues runs one EUM per issue.
     - Actors without a stance on an issue take no part in it: they neither vote, make,
       receive nor count towards the exposure range of the risk computation. Their
-      trajectory stays at the placeholder position of the array view.
+      trajectory stays at the stand-in position of the array view (the scale midpoint).
     - Two actors at the same position do not contest each other (P = 0, no offer), as
       in the public ports; the papers are silent.
     - Ties between equally good offers go to the proposer with the larger expected
