@@ -21,6 +21,7 @@ from rich.text import Text
 
 from zopa.io import Problem, check_scenario
 from zopa.io.formats import FormatError, check_any
+from zopa.report.text import fmt_number as fmt_number  # re-exported for the commands
 from zopa.scenario import Scenario
 
 EXIT_OK = 0
@@ -159,11 +160,3 @@ def print_csv(header: list[str], rows: list[list[Any]]) -> None:
     writer.writerow(header)
     writer.writerows(rows)
     sys.stdout.write(buffer.getvalue())
-
-
-def fmt_number(value: float | None, digits: int = 1) -> str:
-    """A number for a table: fixed decimals, an em dash for missing values."""
-    if value is None or value != value:
-        return "—"
-    text = f"{value:.{digits}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text  # no "-0.0"

@@ -9,18 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from zopa.report.text import fmt_number
+
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from pathlib import Path
 
     from zopa.scenario import Scenario
-
-
-def _num(value: float | None, digits: int = 1) -> str:
-    if value is None or value != value:
-        return "—"
-    text = f"{value:.{digits}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 def _image(path: Path, relative_to: Path, alt: str) -> str:
@@ -85,16 +80,16 @@ def forecast_section(
         anchors = dict(issue.anchors)
         cells = []
         for m in models:
-            text = _num(points[m][issue.id])
+            text = fmt_number(points[m][issue.id])
             if m in intervals:
                 low = intervals[m]["issues"][issue.id]["low"]
                 high = intervals[m]["issues"][issue.id]["high"]
-                text += f" [{_num(low, 0)}–{_num(high, 0)}]"
+                text += f" [{fmt_number(low, 0)}–{fmt_number(high, 0)}]"
             cells.append(text)
         rows.append(
             [
                 f"{issue.name} (`{issue.id}`)",
-                _num(issue.status_quo),
+                fmt_number(issue.status_quo),
                 *cells,
                 f"{issue.scale.min:g}: {anchors.get(issue.scale.min, '')}",
                 f"{issue.scale.max:g}: {anchors.get(issue.scale.max, '')}",
@@ -146,7 +141,7 @@ def deals_section(
             who = "any party" if r["scope"] == "any" else f"{r['scope']} alone"
             moves = "; ".join(
                 f"{m['actor']} {m['kind'].replace('_', ' ')} on {m['issue']} "
-                f"{_num(m['from'], 0)} → {_num(m['to'], 0)}"
+                f"{fmt_number(m['from'], 0)} → {fmt_number(m['to'], 0)}"
                 for m in r["moves"]
             )
             lines.append(f"- {who} (total {r['cost']:.2f} of a scale): {moves}")
@@ -166,12 +161,15 @@ def deals_section(
         lines += [f"Bargaining solutions within {source}:", ""]
         issues = list(next(s for s in solutions.values() if s["package"])["package"])
         rows = [
-            [f"`{i}`", *(_num((solutions[n]["package"] or {}).get(i), 0) for n in names)]
+            [f"`{i}`", *(fmt_number((solutions[n]["package"] or {}).get(i), 0) for n in names)]
             for i in issues
         ]
         actors = list(next(s for s in solutions.values() if s["package"])["utilities"])
         rows += [
-            [f"gain of {a}", *(_num((solutions[n].get("gains") or {}).get(a), 2) for n in names)]
+            [
+                f"gain of {a}",
+                *(fmt_number((solutions[n].get("gains") or {}).get(a), 2) for n in names),
+            ]
             for a in actors
         ]
         lines += _table(["", *(n.replace("_", "–") for n in names)], rows)
@@ -217,7 +215,7 @@ def tables_section(
             deal = tables["tables"][name]["deal"]
             mark = "" if actor in tables["tables"][name]["members"] else " (absent)"
             cells.append("—" if deal is None else f"{deal['utilities'][actor]:.2f}{mark}")
-        rows.append([actor, _num(tables["no_deal_utility"][actor], 2), *cells])
+        rows.append([actor, fmt_number(tables["no_deal_utility"][actor], 2), *cells])
     lines += _table(["actor", "no deal", *names], rows)
     lines.append("")
     if chart is not None:

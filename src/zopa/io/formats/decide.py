@@ -208,30 +208,31 @@ class _Builder:
         return [*head, " ".join(t for t in tail if t)]
 
     def _actor(self, line: int, cells: list[str]) -> None:
-        raw = cells[1] if len(cells) > 1 else ""
-        name = cells[2] if len(cells) > 2 else ""
-        comment = " ".join(c for c in cells[3:] if c)
-        ident = self._new_id("actor", raw, line)
-        if ident is None:
-            return
-        self.lines["actors", len(self.actors)] = line
-        actor: dict[str, Any] = {"id": ident, "name": name or raw}
-        if comment:
-            actor["notes"] = comment
-        self.actors[ident] = actor
+        self._entry("actor", self.actors, "notes", line, cells)
 
     def _issue(self, line: int, cells: list[str]) -> None:
+        self._entry("issue", self.issues, "description", line, cells)
+
+    def _entry(
+        self,
+        kind: str,
+        entries: dict[str, dict[str, Any]],
+        text_field: str,
+        line: int,
+        cells: list[str],
+    ) -> None:
+        """An ``#A`` or ``#P`` line: id, name, then free text kept in ``text_field``."""
         raw = cells[1] if len(cells) > 1 else ""
         name = cells[2] if len(cells) > 2 else ""
-        description = " ".join(c for c in cells[3:] if c)
-        ident = self._new_id("issue", raw, line)
+        text = " ".join(c for c in cells[3:] if c)
+        ident = self._new_id(kind, raw, line)
         if ident is None:
             return
-        self.lines["issues", len(self.issues)] = line
-        issue: dict[str, Any] = {"id": ident, "name": name or raw}
-        if description:
-            issue["description"] = description
-        self.issues[ident] = issue
+        self.lines[f"{kind}s", len(entries)] = line
+        entry: dict[str, Any] = {"id": ident, "name": name or raw}
+        if text:
+            entry[text_field] = text
+        entries[ident] = entry
 
     def _ref(self, kind: str, raw: str, line: int, at: str | None) -> str | None:
         if raw in self.ids[kind]:
