@@ -9,7 +9,17 @@ import sys
 import zopa
 from zopa.io.schema_export import schema_text
 
-HEAVY = ["typer", "rich", "matplotlib", "yaml", "pydantic", "fastapi", "sqlalchemy", "openpyxl"]
+HEAVY = [
+    "typer",
+    "rich",
+    "matplotlib",
+    "yaml",
+    "pydantic",
+    "fastapi",
+    "sqlalchemy",
+    "openpyxl",
+    "numba",  # compiled kernels load on a model's first forecast, not on import
+]
 
 
 def test_core_and_models_do_not_import_the_edges():
