@@ -199,41 +199,31 @@ class NashBargainingModel:
         sq_b = np.broadcast_to(np.where(has_sq, sq, 0.0), (d, n_i))
         weight_vote = cap * s
 
-        # three candidate games per issue: players below / above the status quo, and
-        # (without a status quo) everyone against their worst point
+        # who bargains: with a status quo, the players on the heavier side of it (none
+        # when the sides weigh the same); without one, everyone against their worst point
         reach_sq = np.abs(x - sq_b[..., None])
         reach_worst = np.maximum(x - smin[..., None], smax[..., None] - x)
         below = base_players & (x < sq_b[..., None]) & has_sq[None, :, None]
         above = base_players & (x > sq_b[..., None]) & has_sq[None, :, None]
         everyone = base_players & ~has_sq[None, :, None]
-        players = np.stack([below, above, everyone])
-        reach = np.stack([reach_sq, reach_sq, reach_worst])
-        solved = nash_per_issue(
-            np.broadcast_to(x, players.shape),
-            np.broadcast_to(cap, players.shape),
-            players,
-            reach,
-            np.broadcast_to(smin, players.shape[:-1]),
-            np.broadcast_to(smax, players.shape[:-1]),
-            self.loss,
-            self.iterations,
-        )
         w_below = np.where(below, weight_vote, 0.0).sum(axis=-1)
         w_above = np.where(above, weight_vote, 0.0).sum(axis=-1)
         side = np.where(w_above > w_below, 1, np.where(w_below > w_above, -1, 0))
-        with_sq = np.where(side > 0, solved[1], np.where(side < 0, solved[0], sq_b))
-        any_player = everyone.any(axis=-1)
-        midpoint = 0.5 * (smin + smax)
-        without_sq = np.where(any_player, solved[2], midpoint)
-        outcome = np.where(has_sq[None], with_sq, without_sq)
-        # an issue on which nobody holds a stance has no forecast (NaN), as in every model
-        outcome = np.where(base_players.any(axis=-1), outcome, np.nan)
         chosen = np.where(
             has_sq[None, :, None],
             np.where(side[..., None] > 0, above, np.where(side[..., None] < 0, below, False)),
             everyone,
         )
         reach_used = np.where(has_sq[None, :, None], reach_sq, reach_worst)
+        # one game per issue and draw: only the side that carries the issue is solved
+        solved = nash_per_issue(x, cap, chosen, reach_used, smin, smax, self.loss, self.iterations)
+        with_sq = np.where(side != 0, solved, sq_b)
+        any_player = everyone.any(axis=-1)
+        midpoint = 0.5 * (smin + smax)
+        without_sq = np.where(any_player, solved, midpoint)
+        outcome = np.where(has_sq[None], with_sq, without_sq)
+        # an issue on which nobody holds a stance has no forecast (NaN), as in every model
+        outcome = np.where(base_players.any(axis=-1), outcome, np.nan)
 
         diagnostics: dict[str, object] = {
             "status_quo_missing": tuple(
