@@ -10,7 +10,8 @@ with bargaining weights ``w_i`` = capability, utilities ``u_i(x) = -sum_k s_ik l
 ``loss="quadratic"``), the status quo as disagreement point, and P the actors who gain.
 Each player must gain (``u_i(x) > u_i(d)``), so the solution lies in the intersection of
 the players' gain regions; the log of the product is concave there, and the maximum is
-found by bisection on its derivative, vectorised over draws and issues.
+found by bisection on its derivative, one game (draw and issue) at a time in a compiled
+loop (`zopa.models.kernels.nash`).
 
 Per issue (the default), an actor's salience scales its utility and so drops out of the
 product (the Nash solution is invariant to rescaling a player's utility): only positions,
@@ -135,20 +136,25 @@ def nash_per_issue(
     Returns:
         (...) the maximiser; ``low`` where there are no players.
     """
-    lo = np.maximum(low, np.where(players, position - reach, -np.inf).max(axis=-1))
-    hi = np.minimum(high, np.where(players, position + reach, np.inf).min(axis=-1))
-    base = _loss(reach, loss)
-    w = np.where(players, weight, 0.0)
+    from zopa.models.kernels.nash import nash_bisect  # compiled on first use
 
-    def slope(y: NDArray[np.float64]) -> NDArray[np.float64]:
-        t = y[..., None] - position
-        gain = base - _loss(t, loss)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            terms = np.where(players, -w * _loss_slope(t, loss) / gain, 0.0)
-        out: NDArray[np.float64] = terms.sum(axis=-1)
-        return out
+    shape = players.shape
+    n_a = shape[-1]
 
-    return _bisect(lo, np.maximum(hi, lo), slope, iterations)
+    def flat(a: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.ascontiguousarray(np.broadcast_to(a, shape), dtype=np.float64).reshape(-1, n_a)
+
+    solved: NDArray[np.float64] = nash_bisect(
+        flat(position),
+        flat(weight),
+        np.ascontiguousarray(players, dtype=np.bool_).reshape(-1, n_a),
+        flat(reach),
+        np.ascontiguousarray(np.broadcast_to(low, shape[:-1]), dtype=np.float64).reshape(-1),
+        np.ascontiguousarray(np.broadcast_to(high, shape[:-1]), dtype=np.float64).reshape(-1),
+        loss == "quadratic",
+        iterations,
+    )
+    return solved.reshape(shape[:-1])
 
 
 @register
