@@ -63,6 +63,18 @@ def table(title: str, view: ScenarioArrays, goal: float, repeat: int) -> None:
     print(f"goal {goal:.1f} s: {verdict} (wall total / goal = {total_wall / goal:.2f})")
 
 
+def growth(sizes: tuple[tuple[int, int], ...]) -> None:
+    """All-models time, per model, for synthetic scenarios of growing size (one draw)."""
+    names = available_models()
+    print("\n== how time grows: one draw, synthetic, wall s (best of 2) ==")
+    print(f"{'actors x issues':<17}" + "".join(f"{n:>11}" for n in names) + f"{'all':>9}")
+    for n_a, n_i in sizes:
+        view = synthetic(n_a, n_i)
+        walls = [best_of(view, name, 2)[0] for name in names]
+        row = "".join(f"{w:>11.4f}" for w in walls)
+        print(f"{f'{n_a} x {n_i}':<17}{row}{sum(walls):>9.3f}")
+
+
 def main() -> None:
     view = load_scenario(FLAGSHIP).arrays()
     print("== first forecast in this process (one flagship draw; not counted below) ==")
@@ -71,6 +83,7 @@ def main() -> None:
     draws = sample_positions(view, 1000, np.random.default_rng(0))
     table("flagship, 1,000 Monte Carlo draws", draws, DRAWS_GOAL_S, repeat=2)
     table("100 actors x 20 issues, synthetic, one draw", synthetic(100, 20), LARGE_GOAL_S, 2)
+    growth(((10, 5), (25, 10), (50, 10), (50, 20), (100, 10), (100, 20), (150, 20)))
 
 
 if __name__ == "__main__":
