@@ -240,17 +240,18 @@ def test_matches_live_decide_and_the_recording_is_current() -> None:
 
 def _reference_rounds(
     x: np.ndarray, s: np.ndarray, c: np.ndarray, rounds: int, rate: str
-) -> tuple[np.ndarray, list[int]]:
+) -> tuple[np.ndarray, list[int], list[tuple[Any, ...]]]:
     """A direct implementation, one draw: every step evaluates every exchange afresh.
 
     Positions on 0-100, actor and issue ids in sorted order (so enumeration order is the
-    tie order). Returns the voting positions after each round and the exchanges made.
+    tie order). Returns the voting positions after each round, the number of exchanges
+    made in each round and the exchanges themselves (round, u, v, p, q, score, moves).
     """
     n_a, n_i = x.shape
     w = c[:, None] * s
     total = w.sum(axis=0)
-    traj, made = [x.copy()], []
-    for _ in range(rounds):
+    traj, made, log = [x.copy()], [], []
+    for rnd in range(rounds):
         o = (w * x).sum(axis=0) / total
         y, moved = x.copy(), np.zeros_like(x)
         cands = []
@@ -303,10 +304,11 @@ def _reference_rounds(
             if not best:
                 break
             top = max(b[0] for b in best)
-            _, j, mv, mu, da, db = min(
+            score, j, mv, mu, da, db = min(
                 (b for b in best if b[0] >= top - 1e-9 * abs(top)), key=lambda b: b[1]
             )
             u, v, p, q = cands[j]
+            log.append((rnd + 1, u, v, p, q, score, mv, mu))
             y[v, p] += mv
             y[u, q] += mu
             o[p] += da
@@ -319,7 +321,7 @@ def _reference_rounds(
         x = x + (0.1 + 0.4 * (1.0 - s)) * (y - x)
         if not n_made:
             break
-    return np.stack(traj), made
+    return np.stack(traj), made, log
 
 
 @pytest.mark.parametrize("rate", ["equal_gain", "rks"])
@@ -327,7 +329,8 @@ def test_incremental_steps_equal_a_direct_implementation(rate: str) -> None:
     # the model re-evaluates only the exchanges whose movers' reach changed; a direct
     # implementation that evaluates every exchange at every step must agree exactly,
     # including which of several tied exchanges goes first (positions on a 10-point
-    # grid and repeated saliences make ties common)
+    # grid and repeated saliences make ties common): the same exchanges in the same
+    # order, the same counts per round and the same voting positions
     rng = np.random.default_rng(11)
     for _ in range(6):
         n_a, n_i = int(rng.integers(3, 8)), int(rng.integers(2, 6))
@@ -340,7 +343,50 @@ def test_incremental_steps_equal_a_direct_implementation(rate: str) -> None:
         }
         view = _scenario(actors, [f"i{i}" for i in range(n_i)]).arrays()
         f = ExchangeModel(rounds=4, rate=rate).forecast(view)
-        traj, made = _reference_rounds(np.where(s > 0, x, 50.0), s, cap, 4, rate)
+        traj, made, log = _reference_rounds(np.where(s > 0, x, 50.0), s, cap, 4, rate)
         assert f.trajectory is not None
         np.testing.assert_array_equal(f.diagnostics["exchanges_per_round"][0], made)
         np.testing.assert_allclose(f.trajectory[0], traj, atol=1e-9)
+        ours = f.diagnostics["exchanges"]
+        assert [e[:5] for e in ours] == [
+            (rnd, f"a{u}", f"a{v}", f"i{p}", f"i{q}") for rnd, u, v, p, q, *_ in log
+        ]
+        if log:
+            np.testing.assert_allclose([e[5:] for e in ours], [e[5:] for e in log], atol=1e-9)
+
+
+def test_draws_that_stop_early_keep_their_positions() -> None:
+    # in one batch, each draw runs until a round without exchanges and then keeps its
+    # voting positions; every draw equals the direct implementation on its own
+    rng = np.random.default_rng(5)
+    n_a, n_i = 5, 3
+    x = rng.integers(0, 11, (n_a, n_i)) * 10.0
+    s = rng.choice([0.2, 0.5, 0.8], (n_a, n_i))
+    cap = rng.choice([1.0, 2.0, 3.0], n_a)
+    actors = {
+        f"a{a}": (float(cap[a]), {f"i{i}": (x[a, i], s[a, i]) for i in range(n_i)})
+        for a in range(n_a)
+    }
+    view = _scenario(actors, [f"i{i}" for i in range(n_i)]).arrays()
+    d = 8
+    pos = np.clip(view.position + rng.normal(0, 15, (d, n_a, n_i)), 0, 100)
+    pos[0] = 50.0  # everyone agrees: no exchange at all
+    batch = view.with_draws(position=pos)
+    f = ExchangeModel(rounds=6).forecast(batch)
+    assert f.trajectory is not None
+    n_r = f.diagnostics["rounds_run"]
+    per_round = f.diagnostics["exchanges_per_round"]
+    assert per_round.shape == (d, n_r)
+    assert f.diagnostics["exchanges"] == ()  # draw 0 made none
+    stops = []
+    for k in range(d):
+        traj, made, _ = _reference_rounds(pos[k], s, cap, 6, "equal_gain")
+        stops.append(len(made))
+        np.testing.assert_array_equal(per_round[k, : len(made)], made)
+        assert not per_round[k, len(made) :].any()
+        np.testing.assert_allclose(f.trajectory[k, : len(traj)], traj, atol=1e-9)
+        np.testing.assert_allclose(
+            f.trajectory[k, len(traj) :], traj[-1][None].repeat(n_r + 1 - len(traj), 0), atol=1e-9
+        )
+    assert n_r == max(stops)
+    assert min(stops) < n_r  # some draw stopped before the others
