@@ -17,10 +17,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from smp_reference import best_targets, challenge_gains, interpolate_bargains, reference_run
+from zopa.io import load_scenario
 from zopa.io.formats import ktab
-from zopa.models import make_model, spatial
+from zopa.models import make_model
 from zopa.models.spatial import SpatialModel
-from zopa.models.spatial_bargain import best_targets, challenge_gains, interpolate_bargains
 from zopa.models.spatial_core import (
     condorcet_probability,
     perceived_risk,
@@ -32,8 +33,10 @@ from zopa.models.spatial_core import (
     weighted_distance,
 )
 from zopa.scenario import Actor, Issue, Scale, Scenario, Stance
+from zopa.uncertainty import sample_positions
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ktab"
+FLAGSHIP = Path(__file__).parents[1] / "scenarios" / "ukraine-ceasefire-2026.yaml"
 
 
 def read_ktab_positions(path: Path, actor_ids: tuple[str, ...]) -> np.ndarray:
@@ -285,19 +288,77 @@ def test_batch_equals_single_runs(soe):
         )  # fmt: skip
 
 
-def test_blocks_and_threads_change_no_number(soe, monkeypatch):
-    """Draws computed in blocks of one on worker threads equal the one-block run."""
-    v = soe.arrays()
-    rng = np.random.default_rng(5)
-    pos = np.clip(v.position + rng.normal(0, 10, (6, *v.position.shape[1:])), 0, 100)
-    batch = v.with_draws(position=pos)
-    whole = make_model("smp").forecast(batch)
-    monkeypatch.setattr(spatial, "BLOCK_ELEMENTS", 1)
-    monkeypatch.setattr(spatial, "MAX_THREADS", 2)
-    monkeypatch.setattr(spatial.os, "cpu_count", lambda: 2)
-    blocked = make_model("smp").forecast(batch)
-    np.testing.assert_array_equal(blocked.trajectory, whole.trajectory)
-    np.testing.assert_array_equal(blocked.outcome, whole.outcome)
+def _internal(view):
+    """Positions on 0..1, saliences and capabilities of a scenario view."""
+    return (
+        (view.position - view.scale_min) / (view.scale_max - view.scale_min),
+        (view.salience),
+        view.capability,
+    )
+
+
+def test_compiled_turns_equal_the_direct_numpy_computation_on_the_flagship():
+    """The compiled kernel reproduces the numpy computation of every turn, bit for bit."""
+    view = sample_positions(load_scenario(FLAGSHIP).arrays(), 12, np.random.default_rng(4))
+    pos, sal, cap = _internal(view)
+    model = SpatialModel()
+    run = model.run(pos, sal, cap)
+    trajectory, turns = reference_run(model, pos, sal, cap)
+    np.testing.assert_array_equal(run.turns, turns)
+    np.testing.assert_array_equal(run.trajectory, trajectory)
+
+
+def test_compiled_stochastic_turns_equal_the_direct_numpy_computation(soe):
+    """Same uniform numbers, same choices: the stochastic kernel against numpy."""
+    view = soe.arrays()
+    rng = np.random.default_rng(9)
+    pos = np.clip(view.position + rng.normal(0, 10, (4, *view.position.shape[1:])), 0, 100)
+    pos, sal, cap = _internal(view.with_draws(position=pos))
+    model = SpatialModel(stochastic=True)
+    run = model.run(pos, sal, cap, rng=np.random.default_rng(21))
+    trajectory, turns = reference_run(model, pos, sal, cap, rng=np.random.default_rng(21))
+    np.testing.assert_array_equal(run.turns, turns)
+    np.testing.assert_array_equal(run.trajectory, trajectory)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n_draws=st.integers(1, 4),
+    n_actors=st.integers(1, 9),
+    n_issues=st.integers(1, 10),
+    rule=st.sampled_from(["proportional", "binary", "prop_bin", "cubic", "prop_cubic"]),
+    commit=st.sampled_from(["semi", "full", "none"]),
+    interp=st.sampled_from(["s1p1", "s2p2", "s2pmax"]),
+    r_range=st.sampled_from(["min", "mid", "max"]),
+    r_adjust=st.sampled_from(["none", "one_third", "half", "two_thirds", "full"]),
+    gamma=st.sampled_from([1.0, 2.0, 4.0, 1.5]),
+    blanks=st.sampled_from([0.0, 0.3]),
+)
+def test_compiled_turns_equal_the_direct_numpy_computation(
+    seed, n_draws, n_actors, n_issues, rule, commit, interp, r_range, r_adjust, gamma, blanks
+):
+    """Every option, ties (positions on a coarse grid), zero saliences and capabilities."""
+    rng = np.random.default_rng(seed)
+    pos = np.round(rng.uniform(0, 1, (n_draws, n_actors, n_issues)) * 4) / 4
+    sal = rng.uniform(0, 1, pos.shape) * (rng.random(pos.shape) >= blanks)
+    cap = rng.uniform(0, 20, (n_draws, n_actors)) * (rng.random((n_draws, n_actors)) >= blanks)
+    model = SpatialModel(
+        voting_rule=rule,
+        third_party_commit=commit,
+        bargain_interpolation=interp,
+        big_r_range=r_range,
+        big_r_adjust=r_adjust,
+        victory_power=gamma,
+        max_turns=25,
+    )
+    run = model.run(pos, sal, cap)
+    trajectory, turns = reference_run(model, pos, sal, cap)
+    np.testing.assert_array_equal(run.turns, turns)
+    if gamma in (1.0, 2.0):
+        np.testing.assert_array_equal(run.trajectory, trajectory)
+    else:  # x ** gamma may differ in the last bit between numpy and the C library
+        np.testing.assert_allclose(run.trajectory, trajectory, rtol=0, atol=1e-12)
 
 
 def test_stopping_rule_and_turn_limit(soe):

@@ -86,33 +86,27 @@ Deviations from KTAB:
       level of the last bit (ties among bargains still go to the first in KTAB's
       order); coalition strengths still add the voters in KTAB's order. On the
       reference input every position at every turn equals KTAB's.
-    - Draws are computed in blocks, on up to two threads; this changes no number.
+
+Implementation: the turns run in a compiled kernel (:mod:`zopa.models.kernels.smp`, one
+thread), each draw to its own stopping turn; it does every floating-point operation in
+the order of zopa's earlier numpy code (kept in the tests as the reference it is
+checked against), so results are the same bit for bit (with a victory exponent other
+than 1 or 2, ``c^γ`` may differ in the last bit between numpy and the C library). The
+final election and the forecast are numpy.
 """
 
 from __future__ import annotations
 
-import functools
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
 from zopa.models.base import Forecast, register
-from zopa.models.spatial_bargain import (
-    BargainInterpolation,
-    ThirdPartyCommit,
-    best_targets,
-    challenge_gains,
-    choose_bargains,
-    interpolate_bargains,
-)
 from zopa.models.spatial_core import (
     BigRAdjust,
     BigRRange,
-    SalienceWeights,
     VotingRule,
     coalition_strength,
     condorcet_probability,
@@ -125,13 +119,16 @@ from zopa.models.spatial_core import (
 )
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from numpy.typing import NDArray
 
     from zopa.scenario import ScenarioArrays
 
+ThirdPartyCommit = Literal["none", "semi", "full"]
+BargainInterpolation = Literal["s1p1", "s2p2", "s2pmax"]
+
 POSITION_TOLERANCE = 1e-3  # KTAB SMPModel::posTol, on the 0..1 scale
-BLOCK_ELEMENTS = 1 << 16  # size of the per-turn (draws, A, A, A) arrays worked on at once
-MAX_THREADS = 2  # blocks of draws computed at once
 
 
 @dataclass(frozen=True, eq=False)
@@ -188,12 +185,14 @@ class SpatialModel:
         lo = view.scale_min
         width = view.scale_max - view.scale_min
         pos = (view.position - lo) / width
-        run = self.run(pos, view.salience, view.capability, rng=rng)
-        final = run.trajectory[:, -1].copy()
+        trajectory, final, turns, sal = self._turns(
+            pos, view.salience, view.capability, rng, lo, width
+        )
+        risk, probability, share = self._final_election(final, sal, view.capability)
         # per issue, only the positions of actors who hold a stance on it count (the
         # others sit at the scale's midpoint with no salience there)
         has = view.has_stance[None, :, :]
-        weight = run.share[:, :, None] * has
+        weight = share[:, :, None] * has
         total = weight.sum(axis=1)
         # an issue on which nobody holds a stance has no forecast (NaN), as in every model
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -201,18 +200,18 @@ class SpatialModel:
         # nor does an issue no actor gives any weight (capability x salience all zero)
         cares = (view.weight * view.has_stance[None]).sum(axis=1) > 0  # (D, I)
         expected = np.where(cares, expected, np.nan)
-        best = np.argmax(np.where(has, run.position_probability[:, :, None], -1.0), axis=1)
+        best = np.argmax(np.where(has, probability[:, :, None], -1.0), axis=1)
         likely = np.take_along_axis(final, best[:, None, :], axis=1)[:, 0]
         return Forecast(
             model=self.name,
             issue_ids=view.issue_ids,
             outcome=lo + expected * width,
-            trajectory=_to_scale(run.trajectory, lo, width),
+            trajectory=trajectory,
             diagnostics=MappingProxyType(
                 {
-                    "turns": run.turns,
-                    "risk_attitude": run.risk,
-                    "position_probability": run.position_probability,
+                    "turns": turns,
+                    "risk_attitude": risk,
+                    "position_probability": probability,
                     "most_likely_outcome": lo + likely * width,
                 }
             ),
@@ -239,25 +238,11 @@ class SpatialModel:
         Returns:
             The trajectory, turn counts and final-state election.
         """
-        pos = np.array(position, dtype=float)
-        # one factor per draw: the largest total salience becomes at most 1
-        largest = salience.sum(axis=-1).max(axis=-1)[:, None, None]
-        sal = salience / np.maximum(largest, 1.0)
-        cap = np.asarray(capability, dtype=float)
-        d, a = pos.shape[:2]
-        block = max(1, BLOCK_ELEMENTS // (a * a * (a + 1)))
-        workers = min(MAX_THREADS, os.cpu_count() or 1)
-        if self.stochastic:
-            draw_rng = rng if rng is not None else np.random.default_rng()
-            trajectory, turns = self._turns(pos, sal, cap, block, None, draw_rng)
-        elif workers > 1 and d > block:
-            # blocks of draws run on several cores (numpy releases the GIL); each
-            # block's result is independent of the others, so this changes no number
-            with ThreadPoolExecutor(workers) as pool:
-                trajectory, turns = self._turns(pos, sal, cap, block, pool, None)
-        else:
-            trajectory, turns = self._turns(pos, sal, cap, block, None, None)
-        risk, prob, share = self._final_election(trajectory[:, -1], sal, cap)
+        k = position.shape[-1]
+        trajectory, final, turns, sal = self._turns(
+            position, salience, capability, rng, np.zeros(k), np.ones(k)
+        )
+        risk, prob, share = self._final_election(final, sal, capability)
         return SpatialRun(
             trajectory=trajectory,
             turns=turns,
@@ -268,149 +253,90 @@ class SpatialModel:
 
     def _turns(
         self,
-        pos: NDArray[np.float64],
-        sal: NDArray[np.float64],
-        cap: NDArray[np.float64],
-        block: int,
-        pool: ThreadPoolExecutor | None,
+        position: NDArray[np.float64],
+        salience: NDArray[np.float64],
+        capability: NDArray[np.float64],
         rng: np.random.Generator | None,
-    ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-        """Turns until every draw has stopped: the (D, T + 1, A, K) positions, the counts."""
-        d = pos.shape[0]
-        weights = salience_weights(sal)
-        total_sal = sal.sum(axis=-1)
-        # each turn's new positions of the draws still running; the trajectory is
-        # assembled once at the end
-        changes: list[tuple[NDArray[np.intp] | None, NDArray[np.float64]]] = []
+        lo: NDArray[np.float64],
+        width: NDArray[np.float64],
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
+        """Every draw's turns in the compiled kernel.
+
+        Returns:
+            The (D, T + 1, A, K) trajectory mapped to ``lo + x * width`` (draws that
+            stopped earlier repeat their last positions), the (D, A, K) final positions
+            on 0..1, the (D,) turn counts and the normalised saliences.
+        """
+        from zopa.models.kernels import smp as kernel  # loads numba on first use
+
+        pos = np.ascontiguousarray(position, dtype=np.float64)
+        # one factor per draw: the largest total salience becomes at most 1
+        largest = salience.sum(axis=-1).max(axis=-1)[:, None, None]
+        sal = np.ascontiguousarray(salience / np.maximum(largest, 1.0), dtype=np.float64)
+        cap = np.ascontiguousarray(capability, dtype=np.float64)
+        s2 = sal * sal
+        s2_sum = s2.sum(axis=-1)
+        s2_total = np.where(s2_sum > 0, s2_sum, 1.0)
+        sal_total = sal.sum(axis=-1)
+        settings = np.array(
+            [
+                kernel.VOTING_RULES.index(self.voting_rule),
+                kernel.THIRD_PARTY_COMMIT.index(self.third_party_commit),
+                kernel.BARGAIN_INTERPOLATION.index(self.bargain_interpolation),
+                kernel.BIG_R_RANGE.index(self.big_r_range),
+                kernel.BIG_R_ADJUST.index(self.big_r_adjust),
+                self.min_turns,
+                self.max_turns,
+            ],
+            dtype=np.int64,
+        )
+        params = np.array(
+            [self.victory_power, self.min_delta_ratio, self.min_significant_delta],
+            dtype=np.float64,
+        )
+        statics = (sal, s2, s2_total, sal_total, cap, settings, params)
+        if self.stochastic:
+            draw_rng = rng if rng is not None else np.random.default_rng()
+            store, start, turns = self._stochastic_turns(kernel, pos, statics, draw_rng)
+        else:
+            store, start, turns = kernel.run_draws(pos, *statics)
+        trajectory = kernel.trajectory(
+            store,
+            start,
+            turns,
+            np.ascontiguousarray(lo, dtype=np.float64),
+            np.ascontiguousarray(width, dtype=np.float64),
+        )
+        return trajectory, store[start + turns], turns, sal
+
+    def _stochastic_turns(
+        self,
+        kernel: ModuleType,
+        pos: NDArray[np.float64],
+        statics: tuple[NDArray[Any], ...],
+        rng: np.random.Generator,
+    ) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
+        """Turns with the stochastic transition, all draws a turn at a time.
+
+        Each turn draws one uniform number per actor of every draw still running, in
+        the order of the draws.
+        """
+        d, a, k = pos.shape
+        rows = self.max_turns + 1
+        store = np.empty((d * rows, a, k))
+        start = np.arange(d, dtype=np.int64) * rows
+        store[start] = pos
         turns = np.zeros(d, dtype=np.int64)
-        active = np.arange(d)
         first_step = np.zeros(d)
-        current = pos.copy()
+        active = np.arange(d, dtype=np.int64)
         for turn in range(1, self.max_turns + 1):
             if active.size == 0:
                 break
-            everyone = active.size == d
-            before = current if everyone else current[active]
-            if everyone and d <= block:  # one block of every draw: no bookkeeping
-                new = self._step(before, sal, weights, total_sal, cap, rng)
-            else:
-                new = np.empty_like(before)
-                blocks = [
-                    (here, here if everyone else active[here])
-                    for here in (slice(k, k + block) for k in range(0, active.size, block))
-                ]
-                run_block = functools.partial(
-                    self._step_block,
-                    before=before,
-                    new=new,
-                    statics=(sal, weights, total_sal, cap),
-                    rng=rng,
-                )
-                # draws in blocks small enough for the (A, A, A) arrays to stay in cache
-                if pool is not None and len(blocks) > 1:
-                    list(pool.map(run_block, blocks))
-                else:
-                    for b in blocks:
-                        run_block(b)
-            step = new - before
-            moved = np.add.reduce(np.sqrt(np.add.reduce(step * step, axis=-1)), axis=-1)
-            if turn == 1:
-                first_step[active] = moved + self.min_significant_delta
-            if everyone:
-                current = new.copy()  # ``new`` is kept for the trajectory
-                changes.append((None, new))
-            else:
-                current[active] = new
-                changes.append((active, new))
+            uniform = rng.random((active.size, a, 1))[:, :, 0]
+            stop = kernel.step_draws(store, start, active, turn, first_step, *statics, uniform)
             turns[active] = turn
-            quiet = moved / first_step[active] < self.min_delta_ratio
-            done = (turn >= self.max_turns) | ((turn >= self.min_turns) & quiet)
-            active = active[~done]
-        trajectory = np.empty((d, len(changes) + 1, *pos.shape[1:]))
-        trajectory[:, 0] = pos
-        for t, (rows, new) in enumerate(changes, start=1):
-            trajectory[slice(None) if rows is None else rows, t] = new
-        # a draw that stopped keeps its last positions
-        for last in np.unique(turns[turns < len(changes)]):
-            rows = np.flatnonzero(turns == last)
-            trajectory[rows, last + 1 :] = trajectory[rows, last, None]
-        return trajectory, turns
-
-    def _step_block(
-        self,
-        where: tuple[slice, slice | NDArray[np.intp]],
-        *,
-        before: NDArray[np.float64],
-        new: NDArray[np.float64],
-        statics: tuple[
-            NDArray[np.float64], SalienceWeights, NDArray[np.float64], NDArray[np.float64]
-        ],
-        rng: np.random.Generator | None,
-    ) -> None:
-        """One turn for one block of draws: ``where`` = (rows of ``new``, draws)."""
-        here, part = where
-        sal, weights, total_sal, cap = statics
-        new[here] = self._step(
-            before[here],
-            sal[part],
-            SalienceWeights(weights.squared[part], weights.total[part]),
-            total_sal[part],
-            cap[part],
-            rng,
-        )
-
-    def _utilities(
-        self,
-        pos: NDArray[np.float64],
-        weights: SalienceWeights,
-        cap: NDArray[np.float64],
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        """Risk attitudes (D, A), utilities by perspective (D, H, A, A) and own (D, A, A)."""
-        dist = weighted_distance(pos, pos, weights)
-        risk, _ = risk_attitudes(
-            dist, cap, rule=self.voting_rule, power=self.victory_power, rng=self.big_r_range
-        )
-        r_hi = perceived_risk(risk, self.big_r_adjust)  # (D, H, A)
-        u = utility(dist[:, None, :, :], r_hi[:, :, :, None])  # (D, H, A, A)
-        ar = np.arange(pos.shape[1])
-        own = u[:, ar, ar, :]  # u[n, n, m]: n's own view of n's utility for m
-        return risk, u, own
-
-    def _step(
-        self,
-        pos: NDArray[np.float64],
-        sal: NDArray[np.float64],
-        weights: SalienceWeights,
-        total_sal: NDArray[np.float64],
-        cap: NDArray[np.float64],
-        rng: np.random.Generator | None,
-    ) -> NDArray[np.float64]:
-        """One turn of challenges, bargains and the state transition."""
-        risk, u, own = self._utilities(pos, weights, cap)
-        p, gain = challenge_gains(
-            u, cap, total_sal, rule=self.voting_rule, commit=self.third_party_commit
-        )
-        target, has_target, p_target = best_targets(p, gain)
-        rows = np.arange(pos.shape[0])[:, None]
-        pos_t = pos[rows, target]
-        sal_t = sal[rows, target]
-        b_init, b_rcvr = interpolate_bargains(
-            pos, sal, p_target, pos_t, sal_t, self.bargain_interpolation
-        )
-        return choose_bargains(
-            pos,
-            weights,
-            cap,
-            risk,
-            own,
-            target,
-            has_target,
-            b_init,
-            b_rcvr,
-            rule=self.voting_rule,
-            power=self.victory_power,
-            rng=rng,
-        )
+            active = active[~stop]
+        return store, start, turns
 
     def _final_election(
         self, pos: NDArray[np.float64], sal: NDArray[np.float64], cap: NDArray[np.float64]
@@ -421,7 +347,14 @@ class SpatialModel:
         own risk-aware utility and they vote (weight = capability, proportional rule)
         in a probabilistic Condorcet election.
         """
-        risk, _, own = self._utilities(pos, salience_weights(sal), cap)
+        dist = weighted_distance(pos, pos, salience_weights(sal))
+        risk, _ = risk_attitudes(
+            dist, cap, rule=self.voting_rule, power=self.victory_power, rng=self.big_r_range
+        )
+        # each actor's own view of its risk attitude, (2 r + r) / 3 with OneThird
+        ar = np.arange(pos.shape[1])
+        own_risk = perceived_risk(risk, self.big_r_adjust)[:, ar, ar]
+        own = utility(dist, own_risk[:, :, None])  # u[n, m]: n's utility of m's position
         d, a, _ = pos.shape
         gap = np.linalg.norm(pos[:, :, None, :] - pos[:, None, :, :], axis=-1)
         same = gap < POSITION_TOLERANCE
@@ -438,12 +371,3 @@ class SpatialModel:
         prob = np.take_along_axis(prob_opt, rep, axis=1)
         holders = (rep[:, :, None] == rep[:, None, :]).sum(axis=2)
         return risk, prob, prob / holders
-
-
-def _to_scale(
-    trajectory: NDArray[np.float64], lo: NDArray[np.float64], width: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """``lo + trajectory * width``, computed in place (the trajectory can be large)."""
-    trajectory *= width
-    trajectory += lo
-    return trajectory

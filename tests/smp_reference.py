@@ -1,20 +1,12 @@
-"""Challenges, bargains and the choice among bargains in the spatial model of politics.
+"""A direct numpy computation of the SMP's turns, to check the compiled kernel against.
 
-One turn of KTAB's SMP (``SMPState::doBCN``, "bargain, compromise, negotiate"), as
-vectorised functions over the batch axis ``D``:
-
-1. :func:`challenge_gains` — each actor ``i`` estimates, from its own perspective, the
-   probability that it would win a contest against each rival ``j`` (the principals'
-   votes plus third parties joining the side they prefer, with third-party commitment)
-   and its expected gain from challenging ``j`` rather than keeping the status quo;
-2. :func:`interpolate_bargains` — each actor with a worthwhile challenge proposes a
-   bargain to its best target, both moving towards a point weighted by salience and
-   victory probability;
-3. :func:`choose_bargains` — every actor takes the bargain (or the status quo) that a
-   probabilistic Condorcet election among all actors' votes favours, from the bargains
-   it is party to.
-
-See :mod:`zopa.models.spatial` for the citations and the deviations from KTAB.
+This is zopa's former vectorised implementation of KTAB's ``SMPState::doBCN`` (challenges
+with third-party commitment, bargains, the Condorcet choice among bargains) and of the
+turn loop with its stopping rule, kept here (not in ``src``) as an independent
+computation: the compiled kernel in ``zopa.models.kernels.smp`` must reproduce it. It
+works on a leading batch axis ``D``; the building blocks it shares with the final
+election (distances, utilities, votes, Condorcet probabilities) are those of
+:mod:`zopa.models.spatial_core`. See :mod:`zopa.models.spatial` for the citations.
 """
 
 from __future__ import annotations
@@ -28,6 +20,9 @@ from zopa.models.spatial_core import (
     SalienceWeights,
     VotingRule,
     coalition_strength,
+    perceived_risk,
+    risk_attitudes,
+    salience_weights,
     utility,
     victory_probability,
     vote,
@@ -37,6 +32,8 @@ from zopa.models.spatial_core import (
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
+
+    from zopa.models.spatial import SpatialModel
 
 ThirdPartyCommit = Literal["none", "semi", "full"]
 BargainInterpolation = Literal["s1p1", "s2p2", "s2pmax"]
@@ -330,3 +327,80 @@ def _layout(a: int) -> _Layout:
     for arr in (ar, eye, third_f, order):
         arr.setflags(write=False)
     return _Layout(ar, eye, third_f, order)
+
+
+def reference_run(
+    model: SpatialModel,
+    position: NDArray[np.float64],
+    salience: NDArray[np.float64],
+    capability: NDArray[np.float64],
+    rng: np.random.Generator | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Every draw's turns with numpy, the draws still running a turn at a time.
+
+    ``rng`` draws the stochastic transition (one uniform number per actor of every
+    running draw, each turn); without it the transition is deterministic.
+
+    Returns:
+        The (D, T + 1, A, K) trajectory on 0..1 (draws that stopped earlier repeat
+        their last positions) and the (D,) turn counts.
+    """
+    largest = salience.sum(axis=-1).max(axis=-1)[:, None, None]
+    sal = salience / np.maximum(largest, 1.0)
+    cap = np.asarray(capability, dtype=float)
+    total_sal = sal.sum(axis=-1)
+    d = position.shape[0]
+    history = [np.array(position, dtype=float)]
+    turns = np.zeros(d, dtype=np.int64)
+    running = np.arange(d)
+    first_step = np.zeros(d)
+    for turn in range(1, model.max_turns + 1):
+        if running.size == 0:
+            break
+        before = history[-1][running]
+        new = history[-1].copy()
+        step_new = reference_step(model, before, sal[running], total_sal[running],
+                                  cap[running], rng)  # fmt: skip
+        new[running] = step_new
+        step = step_new - before
+        moved = np.add.reduce(np.sqrt(np.add.reduce(step * step, axis=-1)), axis=-1)
+        if turn == 1:
+            first_step = moved + model.min_significant_delta
+        turns[running] = turn
+        quiet = moved / first_step[running] < model.min_delta_ratio
+        done = (turn >= model.max_turns) | ((turn >= model.min_turns) & quiet)
+        running = running[~done]
+        history.append(new)
+    return np.stack(history, axis=1), turns
+
+
+def reference_step(
+    model: SpatialModel,
+    pos: NDArray[np.float64],
+    sal: NDArray[np.float64],
+    total_sal: NDArray[np.float64],
+    cap: NDArray[np.float64],
+    rng: np.random.Generator | None,
+) -> NDArray[np.float64]:
+    """One turn of challenges, bargains and the state transition for every draw."""
+    weights = salience_weights(sal)
+    dist = weighted_distance(pos, pos, weights)
+    risk, _ = risk_attitudes(
+        dist, cap, rule=model.voting_rule, power=model.victory_power, rng=model.big_r_range
+    )
+    r_hi = perceived_risk(risk, model.big_r_adjust)  # (D, H, A)
+    u = utility(dist[:, None, :, :], r_hi[:, :, :, None])  # (D, H, A, A)
+    ar = np.arange(pos.shape[1])
+    own = u[:, ar, ar, :]
+    p, gain = challenge_gains(
+        u, cap, total_sal, rule=model.voting_rule, commit=model.third_party_commit
+    )
+    target, has_target, p_target = best_targets(p, gain)
+    rows = np.arange(pos.shape[0])[:, None]
+    b_init, b_rcvr = interpolate_bargains(
+        pos, sal, p_target, pos[rows, target], sal[rows, target], model.bargain_interpolation
+    )
+    return choose_bargains(
+        pos, weights, cap, risk, own, target, has_target, b_init, b_rcvr,
+        rule=model.voting_rule, power=model.victory_power, rng=rng,
+    )  # fmt: skip
