@@ -12,6 +12,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@echo "compiling the model kernels (once; cached in src/zopa/models/kernels/__pycache__)"
+	$(BIN)/python -m zopa.models.kernels
 	touch $(STAMP)
 
 install: $(STAMP)
