@@ -17,14 +17,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smp_reference import best_targets, challenge_gains, interpolate_bargains, reference_run
-from zopa.io import load_scenario
-from zopa.io.formats import ktab
-from zopa.models import make_model
-from zopa.models.spatial import SpatialModel
-from zopa.models.spatial_core import (
+from smp_reference import (
+    best_targets,
+    challenge_gains,
     condorcet_probability,
+    interpolate_bargains,
     perceived_risk,
+    reference_election,
+    reference_run,
     risk_attitudes,
     risk_from_probability,
     utility,
@@ -32,6 +32,10 @@ from zopa.models.spatial_core import (
     vote,
     weighted_distance,
 )
+from zopa.io import load_scenario
+from zopa.io.formats import ktab
+from zopa.models import make_model
+from zopa.models.spatial import SpatialModel
 from zopa.scenario import Actor, Issue, Scale, Scenario, Stance
 from zopa.uncertainty import sample_positions
 
@@ -306,6 +310,10 @@ def test_compiled_turns_equal_the_direct_numpy_computation_on_the_flagship():
     trajectory, turns = reference_run(model, pos, sal, cap)
     np.testing.assert_array_equal(run.turns, turns)
     np.testing.assert_array_equal(run.trajectory, trajectory)
+    risk, prob, share = reference_election(model, trajectory[:, -1], sal, cap)
+    np.testing.assert_array_equal(run.risk, risk)
+    np.testing.assert_array_equal(run.position_probability, prob)
+    np.testing.assert_array_equal(run.share, share)
 
 
 def test_compiled_stochastic_turns_equal_the_direct_numpy_computation(soe):
@@ -321,7 +329,7 @@ def test_compiled_stochastic_turns_equal_the_direct_numpy_computation(soe):
     np.testing.assert_array_equal(run.trajectory, trajectory)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     seed=st.integers(0, 10_000),
     n_draws=st.integers(1, 4),
@@ -354,11 +362,14 @@ def test_compiled_turns_equal_the_direct_numpy_computation(
     )
     run = model.run(pos, sal, cap)
     trajectory, turns = reference_run(model, pos, sal, cap)
+    election = reference_election(model, trajectory[:, -1], sal, cap)
     np.testing.assert_array_equal(run.turns, turns)
-    if gamma in (1.0, 2.0):
-        np.testing.assert_array_equal(run.trajectory, trajectory)
-    else:  # x ** gamma may differ in the last bit between numpy and the C library
-        np.testing.assert_allclose(run.trajectory, trajectory, rtol=0, atol=1e-12)
+    compiled = (run.trajectory, run.risk, run.position_probability, run.share)
+    for got, expected in zip(compiled, (trajectory, *election), strict=True):
+        if gamma in (1.0, 2.0):
+            np.testing.assert_array_equal(got, expected)
+        else:  # x ** gamma may differ in the last bit between numpy and the C library
+            np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
 
 
 def test_stopping_rule_and_turn_limit(soe):

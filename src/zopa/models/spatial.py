@@ -99,24 +99,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 
 from zopa.models.base import Forecast, register
-from zopa.models.spatial_core import (
-    BigRAdjust,
-    BigRRange,
-    VotingRule,
-    coalition_strength,
-    condorcet_probability,
-    perceived_risk,
-    risk_attitudes,
-    salience_weights,
-    utility,
-    victory_probability,
-    weighted_distance,
-)
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -125,10 +112,13 @@ if TYPE_CHECKING:
 
     from zopa.scenario import ScenarioArrays
 
+VotingRule = Literal["binary", "prop_bin", "proportional", "prop_cubic", "cubic"]
+BigRRange = Literal["min", "mid", "max"]
+BigRAdjust = Literal["none", "one_third", "half", "two_thirds", "full"]
 ThirdPartyCommit = Literal["none", "semi", "full"]
 BargainInterpolation = Literal["s1p1", "s2p2", "s2pmax"]
 
-POSITION_TOLERANCE = 1e-3  # KTAB SMPModel::posTol, on the 0..1 scale
+TURNS_PER_DRAW = 16  # room first reserved for each draw's positions (grown when short)
 
 
 @dataclass(frozen=True, eq=False)
@@ -185,10 +175,9 @@ class SpatialModel:
         lo = view.scale_min
         width = view.scale_max - view.scale_min
         pos = (view.position - lo) / width
-        trajectory, final, turns, sal = self._turns(
+        trajectory, final, turns, (risk, probability, share) = self._simulate(
             pos, view.salience, view.capability, rng, lo, width
         )
-        risk, probability, share = self._final_election(final, sal, view.capability)
         # per issue, only the positions of actors who hold a stance on it count (the
         # others sit at the scale's midpoint with no salience there)
         has = view.has_stance[None, :, :]
@@ -239,10 +228,9 @@ class SpatialModel:
             The trajectory, turn counts and final-state election.
         """
         k = position.shape[-1]
-        trajectory, final, turns, sal = self._turns(
+        trajectory, _, turns, (risk, prob, share) = self._simulate(
             position, salience, capability, rng, np.zeros(k), np.ones(k)
         )
-        risk, prob, share = self._final_election(final, sal, capability)
         return SpatialRun(
             trajectory=trajectory,
             turns=turns,
@@ -251,7 +239,7 @@ class SpatialModel:
             share=share,
         )
 
-    def _turns(
+    def _simulate(
         self,
         position: NDArray[np.float64],
         salience: NDArray[np.float64],
@@ -259,25 +247,36 @@ class SpatialModel:
         rng: np.random.Generator | None,
         lo: NDArray[np.float64],
         width: NDArray[np.float64],
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
-        """Every draw's turns in the compiled kernel.
+    ) -> tuple[
+        NDArray[np.float64],
+        NDArray[np.float64],
+        NDArray[np.int64],
+        tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
+    ]:
+        """Every draw's turns and final election, in the compiled kernel.
 
         Returns:
             The (D, T + 1, A, K) trajectory mapped to ``lo + x * width`` (draws that
             stopped earlier repeat their last positions), the (D, A, K) final positions
-            on 0..1, the (D,) turn counts and the normalised saliences.
+            on 0..1, the (D,) turn counts, and the final election's (D, A) risk
+            attitudes, position probabilities and shares.
         """
         from zopa.models.kernels import smp as kernel  # loads numba on first use
 
         pos = np.ascontiguousarray(position, dtype=np.float64)
+        d, a, k = pos.shape
         # one factor per draw: the largest total salience becomes at most 1
         largest = salience.sum(axis=-1).max(axis=-1)[:, None, None]
         sal = np.ascontiguousarray(salience / np.maximum(largest, 1.0), dtype=np.float64)
-        cap = np.ascontiguousarray(capability, dtype=np.float64)
         s2 = sal * sal
         s2_sum = s2.sum(axis=-1)
-        s2_total = np.where(s2_sum > 0, s2_sum, 1.0)
-        sal_total = sal.sum(axis=-1)
+        statics = (
+            sal,
+            s2,
+            np.where(s2_sum > 0, s2_sum, 1.0),
+            sal.sum(axis=-1),
+            np.ascontiguousarray(capability, dtype=np.float64),
+        )
         settings = np.array(
             [
                 kernel.VOTING_RULES.index(self.voting_rule),
@@ -294,80 +293,73 @@ class SpatialModel:
             [self.victory_power, self.min_delta_ratio, self.min_significant_delta],
             dtype=np.float64,
         )
-        statics = (sal, s2, s2_total, sal_total, cap, settings, params)
+        start = np.zeros(d, dtype=np.int64)
+        turns = np.zeros(d, dtype=np.int64)
+        first_step = np.zeros(d)
         if self.stochastic:
-            draw_rng = rng if rng is not None else np.random.default_rng()
-            store, start, turns = self._stochastic_turns(kernel, pos, statics, draw_rng)
+            store = self._stochastic_turns(
+                kernel,
+                pos,
+                (start, turns, first_step),
+                (statics, settings, params),
+                rng if rng is not None else np.random.default_rng(),
+            )
         else:
-            store, start, turns = kernel.run_draws(pos, *statics)
-        trajectory = kernel.trajectory(
-            store,
+            # the positions of every draw at every turn it ran, one draw after another
+            store = np.empty((TURNS_PER_DRAW * d + self.max_turns + 1, a, k))
+            ran, used = 0, 0
+            while True:
+                ran, used = kernel.run_draws(
+                    pos, statics, settings, params, store, start, turns, first_step, ran, used
+                )
+                if ran == d:
+                    break
+                bigger = np.empty((2 * store.shape[0], a, k))
+                bigger[:used] = store[:used]
+                store = bigger
+        final = store[start + turns]
+        election = kernel.elections(final, statics, settings, params)
+        # the trajectory (as long as the longest draw) is written once, on the scales
+        trajectory = np.empty((d, int(turns.max(initial=0)) + 1, a, k))
+        kernel.fill_trajectory(
+            store.reshape(store.shape[0], a * k),
             start,
             turns,
-            np.ascontiguousarray(lo, dtype=np.float64),
-            np.ascontiguousarray(width, dtype=np.float64),
+            np.ascontiguousarray(np.broadcast_to(lo, (a, k)), dtype=np.float64).reshape(-1),
+            np.ascontiguousarray(np.broadcast_to(width, (a, k)), dtype=np.float64).reshape(-1),
+            trajectory.reshape(d, -1, a * k),
         )
-        return trajectory, store[start + turns], turns, sal
+        return trajectory, final, turns, election
 
     def _stochastic_turns(
         self,
         kernel: ModuleType,
         pos: NDArray[np.float64],
-        statics: tuple[NDArray[Any], ...],
+        out: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]],
+        fixed: tuple[tuple[NDArray[np.float64], ...], NDArray[np.int64], NDArray[np.float64]],
         rng: np.random.Generator,
-    ) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
-        """Turns with the stochastic transition, all draws a turn at a time.
+    ) -> NDArray[np.float64]:
+        """Turns with the stochastic transition, every draw still running a turn at a time.
 
         Each turn draws one uniform number per actor of every draw still running, in
-        the order of the draws.
+        the order of the draws. Fills ``out`` = (start, turns, first_step) and returns
+        the store of positions (``max_turns + 1`` rows per draw).
         """
+        start, turns, first_step = out
+        statics, settings, params = fixed
         d, a, k = pos.shape
         rows = self.max_turns + 1
         store = np.empty((d * rows, a, k))
-        start = np.arange(d, dtype=np.int64) * rows
+        start[:] = np.arange(d) * rows
         store[start] = pos
-        turns = np.zeros(d, dtype=np.int64)
-        first_step = np.zeros(d)
         active = np.arange(d, dtype=np.int64)
         for turn in range(1, self.max_turns + 1):
             if active.size == 0:
                 break
-            uniform = rng.random((active.size, a, 1))[:, :, 0]
-            stop = kernel.step_draws(store, start, active, turn, first_step, *statics, uniform)
+            uniform = rng.random((active.size, a, 1)).reshape(active.size, a)
+            stop = kernel.step_draws(
+                store, start, active, turn, first_step, statics, settings, params, uniform
+            )
             turns[active] = turn
             active = active[~stop]
-        return store, start, turns
-
-    def _final_election(
-        self, pos: NDArray[np.float64], sal: NDArray[np.float64], cap: NDArray[np.float64]
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        """Risk attitudes, each actor's position probability, and its share of it.
-
-        KTAB ``SMPState::pDist(-1)``: every actor values the distinct positions by its
-        own risk-aware utility and they vote (weight = capability, proportional rule)
-        in a probabilistic Condorcet election.
-        """
-        dist = weighted_distance(pos, pos, salience_weights(sal))
-        risk, _ = risk_attitudes(
-            dist, cap, rule=self.voting_rule, power=self.victory_power, rng=self.big_r_range
-        )
-        # each actor's own view of its risk attitude, (2 r + r) / 3 with OneThird
-        ar = np.arange(pos.shape[1])
-        own_risk = perceived_risk(risk, self.big_r_adjust)[:, ar, ar]
-        own = utility(dist, own_risk[:, :, None])  # u[n, m]: n's utility of m's position
-        d, a, _ = pos.shape
-        gap = np.linalg.norm(pos[:, :, None, :] - pos[:, None, :, :], axis=-1)
-        same = gap < POSITION_TOLERANCE
-        unique = np.zeros((d, a), dtype=bool)
-        rep = np.zeros((d, a), dtype=np.intp)
-        unique[:, 0] = True
-        for i in range(1, a):  # greedy, first actor first, as KTAB's ueIndices
-            earlier = same[:, i, :i] & unique[:, :i]
-            has_earlier = earlier.any(axis=1)
-            unique[:, i] = ~has_earlier
-            rep[:, i] = np.where(has_earlier, np.argmax(earlier, axis=1), i)
-        c = coalition_strength("proportional", cap, own)
-        prob_opt = condorcet_probability(victory_probability(c, self.victory_power), unique)
-        prob = np.take_along_axis(prob_opt, rep, axis=1)
-        holders = (rep[:, :, None] == rep[:, None, :]).sum(axis=2)
-        return risk, prob, prob / holders
+        return store
