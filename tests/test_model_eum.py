@@ -13,6 +13,7 @@ Three kinds of evidence:
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -28,7 +29,7 @@ from zopa.models.expected_utility import (
     contest_probabilities,
     eum_round,
 )
-from zopa.scenario import Actor, Issue, Scale, Scenario, Stance
+from zopa.scenario import Actor, Issue, Scale, Scenario, ScenarioArrays, Stance
 
 # ---------------------------------------------------------------------------------------
 # hand-computed round
@@ -202,8 +203,19 @@ def _naive_round(
     offer_choice: str,
     q: float,
     t: float,
+    chosen: list[tuple[int, int]] | None = None,
+    width: float | None = None,
 ) -> tuple[list[list[float]], list[float], list[float]]:
+    """Probabilities, risk exponents and new positions; ``chosen`` gets (kind, proposer).
+
+    Actors less than 1e-12 of the scale ``width`` (default ``rng_``) apart do not
+    contest each other, and offers that close count as equally near.
+    """
     n = len(x)
+    width = rng_ if width is None else width
+
+    def same(i: int, j: int) -> bool:
+        return abs(x[i] - x[j]) <= 1e-12 * width
 
     def u(k: int, pos: float) -> float:
         return 1 - 2 * abs(x[k] - pos) / rng_
@@ -239,7 +251,7 @@ def _naive_round(
 
     def eu(i: int, j: int, r: float) -> float:
         """E(U_ij) evaluated with exponent r."""
-        if i == j or x[i] == x[j]:
+        if same(i, j):
             return 0.0
         d = min(abs(x[i] - x[j]) / rng_, 1.0)
         p = prob(i, j)
@@ -263,30 +275,35 @@ def _naive_round(
     probs = [[prob(i, j) for j in range(n)] for i in range(n)]
     new = list(x)
     for i in range(n):
-        offers = []  # (kind, move, b, position)
+        offers = []  # (kind, b, position, proposer)
         for j in range(n):
-            if j == i or x[i] == x[j]:
+            if same(i, j):
                 continue
             a, b = eu(i, j, rs[i]), eu(j, i, rs[i])
             if a > 0 and b > a:
-                offers.append((CONFRONTATION, b, x[j]))
+                offers.append((CONFRONTATION, b, x[j], j))
             elif a < 0 < b and b > -a:
-                offers.append((COMPROMISE, b, x[i] + (x[j] - x[i]) * abs(a) / b))
+                offers.append((COMPROMISE, b, x[i] + (x[j] - x[i]) * abs(a) / b, j))
             elif a < 0 < b:
-                offers.append((CAPITULATION, b, x[j]))
+                offers.append((CAPITULATION, b, x[j], j))
         if not offers:
+            if chosen is not None:
+                chosen.append((NONE, -1))
             continue
         if offer_choice == "type":
-            best = min(k for k, _, _ in offers)
+            best = min(o[0] for o in offers)
             offers = [o for o in offers if o[0] == best]
         elif offer_choice == "strongest":
-            top = max(b for _, b, _ in offers)
+            top = max(o[1] for o in offers)
             offers = [o for o in offers if o[1] >= top]
-        least = min(abs(p - x[i]) for _, _, p in offers)
-        offers = [o for o in offers if abs(o[2] - x[i]) <= least + 1e-12 * rng_]
-        top = max(b for _, b, _ in offers)
+        least = min(abs(o[2] - x[i]) for o in offers)
+        offers = [o for o in offers if abs(o[2] - x[i]) <= least + 1e-12 * width]
+        top = max(o[1] for o in offers)
         offers = [o for o in offers if o[1] >= top]
-        new[i] = min(p for _, _, p in offers)
+        # the lowest position; among proposers there, the lowest, then the first listed
+        kind, _, new[i], proposer = min(offers, key=lambda o: (o[2], x[o[3]], o[3]))
+        if chosen is not None:
+            chosen.append((kind, proposer))
     return probs, rs, new
 
 
@@ -541,3 +558,125 @@ def test_batch_with_non_participants_matches_each_draw_alone() -> None:
         assert (one.outcome[0] == fc.outcome[k]).all()
         for key in ("proposer", "kind", "risk_exponent"):
             assert (one.diagnostics[key][0] == fc.diagnostics[key][k, : rounds - 1]).all()
+
+
+def _random_view(seed: int, *, missing: bool) -> ScenarioArrays:
+    """Draws of a small scenario: positions on a grid (ties) or not, saliences up to 1."""
+    rng = np.random.default_rng(seed)
+    actors = tuple(Actor(f"a{k}", f"a{k}", float(rng.uniform(0.2, 3))) for k in range(7))
+    issues = tuple(Issue(f"i{k}", f"i{k}", Scale(0, 10 * (k + 1))) for k in range(3))
+    stances = tuple(
+        Stance(a.id, i.id, 0.0, float(rng.choice([0.0, 0.3, 0.8, 1.0])))
+        for a in actors
+        for k, i in enumerate(issues)
+        if not missing or (rng.random() > 0.3 and a.id != "a0") or k == 0
+    )
+    view = Scenario("random", actors, issues, stances).arrays()
+    width = view.scale_max - view.scale_min
+    grid = rng.integers(0, 5, size=(6, *view.position.shape[1:])) / 4 * width
+    smooth = rng.uniform(0, 1, size=grid.shape) * width
+    position = np.where(np.arange(6)[:, None, None] % 2 == 0, grid, smooth)
+    position[0, :, 2] = position[0, 0, 2]  # nobody to contest: stops in round 1
+    return view.with_draws(position=position)
+
+
+@pytest.mark.parametrize(
+    ("params", "missing"),
+    [
+        ({}, True),
+        ({"offer_choice": "type", "tol": 1e-2}, True),
+        ({"offer_choice": "strongest", "normalise": "scale", "tol": 1e-2}, True),
+        ({"probability": "global", "risk": "neutral"}, False),
+        ({"q": 0.5, "t": 0.7, "tol": 1e-3}, False),
+    ],
+)
+def test_forecast_rounds_match_naive_rounds(params: dict[str, Any], missing: bool) -> None:
+    # The compiled game loop (who plays, when a game stops, how rounds, convergence and
+    # accepted offers are recorded, and how stopped games are padded) against the naive
+    # round applied to each game's own previous positions. A few rounds only: games
+    # that creep on for long reach offers worth 1e-16 (an actor that has been moved to
+    # where it is all but indifferent), which rounding decides either way.
+    model = ExpectedUtilityModel(max_rounds=5, **params)
+    n_stopped = 0
+    for seed in range(3):
+        view = _random_view(seed, missing=missing)
+        fc = model.forecast(view)
+        traj = fc.trajectory
+        assert traj is not None
+        n_rounds = traj.shape[1] - 1
+        assert fc.diagnostics["proposer"].shape == (view.n_draws, n_rounds, 7, 3)
+        moved_any = np.zeros(n_rounds, dtype=bool)
+        for d in range(view.n_draws):
+            for i in range(3):
+                players = np.flatnonzero(view.has_stance[:, i])
+                x0 = view.position[d, players, i]
+                width = float(view.scale_max[i] - view.scale_min[i])
+                spread = float(x0.max() - x0.min())
+                rng_ = width if params.get("normalise") == "scale" or spread == 0 else spread
+                played, moved, stopped = 0, 0, False
+                while played < model.max_rounds and not stopped:
+                    x = traj[d, played, players, i]
+                    chosen: list[tuple[int, int]] = []
+                    _, rs, new = _naive_round(
+                        list(x),
+                        list(view.salience[d, players, i]),
+                        list(view.capability[d, players]),
+                        rng_,
+                        probability=model.probability,
+                        risk=model.risk,
+                        offer_choice=model.offer_choice,
+                        q=model.q,
+                        t=model.t,
+                        chosen=chosen,
+                        width=width,
+                    )
+                    step = played
+                    played += 1
+                    np.testing.assert_allclose(traj[d, played, players, i], new, atol=1e-9)
+                    diag = fc.diagnostics
+                    np.testing.assert_allclose(diag["risk_exponent"][d, step, players, i], rs)
+                    kinds = [k for k, _ in chosen]
+                    proposers = [players[p] if p >= 0 else -1 for _, p in chosen]
+                    assert list(diag["kind"][d, step, players, i]) == kinds
+                    assert list(diag["proposer"][d, step, players, i]) == proposers
+                    shift = np.abs(np.asarray(new) - x)
+                    moved_any[step] |= bool(shift.max(initial=0.0) > 0)
+                    if shift.max(initial=0.0) > model.tol * width:
+                        moved += 1
+                    else:
+                        stopped = True
+                assert fc.diagnostics["rounds"][d, i] == moved
+                assert fc.diagnostics["converged"][d, i] == stopped
+                n_stopped += stopped
+                # after its last round a game repeats its positions and records no offer
+                assert (traj[d, played:, :, i] == traj[d, played, :, i]).all()
+                assert (fc.diagnostics["proposer"][d, played:, :, i] == -1).all()
+                assert (fc.diagnostics["move"][d, played:, :, i] == 0).all()
+                others = np.flatnonzero(~view.has_stance[:, i])
+                assert (traj[d, :, others, i] == view.position[d, others, i][:, None]).all()
+        # rounds are kept up to the last one in which any game moved at all
+        assert n_rounds == (np.flatnonzero(moved_any)[-1] + 1 if moved_any.any() else 0)
+    assert n_stopped >= 3  # at least the games without a contest
+
+
+def test_round_skipping_hopeless_challenges_changes_nothing() -> None:
+    # Without details, the round skips the expected utilities of challenges that cannot
+    # move their target (s_j (1 - P_ij) <= s_i (1 - P_ji) with Q = 1); with details it
+    # computes every pair. Both must take the same offers, to the last bit.
+    rng = np.random.default_rng(17)
+    n, a = 400, 7
+    x = rng.choice(np.linspace(0, 1, 5), size=(n, a))  # ties
+    x[100:200] = rng.uniform(0, 1, size=(100, a))
+    x[200:300] = 0.5 + rng.uniform(0, 1e-7, size=(100, a))  # pairs closer than 1e-6
+    x[300:] = rng.uniform(0, 1, size=(100, a))
+    s = rng.choice([0.0, 0.2, 0.5, 1.0], size=(n, a))
+    c = rng.uniform(0.1, 3, size=(n, a))
+    args = (x, s, c, rng.random((n, a)) > 0.1, np.zeros(n), np.ones(n), np.ones(n))
+    for choice in ("nearest", "type", "strongest"):
+        full = eum_round(*args, offer_choice=choice)  # type: ignore[arg-type]
+        fast = eum_round(*args, offer_choice=choice, details=False)  # type: ignore[arg-type]
+        assert (fast.new_position == full.new_position).all()
+        assert (fast.kind == full.kind).all()
+        assert (fast.proposer == full.proposer).all()
+        assert (fast.risk_exponent == full.risk_exponent).all()
+        assert (full.kind > 0).sum() > n  # offers are taken

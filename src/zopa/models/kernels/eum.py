@@ -245,6 +245,7 @@ def _round(
     iwork: NDArray[np.int64],
     votes: NDArray[np.float64],
     prob: NDArray[np.float64],
+    dist: NDArray[np.float64],
     new_x: NDArray[np.float64],
     risk_out: NDArray[np.float64],
     kind_out: NDArray[np.int8],
@@ -259,8 +260,8 @@ def _round(
     """One simultaneous round of one game of ``m`` actors (inputs in the actors' order).
 
     ``order`` holds the previous order of the actors by position (any permutation on the
-    first call); ``work`` (12, m + 1) floats, ``iwork`` (3, m) ints, ``votes``
-    (m (m - 1) / 2 or more) and ``prob`` (m, m) are scratch. Outputs are in the actors'
+    first call); ``work`` (12, m + 1) floats, ``iwork`` (4, m) ints, ``votes``
+    (m (m - 1) / 2 or more), ``prob`` and ``dist`` (m, m) are scratch. Outputs are in the actors'
     order; ``proposer_out`` is an actor index or -1. With ``details``, the (m, m) pair
     quantities are written too.
     """
@@ -273,7 +274,7 @@ def _round(
     xs, ss, ws, zs = work[0], work[1], work[2], work[3]
     cum_w, cum_g, gaps, expo, r = work[4], work[5], work[6], work[7], work[8]
     o_pos, o_perc, o_move = work[9], work[10], work[11]
-    le, lt, o_kind = iwork[0], iwork[1], iwork[2]
+    le, lt, o_kind, o_from = iwork[0], iwork[1], iwork[2], iwork[3]
     everyone = True
     for k in range(m):
         a = order[k]
@@ -284,6 +285,17 @@ def _round(
         everyone = everyone and act[a]
     _probabilities(m, zs, ws, prob_rule, cum_w, cum_g, le, lt, votes, prob)
     near = 1e-12 * width
+    # normalised distances between the pairs that contest each other, -1 elsewhere
+    for i in range(m):
+        dist[i, i] = -1.0
+        ai = act[order[i]]
+        for k in range(i + 1, m):
+            gap_abs = abs(xs[i] - xs[k])
+            if gap_abs > near and ai and act[order[k]]:
+                dist[i, k] = min(gap_abs / dist_range, 1.0)
+            else:
+                dist[i, k] = -1.0
+            dist[k, i] = dist[i, k]
     if q < 1.0:
         _median_gaps(m, xs, ws, dist_range, cum_w, gaps)
 
@@ -293,14 +305,12 @@ def _round(
         for k in range(m):
             expo[k] = 0.0
         for i in range(m):
-            ai = act[order[i]]
             for k in range(m):
-                gap_abs = abs(xs[i] - xs[k])
-                if gap_abs > near and ai and act[order[k]]:
-                    dist = min(gap_abs / dist_range, 1.0)
-                    own1 = (1.0 - ss[k] * (1.0 - prob[i, k]) * 2.0) * dist * 2.0
+                d_ik = dist[i, k]
+                if d_ik >= 0.0:
+                    own1 = (1.0 - ss[k] * (1.0 - prob[i, k]) * 2.0) * d_ik * 2.0
                     if q < 1.0:
-                        own1 = own1 - c * (gaps[i] + dist)
+                        own1 = own1 - c * (gaps[i] + d_ik)
                     expo[k] += own1
         hi = -np.inf
         lo = np.inf
@@ -320,104 +330,111 @@ def _round(
         for k in range(m):
             r[k] = 1.0
 
-    # offers to each actor i and the one it takes
+    # offers to each actor i and the one it takes. With Q = 1, j's challenge can move i
+    # only if s_j (1 - P_ij) > s_i (1 - P_ji): otherwise E^i(U_ij) >= E^i(U_ji) (the two
+    # differ only in that factor, times U_s - U_f > 0, and rounding is monotonic), so the
+    # powers need not be computed. Pairs closer than 1e-6 of the range are computed
+    # anyway (there U_s - U_f could round to 0 or below).
+    prune = q >= 1.0 and not details
     for i in range(m):
         ri = r[i]
         xi = xs[i]
-        ai = act[order[i]]
+        a = order[i]
         u_sq = q * (2.0 - 4.0 * half_base**ri)
+        n_offers = 0  # the offers i receives, in rank order of their proposers
         for j in range(m):
-            o_kind[j] = NONE
-            o_pos[j] = xi
-            gap_abs = abs(xi - xs[j])
-            if not (gap_abs > near and ai and act[order[j]]):
-                if details:
-                    d_own[order[i], order[j]] = 0.0
-                    d_perceived[order[i], order[j]] = 0.0
+            if details:
+                d_prob[a, order[j]] = prob[i, j]
+                d_own[a, order[j]] = 0.0
+                d_perceived[a, order[j]] = 0.0
+                d_kind[a, order[j]] = NONE
+                d_position[a, order[j]] = xi
+            d_ij = dist[i, j]
+            if d_ij < 0.0:
                 continue
-            dist = min(gap_abs / dist_range, 1.0)
-            half = dist * 0.5
+            stake_own = ss[j] * (1.0 - prob[i, j])
+            stake_perceived = ss[i] * (1.0 - prob[j, i])
+            if prune and stake_own <= stake_perceived and d_ij >= 1e-6:
+                continue
+            half = d_ij * 0.5
             u_s = 2.0 - (0.5 - half) ** ri * 4.0
             u_f = 2.0 - (half + 0.5) ** ri * 4.0
             spread_sf = u_s - u_f
             sq_own = u_sq
             sq_perceived = u_sq
             if q < 1.0:
-                sq_own = _passive(gaps[i] + dist, ri, u_sq, q, t)
-                sq_perceived = _passive(gaps[j] + dist, ri, u_sq, q, t)
-            own = u_s - ss[j] * (1.0 - prob[i, j]) * spread_sf - sq_own
-            perceived = u_s - ss[i] * (1.0 - prob[j, i]) * spread_sf - sq_perceived
-            o_perc[j] = perceived
-            if details:
-                d_own[order[i], order[j]] = own
-                d_perceived[order[i], order[j]] = perceived
+                sq_own = _passive(gaps[i] + d_ij, ri, u_sq, q, t)
+                sq_perceived = _passive(gaps[j] + d_ij, ri, u_sq, q, t)
+            own = u_s - stake_own * spread_sf - sq_own
+            perceived = u_s - stake_perceived * spread_sf - sq_perceived
+            offer = NONE
             if own > 0 and perceived > own:
-                o_kind[j] = CONFRONTATION
-                o_pos[j] = xs[j]
+                offer = CONFRONTATION
+                position = xs[j]
             elif own < 0 and perceived > 0:
                 if perceived > -own:
-                    o_kind[j] = COMPROMISE
-                    o_pos[j] = (xs[j] - xi) * (-own / perceived) + xi
+                    offer = COMPROMISE
+                    position = (xs[j] - xi) * (-own / perceived) + xi
                 else:
-                    o_kind[j] = CAPITULATION
-                    o_pos[j] = xs[j]
-            o_move[j] = abs(o_pos[j] - xi)
-        # eligible offers: o_kind > 0, narrowed by the choice rule, then ties
+                    offer = CAPITULATION
+                    position = xs[j]
+            if details:
+                d_own[a, order[j]] = own
+                d_perceived[a, order[j]] = perceived
+                if offer != NONE:
+                    d_kind[a, order[j]] = offer
+                    d_position[a, order[j]] = position
+            if offer != NONE:
+                o_from[n_offers] = j
+                o_kind[n_offers] = offer
+                o_pos[n_offers] = position
+                o_perc[n_offers] = perceived
+                o_move[n_offers] = abs(position - xi)
+                n_offers += 1
+        # eligible offers (o_kind > 0): narrowed by the choice rule, then ties
         if choice == TYPE:
             best = 4
-            for j in range(m):
-                if o_kind[j] != NONE and o_kind[j] < best:
-                    best = o_kind[j]
-            for j in range(m):
-                if o_kind[j] != best:
-                    o_kind[j] = -o_kind[j]  # offered, not eligible
+            for k in range(n_offers):
+                best = min(best, o_kind[k])
+            for k in range(n_offers):
+                if o_kind[k] != best:
+                    o_kind[k] = -o_kind[k]  # offered, not eligible
         elif choice == STRONGEST:
             top = -np.inf
-            for j in range(m):
-                if o_kind[j] > 0:
-                    top = max(top, o_perc[j])
-            for j in range(m):
-                if o_kind[j] > 0 and not o_perc[j] >= top:
-                    o_kind[j] = -o_kind[j]
+            for k in range(n_offers):
+                top = max(top, o_perc[k])
+            for k in range(n_offers):
+                if not o_perc[k] >= top:
+                    o_kind[k] = -o_kind[k]
         least = np.inf
-        for j in range(m):
-            if o_kind[j] > 0:
-                least = min(least, o_move[j])
+        for k in range(n_offers):
+            if o_kind[k] > 0:
+                least = min(least, o_move[k])
         least = least + near
         strongest = -np.inf
-        for j in range(m):
-            if o_kind[j] > 0:
-                if o_move[j] <= least:
-                    strongest = max(strongest, o_perc[j])
+        for k in range(n_offers):
+            if o_kind[k] > 0:
+                if o_move[k] <= least:
+                    strongest = max(strongest, o_perc[k])
                 else:
-                    o_kind[j] = -o_kind[j]
+                    o_kind[k] = -o_kind[k]
         lowest = np.inf
-        for j in range(m):
-            if o_kind[j] > 0:
-                if o_perc[j] >= strongest:
-                    lowest = min(lowest, o_pos[j])
+        for k in range(n_offers):
+            if o_kind[k] > 0:
+                if o_perc[k] >= strongest:
+                    lowest = min(lowest, o_pos[k])
                 else:
-                    o_kind[j] = -o_kind[j]
-        pick = -1
-        for j in range(m):
-            if o_kind[j] > 0 and o_pos[j] <= lowest:
-                pick = j
-                break
-        a = order[i]
+                    o_kind[k] = -o_kind[k]
         risk_out[a] = ri
-        if pick >= 0:
-            new_x[a] = o_pos[pick]
-            kind_out[a] = o_kind[pick]
-            proposer_out[a] = order[pick]
-        else:
-            new_x[a] = xi
-            kind_out[a] = NONE
-            proposer_out[a] = -1
-        if details:
-            for j in range(m):
-                d_kind[a, order[j]] = abs(o_kind[j])
-                d_position[a, order[j]] = o_pos[j]
-                d_prob[a, order[j]] = prob[i, j]
+        new_x[a] = xi
+        kind_out[a] = NONE
+        proposer_out[a] = -1
+        for k in range(n_offers):
+            if o_kind[k] > 0 and o_pos[k] <= lowest:
+                new_x[a] = o_pos[k]
+                kind_out[a] = o_kind[k]
+                proposer_out[a] = order[o_from[k]]
+                break
 
 
 @numba.njit(cache=True)
@@ -446,9 +463,10 @@ def round_batch(
     n, a = position.shape
     order = np.arange(a)
     work = np.zeros((12, a + 1))
-    iwork = np.zeros((3, a), dtype=np.int64)
+    iwork = np.zeros((4, a), dtype=np.int64)
     votes = np.zeros(max(1, a * (a - 1) // 2))
     prob = np.zeros((a, a))
+    dist = np.zeros((a, a))
     for g in range(n):
         for k in range(a):
             order[k] = k
@@ -468,6 +486,7 @@ def round_batch(
             iwork,
             votes,
             prob,
+            dist,
             new_position[g],
             risk[g],
             kind[g],
@@ -561,7 +580,16 @@ def play(
     max_rounds = risk.shape[1]
     normalise_scale = rules[3] == 1
     compact = rules[4] == 1
-    members = np.zeros(n_a, dtype=np.int64)
+    # each issue's players (in actor order) and each actor's place among them (-1: none)
+    members = np.zeros((n_i, n_a), dtype=np.int64)
+    n_members = np.zeros(n_i, dtype=np.int64)
+    slot = np.full((n_i, n_a), -1, dtype=np.int64)
+    for ii in range(n_i):
+        for a in range(n_a):
+            if has_stance[a, ii] or not compact:
+                slot[ii, a] = n_members[ii]
+                members[ii, n_members[ii]] = a
+                n_members[ii] += 1
     x = np.zeros(n_a)
     sal = np.zeros(n_a)
     cap = np.zeros(n_a)
@@ -572,22 +600,20 @@ def play(
     p_out = np.zeros(n_a, dtype=np.int64)
     order = np.zeros(n_a, dtype=np.int64)
     work = np.zeros((12, n_a + 1))
-    iwork = np.zeros((3, n_a), dtype=np.int64)
+    iwork = np.zeros((4, n_a), dtype=np.int64)
     votes = np.zeros(max(1, n_a * (n_a - 1) // 2))
     prob = np.zeros((n_a, n_a))
+    dist = np.zeros((n_a, n_a))
     no_details = np.zeros((1, 1, 1))
     no_kinds = np.zeros((1, 1, 1), dtype=np.int8)
     played = np.zeros((n_d, n_i), dtype=np.int64)
     kept = 0
-    for ii in range(n_i):
-        low = scale_min[ii]
-        width = scale_max[ii] - scale_min[ii]
-        m = 0
-        for a in range(n_a):
-            if has_stance[a, ii] or not compact:
-                members[m] = a
-                m += 1
-        for dd in range(n_d):
+    # draw by draw, so that a draw's slice of the outputs stays in cache over its issues
+    for dd in range(n_d):
+        for ii in range(n_i):
+            low = scale_min[ii]
+            width = scale_max[ii] - scale_min[ii]
+            m = n_members[ii]
             hi = -np.inf
             lo = np.inf
             for a in range(n_a):
@@ -600,7 +626,7 @@ def play(
             if not normalise_scale and np.isfinite(spread) and spread > 0:
                 dist_range = spread
             for k in range(m):
-                a = members[k]
+                a = members[ii, k]
                 x[k] = position[dd, a, ii]
                 sal[k] = salience[dd, a, ii]
                 cap[k] = capability[dd, a]
@@ -627,6 +653,7 @@ def play(
                     iwork,
                     votes,
                     prob,
+                    dist,
                     new_x,
                     r_out,
                     k_out,
@@ -640,20 +667,21 @@ def play(
                 )
                 rr = n_played
                 n_played += 1
-                for a in range(n_a):  # actors outside the game
-                    trajectory[dd, rr + 1, a, ii] = trajectory[dd, rr, a, ii]
-                    risk[dd, rr, a, ii] = 1.0
-                    kind[dd, rr, a, ii] = NONE
-                    proposer[dd, rr, a, ii] = -1
-                    move[dd, rr, a, ii] = 0.0
                 largest = 0.0
-                for k in range(m):
-                    a = members[k]
+                for a in range(n_a):
+                    k = slot[ii, a]
+                    if k < 0:  # not in the game
+                        trajectory[dd, rr + 1, a, ii] = trajectory[dd, rr, a, ii]
+                        risk[dd, rr, a, ii] = 1.0
+                        kind[dd, rr, a, ii] = NONE
+                        proposer[dd, rr, a, ii] = -1
+                        move[dd, rr, a, ii] = 0.0
+                        continue
                     shift = new_x[k] - x[k]
                     trajectory[dd, rr + 1, a, ii] = new_x[k]
                     risk[dd, rr, a, ii] = r_out[k]
                     kind[dd, rr, a, ii] = k_out[k]
-                    proposer[dd, rr, a, ii] = members[p_out[k]] if p_out[k] >= 0 else -1
+                    proposer[dd, rr, a, ii] = members[ii, p_out[k]] if p_out[k] >= 0 else -1
                     move[dd, rr, a, ii] = shift
                     largest = max(largest, abs(shift))
                     x[k] = new_x[k]
