@@ -72,7 +72,9 @@ Deviations:
     - Two actors at the same position do not contest each other (P = 0, no offer), as
       in the public ports; the papers are silent.
     - Ties between equally good offers go to the proposer with the larger expected
-      utility, then to the lower resulting position (so that actor order cannot matter).
+      utility, then to the lower resulting position (so that actor order cannot matter;
+      between identical offers, the proposer at the lower position, then the one listed
+      first, is named).
     - If every exposure is equal, R = 0 and r = 1 (the formula divides by zero).
     - The forecast is the weighted median of the final positions, not a Condorcet
       winner among them; with single-peaked preferences on one dimension they coincide
