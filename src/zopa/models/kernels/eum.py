@@ -260,8 +260,8 @@ def _round(
     """One simultaneous round of one game of ``m`` actors (inputs in the actors' order).
 
     ``order`` holds the previous order of the actors by position (any permutation on the
-    first call); ``work`` (12, m + 1) floats, ``iwork`` (4, m) ints, ``votes``
-    (m (m - 1) / 2 or more), ``prob`` and ``dist`` (m, m) are scratch. Outputs are in the actors'
+    first call); ``work`` (12, m + 1) floats, ``iwork`` (4, m) ints, ``votes`` (at least
+    m (m - 1) / 2), ``prob`` and ``dist`` (m, m) are scratch. Outputs are in the actors'
     order; ``proposer_out`` is an actor index or -1. With ``details``, the (m, m) pair
     quantities are written too.
     """
@@ -275,14 +275,12 @@ def _round(
     cum_w, cum_g, gaps, expo, r = work[4], work[5], work[6], work[7], work[8]
     o_pos, o_perc, o_move = work[9], work[10], work[11]
     le, lt, o_kind, o_from = iwork[0], iwork[1], iwork[2], iwork[3]
-    everyone = True
     for k in range(m):
         a = order[k]
         xs[k] = x[a]
         ss[k] = sal[a] if act[a] else 0.0
         ws[k] = cap[a] * ss[k]
         zs[k] = min(_nonneg((x[a] - low) / width), 1.0)
-        everyone = everyone and act[a]
     _probabilities(m, zs, ws, prob_rule, cum_w, cum_g, le, lt, votes, prob)
     near = 1e-12 * width
     # normalised distances between the pairs that contest each other, -1 elsewhere
@@ -315,7 +313,7 @@ def _round(
         hi = -np.inf
         lo = np.inf
         for k in range(m):
-            if everyone or act[order[k]]:
+            if act[order[k]]:
                 hi = max(hi, expo[k])
                 lo = min(lo, expo[k])
         if not np.isfinite(hi):
