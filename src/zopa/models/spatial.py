@@ -92,7 +92,7 @@ thread), each draw to its own stopping turn; it does every floating-point operat
 the order of zopa's earlier numpy code (kept in the tests as the reference it is
 checked against), so results are the same bit for bit (with a victory exponent other
 than 1 or 2, ``c^γ`` may differ in the last bit between numpy and the C library). The
-final election and the forecast are numpy.
+final state's election is compiled too; the forecast from it is numpy.
 """
 
 from __future__ import annotations
@@ -117,8 +117,6 @@ BigRRange = Literal["min", "mid", "max"]
 BigRAdjust = Literal["none", "one_third", "half", "two_thirds", "full"]
 ThirdPartyCommit = Literal["none", "semi", "full"]
 BargainInterpolation = Literal["s1p1", "s2p2", "s2pmax"]
-
-TURNS_PER_DRAW = 16  # room first reserved for each draw's positions (grown when short)
 
 
 @dataclass(frozen=True, eq=False)
@@ -293,65 +291,48 @@ class SpatialModel:
             [self.victory_power, self.min_delta_ratio, self.min_significant_delta],
             dtype=np.float64,
         )
-        start = np.zeros(d, dtype=np.int64)
-        turns = np.zeros(d, dtype=np.int64)
-        first_step = np.zeros(d)
         if self.stochastic:
-            store = self._stochastic_turns(
+            store, start, turns = self._stochastic_turns(
                 kernel,
                 pos,
-                (start, turns, first_step),
                 (statics, settings, params),
                 rng if rng is not None else np.random.default_rng(),
             )
         else:
-            # the positions of every draw at every turn it ran, one draw after another
-            store = np.empty((TURNS_PER_DRAW * d + self.max_turns + 1, a, k))
-            ran, used = 0, 0
-            while True:
-                ran, used = kernel.run_draws(
-                    pos, statics, settings, params, store, start, turns, first_step, ran, used
-                )
-                if ran == d:
-                    break
-                bigger = np.empty((2 * store.shape[0], a, k))
-                bigger[:used] = store[:used]
-                store = bigger
+            store, start, turns = kernel.run_draws(pos, statics, settings, params)
         final = store[start + turns]
         election = kernel.elections(final, statics, settings, params)
         # the trajectory (as long as the longest draw) is written once, on the scales
-        trajectory = np.empty((d, int(turns.max(initial=0)) + 1, a, k))
-        kernel.fill_trajectory(
+        trajectory = kernel.trajectory(
             store.reshape(store.shape[0], a * k),
             start,
             turns,
             np.ascontiguousarray(np.broadcast_to(lo, (a, k)), dtype=np.float64).reshape(-1),
             np.ascontiguousarray(np.broadcast_to(width, (a, k)), dtype=np.float64).reshape(-1),
-            trajectory.reshape(d, -1, a * k),
         )
-        return trajectory, final, turns, election
+        return trajectory.reshape(d, -1, a, k), final, turns, election
 
     def _stochastic_turns(
         self,
         kernel: ModuleType,
         pos: NDArray[np.float64],
-        out: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]],
         fixed: tuple[tuple[NDArray[np.float64], ...], NDArray[np.int64], NDArray[np.float64]],
         rng: np.random.Generator,
-    ) -> NDArray[np.float64]:
+    ) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
         """Turns with the stochastic transition, every draw still running a turn at a time.
 
         Each turn draws one uniform number per actor of every draw still running, in
-        the order of the draws. Fills ``out`` = (start, turns, first_step) and returns
-        the store of positions (``max_turns + 1`` rows per draw).
+        the order of the draws. Returns (store, start, turns) as the deterministic
+        kernel does (here ``max_turns + 1`` rows per draw).
         """
-        start, turns, first_step = out
         statics, settings, params = fixed
         d, a, k = pos.shape
         rows = self.max_turns + 1
         store = np.empty((d * rows, a, k))
-        start[:] = np.arange(d) * rows
+        start = np.arange(d, dtype=np.int64) * rows
         store[start] = pos
+        turns = np.zeros(d, dtype=np.int64)
+        first_step = np.zeros(d)
         active = np.arange(d, dtype=np.int64)
         for turn in range(1, self.max_turns + 1):
             if active.size == 0:
@@ -362,4 +343,4 @@ class SpatialModel:
             )
             turns[active] = turn
             active = active[~stop]
-        return store
+        return store, start, turns

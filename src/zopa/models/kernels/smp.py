@@ -56,6 +56,7 @@ _POWER, _MIN_RATIO, _MIN_DELTA = range(3)
 
 POSITION_TOLERANCE = 1e-3  # KTAB SMPModel::posTol, on the 0..1 scale
 
+TURNS_PER_DRAW = 16  # rows first reserved per draw for its positions (grown when short)
 PAD = 16  # columns of the scratch rows over the actors: a multiple of the vector width
 
 # compiled once and cached; numpy's error model: x / 0 gives inf or nan as in numpy (no
@@ -787,18 +788,8 @@ def run_draws(
     statics: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     settings: np.ndarray,
     params: np.ndarray,
-    store: np.ndarray,
-    start: np.ndarray,
-    turns: np.ndarray,
-    first_step: np.ndarray,
-    first_draw: int,
-    used: int,
-) -> tuple[int, int]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each draw's turns to its own stopping turn (deterministic transition).
-
-    Runs the draws from ``first_draw`` on while ``store`` has room for one more draw of
-    ``max_turns`` turns; the positions of draw ``d`` at turns 0..turns[d] go to
-    ``store[start[d] : start[d] + turns[d] + 1]``.
 
     Args:
         pos: (D, A, K) positions on 0..1.
@@ -806,22 +797,25 @@ def run_draws(
             of the squares (1 where 0), (D, A) the saliences' sums, (D, A) capabilities.
         settings: int64 option codes and turn limits (``_RULE`` .. ``_MAX_TURNS``).
         params: float64 victory power, minimum change ratio, minimum significant change.
-        store: (rows, A, K) positions, filled from row ``used``.
-        start: (D,) each draw's first row, filled.
-        turns: (D,) each draw's number of turns, filled.
-        first_step: (D,) scratch: each draw's first movement.
-        first_draw: The first draw to run.
-        used: Rows of ``store`` already used.
 
     Returns:
-        (the next draw to run (D when all ran), rows used).
+        (store, start, turns): the positions of draw ``d`` at turns 0..turns[d] are
+        ``store[start[d] : start[d] + turns[d] + 1]``, one draw after another.
     """
     d_all, a, k_dims = pos.shape
     max_turns = settings[_MAX_TURNS]
     work = _workspace(a, k_dims)
     no_uniform = np.empty(0)
-    d = first_draw
-    while d < d_all and used + max_turns + 1 <= store.shape[0]:
+    store = np.empty((TURNS_PER_DRAW * d_all + max_turns + 1, a, k_dims))
+    start = np.zeros(d_all, dtype=np.int64)
+    turns = np.zeros(d_all, dtype=np.int64)
+    first_step = np.zeros(d_all)
+    used = 0
+    for d in range(d_all):
+        if used + max_turns + 1 > store.shape[0]:  # room for the longest possible draw
+            bigger = np.empty((2 * store.shape[0], a, k_dims))
+            bigger[:used] = store[:used]
+            store = bigger
         start[d] = used
         store[used] = pos[d]
         turn = 1
@@ -830,8 +824,7 @@ def run_draws(
             turn += 1
         turns[d] = turn
         used += turn + 1
-        d += 1
-    return d, used
+    return store[:used], start, turns
 
 
 @_jit
@@ -883,23 +876,29 @@ def elections(
 
 
 @_jit
-def fill_trajectory(
+def trajectory(
     store: np.ndarray,
     start: np.ndarray,
     turns: np.ndarray,
     lo: np.ndarray,
     width: np.ndarray,
-    out: np.ndarray,
-) -> None:
-    """``out[d, t] = lo + width * positions of draw d at turn t`` (issue scales).
+) -> np.ndarray:
+    """The (D, T + 1, A x K) positions on the issue scales, ``lo + x * width``.
 
-    ``store`` is (rows, A x K), ``lo`` and ``width`` (A x K) and ``out`` (D, T + 1,
-    A x K); a draw that stopped before turn T keeps its last positions.
+    ``store`` is (rows, A x K) and ``lo`` and ``width`` are (A x K,); T is the longest
+    draw's number of turns, and a draw that stopped before turn T keeps its last
+    positions. (Allocated here, in ordinary pages: numpy asks for huge pages for large
+    arrays, which the kernel may have to compact memory for, at times far slower than
+    writing the array.)
     """
-    d_all, t_all, m = out.shape
+    d_all = start.shape[0]
+    m = store.shape[1]
+    t_all = turns.max() + 1 if d_all > 0 else 1
+    out = np.empty((d_all, t_all, m))
     for d in range(d_all):
         for t in range(t_all):
             src = store[start[d] + min(t, turns[d])]
             dst = out[d, t]
             for q in range(m):
                 dst[q] = lo[q] + src[q] * width[q]
+    return out
