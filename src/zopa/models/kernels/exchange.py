@@ -59,6 +59,17 @@ def _leg(
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
+def _above_eps(num: float, den: float) -> bool:
+    """``num / den > _EPS`` for ``den > 0``, dividing only where the answer is close."""
+    t = _EPS * den
+    if num > t * (1.0 + 1e-12):
+        return True
+    if num < t * (1.0 - 1e-12):
+        return False
+    return num / den > _EPS
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def _exchange(
     a_max: float,
     b_max: float,
@@ -84,12 +95,16 @@ def _exchange(
     gain_v = sv_q * b - sv_p * a
     score = gain_u + gain_v if rks else gain_u
     ok = (
-        np.isfinite(score) and gain_u > _EPS and gain_v > _EPS and a / k_v > _EPS and b / k_u > _EPS
+        np.isfinite(score)
+        and gain_u > _EPS
+        and gain_v > _EPS
+        and _above_eps(a, k_v)
+        and _above_eps(b, k_u)
     )
     return ok, score, a, b
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def _tree_set(tree: np.ndarray, leaf0: int, j: int, value: float) -> None:
     """Set exchange ``j``'s score in the max-tree and update its ancestors."""
     node = leaf0 + j
@@ -105,7 +120,144 @@ def _tree_set(tree: np.ndarray, leaf0: int, j: int, value: float) -> None:
         node >>= 1
 
 
+# exchange columns: floats and ints
+_SUP, _SUQ, _SVP, _SVQ, _RATE, _A, _B = 0, 1, 2, 3, 4, 5, 6
+_LP, _LQ, _RANK = 0, 1, 2
+# leg columns: floats and ints
+_TARGET, _K, _REACH, _AMAX, _DIR = 0, 1, 2, 3, 4
+_MOVER, _USES, _ISSUE = 0, 1, 2
+_TREE_MIN = 256  # from this many exchanges on, the best is found with a max-tree
+_COMPACT_MIN = 32  # below this many exchanges, dead ones are not compacted away
+
+Workspace = tuple[
+    np.ndarray,  # ex_f (n_ex, 7)
+    np.ndarray,  # ex_i (n_ex, 3)
+    np.ndarray,  # leg_f (n_legs, 5)
+    np.ndarray,  # leg_i (n_legs, 3)
+    np.ndarray,  # leg_ok (n_legs,)
+    np.ndarray,  # leg_start (n_legs + 1,)
+    np.ndarray,  # leg_n (n_legs,)
+    np.ndarray,  # leg_ex (2 n_ex,)
+    np.ndarray,  # tree (4 n_ex,)
+    np.ndarray,  # changed (n_legs,)
+    np.ndarray,  # new_id (n_legs,)
+    np.ndarray,  # score (n_ex,): -inf where the exchange is dead
+]
+
+
 @numba.njit(cache=True)
+def _workspace(n_ex: int, n_legs: int) -> Workspace:
+    """Buffers for ``n_ex`` exchanges and ``n_legs`` legs, reused across rounds and draws."""
+    return (
+        np.empty((n_ex, 7)),
+        np.empty((n_ex, 3), dtype=np.int64),
+        np.empty((n_legs, 5)),
+        np.empty((n_legs, 3), dtype=np.int64),
+        np.empty(n_legs, dtype=np.bool_),
+        np.empty(n_legs + 1, dtype=np.int64),
+        np.empty(n_legs, dtype=np.int64),
+        np.empty(2 * n_ex, dtype=np.int64),
+        np.empty(4 * n_ex),
+        np.empty(n_legs, dtype=np.int64),
+        np.empty(n_legs, dtype=np.int64),
+        np.empty(n_ex),
+    )
+
+
+@numba.njit(cache=True)
+def _index_legs(
+    n_ex: int,
+    score: np.ndarray,
+    ex_i: np.ndarray,
+    n_legs: int,
+    leg_i: np.ndarray,
+    leg_start: np.ndarray,
+    leg_n: np.ndarray,
+    leg_ex: np.ndarray,
+) -> None:
+    """For every leg, the live exchanges that use it (``leg_ex[leg_start[g]:][:leg_n[g]]``)."""
+    leg_start[0] = 0
+    for g in range(n_legs):
+        leg_start[g + 1] = leg_start[g] + leg_i[g, _USES]
+        leg_n[g] = 0
+    for j in range(n_ex):
+        if score[j] != _NEG_INF:
+            g = ex_i[j, _LP]
+            leg_ex[leg_start[g] + leg_n[g]] = j
+            leg_n[g] += 1
+            g = ex_i[j, _LQ]
+            leg_ex[leg_start[g] + leg_n[g]] = j
+            leg_n[g] += 1
+
+
+@numba.njit(cache=True)
+def _build_tree(n_ex: int, score: np.ndarray, tree: np.ndarray) -> int:
+    """Fill the max-tree over the exchanges' scores; returns its first leaf (0: no tree)."""
+    if n_ex < _TREE_MIN:
+        return 0
+    leaf0 = 1
+    while leaf0 < n_ex:
+        leaf0 *= 2
+    for j in range(n_ex):
+        tree[leaf0 + j] = score[j]
+    for j in range(leaf0 + n_ex, 2 * leaf0):
+        tree[j] = _NEG_INF
+    for node in range(leaf0 - 1, 0, -1):
+        left = tree[2 * node]
+        right = tree[2 * node + 1]
+        tree[node] = left if left >= right else right
+    return leaf0
+
+
+@numba.njit(cache=True)
+def _compact(
+    n_ex: int,
+    score: np.ndarray,
+    ex_f: np.ndarray,
+    ex_i: np.ndarray,
+    leg_f: np.ndarray,
+    leg_i: np.ndarray,
+    leg_ok: np.ndarray,
+    issue_lo: np.ndarray,
+    issue_hi: np.ndarray,
+    new_id: np.ndarray,
+) -> tuple[int, int]:
+    """Keep the live exchanges and the legs they use, in place and in order.
+
+    Legs stay grouped by issue (``issue_lo[i]:issue_hi[i]``). Returns the numbers of
+    exchanges and legs kept.
+    """
+    h = 0
+    for i in range(issue_lo.size):
+        lo = h
+        for g in range(issue_lo[i], issue_hi[i]):
+            if leg_i[g, _USES] > 0:
+                if h != g:
+                    for col in range(5):
+                        leg_f[h, col] = leg_f[g, col]
+                    leg_i[h, _MOVER] = leg_i[g, _MOVER]
+                    leg_i[h, _USES] = leg_i[g, _USES]
+                    leg_i[h, _ISSUE] = leg_i[g, _ISSUE]
+                    leg_ok[h] = leg_ok[g]
+                new_id[g] = h
+                h += 1
+        issue_lo[i] = lo
+        issue_hi[i] = h
+    k = 0
+    for j in range(n_ex):
+        if score[j] != _NEG_INF:
+            if k != j:
+                for col in range(7):
+                    ex_f[k, col] = ex_f[j, col]
+                score[k] = score[j]
+                ex_i[k, _RANK] = ex_i[j, _RANK]
+            ex_i[k, _LP] = new_id[ex_i[j, _LP]]
+            ex_i[k, _LQ] = new_id[ex_i[j, _LQ]]
+            k += 1
+    return k, h
+
+
+@numba.njit(cache=True, error_model="numpy")
 def _round(
     x: np.ndarray,
     s: np.ndarray,
@@ -119,10 +271,24 @@ def _round(
     n_log: int,
     do_log: bool,
     rnd: int,
-) -> tuple[int, np.ndarray, int]:
-    """One round of one draw: voting positions into ``y``; returns (exchanges, log, n_log)."""
+    code: np.ndarray,
+    pair_m: np.ndarray,
+    pair_opp: np.ndarray,
+    outcome: np.ndarray,
+    moved: np.ndarray,
+    issue_lo: np.ndarray,
+    issue_hi: np.ndarray,
+    leg_of: np.ndarray,
+    stack: np.ndarray,
+    ws: Workspace,
+) -> tuple[int, np.ndarray, int, Workspace]:
+    """One round of one draw: voting positions into ``y``.
+
+    ``code`` to ``stack`` are scratch arrays sized by actors and issues, ``ws`` the
+    buffers sized by exchanges (replaced by larger ones when too small). Returns the
+    number of exchanges made, the log and its length, and the buffers.
+    """
     n_a, n_i = x.shape
-    outcome = np.empty(n_i)
     for i in range(n_i):
         if total[i] > 0:
             acc = 0.0
@@ -131,53 +297,61 @@ def _round(
             outcome[i] = acc / total[i]
         else:
             outcome[i] = np.nan
-    side = np.empty((n_a, n_i), dtype=np.bool_)
+    # 0: takes no part on the issue; 1: left of (or at) the outcome; 2: right of it
     for a in range(n_a):
         for i in range(n_i):
-            side[a, i] = x[a, i] > outcome[i]
+            code[a, i] = 0 if not w[a, i] > 0 else (2 if x[a, i] > outcome[i] else 1)
 
-    # 1. feasible exchanges, first counted (an upper bound), then listed
-    opp = np.empty(n_i, dtype=np.int64)
+    # 1. feasible exchanges: per actor pair, the issues on which both take part and sit
+    # on opposite sides of the outcome, then every pair of those issues. Legs get slots
+    # grouped by issue.
     bound = 0
+    issue_lo[:] = 0
+    k = 0
     for a1 in range(n_a):
         for a2 in range(a1 + 1, n_a):
             m = 0
             for i in range(n_i):
-                if w[a1, i] > 0 and w[a2, i] > 0 and side[a1, i] != side[a2, i]:
+                if code[a1, i] * code[a2, i] == 2:
+                    pair_opp[k, m] = i
                     m += 1
-            bound += m * (m - 1) // 2
+            pair_m[k] = m
+            if m >= 2:
+                bound += m * (m - 1) // 2
+                for jp in range(m):
+                    issue_lo[pair_opp[k, jp]] += 2
+            k += 1
     if bound == 0:
-        return 0, log, n_log
-    ex_lp = np.empty(bound, dtype=np.int64)
-    ex_lq = np.empty(bound, dtype=np.int64)
-    ex_rank = np.empty(bound, dtype=np.int64)
-    ex_sal = np.empty((bound, 4))  # su_p, su_q, sv_p, sv_q
-    ex_rate = np.empty(bound)
-    # a leg is used only by exchanges of its two actors: number the legs pair by pair,
-    # indexed by issue and which of the two moves
-    leg_of = np.full(2 * n_i, -1, dtype=np.int64)
-    leg_issue = np.empty(2 * bound, dtype=np.int64)
-    leg_mover = np.empty(2 * bound, dtype=np.int64)
-    leg_target = np.empty(2 * bound)
-    leg_k = np.empty(2 * bound)
+        return 0, log, n_log, ws
+    n_slots = 0
+    for i in range(n_i):
+        slots = issue_lo[i]
+        issue_lo[i] = n_slots
+        issue_hi[i] = n_slots
+        n_slots += slots
+    if ws[0].shape[0] < bound or ws[2].shape[0] < n_slots:
+        ws = _workspace(max(bound, 2 * ws[0].shape[0]), max(n_slots, 2 * ws[2].shape[0]))
+    ex_f, ex_i, leg_f, leg_i, leg_ok, leg_start, leg_n, leg_ex, tree, changed, new_id, score = ws
+
     n_ex = 0
-    n_legs = 0
+    k = -1
     for a1 in range(n_a):
         for a2 in range(a1 + 1, n_a):
-            m = 0
-            for i in range(n_i):
-                if w[a1, i] > 0 and w[a2, i] > 0 and side[a1, i] != side[a2, i]:
-                    opp[m] = i
-                    m += 1
+            k += 1
+            m = pair_m[k]
+            if m < 2:
+                continue
+            # a leg is used only by exchanges of its two actors: find it by its issue
+            # and which of the two moves
             for jp in range(m):
-                leg_of[2 * opp[jp]] = -1
-                leg_of[2 * opp[jp] + 1] = -1
+                leg_of[2 * pair_opp[k, jp]] = -1
+                leg_of[2 * pair_opp[k, jp] + 1] = -1
             lo_a = min(a_place[a1], a_place[a2])
             hi_a = max(a_place[a1], a_place[a2])
             for jp in range(m):
-                p = opp[jp]
+                p = pair_opp[k, jp]
                 for jq in range(jp + 1, m):
-                    q = opp[jq]
+                    q = pair_opp[k, jq]
                     # the actor with the larger s_p / s_q demands p
                     if s[a1, p] * s[a2, q] >= s[a2, p] * s[a1, q]:
                         u, v = a1, a2
@@ -188,159 +362,140 @@ def _round(
                         continue  # they weigh the two issues alike: no gain possible
                     lo_i = min(i_place[p], i_place[q])
                     hi_i = max(i_place[p], i_place[q])
-                    ex_rank[n_ex] = ((lo_a * n_a + hi_a) * n_i + lo_i) * n_i + hi_i
-                    ex_sal[n_ex, 0] = su_p
-                    ex_sal[n_ex, 1] = su_q
-                    ex_sal[n_ex, 2] = sv_p
-                    ex_sal[n_ex, 3] = sv_q
-                    ex_rate[n_ex] = (su_p + sv_p) / (su_q + sv_q)
+                    ex_i[n_ex, _RANK] = ((lo_a * n_a + hi_a) * n_i + lo_i) * n_i + hi_i
+                    ex_f[n_ex, _SUP] = su_p
+                    ex_f[n_ex, _SUQ] = su_q
+                    ex_f[n_ex, _SVP] = sv_p
+                    ex_f[n_ex, _SVQ] = sv_q
+                    ex_f[n_ex, _RATE] = (su_p + sv_p) / (su_q + sv_q)
                     # v moves on p towards u; u moves on q towards v
                     key = 2 * p + (1 if v == a2 else 0)
                     if leg_of[key] < 0:
-                        leg_of[key] = n_legs
-                        leg_issue[n_legs] = p
-                        leg_mover[n_legs] = v
-                        leg_target[n_legs] = x[u, p]
-                        leg_k[n_legs] = w[v, p] / total[p]
-                        n_legs += 1
-                    ex_lp[n_ex] = leg_of[key]
+                        g = issue_hi[p]
+                        issue_hi[p] += 1
+                        leg_of[key] = g
+                        leg_i[g, _MOVER] = v
+                        leg_i[g, _ISSUE] = p
+                        leg_f[g, _TARGET] = x[u, p]
+                        leg_f[g, _K] = w[v, p] / total[p]
+                    ex_i[n_ex, _LP] = leg_of[key]
                     key = 2 * q + (1 if u == a2 else 0)
                     if leg_of[key] < 0:
-                        leg_of[key] = n_legs
-                        leg_issue[n_legs] = q
-                        leg_mover[n_legs] = u
-                        leg_target[n_legs] = x[v, q]
-                        leg_k[n_legs] = w[u, q] / total[q]
-                        n_legs += 1
-                    ex_lq[n_ex] = leg_of[key]
+                        g = issue_hi[q]
+                        issue_hi[q] += 1
+                        leg_of[key] = g
+                        leg_i[g, _MOVER] = u
+                        leg_i[g, _ISSUE] = q
+                        leg_f[g, _TARGET] = x[v, q]
+                        leg_f[g, _K] = w[u, q] / total[q]
+                    ex_i[n_ex, _LQ] = leg_of[key]
                     n_ex += 1
     if n_ex == 0:
-        return 0, log, n_log
+        return 0, log, n_log, ws
 
-    # 2. evaluate every leg and every exchange; keep the feasible ones only
-    moved = np.zeros((n_a, n_i))  # sign of the moves made this round
-    leg_amax = np.empty(n_legs)
-    leg_dir = np.empty(n_legs)
-    leg_ok = np.empty(n_legs, dtype=np.bool_)
-    for g in range(n_legs):
-        i, mv = leg_issue[g], leg_mover[g]
-        leg_amax[g], leg_dir[g], leg_ok[g] = _leg(
-            leg_target[g], y[mv, i], outcome[i], leg_k[g], moved[mv, i]
-        )
-    score = np.empty(n_ex)
-    size_a = np.empty(n_ex)
-    size_b = np.empty(n_ex)
-    n_live = 0
+    # 2. evaluate every leg and every exchange
+    for i in range(n_i):
+        o_i = outcome[i]
+        for g in range(issue_lo[i], issue_hi[i]):
+            mv = leg_i[g, _MOVER]
+            target, k_g = leg_f[g, _TARGET], leg_f[g, _K]
+            amax, direction, ok = _leg(target, y[mv, i], o_i, k_g, 0.0)
+            leg_f[g, _REACH] = k_g * abs(target - y[mv, i])
+            leg_f[g, _AMAX] = amax
+            leg_f[g, _DIR] = direction
+            leg_ok[g] = ok
+            leg_i[g, _USES] = 0
+    for i in range(n_i - 1):  # slots between the issues' legs: never used
+        for g in range(issue_hi[i], issue_lo[i + 1]):
+            leg_i[g, _USES] = 0
+    n_alive = 0
     for j in range(n_ex):
-        lp, lq = ex_lp[j], ex_lq[j]
+        lp, lq = ex_i[j, _LP], ex_i[j, _LQ]
         ok, sc, da, db = _exchange(
-            leg_amax[lp],
-            leg_amax[lq],
-            leg_k[lp],
-            leg_k[lq],
-            ex_sal[j, 0],
-            ex_sal[j, 1],
-            ex_sal[j, 2],
-            ex_sal[j, 3],
-            ex_rate[j],
+            leg_f[lp, _AMAX],
+            leg_f[lq, _AMAX],
+            leg_f[lp, _K],
+            leg_f[lq, _K],
+            ex_f[j, _SUP],
+            ex_f[j, _SUQ],
+            ex_f[j, _SVP],
+            ex_f[j, _SVQ],
+            ex_f[j, _RATE],
             rks,
         )
         if ok and leg_ok[lp] and leg_ok[lq]:
-            # compact in place: j >= n_live
-            ex_lp[n_live] = lp
-            ex_lq[n_live] = lq
-            ex_rank[n_live] = ex_rank[j]
-            ex_sal[n_live] = ex_sal[j]
-            ex_rate[n_live] = ex_rate[j]
-            score[n_live] = sc
-            size_a[n_live] = da
-            size_b[n_live] = db
-            n_live += 1
-    if n_live == 0:
-        return 0, log, n_log
-    n_ex = n_live
-    alive = np.ones(n_ex, dtype=np.bool_)
-
-    # legs of the live exchanges, listed per issue; the live exchanges of each leg
-    leg_uses = np.zeros(n_legs, dtype=np.int64)
-    for j in range(n_ex):
-        leg_uses[ex_lp[j]] += 1
-        leg_uses[ex_lq[j]] += 1
-    issue_start = np.zeros(n_i + 1, dtype=np.int64)
-    leg_start = np.zeros(n_legs + 1, dtype=np.int64)
-    for g in range(n_legs):
-        leg_start[g + 1] = leg_start[g] + leg_uses[g]
-        if leg_uses[g] > 0:
-            issue_start[leg_issue[g] + 1] += 1
-    for i in range(n_i):
-        issue_start[i + 1] += issue_start[i]
-    issue_n = np.zeros(n_i, dtype=np.int64)
-    issue_legs = np.empty(issue_start[n_i], dtype=np.int64)
-    for g in range(n_legs):
-        if leg_uses[g] > 0:
-            i = leg_issue[g]
-            issue_legs[issue_start[i] + issue_n[i]] = g
-            issue_n[i] += 1
-    leg_n = np.zeros(n_legs, dtype=np.int64)
-    leg_ex = np.empty(2 * n_ex, dtype=np.int64)
-    for j in range(n_ex):
-        g = ex_lp[j]
-        leg_ex[leg_start[g] + leg_n[g]] = j
-        leg_n[g] += 1
-        g = ex_lq[j]
-        leg_ex[leg_start[g] + leg_n[g]] = j
-        leg_n[g] += 1
-
-    # max-tree over the scores (dead exchanges hold -inf)
-    leaf0 = 1
-    while leaf0 < n_ex:
-        leaf0 *= 2
-    tree = np.full(2 * leaf0, _NEG_INF)
-    tree[leaf0 : leaf0 + n_ex] = score[:n_ex]
-    for node in range(leaf0 - 1, 0, -1):
-        left = tree[2 * node]
-        right = tree[2 * node + 1]
-        tree[node] = left if left >= right else right
-    stack = np.empty(128, dtype=np.int64)
-    changed = np.empty(n_legs, dtype=np.int64)
+            score[j] = sc
+            ex_f[j, _A] = da
+            ex_f[j, _B] = db
+            leg_i[lp, _USES] += 1
+            leg_i[lq, _USES] += 1
+            n_alive += 1
+        else:
+            score[j] = _NEG_INF
+    if n_alive == 0:
+        return 0, log, n_log, ws
+    n_legs = issue_hi[n_i - 1]
+    if 2 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
+        n_ex, n_legs = _compact(
+            n_ex, score, ex_f, ex_i, leg_f, leg_i, leg_ok, issue_lo, issue_hi, new_id
+        )
+    _index_legs(n_ex, score, ex_i, n_legs, leg_i, leg_start, leg_n, leg_ex)
+    leaf0 = _build_tree(n_ex, score, tree)
+    moved[:] = 0.0  # sign of the moves made this round
 
     # 3. steps
     n_exec = 0
     while True:
-        top = tree[1]
-        if top == _NEG_INF:
-            break
-        threshold = top - _TIE * abs(top)
-        # the lowest rank among the exchanges scoring within the tie tolerance of the top
+        # the best score; then the lowest rank among the scores within the tie
+        # tolerance of it
         best = -1
         best_rank = 0
-        depth = 1
-        stack[0] = 1
-        while depth > 0:
-            depth -= 1
-            node = stack[depth]
-            if tree[node] < threshold:
-                continue
-            if node >= leaf0:
-                j = node - leaf0
-                if best < 0 or ex_rank[j] < best_rank:
+        if leaf0 > 0:
+            top = tree[1]
+            if top == _NEG_INF:
+                break
+            threshold = top - _TIE * abs(top)
+            depth = 1
+            stack[0] = 1
+            while depth > 0:
+                depth -= 1
+                node = stack[depth]
+                if tree[node] < threshold:
+                    continue
+                if node >= leaf0:
+                    j = node - leaf0
+                    if best < 0 or ex_i[j, _RANK] < best_rank:
+                        best = j
+                        best_rank = ex_i[j, _RANK]
+                else:
+                    stack[depth] = 2 * node + 1
+                    stack[depth + 1] = 2 * node
+                    depth += 2
+        else:
+            top = _NEG_INF
+            for j in range(n_ex):
+                sc = score[j]
+                if sc > top:
+                    top = sc
+            if top == _NEG_INF:
+                break
+            threshold = top - _TIE * abs(top)
+            for j in range(n_ex):
+                if score[j] >= threshold and (best < 0 or ex_i[j, _RANK] < best_rank):
                     best = j
-                    best_rank = ex_rank[j]
-            else:
-                stack[depth] = 2 * node + 1
-                stack[depth + 1] = 2 * node
-                depth += 2
+                    best_rank = ex_i[j, _RANK]
         j = best
-        lp, lq = ex_lp[j], ex_lq[j]
-        dv, du = leg_dir[lp], leg_dir[lq]
-        v, p = leg_mover[lp], leg_issue[lp]
-        u, q = leg_mover[lq], leg_issue[lq]
-        move_v = size_a[j] / leg_k[lp]
-        move_u = size_b[j] / leg_k[lq]
+        lp, lq = ex_i[j, _LP], ex_i[j, _LQ]
+        dv, du = leg_f[lp, _DIR], leg_f[lq, _DIR]
+        v, u = leg_i[lp, _MOVER], leg_i[lq, _MOVER]
+        p, q = leg_i[lp, _ISSUE], leg_i[lq, _ISSUE]
+        size_a, size_b = ex_f[j, _A], ex_f[j, _B]
+        move_v = size_a / leg_f[lp, _K]
+        move_u = size_b / leg_f[lq, _K]
         y[v, p] += dv * move_v
         y[u, q] += du * move_u
-        outcome[p] += dv * size_a[j]
-        outcome[q] += du * size_b[j]
+        outcome[p] += dv * size_a
+        outcome[q] += du * size_b
         moved[v, p] = dv
         moved[u, q] = du
         if do_log:
@@ -358,72 +513,105 @@ def _round(
             log[n_log, 7] = du * move_u
             n_log += 1
         n_exec += 1
-        alive[j] = False
         score[j] = _NEG_INF
-        _tree_set(tree, leaf0, j, _NEG_INF)
-        leg_uses[lp] -= 1
-        leg_uses[lq] -= 1
+        if leaf0 > 0:
+            _tree_set(tree, leaf0, j, _NEG_INF)
+        leg_i[lp, _USES] -= 1
+        leg_i[lq, _USES] -= 1
+        n_alive -= 1
 
-        # recompute the legs on the two issues that moved (dropping unused ones) ...
+        # recompute the legs on the two issues that moved: the legs of the actor that
+        # moved from scratch, every other one only through the outcome (its mover, and
+        # so its reach, did not change)
         n_changed = 0
-        for i in (p, q):
-            start = issue_start[i]
-            h = 0
-            while h < issue_n[i]:
-                g = issue_legs[start + h]
-                if leg_uses[g] == 0:
-                    issue_n[i] -= 1
-                    issue_legs[start + h] = issue_legs[start + issue_n[i]]
-                    continue
-                mv = leg_mover[g]
-                amax, direction, ok = _leg(
-                    leg_target[g], y[mv, i], outcome[i], leg_k[g], moved[mv, i]
-                )
-                if amax != leg_amax[g] or direction != leg_dir[g] or ok != leg_ok[g]:
-                    leg_amax[g] = amax
-                    leg_dir[g] = direction
-                    leg_ok[g] = ok
-                    changed[n_changed] = g
-                    n_changed += 1
-                h += 1
+        for side in range(2):
+            i = p if side == 0 else q
+            mover = v if side == 0 else u
+            o_i = outcome[i]
+            for g in range(issue_lo[i], issue_hi[i]):
+                target = leg_f[g, _TARGET]
+                if leg_i[g, _MOVER] == mover:
+                    pos = y[mover, i]
+                    k_g = leg_f[g, _K]
+                    amax, direction, ok = _leg(target, pos, o_i, k_g, moved[mover, i])
+                    leg_f[g, _REACH] = k_g * abs(target - pos)
+                    if amax != leg_f[g, _AMAX] or direction != leg_f[g, _DIR] or ok != leg_ok[g]:
+                        leg_f[g, _AMAX] = amax
+                        leg_f[g, _DIR] = direction
+                        leg_ok[g] = ok
+                        changed[n_changed] = g
+                        n_changed += 1
+                else:
+                    room = (target - o_i) * leg_f[g, _DIR]
+                    if room < 0.0:
+                        room = 0.0
+                    amax = _min(leg_f[g, _REACH], room)
+                    if amax != leg_f[g, _AMAX]:
+                        leg_f[g, _AMAX] = amax
+                        changed[n_changed] = g
+                        n_changed += 1
         # ... then the live exchanges with a changed leg
         for c in range(n_changed):
             g = changed[c]
+            if leg_i[g, _USES] == 0:
+                continue
             start = leg_start[g]
+            if leg_f[g, _AMAX] == 0.0 or not leg_ok[g]:
+                # no room or a move back: every exchange with this leg is infeasible
+                # (it could shift the outcome by 0 at most)
+                for h in range(leg_n[g]):
+                    e = leg_ex[start + h]
+                    if score[e] != _NEG_INF:
+                        score[e] = _NEG_INF
+                        leg_i[ex_i[e, _LP], _USES] -= 1
+                        leg_i[ex_i[e, _LQ], _USES] -= 1
+                        n_alive -= 1
+                        if leaf0 > 0:
+                            _tree_set(tree, leaf0, e, _NEG_INF)
+                leg_n[g] = 0
+                continue
             h = 0
             while h < leg_n[g]:
                 e = leg_ex[start + h]
-                if not alive[e]:
+                if score[e] == _NEG_INF:
                     leg_n[g] -= 1
                     leg_ex[start + h] = leg_ex[start + leg_n[g]]
                     continue
                 h += 1
-                ep, eq = ex_lp[e], ex_lq[e]
+                ep, eq = ex_i[e, _LP], ex_i[e, _LQ]
                 ok, sc, da, db = _exchange(
-                    leg_amax[ep],
-                    leg_amax[eq],
-                    leg_k[ep],
-                    leg_k[eq],
-                    ex_sal[e, 0],
-                    ex_sal[e, 1],
-                    ex_sal[e, 2],
-                    ex_sal[e, 3],
-                    ex_rate[e],
+                    leg_f[ep, _AMAX],
+                    leg_f[eq, _AMAX],
+                    leg_f[ep, _K],
+                    leg_f[eq, _K],
+                    ex_f[e, _SUP],
+                    ex_f[e, _SUQ],
+                    ex_f[e, _SVP],
+                    ex_f[e, _SVQ],
+                    ex_f[e, _RATE],
                     rks,
                 )
-                size_a[e] = da
-                size_b[e] = db
-                if ok and leg_ok[ep] and leg_ok[eq]:
-                    if sc != score[e]:
-                        score[e] = sc
+                ex_f[e, _A] = da
+                ex_f[e, _B] = db
+                if not (ok and leg_ok[ep] and leg_ok[eq]):
+                    sc = _NEG_INF
+                    leg_i[ep, _USES] -= 1
+                    leg_i[eq, _USES] -= 1
+                    n_alive -= 1
+                if sc != score[e]:
+                    score[e] = sc
+                    if leaf0 > 0:
                         _tree_set(tree, leaf0, e, sc)
-                else:
-                    alive[e] = False
-                    score[e] = _NEG_INF
-                    _tree_set(tree, leaf0, e, _NEG_INF)
-                    leg_uses[ep] -= 1
-                    leg_uses[eq] -= 1
-    return n_exec, log, n_log
+        if n_alive == 0:
+            break
+        if 2 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
+            # most exchanges are gone: keep the live ones and their legs only
+            n_ex, n_legs = _compact(
+                n_ex, score, ex_f, ex_i, leg_f, leg_i, leg_ok, issue_lo, issue_hi, new_id
+            )
+            _index_legs(n_ex, score, ex_i, n_legs, leg_i, leg_start, leg_n, leg_ex)
+            leaf0 = _build_tree(n_ex, score, tree)
+    return n_exec, log, n_log, ws
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -457,6 +645,17 @@ def run_rounds(
         each: round, demander of p, demander of q, p, q, score, move on p, move on q.
     """
     n_d, n_a, n_i = x0.shape
+    n_pairs = n_a * (n_a - 1) // 2
+    code = np.empty((n_a, n_i), dtype=np.int64)
+    pair_m = np.empty(n_pairs, dtype=np.int64)
+    pair_opp = np.empty((n_pairs, n_i), dtype=np.int64)
+    outcome = np.empty(n_i)
+    moved = np.empty((n_a, n_i))
+    issue_lo = np.empty(n_i, dtype=np.int64)
+    issue_hi = np.empty(n_i, dtype=np.int64)
+    leg_of = np.empty(2 * n_i, dtype=np.int64)
+    stack = np.empty(128, dtype=np.int64)
+    ws = _workspace(256, 512)
     x = x0.copy()
     voting = [x0.copy()]
     counts = []
@@ -469,8 +668,29 @@ def run_rounds(
         for d in range(n_d):
             if not active[d]:
                 continue  # no exchange last round: none this round either
-            n, log, n_log = _round(
-                x[d], s[d], w[d], total[d], a_place, i_place, rks, y[d], log, n_log, d == 0, r + 1
+            n, log, n_log, ws = _round(
+                x[d],
+                s[d],
+                w[d],
+                total[d],
+                a_place,
+                i_place,
+                rks,
+                y[d],
+                log,
+                n_log,
+                d == 0,
+                r + 1,
+                code,
+                pair_m,
+                pair_opp,
+                outcome,
+                moved,
+                issue_lo,
+                issue_hi,
+                leg_of,
+                stack,
+                ws,
             )
             n_exec[d] = n
             if n == 0:
