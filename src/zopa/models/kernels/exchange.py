@@ -126,7 +126,7 @@ _LP, _LQ, _RANK = 0, 1, 2
 # leg columns: floats and ints
 _TARGET, _K, _REACH, _AMAX, _DIR = 0, 1, 2, 3, 4
 _MOVER, _USES, _ISSUE = 0, 1, 2
-_TREE_MIN = 256  # from this many exchanges on, the best is found with a max-tree
+_TREE_MIN = 1024  # from this many exchanges on, the best is found with a max-tree
 _COMPACT_MIN = 32  # below this many exchanges, dead ones are not compacted away
 
 Workspace = tuple[
@@ -472,18 +472,27 @@ def _round(
                     stack[depth + 1] = 2 * node
                     depth += 2
         else:
+            # the two largest scores in one pass; a second pass only if they tie
             top = _NEG_INF
+            second = _NEG_INF
             for j in range(n_ex):
                 sc = score[j]
-                if sc > top:
-                    top = sc
+                if sc > second:
+                    if sc > top:
+                        second = top
+                        top = sc
+                        best = j
+                    else:
+                        second = sc
             if top == _NEG_INF:
                 break
             threshold = top - _TIE * abs(top)
-            for j in range(n_ex):
-                if score[j] >= threshold and (best < 0 or ex_i[j, _RANK] < best_rank):
-                    best = j
-                    best_rank = ex_i[j, _RANK]
+            if second >= threshold:
+                best = -1
+                for j in range(n_ex):
+                    if score[j] >= threshold and (best < 0 or ex_i[j, _RANK] < best_rank):
+                        best = j
+                        best_rank = ex_i[j, _RANK]
         j = best
         lp, lq = ex_i[j, _LP], ex_i[j, _LQ]
         dv, du = leg_f[lp, _DIR], leg_f[lq, _DIR]
