@@ -372,6 +372,18 @@ def test_compiled_turns_equal_the_direct_numpy_computation(
             np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
 
 
+def test_no_draws_give_empty_results(soe):
+    v = soe.arrays()
+    none = v.with_draws(
+        position=v.position[:0], salience=v.salience[:0], capability=v.capability[:0]
+    )
+    f = make_model("smp").forecast(none)
+    assert f.outcome.shape == (0, 2)
+    assert f.trajectory.shape == (0, 1, 13, 2)
+    assert f.diagnostics["turns"].shape == (0,)
+    assert f.diagnostics["position_probability"].shape == (0, 13)
+
+
 def test_stopping_rule_and_turn_limit(soe):
     short = SpatialModel(max_turns=5).forecast(soe.arrays())
     assert int(short.diagnostics["turns"][0]) == 5

@@ -310,7 +310,7 @@ class SpatialModel:
             np.ascontiguousarray(np.broadcast_to(lo, (a, k)), dtype=np.float64).reshape(-1),
             np.ascontiguousarray(np.broadcast_to(width, (a, k)), dtype=np.float64).reshape(-1),
         )
-        return trajectory.reshape(d, -1, a, k), final, turns, election
+        return trajectory.reshape(d, trajectory.shape[1], a, k), final, turns, election
 
     def _stochastic_turns(
         self,
