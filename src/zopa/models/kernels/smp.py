@@ -65,7 +65,7 @@ _jit = numba.njit(cache=True, error_model="numpy")
 
 
 @_jit
-def _vote(rule: int, weight: float, du: float) -> float:
+def _vote(rule: int | np.int64, weight: float, du: float) -> float:
     """The vote of an actor of ``weight`` whose utility gain from a over b is ``du``."""
     if rule == _PROPORTIONAL:
         return weight * du
@@ -313,7 +313,7 @@ def _distances(
 
 
 @_jit
-def _coalitions(rule: int, weight: np.ndarray, u: np.ndarray, coal: np.ndarray) -> None:
+def _coalitions(rule: int | np.int64, weight: np.ndarray, u: np.ndarray, coal: np.ndarray) -> None:
     """``coal[i, j] = 1e-8 + sum_n max(vote_n(i:j), 0)``, voters ``n`` (rows of u) in order.
 
     ``u[n, j]`` is voter n's utility of option j; the options are the rows of ``coal``
@@ -547,10 +547,15 @@ def _choose(
     settings: np.ndarray,
     power: float,
     uniform: np.ndarray,
-    stochastic: bool,
     work: _Work,
 ) -> None:
-    """Every actor's new position: the bargain or status quo the electorate favours."""
+    """Every actor's new position: the bargain or status quo the electorate favours.
+
+    Deterministically the most probable (first in KTAB's order on ties); with
+    ``uniform`` (one number per actor; empty for the deterministic transition) the
+    first option at which the cumulative probability reaches the actor's number.
+    """
+    stochastic = uniform.shape[0] > 0
     a = x.shape[0]
     rule = settings[_RULE]
     own, risk, sq_total = work.own, work.risk, work.sq_total
@@ -666,7 +671,6 @@ def _turn(
     settings: np.ndarray,
     params: np.ndarray,
     uniform: np.ndarray,
-    stochastic: bool,
     work: _Work,
 ) -> None:
     """One turn of one draw: ``new`` receives the positions after ``x`` (A, K)."""
@@ -676,7 +680,7 @@ def _turn(
     _challenges(om, md, risk, sal_total, cap, settings, work)
     _bargains(x, sal, settings[_INTERP], work)
     _own_utilities(om, md, risk, settings[_ADJUST], work.own)
-    _choose(x, new, s2, s2_total, cap, settings, params[_POWER], uniform, stochastic, work)
+    _choose(x, new, s2, s2_total, cap, settings, params[_POWER], uniform, work)
 
 
 @_jit
@@ -694,15 +698,14 @@ def _movement(x: np.ndarray, new: np.ndarray, row: np.ndarray, per_actor: np.nda
 @_jit
 def _advance(
     store: np.ndarray,
-    start: int,
-    turn: int,
+    start: int | np.int64,
+    turn: int | np.int64,
     first_step: np.ndarray,
     draw: int,
     statics: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     settings: np.ndarray,
     params: np.ndarray,
     uniform: np.ndarray,
-    stochastic: bool,
     work: _Work,
 ) -> bool:
     """Turn ``turn`` of draw ``draw`` (rows ``start + turn - 1`` -> ``start + turn``).
@@ -713,7 +716,7 @@ def _advance(
     x = store[start + turn - 1]
     new = store[start + turn]
     _turn(x, new, sal[draw], s2[draw], s2_total[draw], sal_total[draw], cap[draw],
-          settings, params, uniform, stochastic, work)  # fmt: skip
+          settings, params, uniform, work)  # fmt: skip
     moved = _movement(x, new, work.row, work.per_actor)
     if turn == 1:
         first_step[draw] = moved + params[_MIN_DELTA]
@@ -761,7 +764,7 @@ def _election(
                 unique[i] = False
                 rep[i] = j
                 break
-    _coalitions(_PROPORTIONAL, cap, own, coal)
+    _coalitions(np.int64(_PROPORTIONAL), cap, own, coal)
     power = params[_POWER]
     if power != 1.0:
         for i in range(a):
@@ -810,7 +813,8 @@ def run_draws(
     start = np.zeros(d_all, dtype=np.int64)
     turns = np.zeros(d_all, dtype=np.int64)
     first_step = np.zeros(d_all)
-    used = 0
+    # np.int64(...): not literal constants, so that the callees compile for one type
+    used = np.int64(0)
     for d in range(d_all):
         if used + max_turns + 1 > store.shape[0]:  # room for the longest possible draw
             bigger = np.empty((2 * store.shape[0], a, k_dims))
@@ -818,9 +822,9 @@ def run_draws(
             store = bigger
         start[d] = used
         store[used] = pos[d]
-        turn = 1
+        turn = np.int64(1)
         while not _advance(store, used, turn, first_step, d, statics, settings, params,
-                           no_uniform, False, work):  # fmt: skip
+                           no_uniform, work):  # fmt: skip
             turn += 1
         turns[d] = turn
         used += turn + 1
@@ -851,7 +855,7 @@ def step_draws(
     for q in range(active.shape[0]):
         d = active[q]
         stop[q] = _advance(store, start[d], turn, first_step, d, statics, settings, params,
-                           uniform[q], True, work)  # fmt: skip
+                           uniform[q], work)  # fmt: skip
     return stop
 
 
