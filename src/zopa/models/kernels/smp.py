@@ -1,8 +1,11 @@
 """Compiled turn loop of the spatial model of politics (KTAB's SMP).
 
 The formulas, citations and deviations are in :mod:`zopa.models.spatial`; this module
-runs the turns of every draw, each to its own stopping turn, in compiled code (numba,
-one thread, no fast-math). Positions are on KTAB's internal 0..1 scale.
+runs the turns of every draw, each to its own stopping turn, and the final state's
+election, in compiled code (numba, one thread, no fast-math). Positions are on KTAB's
+internal 0..1 scale. Entry points: :func:`run_draws` (deterministic transition),
+:func:`step_draws` (one turn of the stochastic transition, given the uniform numbers),
+:func:`elections` and :func:`trajectory`.
 
 Every floating-point operation is done in the order of zopa's earlier numpy code, so
 that the results are bit for bit the same (which also keeps the ties among bargains
@@ -17,8 +20,15 @@ where they were):
 - coalition strengths add the voters in order from the floor, and Condorcet products
   multiply the opponents in order (KTAB's order).
 
+The stochastic transition takes, for each actor, the first of its options (in KTAB's
+order) at which the cumulative probability reaches the actor's uniform number, or its
+last option should rounding leave the total just below the number; the numpy code could
+then (with probability about 1e-16) have picked a bargain the actor was no party to.
+
 Options are passed as integer codes (:data:`VOTING_RULES` and the other tuples give
-each code's name) so that the kernel has one compiled signature.
+each code's name) so that the kernel has one compiled signature. The loops along the
+actors run over rows padded to :data:`PAD` columns, so that they fill whole vector
+registers.
 """
 
 from __future__ import annotations
@@ -660,30 +670,6 @@ def _choose(
 
 
 @_jit
-def _turn(
-    x: np.ndarray,
-    new: np.ndarray,
-    sal: np.ndarray,
-    s2: np.ndarray,
-    s2_total: np.ndarray,
-    sal_total: np.ndarray,
-    cap: np.ndarray,
-    settings: np.ndarray,
-    params: np.ndarray,
-    uniform: np.ndarray,
-    work: _Work,
-) -> None:
-    """One turn of one draw: ``new`` receives the positions after ``x`` (A, K)."""
-    om, md, risk = work.om, work.md, work.risk
-    _distances(x, s2, s2_total, work.x_t, om, md, work.acc0, work.acc1)
-    _risk_attitudes(om, cap, settings, params[_POWER], work.coal, work.prod, risk)
-    _challenges(om, md, risk, sal_total, cap, settings, work)
-    _bargains(x, sal, settings[_INTERP], work)
-    _own_utilities(om, md, risk, settings[_ADJUST], work.own)
-    _choose(x, new, s2, s2_total, cap, settings, params[_POWER], uniform, work)
-
-
-@_jit
 def _movement(x: np.ndarray, new: np.ndarray, row: np.ndarray, per_actor: np.ndarray) -> float:
     """Sum over actors of the Euclidean distance moved (numpy's summation order)."""
     a, k_dims = x.shape
@@ -710,13 +696,20 @@ def _advance(
 ) -> bool:
     """Turn ``turn`` of draw ``draw`` (rows ``start + turn - 1`` -> ``start + turn``).
 
-    Returns whether the draw stops after this turn.
+    Challenges, bargains and every actor's choice, then the stopping rule. Returns
+    whether the draw stops after this turn.
     """
-    sal, s2, s2_total, sal_total, cap = statics
     x = store[start + turn - 1]
     new = store[start + turn]
-    _turn(x, new, sal[draw], s2[draw], s2_total[draw], sal_total[draw], cap[draw],
-          settings, params, uniform, work)  # fmt: skip
+    sal, s2, s2_total = statics[0][draw], statics[1][draw], statics[2][draw]
+    sal_total, cap = statics[3][draw], statics[4][draw]
+    om, md, risk = work.om, work.md, work.risk
+    _distances(x, s2, s2_total, work.x_t, om, md, work.acc0, work.acc1)
+    _risk_attitudes(om, cap, settings, params[_POWER], work.coal, work.prod, risk)
+    _challenges(om, md, risk, sal_total, cap, settings, work)
+    _bargains(x, sal, settings[_INTERP], work)
+    _own_utilities(om, md, risk, settings[_ADJUST], work.own)
+    _choose(x, new, s2, s2_total, cap, settings, params[_POWER], uniform, work)
     moved = _movement(x, new, work.row, work.per_actor)
     if turn == 1:
         first_step[draw] = moved + params[_MIN_DELTA]
