@@ -178,12 +178,13 @@ class ExchangeModel:
         )
         # traj: (D, R+1, A, I) on 0-100
         outcome = weighted_mean(traj[:, -1], w)
-        scale = (width / 100.0)[None, None, None, :]
+        trajectory = traj * (width / 100.0)[None, None, None, :]
+        trajectory += lo
         return Forecast(
             model=self.name,
             issue_ids=view.issue_ids,
             outcome=outcome * (width / 100.0) + lo,
-            trajectory=traj * scale + lo,
+            trajectory=trajectory,
             diagnostics=MappingProxyType(
                 {
                     "rate": self.rate,

@@ -105,6 +105,22 @@ def _exchange(
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
+def _rank(
+    j: int,
+    ex_i: np.ndarray,
+    leg_i: np.ndarray,
+    a_place: np.ndarray,
+    i_place: np.ndarray,
+) -> int:
+    """Order of exchange ``j`` by its actors' and issues' places in the sorted ids."""
+    lp, lq = ex_i[j, _LP], ex_i[j, _LQ]
+    a1, a2 = a_place[leg_i[lp, _MOVER]], a_place[leg_i[lq, _MOVER]]
+    i1, i2 = i_place[leg_i[lp, _ISSUE]], i_place[leg_i[lq, _ISSUE]]
+    n_a, n_i = a_place.size, i_place.size
+    return ((min(a1, a2) * n_a + max(a1, a2)) * n_i + min(i1, i2)) * n_i + max(i1, i2)
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def _tree_set(tree: np.ndarray, leaf0: int, j: int, value: float) -> None:
     """Set exchange ``j``'s score in the max-tree and update its ancestors."""
     node = leaf0 + j
@@ -122,7 +138,7 @@ def _tree_set(tree: np.ndarray, leaf0: int, j: int, value: float) -> None:
 
 # exchange columns: floats and ints
 _SUP, _SUQ, _SVP, _SVQ, _RATE, _A, _B = 0, 1, 2, 3, 4, 5, 6
-_LP, _LQ, _RANK = 0, 1, 2
+_LP, _LQ = 0, 1
 # leg columns: floats and ints
 _TARGET, _K, _REACH, _AMAX, _DIR = 0, 1, 2, 3, 4
 _MOVER, _USES, _ISSUE = 0, 1, 2
@@ -131,7 +147,7 @@ _COMPACT_MIN = 32  # below this many exchanges, dead ones are not compacted away
 
 Workspace = tuple[
     np.ndarray,  # ex_f (n_ex, 7)
-    np.ndarray,  # ex_i (n_ex, 3)
+    np.ndarray,  # ex_i (n_ex, 2)
     np.ndarray,  # leg_f (n_legs, 5)
     np.ndarray,  # leg_i (n_legs, 3)
     np.ndarray,  # leg_ok (n_legs,)
@@ -150,7 +166,7 @@ def _workspace(n_ex: int, n_legs: int) -> Workspace:
     """Buffers for ``n_ex`` exchanges and ``n_legs`` legs, reused across rounds and draws."""
     return (
         np.empty((n_ex, 7)),
-        np.empty((n_ex, 3), dtype=np.int64),
+        np.empty((n_ex, 2), dtype=np.int64),
         np.empty((n_legs, 5)),
         np.empty((n_legs, 3), dtype=np.int64),
         np.empty(n_legs, dtype=np.bool_),
@@ -250,7 +266,6 @@ def _compact(
                 for col in range(7):
                     ex_f[k, col] = ex_f[j, col]
                 score[k] = score[j]
-                ex_i[k, _RANK] = ex_i[j, _RANK]
             ex_i[k, _LP] = new_id[ex_i[j, _LP]]
             ex_i[k, _LQ] = new_id[ex_i[j, _LQ]]
             k += 1
@@ -346,23 +361,25 @@ def _round(
             for jp in range(m):
                 leg_of[2 * pair_opp[k, jp]] = -1
                 leg_of[2 * pair_opp[k, jp] + 1] = -1
-            lo_a = min(a_place[a1], a_place[a2])
-            hi_a = max(a_place[a1], a_place[a2])
             for jp in range(m):
                 p = pair_opp[k, jp]
                 for jq in range(jp + 1, m):
                     q = pair_opp[k, jq]
-                    # the actor with the larger s_p / s_q demands p
-                    if s[a1, p] * s[a2, q] >= s[a2, p] * s[a1, q]:
+                    # the actor with the larger s_p / s_q demands p; if they weigh the
+                    # two issues alike, neither can gain (for the demander u and the
+                    # other actor v, s_up s_vq - s_uq s_vp > 0 exactly when the two
+                    # products differ)
+                    s1p, s1q, s2p, s2q = s[a1, p], s[a1, q], s[a2, p], s[a2, q]
+                    prod1 = s1p * s2q
+                    prod2 = s2p * s1q
+                    if prod1 > prod2:
                         u, v = a1, a2
-                    else:
+                        su_p, su_q, sv_p, sv_q = s1p, s1q, s2p, s2q
+                    elif prod1 < prod2:
                         u, v = a2, a1
-                    su_p, su_q, sv_p, sv_q = s[u, p], s[u, q], s[v, p], s[v, q]
-                    if not (su_p * sv_q - su_q * sv_p) > 0:
-                        continue  # they weigh the two issues alike: no gain possible
-                    lo_i = min(i_place[p], i_place[q])
-                    hi_i = max(i_place[p], i_place[q])
-                    ex_i[n_ex, _RANK] = ((lo_a * n_a + hi_a) * n_i + lo_i) * n_i + hi_i
+                        su_p, su_q, sv_p, sv_q = s2p, s2q, s1p, s1q
+                    else:
+                        continue
                     ex_f[n_ex, _SUP] = su_p
                     ex_f[n_ex, _SUQ] = su_q
                     ex_f[n_ex, _SVP] = sv_p
@@ -435,7 +452,7 @@ def _round(
     if n_alive == 0:
         return 0, log, n_log, ws
     n_legs = issue_hi[n_i - 1]
-    if 2 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
+    if 3 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
         n_ex, n_legs = _compact(
             n_ex, score, ex_f, ex_i, leg_f, leg_i, leg_ok, issue_lo, issue_hi, new_id
         )
@@ -464,9 +481,10 @@ def _round(
                     continue
                 if node >= leaf0:
                     j = node - leaf0
-                    if best < 0 or ex_i[j, _RANK] < best_rank:
+                    rank = _rank(j, ex_i, leg_i, a_place, i_place)
+                    if best < 0 or rank < best_rank:
                         best = j
-                        best_rank = ex_i[j, _RANK]
+                        best_rank = rank
                 else:
                     stack[depth] = 2 * node + 1
                     stack[depth + 1] = 2 * node
@@ -490,9 +508,11 @@ def _round(
             if second >= threshold:
                 best = -1
                 for j in range(n_ex):
-                    if score[j] >= threshold and (best < 0 or ex_i[j, _RANK] < best_rank):
-                        best = j
-                        best_rank = ex_i[j, _RANK]
+                    if score[j] >= threshold:
+                        rank = _rank(j, ex_i, leg_i, a_place, i_place)
+                        if best < 0 or rank < best_rank:
+                            best = j
+                            best_rank = rank
         j = best
         lp, lq = ex_i[j, _LP], ex_i[j, _LQ]
         dv, du = leg_f[lp, _DIR], leg_f[lq, _DIR]
@@ -551,14 +571,16 @@ def _round(
                         changed[n_changed] = g
                         n_changed += 1
                 else:
+                    # (branch-free; no nan can arise here: the outcome of an issue
+                    # with legs is finite)
                     room = (target - o_i) * leg_f[g, _DIR]
-                    if room < 0.0:
-                        room = 0.0
-                    amax = _min(leg_f[g, _REACH], room)
-                    if amax != leg_f[g, _AMAX]:
-                        leg_f[g, _AMAX] = amax
-                        changed[n_changed] = g
-                        n_changed += 1
+                    room = 0.0 if room < 0.0 else room
+                    reach = leg_f[g, _REACH]
+                    amax = reach if reach <= room else room
+                    old = leg_f[g, _AMAX]
+                    leg_f[g, _AMAX] = amax
+                    changed[n_changed] = g
+                    n_changed += 1 if amax != old else 0
         # ... then the live exchanges with a changed leg
         for c in range(n_changed):
             g = changed[c]
@@ -613,7 +635,7 @@ def _round(
                         _tree_set(tree, leaf0, e, sc)
         if n_alive == 0:
             break
-        if 2 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
+        if 3 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
             # most exchanges are gone: keep the live ones and their legs only
             n_ex, n_legs = _compact(
                 n_ex, score, ex_f, ex_i, leg_f, leg_i, leg_ok, issue_lo, issue_hi, new_id
@@ -649,7 +671,8 @@ def run_rounds(
         rks: The Raiffa-Kalai-Smorodinsky rate instead of equal gain.
 
     Returns:
-        Voting positions after each round, round 0 being ``x0`` (D, R + 1, A, I); the
+        Voting positions after each round, round 0 being ``x0`` (D, R + 1, A, I, a view
+        of a possibly larger array); the
         exchanges made per draw and round (D, R); and the exchanges of draw 0, one row
         each: round, demander of p, demander of q, p, q, score, move on p, move on q.
     """
@@ -665,16 +688,27 @@ def run_rounds(
     leg_of = np.empty(2 * n_i, dtype=np.int64)
     stack = np.empty(128, dtype=np.int64)
     ws = _workspace(256, 512)
+    cap = min(rounds, 16)  # rounds the trajectory has room for; grows if needed
+    traj = np.empty((n_d, cap + 1, n_a, n_i))
+    made = np.zeros((n_d, cap), dtype=np.int64)
+    traj[:, 0] = x0
     x = x0.copy()
-    voting = [x0.copy()]
-    counts = []
     active = np.ones(n_d, dtype=np.bool_)
     log = np.empty((64, 8))
     n_log = 0
+    n_r = 0
     for r in range(rounds):
-        y = x.copy()
-        n_exec = np.zeros(n_d, dtype=np.int64)
+        if r == cap:
+            cap = min(rounds, 2 * cap)
+            bigger = np.empty((n_d, cap + 1, n_a, n_i))
+            bigger[:, : r + 1] = traj[:, : r + 1]
+            traj = bigger
+            more = np.zeros((n_d, cap), dtype=np.int64)
+            more[:, :r] = made[:, :r]
+            made = more
         for d in range(n_d):
+            y = traj[d, r + 1]
+            y[:, :] = x[d]
             if not active[d]:
                 continue  # no exchange last round: none this round either
             n, log, n_log, ws = _round(
@@ -685,7 +719,7 @@ def run_rounds(
                 a_place,
                 i_place,
                 rks,
-                y[d],
+                y,
                 log,
                 n_log,
                 d == 0,
@@ -701,19 +735,14 @@ def run_rounds(
                 stack,
                 ws,
             )
-            n_exec[d] = n
+            made[d, r] = n
             if n == 0:
-                active[d] = False
-        voting.append(y)
-        counts.append(n_exec)
-        x = x + keep * (y - x)
+                active[d] = False  # and its positions stay as they are
+            else:
+                for a in range(n_a):
+                    for i in range(n_i):
+                        x[d, a, i] = x[d, a, i] + keep[d, a, i] * (y[a, i] - x[d, a, i])
+        n_r = r + 1
         if not active.any():
             break
-    n_r = len(counts)
-    traj = np.empty((n_d, n_r + 1, n_a, n_i))
-    made = np.zeros((n_d, n_r), dtype=np.int64)
-    for r in range(n_r + 1):
-        traj[:, r] = voting[r]
-    for r in range(n_r):
-        made[:, r] = counts[r]
-    return traj, made, log[:n_log].copy()
+    return traj[:, : n_r + 1], made[:, :n_r].copy(), log[:n_log].copy()
