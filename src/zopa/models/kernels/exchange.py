@@ -117,7 +117,8 @@ def _rank(
     a1, a2 = a_place[leg_i[lp, _MOVER]], a_place[leg_i[lq, _MOVER]]
     i1, i2 = i_place[leg_i[lp, _ISSUE]], i_place[leg_i[lq, _ISSUE]]
     n_a, n_i = a_place.size, i_place.size
-    return ((min(a1, a2) * n_a + max(a1, a2)) * n_i + min(i1, i2)) * n_i + max(i1, i2)
+    rank: int = ((min(a1, a2) * n_a + max(a1, a2)) * n_i + min(i1, i2)) * n_i + max(i1, i2)
+    return rank
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
