@@ -1,24 +1,31 @@
 """Compiled rounds of the exchange model (see ``zopa.models.exchange`` for the model).
 
-``run_rounds`` runs every round of every draw. Per draw and round:
+``run_rounds`` runs every round of every draw, one draw after another. Per draw and round:
 
 1. The feasible exchanges are built once: every actor pair on opposite sides of the
    outcome on both issues of an issue pair, both taking part in both, weighing them
    differently. Each exchange has two *legs* (a mover going towards a partner on one
-   issue); a leg is shared by every exchange that uses it.
+   issue); a leg is shared by every exchange of the same two actors that uses it, and
+   the legs are kept grouped by issue.
 2. All legs and exchanges are evaluated; the exchanges that are not feasible drop out.
 3. Steps: the best exchange (largest score; scores within a relative ``_TIE`` of the
-   best are a tie, broken by the lowest rank) is carried out. Only the legs on its two
-   issues can change: they are recomputed, and only the live exchanges with a leg whose
-   value changed are evaluated again (the others would evaluate to what they hold).
-   Exchanges that become infeasible drop out for the rest of the round. A max-tree over
-   the exchanges' scores finds the best one in logarithmic time.
+   best are a tie, broken by the lowest rank of the actor and issue ids) is carried
+   out. Only the legs on its two issues can change: the legs of the actor that moved
+   are recomputed, the others only through the new outcome (their reach is
+   unchanged). Only the live exchanges with a leg whose value changed are evaluated
+   again; the others would evaluate to what they hold. An exchange with a leg that has
+   no room left, or would move an actor back, is dropped without evaluating it.
+   Exchanges that become infeasible drop out for the rest of the round, and when two
+   thirds of them are gone the rest are compacted. The best exchange is found by one
+   pass over the scores, or, from ``_TREE_MIN`` exchanges on, with a max-tree.
 
 A draw in which a round makes no exchange keeps its positions from then on (the next
 round would start from the same positions), so it is skipped; the rounds stop when no
-draw made an exchange. Arithmetic follows the numpy expressions of the model term by
-term (``error_model="numpy"``: a division by zero gives inf or nan, which the
-feasibility test rejects).
+draw made an exchange. Arithmetic follows the model's formulas term by term and in a
+fixed order (``error_model="numpy"``: a division by zero gives inf or nan, which the
+feasibility test rejects), so that a call with D draws equals D calls with one. Buffers
+sized by the number of exchanges are allocated once per call and grow when a round
+needs more.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ _TIE = 1e-9  # relative tolerance under which two scores are a tie
 _NEG_INF = -np.inf
 
 
-@numba.njit(cache=True, error_model="numpy", inline="always")
+@numba.njit(cache=True, error_model="numpy")
 def _min(a: float, b: float) -> float:
     """``np.minimum`` of two floats (nan if either is nan)."""
     if a != a or b != b:
@@ -39,7 +46,7 @@ def _min(a: float, b: float) -> float:
     return a if a <= b else b
 
 
-@numba.njit(cache=True, error_model="numpy", inline="always")
+@numba.njit(cache=True, error_model="numpy")
 def _leg(
     target: float, pos: float, outcome: float, k: float, moved: float
 ) -> tuple[float, float, bool]:
@@ -58,7 +65,7 @@ def _leg(
     return amax, direction, moved * direction >= 0.0
 
 
-@numba.njit(cache=True, error_model="numpy", inline="always")
+@numba.njit(cache=True, error_model="numpy")
 def _above_eps(num: float, den: float) -> bool:
     """``num / den > _EPS`` for ``den > 0``, dividing only where the answer is close."""
     t = _EPS * den
@@ -69,7 +76,7 @@ def _above_eps(num: float, den: float) -> bool:
     return num / den > _EPS
 
 
-@numba.njit(cache=True, error_model="numpy", inline="always")
+@numba.njit(cache=True, error_model="numpy")
 def _exchange(
     a_max: float,
     b_max: float,
@@ -104,7 +111,7 @@ def _exchange(
     return ok, score, a, b
 
 
-@numba.njit(cache=True, error_model="numpy", inline="always")
+@numba.njit(cache=True, error_model="numpy")
 def _rank(
     j: int,
     ex_i: np.ndarray,
@@ -121,7 +128,7 @@ def _rank(
     return rank
 
 
-@numba.njit(cache=True, error_model="numpy", inline="always")
+@numba.njit(cache=True, error_model="numpy")
 def _tree_set(tree: np.ndarray, leaf0: int, j: int, value: float) -> None:
     """Set exchange ``j``'s score in the max-tree and update its ancestors."""
     node = leaf0 + j
