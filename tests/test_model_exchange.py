@@ -390,3 +390,23 @@ def test_draws_that_stop_early_keep_their_positions() -> None:
         )
     assert n_r == max(stops)
     assert min(stops) < n_r  # some draw stopped before the others
+
+
+def test_many_rounds_equal_a_direct_implementation() -> None:
+    # more rounds than the kernel first makes room for (16): still the direct result
+    rng = np.random.default_rng(3)
+    n_a, n_i = 6, 4
+    x = rng.integers(0, 11, (n_a, n_i)) * 10.0
+    s = rng.choice([0.2, 0.5, 0.8], (n_a, n_i))
+    cap = rng.choice([1.0, 2.0, 3.0], n_a)
+    actors = {
+        f"a{a}": (float(cap[a]), {f"i{i}": (x[a, i], s[a, i]) for i in range(n_i)})
+        for a in range(n_a)
+    }
+    view = _scenario(actors, [f"i{i}" for i in range(n_i)]).arrays()
+    f = ExchangeModel(rounds=40).forecast(view)
+    traj, made, _ = _reference_rounds(x, s, cap, 40, "equal_gain")
+    assert f.trajectory is not None
+    assert f.diagnostics["rounds_run"] == len(made) > 32
+    np.testing.assert_array_equal(f.diagnostics["exchanges_per_round"][0], made)
+    np.testing.assert_allclose(f.trajectory[0], traj, atol=1e-9)
