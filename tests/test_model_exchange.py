@@ -13,7 +13,7 @@ import pytest
 
 from zopa.models import make_model
 from zopa.models.exchange import ExchangeModel
-from zopa.scenario import Actor, Issue, Scale, Scenario, Stance
+from zopa.scenario import Actor, Issue, Scale, Scenario, ScenarioArrays, Stance
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -324,6 +324,17 @@ def _reference_rounds(
     return np.stack(traj), made, log
 
 
+def _grid_view(x: np.ndarray, s: np.ndarray, cap: np.ndarray) -> ScenarioArrays:
+    """Actors a0.. and issues i0.. with these positions, saliences (0: no stance) and
+    capabilities, as the model's input."""
+    n_a, n_i = x.shape
+    actors = {
+        f"a{a}": (float(cap[a]), {f"i{i}": (x[a, i], s[a, i]) for i in range(n_i) if s[a, i]})
+        for a in range(n_a)
+    }
+    return _scenario(actors, [f"i{i}" for i in range(n_i)]).arrays()
+
+
 @pytest.mark.parametrize("rate", ["equal_gain", "rks"])
 def test_incremental_steps_equal_a_direct_implementation(rate: str) -> None:
     # the model re-evaluates only the exchanges whose movers' reach changed; a direct
@@ -337,11 +348,7 @@ def test_incremental_steps_equal_a_direct_implementation(rate: str) -> None:
         x = rng.integers(0, 11, (n_a, n_i)) * 10.0
         s = rng.choice([0.0, 0.2, 0.5, 0.8], (n_a, n_i), p=[0.1, 0.3, 0.3, 0.3])
         cap = rng.choice([1.0, 2.0, 3.0], n_a)
-        actors = {
-            f"a{a}": (float(cap[a]), {f"i{i}": (x[a, i], s[a, i]) for i in range(n_i) if s[a, i]})
-            for a in range(n_a)
-        }
-        view = _scenario(actors, [f"i{i}" for i in range(n_i)]).arrays()
+        view = _grid_view(x, s, cap)
         f = ExchangeModel(rounds=4, rate=rate).forecast(view)
         traj, made, log = _reference_rounds(np.where(s > 0, x, 50.0), s, cap, 4, rate)
         assert f.trajectory is not None
@@ -363,11 +370,7 @@ def test_draws_that_stop_early_keep_their_positions() -> None:
     x = rng.integers(0, 11, (n_a, n_i)) * 10.0
     s = rng.choice([0.2, 0.5, 0.8], (n_a, n_i))
     cap = rng.choice([1.0, 2.0, 3.0], n_a)
-    actors = {
-        f"a{a}": (float(cap[a]), {f"i{i}": (x[a, i], s[a, i]) for i in range(n_i)})
-        for a in range(n_a)
-    }
-    view = _scenario(actors, [f"i{i}" for i in range(n_i)]).arrays()
+    view = _grid_view(x, s, cap)
     d = 8
     pos = np.clip(view.position + rng.normal(0, 15, (d, n_a, n_i)), 0, 100)
     pos[0] = 50.0  # everyone agrees: no exchange at all
@@ -399,11 +402,7 @@ def test_many_rounds_equal_a_direct_implementation() -> None:
     x = rng.integers(0, 11, (n_a, n_i)) * 10.0
     s = rng.choice([0.2, 0.5, 0.8], (n_a, n_i))
     cap = rng.choice([1.0, 2.0, 3.0], n_a)
-    actors = {
-        f"a{a}": (float(cap[a]), {f"i{i}": (x[a, i], s[a, i]) for i in range(n_i)})
-        for a in range(n_a)
-    }
-    view = _scenario(actors, [f"i{i}" for i in range(n_i)]).arrays()
+    view = _grid_view(x, s, cap)
     f = ExchangeModel(rounds=40).forecast(view)
     traj, made, _ = _reference_rounds(x, s, cap, 40, "equal_gain")
     assert f.trajectory is not None
