@@ -409,3 +409,22 @@ def test_many_rounds_equal_a_direct_implementation() -> None:
     assert f.diagnostics["rounds_run"] == len(made) > 32
     np.testing.assert_array_equal(f.diagnostics["exchanges_per_round"][0], made)
     np.testing.assert_allclose(f.trajectory[0], traj, atol=1e-9)
+
+
+def test_kernel_is_compiled_once() -> None:
+    # every compiled function of the kernel has one signature whatever the input (one
+    # draw or many, either rate, a round that needs larger buffers): a second one
+    # would compile it again on first use
+    from zopa.models.kernels import exchange as kernel
+
+    model = ExchangeModel(rounds=3)
+    view = _scenario(TWO, ["p", "q"]).arrays()
+    model.forecast(view)
+    ExchangeModel(rate="rks").forecast(view.with_draws(position=view.position.repeat(3, 0)))
+    rng = np.random.default_rng(0)
+    x, s = rng.uniform(0, 100, (40, 8)), rng.uniform(0.1, 1, (40, 8))
+    model.forecast(_grid_view(x, s, np.ones(40)))  # more exchanges than the first buffers
+    for name in dir(kernel):
+        dispatcher = getattr(kernel, name)
+        if hasattr(dispatcher, "signatures") and dispatcher.signatures:
+            assert len(dispatcher.signatures) == 1, (name, dispatcher.signatures)

@@ -356,7 +356,7 @@ def _round(
         ws = _workspace(max(bound, 2 * ws[0].shape[0]), max(n_slots, 2 * ws[2].shape[0]))
     ex_f, ex_i, leg_f, leg_i, leg_ok, leg_start, leg_n, leg_ex, tree, changed, new_id, score = ws
 
-    n_ex = 0
+    n_ex = int(np.int64(0))  # not a literal: one compiled version of the callees
     k = -1
     for a1 in range(n_a):
         for a2 in range(a1 + 1, n_a):
@@ -695,7 +695,9 @@ def run_rounds(
     issue_hi = np.empty(n_i, dtype=np.int64)
     leg_of = np.empty(2 * n_i, dtype=np.int64)
     stack = np.empty(128, dtype=np.int64)
-    ws = _workspace(256, 512)
+    # np.int64 rather than literal numbers: numba would compile the callee once more for
+    # a literal argument
+    ws = _workspace(int(np.int64(256)), int(np.int64(512)))
     cap = min(rounds, 16)  # rounds the trajectory has room for; grows if needed
     traj = np.empty((n_d, cap + 1, n_a, n_i))
     made = np.zeros((n_d, cap), dtype=np.int64)
@@ -703,7 +705,7 @@ def run_rounds(
     x = x0.copy()
     active = np.ones(n_d, dtype=np.bool_)
     log = np.empty((64, 8))
-    n_log = 0
+    n_log = int(np.int64(0))
     n_r = 0
     for r in range(rounds):
         if r == cap:
