@@ -506,7 +506,7 @@ def _bargains(
     a, k_dims = x.shape
     p_t, target, has, b_init, b_rcvr = work.p_t, work.target, work.has, work.b_init, work.b_rcvr
     for i in range(a):
-        if not has[i]:  # no bargain: placeholders never chosen
+        if not has[i]:  # no bargain: fill the row with its own position (never chosen)
             b_init[i] = x[i]
             b_rcvr[i] = x[i]
             continue
