@@ -3,69 +3,37 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from zopa.backtest import BacktestResult, result_json, run_backtest
 from zopa.cli.common import (
-    EXIT_ANALYSIS_FAILED,
-    EXIT_BAD_INPUT,
     FormatOption,
     OutputFormat,
     console,
     err_console,
-    fail,
     fmt_number,
     print_csv,
-    print_json,
-    print_problems,
+    print_result_json,
+    service_errors,
 )
-from zopa.cli.forecast import parse_params, resolve_models
-from zopa.io import Problem, check_scenario
-from zopa.io.deu import check_capabilities, check_deu
-from zopa.scenario import Scenario
+from zopa.cli.forecast import parse_params
 
-SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
+if TYPE_CHECKING:
+    from zopa.backtest import BacktestResult
 
-
-def _load(path: Path, capability: Path | None, group_by: str | None) -> list[Scenario]:
-    """Scenarios from a folder of scenario files or a DEU-layout CSV; exit 2 on errors."""
-    problems: list[Problem] = []
-    scenarios: list[Scenario] = []
-    if path.is_dir():
-        if capability is not None:
-            fail("--capability applies to a DEU CSV file, not to a folder of scenarios")
-        files = sorted(f for f in path.iterdir() if f.suffix.lower() in SCENARIO_SUFFIXES)
-        if not files:
-            fail(f"{path}: no scenario files (*.yaml, *.yml, *.json) in this folder")
-        for f in files:
-            scenario, found = check_scenario(f)
-            problems.extend(p for p in found if p.is_error)
-            if scenario is not None:
-                scenarios.append(scenario)
-    elif path.suffix.lower() in (".csv", ".txt"):
-        caps = None
-        if capability is not None:
-            caps, found = check_capabilities(capability)
-            problems.extend(found)
-        if not any(p.is_error for p in problems):
-            scenarios, found = check_deu(path, capabilities=caps, group_by=group_by)
-            problems.extend(found)
-    elif path.exists():
-        fail(f"{path}: expected a folder of scenario files or a DEU-layout .csv file")
-    else:
-        fail(f"{path}: no such file or folder")
-    print_problems(problems)
-    if any(p.is_error for p in problems):
-        raise typer.Exit(EXIT_BAD_INPUT)
-    if not any(i.outcome is not None for s in scenarios for i in s.issues):
-        fail(f"{path}: no issue carries a known outcome, nothing to score")
-    return scenarios
+FLAGS = {
+    "models": "--model",
+    "params": "--param",
+    "capability": "--capability",
+    "bootstrap": "--bootstrap",
+}
+"""The option of ``zopa backtest`` behind each argument of the service call."""
 
 
 def _table(result: BacktestResult, title: str) -> None:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     table.add_column("model", no_wrap=True)
     for col in ("n", "MAE", "RMSE", "median AE", "within 10"):
@@ -148,55 +116,41 @@ def backtest(
     Example:
         zopa backtest deu3.csv --capability council-votes.csv --format json
     """
-    scenarios = _load(path, capability, group_by)
-    models = resolve_models(model or [])
-    params = parse_params(param or [], models)
-    result = run_backtest(scenarios, models, params=params, n_boot=bootstrap, seed=seed)
+    from zopa import service
+
+    params = parse_params(param or [])
+    with service_errors(FLAGS):
+        cases = service.load_cases(path, capability=capability, group_by=group_by)
+        report = service.backtest(
+            cases, models=model, params=params, bootstrap=bootstrap, seed=seed
+        )
+    result = report.result
     for f in result.failures:
         err_console.print(
             f"warning: model {f.model} failed on {f.scenario}: {f.message}",
             style="yellow",
             markup=False,
         )
-    if not any(m in result.models for m in models):
-        fail(
-            "no model produced a forecast for any issue with a known outcome", EXIT_ANALYSIS_FAILED
-        )
     if output is OutputFormat.json:
-        print_json(result_json(result))
+        print_result_json(report)
     elif output is OutputFormat.csv:
-        rows = []
-        for name, s in result.models.items():
-            ci = s.ci.get("mae")
-            rows.append(
-                [
-                    name,
-                    name in result.baselines,
-                    s.n,
-                    s.mae,
-                    None if ci is None else ci.low,
-                    None if ci is None else ci.high,
-                    s.rmse,
-                    s.median_ae,
-                    s.within_10,
-                ]
-            )
-        print_csv(
-            [
-                "model",
-                "baseline",
-                "n",
-                "mae",
-                "mae_low",
-                "mae_high",
-                "rmse",
-                "median_ae",
-                "within_10",
-            ],
-            rows,
-        )
+        rows = report.to_rows()
+        print_csv(CSV_HEADER, [list(r.values()) for r in rows])
     else:
         _table(result, f"Backtest — {path.name}")
+
+
+CSV_HEADER = [
+    "model",
+    "baseline",
+    "n",
+    "mae",
+    "mae_low",
+    "mae_high",
+    "rmse",
+    "median_ae",
+    "within_10",
+]
 
 
 def register(app: typer.Typer) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import sys
 from collections.abc import Iterable
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console, ConsoleOptions
@@ -19,10 +19,13 @@ from rich.markup import escape
 from rich.segment import Segment
 from rich.text import Text
 
-from zopa.io import Problem, check_scenario
-from zopa.io.formats import FormatError, check_any
 from zopa.report.text import fmt_number as fmt_number  # re-exported for the commands
-from zopa.scenario import Scenario
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    from zopa.io.errors import Problem
+    from zopa.service.loading import Loader, ScenarioFile
 
 EXIT_OK = 0
 EXIT_ANALYSIS_FAILED = 1
@@ -111,46 +114,75 @@ def output_folder_or_exit(folder: Path, option: str) -> Path:
     return folder
 
 
-def check_file(path: Path) -> tuple[Scenario | None, list[Problem]]:
-    """Read a scenario in any format zopa knows (by extension; YAML when unknown)."""
-    try:
-        return check_any(path)
-    except FormatError:
-        return check_scenario(path)
+@contextmanager
+def service_errors(flags: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Turn the service's two exceptions into printed problems and exit codes 2 and 1.
 
-
-def load_or_exit(path: Path, *, strict: bool = False, quiet_warnings: bool = False) -> Scenario:
-    """Load a scenario in any known format, printing every problem; exit 2 on errors.
-
-    With ``strict``, warnings count as errors.
+    ``flags`` names the command's option for each argument of the service call
+    (``{"params": "--param"}``), so that a problem with an argument names the option.
     """
-    scenario, problems = check_file(path)
-    shown = [p for p in problems if p.is_error or not quiet_warnings]
-    print_problems(shown)
-    if scenario is None or (strict and problems):
-        n_err = sum(p.is_error for p in problems)
-        n_warn = len(problems) - n_err
-        err_console.print(
-            f"{path}: {n_err} error(s), {n_warn} warning(s)", style="red", markup=False
-        )
-        raise typer.Exit(EXIT_BAD_INPUT)
-    return scenario
+    from zopa.service.errors import AnalysisFailed, BadInput
+
+    try:
+        yield
+    except BadInput as exc:
+        print_bad_input(exc.problems, flags or {})
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except AnalysisFailed as exc:
+        fail(exc.reason, EXIT_ANALYSIS_FAILED)
+
+
+def print_bad_input(problems: list[Problem], flags: Mapping[str, str]) -> None:
+    """Every problem on stderr, then one count per file with errors."""
+    counts: dict[str, list[int]] = {}
+    for p in problems:
+        if p.file:
+            print_problems([p])
+            tally = counts.setdefault(p.file, [0, 0])
+            tally[0 if p.is_error else 1] += 1
+            continue
+        flag = flags.get(p.path, p.path)
+        text = f"{flag} {p.got!r}" if p.got is not None else flag
+        text = f"{text}: {p.message}" if text else p.message
+        if p.expected:
+            text += f" (expected {p.expected})"
+        if p.hint:
+            text += f"; {p.hint}"
+        err_console.print(f"error: {text}", style="red", markup=False)
+    for file, (n_err, n_warn) in counts.items():
+        if n_err:
+            err_console.print(
+                f"{file}: {n_err} error(s), {n_warn} warning(s)", style="red", markup=False
+            )
+
+
+def load_or_exit(
+    path: Path, *, strict: bool = False, quiet_warnings: bool = False, loader: Loader | None = None
+) -> ScenarioFile:
+    """Load a scenario in any known format; exit 2 printing every problem on errors.
+
+    Unless ``quiet_warnings``, the warnings of a valid file are printed too. With
+    ``strict``, warnings count as errors.
+    """
+    from zopa.service.loading import Loader
+
+    with service_errors():
+        loaded = (loader or Loader()).scenario(path, strict=strict)
+    if not quiet_warnings:
+        print_problems(list(loaded.warnings))
+    return loaded
 
 
 def print_json(obj: Any) -> None:
     """Print ``obj`` as indented JSON on stdout (NaN becomes null)."""
-    sys.stdout.write(json.dumps(to_jsonable(obj), indent=2, ensure_ascii=False, default=str) + "\n")
+    from zopa.service.results import json_text, jsonable
+
+    sys.stdout.write(json_text(jsonable(obj)))
 
 
-def to_jsonable(obj: Any) -> Any:
-    """``obj`` with NaN as None and every key a string, ready for JSON."""
-    if isinstance(obj, float):
-        return None if obj != obj else obj  # NaN -> null
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v) for v in obj]
-    return obj
+def print_result_json(result: Any) -> None:
+    """Print a service result's documented JSON on stdout."""
+    sys.stdout.write(result.to_json())
 
 
 def print_csv(header: list[str], rows: list[list[Any]]) -> None:

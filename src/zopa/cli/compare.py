@@ -3,42 +3,40 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
-from rich.table import Table
 
 from zopa.cli.common import (
-    EXIT_BAD_INPUT,
     FormatOption,
     OutputFormat,
     console,
-    err_console,
-    fail,
     output_folder_or_exit,
-    print_csv,
-    print_json,
+    print_result_json,
+    service_errors,
 )
 from zopa.cli.durability import (
+    FLAGS,
     DrawsOption,
     ParamsOption,
     PlotOption,
     SeedOption,
-    assessment_csv,
-    assessment_json,
-    check_deal_and_print,
-    load_parameters_or_exit,
-    mechanism_setting,
     print_notes,
+    print_rows,
     write_plots,
 )
-from zopa.durability.assess import DealAssessment, assess_deal
-from zopa.durability.parameters import HAZARD_MECHANISMS
-from zopa.durability.simulate import HOLD_YEARS
+
+if TYPE_CHECKING:
+    from zopa.durability.assess import DealAssessment
 
 
 def _rows(assessments: list[DealAssessment]) -> list[tuple[str, list[str]]]:
+    import numpy as np
+
+    from zopa.durability.parameters import HAZARD_MECHANISMS
+    from zopa.durability.simulate import HOLD_YEARS
+    from zopa.service.durability import mechanism_setting
+
     rows: list[tuple[str, list[str]]] = []
     for y in HOLD_YEARS:
         cells = []
@@ -132,29 +130,17 @@ def compare(
     Example:
         zopa compare scenarios/deals/*.yaml --plot out/
     """
-    if len(deals) < 2:
-        fail("give two or more deal files to compare (for one deal: zopa durability DEAL)")
-    params = load_parameters_or_exit(parameters)
-    checked = [check_deal_and_print(path) for path in deals]  # every file's problems at once
-    loaded = [c for c in checked if c is not None]
-    if len(loaded) < len(checked):
-        raise typer.Exit(EXIT_BAD_INPUT)
-    ids = [d.id for d, _ in loaded]
-    twice = sorted({i for i in ids if ids.count(i) > 1})
-    if twice:
-        fail(f"the same deal is given twice: {', '.join(twice)}")
-    if plot is not None:
-        output_folder_or_exit(plot, "--plot")
-    assessments = [
-        assess_deal(deal, scenario, params, n_draws=draws, seed=seed) for deal, scenario in loaded
-    ]
+    from rich.table import Table
+
+    from zopa import service
+
+    with service_errors(FLAGS):
+        result = service.compare(deals, parameters=parameters, draws=draws, seed=seed)
+    assessments = list(result.assessments)
     if output is OutputFormat.json:
-        print_json({"deals": [assessment_json(a, params) for a in assessments]})
+        print_result_json(result)
     elif output is OutputFormat.csv:
-        header, rows = assessment_csv(assessments[0])
-        for a in assessments[1:]:
-            rows += assessment_csv(a)[1]
-        print_csv(header, rows)
+        print_rows(result)
     else:
         table = Table(title=f"Deals compared ({draws} draws, seed {seed})", title_justify="left")
         table.add_column("", no_wrap=True)
@@ -167,11 +153,7 @@ def compare(
             console.print(f"{a.deal.id}: {a.deal.title}", markup=False)
         print_notes(assessments[0].result.notes)
     if plot is not None:
-        try:
-            paths = write_plots(assessments, params, plot)
-        except OSError as exc:
-            fail(f"cannot write plots to {plot}: {exc.strerror}")
-        err_console.print("wrote " + ", ".join(str(p) for p in paths), markup=False)
+        write_plots(result, output_folder_or_exit(plot, "--plot"))
 
 
 def register(app: typer.Typer) -> None:

@@ -8,8 +8,6 @@ from typing import Annotated
 import typer
 
 from zopa.cli.common import EXIT_BAD_INPUT, console, fail, print_problems
-from zopa.io.errors import ScenarioError
-from zopa.io.formats import FORMATS, FormatError, check_any, detect_format
 
 EXAMPLES = """\
 [bold]Examples[/bold]
@@ -22,7 +20,16 @@ EXAMPLES = """\
   zopa convert s.yaml fee.csv --to bdm --issue fee [dim]# one issue, BdM layout[/dim]
 
 [bold]Formats[/bold]
-""" + "\n".join(f"  {name:<7} {spec.description}" for name, spec in FORMATS.items())
+  yaml    zopa scenario YAML (lossless)
+  json    zopa scenario JSON (lossless)
+  csv     long CSV, one row per stance (actor, issue, position, salience, capability, ...)
+  xlsx    Excel workbook with sheets actors, issues, stances, sources, anchors, meta
+  ktab    KTAB SMP CSV (name,description,nActors,nDims; 0-100 positions and saliences)
+  bdm     Bueno de Mesquita CSV: Actor,Capability,Position,Salience for one issue
+  decide  Decide exchange-model input (#A actors, #P issues, #M scale points, #D stances)
+"""
+"""Examples and formats for ``--help``, written out so that help loads no reader (a test
+checks the list against :data:`zopa.io.formats.FORMATS`)."""
 
 
 def convert(
@@ -65,6 +72,9 @@ def convert(
     OUT is written atomically and never overwritten without --force.
     Afterwards the command says what of the scenario OUT's format could not keep.
     """
+    from zopa.io.errors import ScenarioError
+    from zopa.io.formats import FormatError, check_any, detect_format
+
     scale_ends = _parse_scale(scale) if scale is not None else None
     try:
         reader = detect_format(source, from_format, mode="read")

@@ -4,46 +4,29 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from zopa.agreements.analysis import METHODS, analyse_deals
-from zopa.agreements.solutions import CONCEPTS
-from zopa.agreements.space import acceptable_interval
 from zopa.cli.common import (
-    EXIT_ANALYSIS_FAILED,
     FormatOption,
     OutputFormat,
     console,
     fail,
-    fail_all,
     fmt_number,
     load_or_exit,
     output_folder_or_exit,
     print_csv,
-    print_json,
+    print_result_json,
+    service_errors,
     user_text,
 )
 
 if TYPE_CHECKING:
     from zopa.agreements.analysis import DealAnalysis
-    from zopa.agreements.utility import Loss
 
-LOSS_CHOICES = ("linear", "quadratic")
-
-
-def option_problems(loss: str, method: str) -> list[str]:
-    """What is wrong with ``--loss`` and ``--method``, every problem at once."""
-    problems = []
-    if loss not in LOSS_CHOICES:
-        problems.append(f"--loss {loss!r}: expected linear or quadratic")
-    if method not in METHODS:
-        problems.append(f"--method {method!r}: expected one of {', '.join(METHODS)}")
-    return problems
-
+FLAGS = {"grid": "--grid", "loss": "--loss", "method": "--method", "parties": "--parties"}
+"""The option of ``zopa deals`` behind each argument of the service call."""
 
 CONCEPT_LABEL = {
     "nash": "Nash",
@@ -59,6 +42,11 @@ def _interval_text(lo: float, hi: float) -> str:
 
 def print_zopa(analysis: DealAnalysis) -> None:
     """The per-issue acceptable ranges of the parties and the zone they leave."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from zopa.agreements.space import acceptable_interval
+
     sp = analysis.space
     z = analysis.zopa
     size = f"{z.size:,.0f}" if z.size_exact else f"≈{z.size:.3g}"
@@ -101,6 +89,8 @@ def print_zopa(analysis: DealAnalysis) -> None:
 
 def print_conflicts(analysis: DealAnalysis) -> None:
     """Colliding constraints and the smallest relaxations."""
+    from rich.table import Table
+
     if not analysis.conflicts:
         return
     table = Table(
@@ -139,6 +129,10 @@ def print_solutions(analysis: DealAnalysis) -> None:
     When the zone is empty because red lines collide, the solutions of the core deal
     (the colliding issues set aside at their status quo) are printed as well.
     """
+    from rich.table import Table
+
+    from zopa.agreements.solutions import CONCEPTS
+
     shown = [(analysis, "Bargaining solutions (within the zone)")]
     if analysis.core is not None:
         shown.append(
@@ -192,6 +186,8 @@ def print_solutions(analysis: DealAnalysis) -> None:
 
 def print_logrolls_and_agenda(analysis: DealAnalysis) -> None:
     """Logrolls and the recommended agenda."""
+    from rich.table import Table
+
     if analysis.logrolls:
         table = Table(title="Logrolls (trade concessions, both gain)", title_justify="left")
         for col in ("gains", "gives way on", "gains", "gives way on", "move", "gains", "joint"):
@@ -259,35 +255,27 @@ def deals(
     Example:
         zopa deals scenarios/ukraine-ceasefire-2026.yaml --format json --plot out/
     """
-    fail_all(option_problems(loss, method))
-    scenario = load_or_exit(file, quiet_warnings=True)
+    from zopa import service
+
+    scenario = load_or_exit(file, quiet_warnings=True).scenario
     if plot is not None:
         output_folder_or_exit(plot, "--plot")
     party_ids = None
     if parties is not None:
         party_ids = [p.strip() for p in parties.split(",") if p.strip()]
-        unknown = sorted(set(party_ids) - set(scenario.actor_ids))
-        if unknown:
-            fail(f"--parties: unknown actor(s) {', '.join(unknown)}")
-        if not party_ids:
-            fail(
-                f"--parties {parties!r}: expected at least one actor id, e.g. RU,UA "
-                "(leave the option out for the veto players)"
-            )
     pair_ids: list[str] | None = None
     if pair is not None:
         pair_ids = [p.strip() for p in pair.split(",") if p.strip()]
         if len(pair_ids) != 2 or not set(pair_ids) <= set(scenario.actor_ids):
             fail(f"--pair {pair!r}: expected two actor ids of the scenario, e.g. RU,UA")
-    try:
-        analysis = analyse_deals(
-            scenario, grid=grid, loss=cast("Loss", loss), method=method, parties=party_ids
-        )
-    except ValueError as exc:
-        fail(str(exc), EXIT_ANALYSIS_FAILED)
+    with service_errors(FLAGS):
+        result = service.deals(scenario, grid=grid, loss=loss, method=method, parties=party_ids)
+    analysis = result.analysis
     if output is OutputFormat.json:
-        print_json(analysis.as_dict())
+        print_result_json(result)
     elif output is OutputFormat.csv:
+        from zopa.agreements.solutions import CONCEPTS
+
         rows = [
             [
                 issue,

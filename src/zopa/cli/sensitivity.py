@@ -2,32 +2,41 @@
 
 from __future__ import annotations
 
-import time
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from zopa.cli.common import (
-    EXIT_ANALYSIS_FAILED,
     FormatOption,
     OutputFormat,
     console,
-    fail,
     fmt_number,
     load_or_exit,
     output_folder_or_exit,
     print_csv,
-    print_json,
+    print_result_json,
+    service_errors,
 )
-from zopa.cli.forecast import parse_params, resolve_models
-from zopa.models import make_model
+from zopa.cli.forecast import parse_params
 
 if TYPE_CHECKING:
-    from zopa.scenario import Scenario
-    from zopa.uncertainty.sensitivity import SensitivityInput, SensitivityResult, SobolIndex
+    from zopa.service.sensitivity import SensitivityReport
+
+FLAGS = {
+    "models": "--model",
+    "params": "--param",
+    "issues": "--issue",
+    "samples": "--samples",
+    "inputs": "",
+}
+"""The option of ``zopa sensitivity`` behind each argument of the service call."""
+
+CSV_HEADERS = {
+    "sobol": ["issue", "input", "label", "S1", "S1_conf", "ST", "ST_conf"],
+    "morris": ["issue", "input", "label", "mu_star", "mu_star_conf", "mu", "sigma"],
+}
 
 
 class SensitivityMethod(StrEnum):
@@ -44,107 +53,6 @@ class InputDistribution(StrEnum):
     uniform = "uniform"
 
 
-DEFAULT_SAMPLES = {SensitivityMethod.sobol: 512, SensitivityMethod.morris: 64}
-
-
-def input_label(scenario: Scenario, item: SensitivityInput) -> str:
-    """An input in words: "Russia's position on Territory"."""
-    name = scenario.actor(item.actor).name
-    actor = f"{name}'" if name.endswith("s") else f"{name}'s"
-    if item.kind == "capability":
-        return f"{actor} capability"
-    issue = scenario.issue(str(item.issue)).name
-    noun = "position on" if item.kind == "position" else "salience of"
-    return f"{actor} {noun} {issue}"
-
-
-def sensitivity_json(
-    scenario: Scenario, result: SensitivityResult, labels: dict[str, str], seconds: float
-) -> dict[str, Any]:
-    """The documented JSON result of ``zopa sensitivity``."""
-    issues: dict[str, Any] = {}
-    for r in result.issues:
-        entry: dict[str, Any] = {
-            "name": scenario.issue(r.issue).name,
-            "mean": r.mean,
-            "std": r.std,
-            "note": r.note,
-        }
-        if r.sobol:
-            entry["indices"] = [
-                {
-                    "input": s.input,
-                    "label": labels[s.input],
-                    "S1": s.first_order,
-                    "S1_conf": s.first_order_conf,
-                    "ST": s.total_order,
-                    "ST_conf": s.total_order_conf,
-                }
-                for s in r.ranked_sobol()
-            ]
-        elif r.morris:
-            entry["indices"] = [
-                {
-                    "input": m.input,
-                    "label": labels[m.input],
-                    "mu_star": m.mu_star,
-                    "mu_star_conf": m.mu_star_conf,
-                    "mu": m.mu,
-                    "sigma": m.sigma,
-                }
-                for m in r.ranked_morris()
-            ]
-        issues[r.issue] = entry
-    return {
-        "scenario": scenario.title,
-        "model": result.model,
-        "method": result.method,
-        "distribution": result.distribution,
-        "samples": result.samples,
-        "evaluations": result.evaluations,
-        "seed": result.seed,
-        "seconds": round(seconds, 3),
-        "inputs": [
-            {
-                "name": x.name,
-                "label": labels[x.name],
-                "kind": x.kind,
-                "actor": x.actor,
-                "issue": x.issue,
-                "low": x.low,
-                "mode": x.mode,
-                "high": x.high,
-            }
-            for x in result.inputs
-        ],
-        "issues": issues,
-    }
-
-
-def _csv_rows(
-    result: SensitivityResult, labels: dict[str, str]
-) -> tuple[list[str], list[list[Any]]]:
-    if result.method == "sobol":
-        header = ["issue", "input", "label", "S1", "S1_conf", "ST", "ST_conf"]
-        rows = [
-            [r.issue, s.input, labels[s.input], *_sobol_values(s)]
-            for r in result.issues
-            for s in r.ranked_sobol()
-        ]
-    else:
-        header = ["issue", "input", "label", "mu_star", "mu_star_conf", "mu", "sigma"]
-        rows = [
-            [r.issue, m.input, labels[m.input], m.mu_star, m.mu_star_conf, m.mu, m.sigma]
-            for r in result.issues
-            for m in r.ranked_morris()
-        ]
-    return header, rows
-
-
-def _sobol_values(s: SobolIndex) -> list[float]:
-    return [s.first_order, s.first_order_conf, s.total_order, s.total_order_conf]
-
-
 def _share(value: float) -> str:
     """An index in words: estimates a little outside 0..1 (sampling error) read 0% or 100%."""
     return f"{min(max(value, 0.0), 1.0):.0%}"
@@ -154,15 +62,17 @@ def _percent(value: float, conf: float) -> str:
     return f"{fmt_number(100 * value, 0)}% ± {fmt_number(100 * conf, 0)}"
 
 
-def _print_tables(
-    scenario: Scenario,
-    result: SensitivityResult,
-    labels: dict[str, str],
-    top: int,
-    seconds: float,
-) -> None:
+def _print_tables(report: SensitivityReport, top: int) -> None:
+    from rich.table import Table
+
     from zopa.uncertainty.sensitivity import shown_morris, shown_sobol
 
+    scenario, result, labels, seconds = (
+        report.scenario,
+        report.result,
+        report.labels,
+        report.seconds,
+    )
     design = (
         f"{result.method}, N = {result.samples}, {result.evaluations:,} runs of "
         f"{result.model} in {seconds:.1f} s; {len(result.inputs)} inputs, "
@@ -302,58 +212,38 @@ def sensitivity(
         zopa sensitivity scenarios/ukraine-ceasefire-2026.yaml --method morris --format json
         zopa sensitivity scenarios/ukraine-ceasefire-2026.yaml --salience 0.1 --plot out/sens
     """
-    from zopa.uncertainty.sensitivity import analyse_sensitivity, sensitivity_inputs
+    from zopa import service
 
-    scenario = load_or_exit(file, quiet_warnings=True)
+    params = parse_params(param or [])
+    scenario = load_or_exit(file, quiet_warnings=True).scenario
     if plot is not None:
         output_folder_or_exit(plot, "--plot")
-    (name,) = resolve_models([model])
-    params = parse_params(param or [], [name])[name]
-    try:
-        forecaster = make_model(name, **params)
-    except (TypeError, ValueError) as exc:
-        fail(f"model {name}: {exc}")
-    unknown = [i for i in issue or [] if i not in scenario.issue_ids]
-    if unknown:
-        known = ", ".join(scenario.issue_ids)
-        fail(f"--issue: unknown issue(s) {', '.join(unknown)}; known: {known}")
-    n = DEFAULT_SAMPLES[method] if samples is None else samples
-    if method is SensitivityMethod.sobol and n & (n - 1):
-        fail(f"--samples: Sobol' needs a power of 2 (e.g. 256, 512, 1024), got {n}")
-    view = scenario.arrays()
-    inputs = sensitivity_inputs(view, salience_spread=salience, capability_spread=capability)
-    if not inputs:
-        fail(
-            "nothing varies: give stances a `range` (or vary saliences with --salience, "
-            "capabilities with --capability)"
-        )
-    started = time.perf_counter()
-    try:
-        result = analyse_sensitivity(
-            view,
-            forecaster,
-            inputs=inputs,
+    with service_errors(FLAGS):
+        report = service.sensitivity(
+            scenario,
+            model=model,
+            params=params,
+            issues=issue,
             method=method.value,
-            samples=n,
-            seed=seed,
+            samples=samples,
             distribution=distribution.value,
-            issues=list(dict.fromkeys(issue)) if issue else None,
+            salience=salience,
+            capability=capability,
+            seed=seed,
         )
-    except (ValueError, ArithmeticError) as exc:
-        fail(f"sensitivity analysis of {name} failed: {exc}", EXIT_ANALYSIS_FAILED)
-    seconds = time.perf_counter() - started
-
-    labels = {x.name: input_label(scenario, x) for x in result.inputs}
     if output is OutputFormat.json:
-        print_json(sensitivity_json(scenario, result, labels, seconds))
+        print_result_json(report)
     elif output is OutputFormat.csv:
-        print_csv(*_csv_rows(result, labels))
+        rows = report.to_rows()
+        print_csv(CSV_HEADERS[report.result.method], [list(r.values()) for r in rows])
     else:
-        _print_tables(scenario, result, labels, top, seconds)
+        _print_tables(report, top)
     if plot is not None:
         from zopa.report.sensitivity import plot_sensitivity
 
-        written = plot_sensitivity(scenario, result, plot, labels=labels, top=max(top, 10))
+        written = plot_sensitivity(
+            scenario, report.result, plot, labels=dict(report.labels), top=max(top, 10)
+        )
         if output is OutputFormat.table:
             console.print(f"wrote {len(written)} plot(s) to {plot}/")
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from zopa.cli.common import (
     FormatOption,
@@ -20,11 +18,16 @@ from zopa.cli.common import (
     print_json,
     user_text,
 )
-from zopa.io import scenario_to_data
-from zopa.scenario import Scenario
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from zopa.scenario import Scenario
 
 
 def _actors_table(scenario: Scenario) -> Table:
+    from rich.table import Table
+
     table = Table(title="Actors", title_justify="left")
     for col in ("id", "name", "capability", "veto", "groups", "stances"):
         table.add_column(col, justify="right" if col in ("capability", "stances") else "left")
@@ -37,6 +40,8 @@ def _actors_table(scenario: Scenario) -> Table:
 
 
 def _issues_table(scenario: Scenario) -> Table:
+    from rich.table import Table
+
     table = Table(title="Issues", title_justify="left")
     for col in ("id", "name", "scale", "status quo", "low end", "high end"):
         table.add_column(col, overflow="fold")
@@ -54,6 +59,9 @@ def _issues_table(scenario: Scenario) -> Table:
 
 
 def _matrix_table(scenario: Scenario) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(
         title="Positions (bold: salience ≥ 0.7, dim: < 0.3, '|n': red line at n, blank: no stance)",
         title_justify="left",
@@ -76,6 +84,8 @@ def _matrix_table(scenario: Scenario) -> Table:
 
 
 def _stances_table(scenario: Scenario) -> Table:
+    from rich.table import Table
+
     table = Table(title="Stances", title_justify="left")
     for col in (
         "actor",
@@ -118,11 +128,12 @@ def show(
     Example:
         zopa show scenarios/ukraine-ceasefire-2026.yaml --plot out/maps
     """
-    scenario = load_or_exit(file)
+    source = load_or_exit(file)
+    scenario = source.scenario
     if plot is not None:
         output_folder_or_exit(plot, "--plot")
     if output is OutputFormat.json:
-        print_json(scenario_to_data(scenario))
+        print_json(source.to_dict())
     elif output is OutputFormat.csv:
         print_csv(
             ["actor", "issue", "position", "salience", "red_line", "capability", "veto"],

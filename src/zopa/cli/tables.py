@@ -4,35 +4,37 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from zopa.agreements.tables import compare_tables
 from zopa.cli.common import (
-    EXIT_ANALYSIS_FAILED,
     FormatOption,
     OutputFormat,
     console,
-    fail,
     fail_all,
     load_or_exit,
     output_folder_or_exit,
     print_csv,
-    print_json,
+    print_result_json,
+    service_errors,
     user_text,
 )
-from zopa.cli.deals import option_problems
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from zopa.agreements.tables import TableComparison
-    from zopa.agreements.utility import Loss
+
+FLAGS = {"tables": "--table", "grid": "--grid", "loss": "--loss", "method": "--method"}
+"""The option of ``zopa tables`` behind each argument of the service call."""
 
 
-def parse_tables(items: list[str], known: tuple[str, ...]) -> dict[str, list[str]]:
-    """``NAME=ID,ID,...`` items into ``{name: [ids]}`` (exit 2 naming every malformed item)."""
+def parse_tables(items: list[str]) -> dict[str, list[str]]:
+    """``NAME=ID,ID,...`` items into ``{name: [ids]}`` (exit 2 naming every malformed item).
+
+    Which ids are actors of the scenario is the service's check.
+    """
     out: dict[str, list[str]] = {}
     problems = []
     for item in items:
@@ -41,15 +43,6 @@ def parse_tables(items: list[str], known: tuple[str, ...]) -> dict[str, list[str
         if not sep or not name.strip() or not members:
             problems.append(f"--table {item!r}: expected NAME=ID,ID,... (e.g. bilateral=US,RU)")
             continue
-        unknown = sorted(set(members) - set(known))
-        if unknown:
-            problems.append(
-                f"--table {item!r}: unknown actor(s) {', '.join(unknown)}; "
-                f"known: {', '.join(known)}"
-            )
-        twice = sorted({m for m in members if members.count(m) > 1})
-        if twice:
-            problems.append(f"--table {item!r}: actor(s) {', '.join(twice)} named twice")
         if name.strip() in out:
             problems.append(f"--table {item!r}: table {name.strip()!r} given twice")
         out[name.strip()] = members
@@ -59,6 +52,9 @@ def parse_tables(items: list[str], known: tuple[str, ...]) -> dict[str, list[str
 
 def print_comparison(comparison: TableComparison) -> None:
     """Rich tables: each actor's utility per table, and each table's deal."""
+    from rich.table import Table
+    from rich.text import Text
+
     names = list(comparison.tables)
     table = Table(
         title="Utility of each table's deal (gain over no agreement)", title_justify="left"
@@ -164,21 +160,21 @@ def tables_command(
         zopa tables scenarios/ukraine-ceasefire-2026.yaml --table bilateral=US,RU
         --table with-ukraine=US,RU,UA --table with-europe=US,RU,UA,EU,UK,FR,DE
     """
-    fail_all(
-        option_problems(loss, method) + ([] if table else ["give at least one --table NAME=ID,..."])
-    )
-    scenario = load_or_exit(file, quiet_warnings=True)
-    tables = parse_tables(table or [], scenario.actor_ids)
+    from zopa import service
+
+    if not table:
+        fail_all(["give at least one --table NAME=ID,..."])
+    chosen = parse_tables(table or [])
+    scenario = load_or_exit(file, quiet_warnings=True).scenario
     if plot is not None:
         output_folder_or_exit(plot, "--plot")
-    try:
-        comparison = compare_tables(
-            scenario, tables, grid=grid, loss=cast("Loss", loss), method=method, forecasts=models
+    with service_errors(FLAGS):
+        result = service.tables(
+            scenario, chosen, grid=grid, loss=loss, method=method, forecasts=models
         )
-    except ValueError as exc:
-        fail(str(exc), EXIT_ANALYSIS_FAILED)
+    comparison = result.comparison
     if output is OutputFormat.json:
-        print_json(comparison.as_dict())
+        print_result_json(result)
     elif output is OutputFormat.csv:
         names = list(comparison.tables)
         rows = [

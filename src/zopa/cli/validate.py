@@ -11,7 +11,6 @@ from zopa.cli.common import (
     EXIT_BAD_INPUT,
     FormatOption,
     OutputFormat,
-    check_file,
     console,
     print_csv,
     print_json,
@@ -45,43 +44,23 @@ def validate(
     Example:
         zopa validate scenarios/ukraine-ceasefire-2026.yaml
     """
-    failed = False
-    results = []
-    for path in files:
-        scenario, problems = check_file(path)
-        bad = scenario is None or (strict and bool(problems))
-        failed |= bad
-        results.append((path, scenario, problems, bad))
+    from zopa import service
+
+    result = service.validate(files, strict=strict)
     if output is OutputFormat.json:
-        print_json(
-            {
-                "files": [
-                    {
-                        "file": str(path),
-                        "valid": not bad,
-                        "errors": sum(p.is_error for p in problems),
-                        "warnings": sum(not p.is_error for p in problems),
-                        "problems": [p.to_dict() for p in problems],
-                    }
-                    for path, _, problems, bad in results
-                ]
-            }
-        )
+        print_json(result.to_dict())
     elif output is OutputFormat.csv:
+        rows = result.to_rows()
         print_csv(
             ["file", "line", "path", "severity", "message", "got", "expected", "hint"],
-            [
-                [p.file, p.line, p.path, p.severity, p.message, p.got, p.expected, p.hint]
-                for _, _, problems, _ in results
-                for p in problems
-            ],
+            [list(r.values()) for r in rows],
         )
     else:
-        for path, scenario, problems, bad in results:
-            print_problems(problems)
-            n_err = sum(p.is_error for p in problems)
-            n_warn = len(problems) - n_err
-            if scenario is not None and not bad:
+        for f in result.files:
+            path, scenario = f.path, f.scenario
+            print_problems(list(f.problems))
+            n_err, n_warn = f.errors, f.warnings
+            if scenario is not None and f.valid:
                 console.print(
                     f"[green]ok[/green] {user_text(str(path))}: "
                     f"{_count(len(scenario.actors), 'actor')}, "
@@ -94,7 +73,7 @@ def validate(
                     f"[red]invalid[/red] {user_text(str(path))}: "
                     f"{n_err} error(s), {n_warn} warning(s)"
                 )
-    if failed:
+    if not result.valid:
         raise typer.Exit(EXIT_BAD_INPUT)
 
 

@@ -53,6 +53,8 @@ from zopa.io.validate import pydantic_problems
 from zopa.scenario import Source
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from zopa.io.documents import PathKey
     from zopa.scenario import Scenario
 
@@ -347,9 +349,15 @@ def check_deal_against_scenario(doc: Document, deal: Deal, scenario: Scenario) -
 
 
 def check_deal(
-    path: Path | str, *, with_scenario: bool = True
+    path: Path | str,
+    *,
+    with_scenario: bool = True,
+    scenario_loader: Callable[[Path], tuple[Scenario | None, list[Problem]]] | None = None,
 ) -> tuple[Deal | None, Scenario | None, list[Problem]]:
     """Read and validate a deal file and (by default) the scenario it names.
+
+    ``scenario_loader`` reads the scenario (default: :func:`check_scenario`); a caller
+    that checks several deals about one scenario passes a memoised one.
 
     Returns:
         The deal (``None`` on errors), its scenario (``None`` on errors or when not
@@ -375,7 +383,7 @@ def check_deal(
             )
         )
         return None, None, problems
-    scenario, scen_problems = check_scenario(target)
+    scenario, scen_problems = (scenario_loader or check_scenario)(target)
     problems += scen_problems
     if scenario is None:
         problems.append(

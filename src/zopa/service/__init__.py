@@ -1,0 +1,55 @@
+"""One function per analysis: what the command line, the web app and notebooks all call.
+
+Each function takes already-loaded inputs (or paths, read through one :class:`Loader`),
+runs its analysis, and returns a typed, frozen result with ``to_dict()`` (the documented
+JSON), ``to_json()``, ``to_rows()`` and ``to_frame()`` (a tidy table). Only two
+exceptions leave this layer: :class:`BadInput` (every located problem at once) and
+:class:`AnalysisFailed` (one line saying why).
+
+Example::
+
+    from zopa import service
+
+    flagship = service.load_scenario("scenarios/ukraine-ceasefire-2026.yaml").scenario
+    result = service.forecast(flagship, models=["median", "nash"], draws=500, seed=1)
+    print(result.to_frame())
+"""
+
+from zopa.service.backtest import BacktestReport, backtest, load_cases
+from zopa.service.deals import DealsResult, deals
+from zopa.service.durability import DurabilityReport, compare, durability
+from zopa.service.errors import AnalysisFailed, BadInput
+from zopa.service.forecast import ForecastResult, forecast
+from zopa.service.loading import DealFile, Loader, ScenarioFile, load_deal, load_scenario
+from zopa.service.report import ReportResult, report
+from zopa.service.sensitivity import SensitivityReport, sensitivity
+from zopa.service.tables import TablesResult, tables
+from zopa.service.validation import ValidationResult, validate
+
+__all__ = [
+    "AnalysisFailed",
+    "BacktestReport",
+    "BadInput",
+    "DealFile",
+    "DealsResult",
+    "DurabilityReport",
+    "ForecastResult",
+    "Loader",
+    "ReportResult",
+    "ScenarioFile",
+    "SensitivityReport",
+    "TablesResult",
+    "ValidationResult",
+    "backtest",
+    "compare",
+    "deals",
+    "durability",
+    "forecast",
+    "load_cases",
+    "load_deal",
+    "load_scenario",
+    "report",
+    "sensitivity",
+    "tables",
+    "validate",
+]

@@ -1,0 +1,232 @@
+"""Where will the negotiation land: every chosen model's forecast, with Monte Carlo ranges."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from zopa.frozen import FrozenMap
+from zopa.models import make_model, model_class
+from zopa.service.errors import AnalysisFailed, BadInput, argument_problem
+from zopa.service.models import model_settings, resolve_models
+from zopa.service.results import Result, jsonable
+from zopa.uncertainty import INTERVAL_LEVELS, forecast_intervals, sample_positions
+
+if TYPE_CHECKING:
+    from zopa.models import Forecast
+    from zopa.scenario import Scenario
+
+
+@dataclass(frozen=True, eq=False)
+class ForecastResult(Result):
+    """Every model's forecast of every issue, and their Monte Carlo spread.
+
+    Attributes:
+        scenario: The scenario forecast.
+        models: The models run, in order.
+        params: The keyword parameters each model ran with.
+        seed: Seed of the draws and of random models.
+        points: Each model's forecast of the stated positions.
+        batched: Each model's forecasts of the Monte Carlo draws (empty without draws).
+        trace: Whether :meth:`to_dict` includes the per-round positions.
+    """
+
+    scenario: Scenario
+    models: tuple[str, ...]
+    params: Mapping[str, Mapping[str, Any]]
+    seed: int
+    points: Mapping[str, Forecast]
+    batched: Mapping[str, Forecast]
+    trace: bool = False
+
+    @property
+    def draws(self) -> int:
+        """Monte Carlo draws behind the intervals (0 without)."""
+        return next((int(f.outcome.shape[0]) for f in self.batched.values()), 0)
+
+    def point(self, model: str) -> dict[str, float]:
+        """``{issue: forecast}`` of one model (NaN where it gives none)."""
+        return self.points[model].point()
+
+    def intervals(self) -> dict[str, dict[str, tuple[float, ...]]]:
+        """Per model with draws: ``{issue: (5%, median, 95%)}`` over the draws."""
+        return {m: forecast_intervals(f.outcome, f.issue_ids) for m, f in self.batched.items()}
+
+    def missing(self) -> dict[str, list[str]]:
+        """Issues some model gave no forecast for, grouped by the reason in words."""
+        issues = [
+            i.id
+            for i in self.scenario.issues
+            if any(math.isnan(self.points[m].point()[i.id]) for m in self.models)
+        ]
+        return _why_no_forecast(self.scenario, issues)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON of a forecast (docs/cli.md, ``zopa forecast``)."""
+        scenario = self.scenario
+        out: dict[str, Any] = {
+            "scenario": scenario.title,
+            "forecasts": {name: f.point() for name, f in self.points.items()},
+            "models": {
+                name: {
+                    "citation": model_class(name).citation,
+                    "rounds": None if f.trajectory is None else int(f.trajectory.shape[1] - 1),
+                }
+                for name, f in self.points.items()
+            },
+            "issues": {
+                i.id: {
+                    "name": i.name,
+                    "scale": [i.scale.min, i.scale.max],
+                    "status_quo": i.status_quo,
+                }
+                for i in scenario.issues
+            },
+        }
+        if self.batched:
+            out["intervals"] = {
+                name: {
+                    "draws": int(f.outcome.shape[0]),
+                    "levels": list(INTERVAL_LEVELS),
+                    "issues": {
+                        issue: dict(zip(("low", "median", "high"), values, strict=True))
+                        for issue, values in forecast_intervals(f.outcome, f.issue_ids).items()
+                    },
+                }
+                for name, f in self.batched.items()
+            }
+        if self.trace:
+            out["trace"] = {}
+            for name, f in self.points.items():
+                if f.trajectory is None:
+                    continue
+                out["trace"][name] = {
+                    "actors": list(scenario.actor_ids),
+                    "issues": list(scenario.issue_ids),
+                    "positions": f.trajectory[0].round(4).tolist(),
+                }
+                offers = accepted_offers(f, scenario.actor_ids)
+                if offers is not None:
+                    out["trace"][name]["offers"] = offers
+        data: dict[str, Any] = jsonable(out)
+        return data
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """One row per model and issue: the forecast, the status quo and the 5–95% range."""
+        intervals = self.intervals()
+        rows = []
+        for name in self.models:
+            point = self.points[name].point()
+            for issue in self.scenario.issues:
+                low, median, high = intervals.get(name, {}).get(issue.id, (math.nan,) * 3)
+                rows.append(
+                    {
+                        "model": name,
+                        "issue": issue.id,
+                        "forecast": point[issue.id],
+                        "status_quo": math.nan if issue.status_quo is None else issue.status_quo,
+                        "low": low,
+                        "median": median,
+                        "high": high,
+                        "draws": self.draws,
+                    }
+                )
+        return rows
+
+
+def forecast(
+    scenario: Scenario,
+    *,
+    models: Sequence[str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    rounds: int | None = None,
+    draws: int = 0,
+    seed: int = 0,
+    trace: bool = False,
+) -> ForecastResult:
+    """Forecast every issue with each model; with ``draws``, also on Monte Carlo draws.
+
+    Args:
+        scenario: The negotiation.
+        models: Registered model names (default, or ``["all"]``: every model).
+        params: Model parameters, ``{"name": value}`` for every model that has it or
+            ``{"model.name": value}`` for one (see :func:`model_settings`).
+        rounds: Round limit of every model with rounds.
+        draws: Monte Carlo draws of the positions within their ranges (0: none).
+        seed: Seed of the draws and of random models; the same seed, the same numbers.
+        trace: Include the per-round positions in :meth:`ForecastResult.to_dict`.
+
+    Raises:
+        BadInput: Unknown models or parameters, a negative number of draws.
+        AnalysisFailed: A model could not forecast this scenario.
+    """
+    if draws < 0 or (rounds is not None and rounds < 1):
+        bad = ("draws", draws, "0 or more") if draws < 0 else ("rounds", rounds, "1 or more")
+        raise BadInput([argument_problem(bad[0], "out of range", got=bad[1], expected=bad[2])])
+    names = resolve_models(models)
+    settings = model_settings(params, names, rounds=rounds)
+    view = scenario.arrays()
+    batch = sample_positions(view, draws, np.random.default_rng(seed)) if draws else None
+    points: dict[str, Forecast] = {}
+    batched: dict[str, Forecast] = {}
+    for name in names:
+        try:
+            model = make_model(name, **settings[name])
+        except (TypeError, ValueError) as exc:
+            raise BadInput([argument_problem("params", f"model {name}: {exc}")]) from None
+        try:
+            points[name] = model.forecast(view, rng=np.random.default_rng(seed))
+            if batch is not None:
+                batched[name] = model.forecast(batch, rng=np.random.default_rng(seed))
+        except (ValueError, ArithmeticError) as exc:
+            raise AnalysisFailed(f"model {name} failed: {exc}") from exc
+    return ForecastResult(
+        scenario=scenario,
+        models=tuple(names),
+        params=FrozenMap({m: FrozenMap(p) for m, p in settings.items()}),
+        seed=seed,
+        points=FrozenMap(points),
+        batched=FrozenMap(batched),
+        trace=trace,
+    )
+
+
+def accepted_offers(f: Forecast, actor_ids: Sequence[str]) -> list[dict[str, Any]] | None:
+    """Who moved whom, round by round (draw 0), for models that record their offers."""
+    diag = f.diagnostics
+    if not {"proposer", "kind", "move", "offer_kinds"} <= set(diag):
+        return None
+    proposer = np.asarray(diag["proposer"])[0]  # (R, A, I)
+    kind = np.asarray(diag["kind"])[0]
+    move = np.asarray(diag["move"])[0]
+    names = diag["offer_kinds"]
+    return [
+        {
+            "round": int(r) + 1,
+            "issue": f.issue_ids[i],
+            "mover": actor_ids[a],
+            "proposer": actor_ids[int(proposer[r, a, i])],
+            "kind": str(names[int(kind[r, a, i])]),
+            "move": round(float(move[r, a, i]), 4),
+        }
+        for r, a, i in zip(*np.nonzero(proposer >= 0), strict=True)
+    ]
+
+
+def _why_no_forecast(scenario: Scenario, issue_ids: list[str]) -> dict[str, list[str]]:
+    """Issues without a forecast, grouped by the reason: no stance, or no weight."""
+    reasons: dict[str, list[str]] = {}
+    for issue in issue_ids:
+        stances = [s for s in scenario.stances if s.issue == issue]
+        if not stances:
+            reason = "no actor holds a stance on it"
+        elif all(s.salience * scenario.actor(s.actor).capability == 0 for s in stances):
+            reason = "every stance has zero weight: capability × salience is 0"
+        else:
+            reason = "the model gave none"
+        reasons.setdefault(reason, []).append(issue)
+    return reasons

@@ -1,0 +1,139 @@
+"""Everything at once: forecasts, deal space, tables and durability of one scenario.
+
+:func:`report` reads each file once (the scenario, every deal file about it, the
+durability parameters) and runs each analysis once; rendering the result into files is
+the job of :func:`zopa.report.write_report`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from zopa.service.deals import DealsResult, deals
+from zopa.service.durability import DurabilityReport, assess
+from zopa.service.errors import BadInput, argument_problem
+from zopa.service.forecast import ForecastResult, forecast
+from zopa.service.loading import DealFile, Loader, ScenarioFile
+from zopa.service.results import Result
+from zopa.service.tables import TablesResult, table_problems, tables
+
+if TYPE_CHECKING:
+    from zopa.io.errors import Problem
+
+
+@dataclass(frozen=True, eq=False)
+class ReportResult(Result):
+    """The analyses of one scenario, each run once.
+
+    Attributes:
+        source: The scenario file and its warnings.
+        forecast: Every model's forecast with Monte Carlo ranges.
+        deals: The deal space.
+        tables: The table comparison (``None`` without tables).
+        durability: The deals about this scenario compared (``None`` without deals).
+    """
+
+    source: ScenarioFile
+    forecast: ForecastResult
+    deals: DealsResult
+    tables: TablesResult | None
+    durability: DurabilityReport | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Each part's documented JSON under its name (``tables``/``durability`` if run)."""
+        out: dict[str, Any] = {
+            "forecasts": self.forecast.to_dict(),
+            "deals": self.deals.to_dict(),
+        }
+        if self.tables is not None:
+            out["tables"] = self.tables.to_dict()
+        if self.durability is not None:
+            out["durability"] = self.durability.to_dict()
+        return out
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """The forecasts' tidy rows (the other parts have their own ``to_rows``)."""
+        return self.forecast.to_rows()
+
+
+def default_deals(scenario_path: Path | str) -> list[Path]:
+    """Deal files in ``<scenario folder>/deals/``."""
+    folder = Path(scenario_path).resolve().parent / "deals"
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def report(
+    scenario: ScenarioFile | Path | str,
+    *,
+    models: Sequence[str] | None = None,
+    draws: int = 1000,
+    tables: Mapping[str, Sequence[str]] | None = None,
+    deal_files: Sequence[Path | str] | None = None,
+    grid: int = 11,
+    seed: int = 0,
+    loader: Loader | None = None,
+    on_checked: Callable[[], object] | None = None,
+) -> ReportResult:
+    """Analyse a scenario end to end.
+
+    Args:
+        scenario: A loaded scenario file, or its path (any known format).
+        models: Models to run (default: all).
+        draws: Monte Carlo draws for the forecast ranges (0: none); the durability
+            analysis draws ten times as many parameters (at least 1,000).
+        tables: Tables to compare, name -> actor ids (default: none).
+        deal_files: Deal files to assess. ``None``: the scenario's ``deals/`` folder,
+            skipping deals about other scenarios; given explicitly, a deal about another
+            scenario is bad input.
+        grid: Levels per issue of the deal space.
+        seed: Seed of every random draw.
+        loader: Reads files, each once (default: a new one).
+        on_checked: Called once every input is checked, before any analysis runs (e.g.
+            to prepare the output folder).
+
+    Raises:
+        BadInput: Every problem of the files and arguments at once.
+        AnalysisFailed: An analysis could not finish.
+    """
+    loader = loader or Loader()
+    problems: list[Problem] = []
+    source = scenario if isinstance(scenario, ScenarioFile) else loader.scenario(scenario)
+    if tables:
+        problems += table_problems(tables, source.scenario.actor_ids)
+    explicit = deal_files is not None
+    paths = list(deal_files) if deal_files is not None else default_deals(source.path)
+    chosen: list[DealFile] = []
+    for path in paths:
+        try:
+            d = loader.deal(path)
+        except BadInput as exc:
+            problems += exc.problems
+            continue
+        if d.scenario_path == source.path.resolve():
+            chosen.append(d)
+        elif explicit:
+            problems.append(
+                argument_problem(
+                    "deals",
+                    f"a deal about {d.scenario_path}, not about {source.path}",
+                    got=str(d.path),
+                )
+            )
+    if problems:
+        raise BadInput(problems)
+    if on_checked is not None:
+        on_checked()
+    forecasts = forecast(source.scenario, models=models, draws=draws, seed=seed)
+    deal_space = deals(source.scenario, grid=grid)
+    comparison = _tables(source, tables, grid) if tables else None
+    durability = None
+    if chosen:
+        durability = assess(chosen, loader.parameters(), max(draws * 10, 1000), seed, compared=True)
+    return ReportResult(source, forecasts, deal_space, comparison, durability)
+
+
+def _tables(source: ScenarioFile, chosen: Mapping[str, Sequence[str]], grid: int) -> TablesResult:
+    return tables(source.scenario, chosen, grid=grid)

@@ -1,0 +1,54 @@
+"""What every service result shares: one JSON form, one tidy table.
+
+A result's ``to_dict()`` is its documented JSON data (NaN already ``None``, every key a
+string); ``to_json()`` is that data as text, the same bytes whichever edge asks;
+``to_rows()`` is a tidy table (one observation per row) and ``to_frame()`` the same rows
+as a pandas ``DataFrame`` (pandas is imported only then).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def jsonable(obj: Any) -> Any:
+    """``obj`` with NaN as ``None``, tuples as lists and every key a string."""
+    if isinstance(obj, float):
+        return None if math.isnan(obj) else obj
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    return obj
+
+
+def json_text(data: Any) -> str:
+    """JSON-ready ``data`` as indented text, ending in a newline."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+class Result:
+    """Base of the service results: subclasses define ``to_dict`` and ``to_rows``."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON data of this result."""
+        raise NotImplementedError
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """The result as a tidy table: a list of rows with the same keys."""
+        raise NotImplementedError
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as JSON text (indented, UTF-8, ending in a newline)."""
+        return json_text(self.to_dict())
+
+    def to_frame(self) -> pd.DataFrame:
+        """:meth:`to_rows` as a pandas ``DataFrame``."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.to_rows())

@@ -1,0 +1,259 @@
+"""Which inputs drive each issue's forecast: Sobol' indices or Morris screening (SALib)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from zopa.frozen import FrozenMap
+from zopa.models import make_model
+from zopa.service.errors import AnalysisFailed, BadInput, argument_problem
+from zopa.service.models import model_settings, resolve_models
+from zopa.service.results import Result, jsonable
+
+if TYPE_CHECKING:
+    from zopa.scenario import Scenario
+    from zopa.uncertainty.sensitivity import SensitivityInput, SensitivityResult
+
+DEFAULT_SAMPLES = {"sobol": 512, "morris": 64}
+
+
+def input_label(scenario: Scenario, item: SensitivityInput) -> str:
+    """An input in words: "Russia's position on Territory"."""
+    name = scenario.actor(item.actor).name
+    actor = f"{name}'" if name.endswith("s") else f"{name}'s"
+    if item.kind == "capability":
+        return f"{actor} capability"
+    issue = scenario.issue(str(item.issue)).name
+    noun = "position on" if item.kind == "position" else "salience of"
+    return f"{actor} {noun} {issue}"
+
+
+@dataclass(frozen=True, eq=False)
+class SensitivityReport(Result):
+    """A sensitivity analysis with its inputs in words and its run time.
+
+    Attributes:
+        scenario: The scenario analysed.
+        result: The indices per issue.
+        labels: Each input's name in words.
+        seconds: Wall time of the analysis.
+    """
+
+    scenario: Scenario
+    result: SensitivityResult
+    labels: Mapping[str, str]
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON of ``zopa sensitivity`` (docs/sensitivity.md)."""
+        scenario, result, labels = self.scenario, self.result, self.labels
+        issues: dict[str, Any] = {}
+        for r in result.issues:
+            entry: dict[str, Any] = {
+                "name": scenario.issue(r.issue).name,
+                "mean": r.mean,
+                "std": r.std,
+                "note": r.note,
+            }
+            if r.sobol:
+                entry["indices"] = [
+                    {
+                        "input": s.input,
+                        "label": labels[s.input],
+                        "S1": s.first_order,
+                        "S1_conf": s.first_order_conf,
+                        "ST": s.total_order,
+                        "ST_conf": s.total_order_conf,
+                    }
+                    for s in r.ranked_sobol()
+                ]
+            elif r.morris:
+                entry["indices"] = [
+                    {
+                        "input": m.input,
+                        "label": labels[m.input],
+                        "mu_star": m.mu_star,
+                        "mu_star_conf": m.mu_star_conf,
+                        "mu": m.mu,
+                        "sigma": m.sigma,
+                    }
+                    for m in r.ranked_morris()
+                ]
+            issues[r.issue] = entry
+        data: dict[str, Any] = jsonable(
+            {
+                "scenario": scenario.title,
+                "model": result.model,
+                "method": result.method,
+                "distribution": result.distribution,
+                "samples": result.samples,
+                "evaluations": result.evaluations,
+                "seed": result.seed,
+                "seconds": round(self.seconds, 3),
+                "inputs": [
+                    {
+                        "name": x.name,
+                        "label": labels[x.name],
+                        "kind": x.kind,
+                        "actor": x.actor,
+                        "issue": x.issue,
+                        "low": x.low,
+                        "mode": x.mode,
+                        "high": x.high,
+                    }
+                    for x in result.inputs
+                ],
+                "issues": issues,
+            }
+        )
+        return data
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """One row per issue and input, ranked: Sobol' S1/ST or Morris mu*/mu/sigma."""
+        rows: list[dict[str, Any]] = []
+        for r in self.result.issues:
+            if self.result.method == "sobol":
+                rows += [
+                    {
+                        "issue": r.issue,
+                        "input": s.input,
+                        "label": self.labels[s.input],
+                        "S1": s.first_order,
+                        "S1_conf": s.first_order_conf,
+                        "ST": s.total_order,
+                        "ST_conf": s.total_order_conf,
+                    }
+                    for s in r.ranked_sobol()
+                ]
+            else:
+                rows += [
+                    {
+                        "issue": r.issue,
+                        "input": m.input,
+                        "label": self.labels[m.input],
+                        "mu_star": m.mu_star,
+                        "mu_star_conf": m.mu_star_conf,
+                        "mu": m.mu,
+                        "sigma": m.sigma,
+                    }
+                    for m in r.ranked_morris()
+                ]
+        return rows
+
+
+def sensitivity(
+    scenario: Scenario,
+    *,
+    model: str = "median",
+    params: Mapping[str, Any] | None = None,
+    issues: Sequence[str] | None = None,
+    method: str = "sobol",
+    samples: int | None = None,
+    distribution: str = "triangular",
+    salience: float = 0.0,
+    capability: float = 0.0,
+    seed: int = 0,
+) -> SensitivityReport:
+    """Split the variance of each issue's forecast among the inputs that vary.
+
+    Args:
+        scenario: The negotiation; every position with a ``range`` varies within it.
+        model: The registered model whose forecasts are analysed.
+        params: The model's parameters (as for :func:`zopa.service.forecast`).
+        issues: Issues to analyse (default: all).
+        method: ``"sobol"`` (variance shares) or ``"morris"`` (screening).
+        samples: Sobol': base samples N, a power of 2 (default 512). Morris:
+            trajectories (default 64).
+        distribution: ``"triangular"`` (mode at the stated value) or ``"uniform"``.
+        salience: Also vary every salience by ± this much.
+        capability: Also vary every capability by ± this fraction of itself.
+        seed: Seed of the design and of the bootstrap.
+
+    Raises:
+        BadInput: Unknown model, parameters or issues, bad options, or nothing varies.
+        AnalysisFailed: The model failed on the design.
+    """
+    from zopa.uncertainty.sensitivity import (
+        DISTRIBUTIONS,
+        METHODS,
+        analyse_sensitivity,
+        sensitivity_inputs,
+    )
+
+    (name,) = resolve_models([model])
+    settings = model_settings(params, [name])[name]
+    problems = []
+    if method not in METHODS:
+        problems.append(
+            argument_problem("method", "unknown method", got=method, expected=" or ".join(METHODS))
+        )
+    if distribution not in DISTRIBUTIONS:
+        problems.append(
+            argument_problem(
+                "distribution",
+                "unknown distribution",
+                got=distribution,
+                expected=" or ".join(DISTRIBUTIONS),
+            )
+        )
+    unknown = [i for i in issues or [] if i not in scenario.issue_ids]
+    if unknown:
+        problems.append(
+            argument_problem(
+                "issues",
+                f"unknown issue(s) {', '.join(unknown)}",
+                expected=f"one of {', '.join(scenario.issue_ids)}",
+            )
+        )
+    for arg, value in (("salience", salience), ("capability", capability)):
+        if value < 0:
+            problems.append(argument_problem(arg, "negative spread", got=value, expected=">= 0"))
+    n = DEFAULT_SAMPLES.get(method, 0) if samples is None else samples
+    if method == "sobol" and (n < 2 or n & (n - 1)):
+        problems.append(
+            argument_problem(
+                "samples",
+                "Sobol' needs a power of 2",
+                got=n,
+                expected="e.g. 256, 512, 1024",
+            )
+        )
+    elif n < 2:
+        problems.append(argument_problem("samples", "too few samples", got=n, expected=">= 2"))
+    if problems:
+        raise BadInput(problems)
+    try:
+        forecaster = make_model(name, **settings)
+    except (TypeError, ValueError) as exc:
+        raise BadInput([argument_problem("params", f"model {name}: {exc}")]) from None
+    view = scenario.arrays()
+    inputs = sensitivity_inputs(view, salience_spread=salience, capability_spread=capability)
+    if not inputs:
+        raise BadInput(
+            [
+                argument_problem(
+                    "inputs",
+                    "nothing varies: give stances a `range`, or vary saliences or capabilities",
+                )
+            ]
+        )
+    started = time.perf_counter()
+    try:
+        result = analyse_sensitivity(
+            view,
+            forecaster,
+            inputs=inputs,
+            method=method,  # type: ignore[arg-type]
+            samples=n,
+            seed=seed,
+            distribution=distribution,  # type: ignore[arg-type]
+            issues=list(dict.fromkeys(issues)) if issues else None,
+        )
+    except (ValueError, ArithmeticError) as exc:
+        raise AnalysisFailed(f"sensitivity analysis of {name} failed: {exc}") from exc
+    seconds = time.perf_counter() - started
+    labels = FrozenMap({x.name: input_label(scenario, x) for x in result.inputs})
+    return SensitivityReport(scenario, result, labels, seconds)
