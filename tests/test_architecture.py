@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import zopa
+import zopa.service
 from zopa.io.schema_export import schema_text
 
 HEAVY = [
@@ -32,22 +35,135 @@ def test_core_and_models_do_not_import_the_edges():
     assert out.stdout.strip() == "[]"
 
 
+def test_start_up_imports_nothing_heavy():
+    """The command line and the library's front door start without the heavy libraries."""
+    code = (
+        "import sys, zopa, zopa.service, zopa.cli\n"
+        "heavy = ['numba', 'matplotlib', 'openpyxl', 'scipy', 'pandas', 'SALib']\n"
+        "print([m for m in heavy if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_help_imports_no_analysis():
+    """``zopa --help`` loads no numeric or validation library at all."""
+    code = (
+        "import sys\n"
+        "sys.argv = ['zopa', '--help']\n"
+        "from zopa.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ['numpy', 'pydantic', 'yaml', 'numba', 'matplotlib', 'scipy']\n"
+        "print([m for m in heavy if m in sys.modules], file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stderr.strip() == "[]"
+
+
 def test_public_api():
     assert sorted(zopa.__all__) == sorted(
         [
             "Actor",
+            "AnalysisFailed",
+            "BadInput",
             "Confidence",
             "Issue",
+            "Loader",
             "Scale",
             "Scenario",
             "ScenarioArrays",
             "Source",
             "Stance",
             "__version__",
+            "backtest",
+            "compare",
+            "deals",
+            "durability",
+            "forecast",
+            "load_cases",
+            "load_deal",
+            "load_scenario",
+            "report",
+            "sensitivity",
+            "tables",
+            "validate",
         ]
     )
     for name in zopa.__all__:
         assert hasattr(zopa, name)
+    assert zopa.forecast is zopa.service.forecast
+    assert set(zopa.service.__all__) >= set(zopa.__all__) - {
+        "Actor",
+        "Confidence",
+        "Issue",
+        "Scale",
+        "Scenario",
+        "ScenarioArrays",
+        "Source",
+        "Stance",
+        "__version__",
+    }
+
+
+# Layers, lowest first: a module may import its own package and any lower layer only.
+# Within the analysis layer the forecasting models come first: the deal space runs them
+# on each table, sensitivity and backtests run them; durability scores deals with the
+# deal space's utility.
+LAYERS = {
+    "scenario": 0,
+    "frozen": 0,
+    "models": 1,
+    "agreements": 1.1,
+    "uncertainty": 1.1,
+    "durability": 1.2,
+    "backtest": 1.2,
+    "io": 2,
+    "service": 3,
+    "report": 4,
+    "cli": 5,
+    "web": 5,
+}
+
+
+def _zopa_imports(path: Path, module: str) -> set[str]:
+    """Every ``zopa.*`` module a source file imports, wherever the import statement is."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module.rsplit(".", 1)[0] if path.name != "__init__.py" else module
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("zopa.")}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                name = f"{base}.{node.module}" if node.module else base
+            else:
+                name = node.module or ""
+            if name.startswith("zopa."):
+                found.add(name)
+    return found
+
+
+def test_layers(repo_root):
+    """Imports point downward only: core < analysis < io < service < report < cli/web."""
+    src = repo_root / "src"
+    broken = []
+    for path in sorted((src / "zopa").rglob("*.py")):
+        module = ".".join(path.relative_to(src).with_suffix("").parts).removesuffix(".__init__")
+        parts = module.split(".")
+        if len(parts) < 2 or parts[1] in ("__main__",):
+            continue  # the package's front door re-exports from every layer
+        layer = LAYERS[parts[1]]
+        for name in _zopa_imports(path, module):
+            target = name.split(".")[1]
+            if target == parts[1]:
+                continue
+            if LAYERS[target] >= layer:
+                broken.append(f"{module} imports {name}")
+    assert not broken, "imports against the layers:\n" + "\n".join(broken)
 
 
 def test_published_schema_is_current(repo_root):

@@ -43,6 +43,20 @@ def _register_all() -> None:
 _register_all()
 
 
+def _notices_to_stderr() -> None:
+    """Show the library's notices (logger ``zopa``, e.g. a kernel compiling once) on stderr."""
+    import logging
+
+    logger = logging.getLogger("zopa")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("notice: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
 def main() -> None:
     """Entry point of the ``zopa`` console script."""
+    _notices_to_stderr()
     app()

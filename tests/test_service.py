@@ -1,0 +1,179 @@
+"""The service layer: one call per analysis, typed results, two exceptions, files read once."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from zopa import service
+from zopa.cli import app
+
+from helpers import make_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAGSHIP = ROOT / "scenarios" / "ukraine-ceasefire-2026.yaml"
+DEALS = sorted((ROOT / "scenarios" / "deals").glob("*.yaml"))
+TABLES = {"bilateral": ["US", "RU"], "with-ukraine": ["US", "RU", "UA"]}
+
+
+@pytest.fixture(scope="module")
+def flagship() -> service.ScenarioFile:
+    return service.load_scenario(FLAGSHIP)
+
+
+def budget():
+    # weights: North 2 x 0.8 = 1.6, South 1 x 0.6 = 0.6
+    return make_scenario([[70.0], [40.0]], [[0.8], [0.6]], [2.0, 1.0], status_quo=[50.0])
+
+
+def test_forecast_by_hand():
+    result = service.forecast(budget(), models=["compromise", "median"])
+    # compromise: (1.6 * 70 + 0.6 * 40) / 2.2 = 136 / 2.2; median: North holds most weight
+    assert result.point("compromise")["i0"] == pytest.approx(136 / 2.2)
+    assert result.point("median")["i0"] == 70.0
+    assert result.to_dict()["forecasts"]["compromise"]["i0"] == pytest.approx(61.8181818)
+    rows = result.to_rows()
+    assert [(r["model"], r["issue"]) for r in rows] == [("compromise", "i0"), ("median", "i0")]
+    assert rows[0]["status_quo"] == 50.0
+    assert math.isnan(rows[0]["low"])  # no draws, no range
+    frame = result.to_frame()
+    assert list(frame["forecast"]) == [pytest.approx(136 / 2.2), 70.0]
+
+
+def test_same_seed_same_numbers_and_draws_have_ranges(flagship):
+    a = service.forecast(flagship.scenario, models=["compromise"], draws=50, seed=7)
+    b = service.forecast(flagship.scenario, models=["compromise"], draws=50, seed=7)
+    c = service.forecast(flagship.scenario, models=["compromise"], draws=50, seed=8)
+    assert a.to_json() == b.to_json()
+    assert a.to_json() != c.to_json()
+    assert a.draws == 50
+    low, median, high = a.intervals()["compromise"]["territory"]
+    assert low <= median <= high
+
+
+@pytest.mark.parametrize(
+    ("call", "argument", "words"),
+    [
+        (lambda s: service.forecast(s, models=["oracle"]), "models", "unknown model 'oracle'"),
+        (lambda s: service.forecast(s, params={"nosuch": 1}), "params", "no such parameter"),
+        (lambda s: service.forecast(s, params={"eum.tol": "x"}), "params", "eum.tol"),
+        (lambda s: service.forecast(s, models=["median"], rounds=3), "rounds", "has rounds"),
+        (lambda s: service.deals(s, loss="cubic"), "loss", "unknown loss"),
+        (lambda s: service.deals(s, parties=["XX"]), "parties", "unknown actor(s) XX"),
+        (lambda s: service.tables(s, {"t": ["US", "ZZ"]}), "tables", "unknown actor(s) ZZ"),
+        (lambda s: service.sensitivity(s, samples=100), "samples", "power of 2"),
+    ],
+)
+def test_bad_arguments_are_bad_input_naming_the_argument(flagship, call, argument, words):
+    with pytest.raises(service.BadInput) as caught:
+        call(flagship.scenario)
+    (problem,) = caught.value.problems
+    assert problem.path == argument
+    assert problem.file == ""
+    assert words in problem.format()
+    assert "--" not in problem.format()  # the library names no command-line flag
+
+
+def test_every_argument_problem_at_once(flagship):
+    with pytest.raises(service.BadInput) as caught:
+        service.deals(flagship.scenario, grid=1, loss="cubic", method="guess", parties=[])
+    assert [p.path for p in caught.value.problems] == ["grid", "loss", "method", "parties"]
+
+
+def test_a_bad_file_is_bad_input_with_located_problems(fixtures):
+    with pytest.raises(service.BadInput) as caught:
+        service.load_scenario(fixtures / "scenarios" / "ten-mistakes.yaml")
+    located = [p for p in caught.value.problems if p.line is not None]
+    assert len(located) >= 9
+    assert all(p.file.endswith("ten-mistakes.yaml") for p in caught.value.problems)
+
+
+def test_analysis_failed_on_valid_input():
+    many = make_scenario([[float(k)] * 8 for k in range(3)], veto=[True, True, True])
+    with pytest.raises(service.AnalysisFailed) as caught:
+        service.deals(many, grid=201, method="enumeration")
+    assert caught.value.reason
+
+
+def run_cli(*args: Any) -> str:
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_the_same_bytes_whichever_edge_asks(flagship):
+    forecast = service.forecast(flagship.scenario, draws=40, seed=3)
+    assert forecast.to_json() == run_cli(
+        "forecast", FLAGSHIP, "--draws", 40, "--seed", 3, "--format", "json"
+    )
+    deals = service.deals(flagship.scenario)
+    assert deals.to_json() == run_cli("deals", FLAGSHIP, "--format", "json")
+    durability = service.durability(DEALS[0], draws=500, seed=2)
+    assert durability.to_json() == run_cli(
+        "durability", DEALS[0], "--draws", 500, "--seed", 2, "--format", "json"
+    )
+
+
+@pytest.fixture
+def spies(monkeypatch: pytest.MonkeyPatch) -> tuple[Counter[str], Counter[tuple[str, int]]]:
+    """Count document parses per file and forecasts per (model, draws) in the service."""
+    import importlib
+
+    documents = importlib.import_module("zopa.io.documents")
+    forecasting = importlib.import_module("zopa.service.forecast")  # the module, not the function
+
+    parses: Counter[str] = Counter()
+    runs: Counter[tuple[str, int]] = Counter()
+    parse = documents.parse_text
+
+    def counting_parse(file: str, *args: Any, **kwargs: Any) -> Any:
+        parses[Path(file).resolve().name] += 1
+        return parse(file, *args, **kwargs)
+
+    make = forecasting.make_model
+
+    class Counted:
+        def __init__(self, name: str, model: Any) -> None:
+            self.name, self.model = name, model
+
+        def forecast(self, view: Any, **kwargs: Any) -> Any:
+            runs[(self.name, int(view.position.shape[0]))] += 1
+            return self.model.forecast(view, **kwargs)
+
+    monkeypatch.setattr(documents, "parse_text", counting_parse)
+    monkeypatch.setattr(
+        forecasting, "make_model", lambda name, **kw: Counted(name, make(name, **kw))
+    )
+    return parses, runs
+
+
+def test_report_reads_each_file_once_and_runs_each_model_once(spies, tmp_path):
+    parses, runs = spies
+    result = service.report(FLAGSHIP, draws=20, tables=TABLES, seed=0)
+    assert result.durability is not None
+    assert len(result.durability.assessments) == len(DEALS)
+    # the scenario once (not once more per deal file), each deal file once, the parameters once
+    assert parses["ukraine-ceasefire-2026.yaml"] == 1
+    assert all(parses[d.name] == 1 for d in DEALS)
+    assert parses["parameters.yaml"] == 1
+    assert sum(parses.values()) == 1 + len(DEALS) + 1
+    # every model once on the stated positions and once on the batch of draws
+    models = result.forecast.models
+    assert runs == Counter({**{(m, 1): 1 for m in models}, **{(m, 20): 1 for m in models}})
+
+
+def test_report_through_the_command_line_reads_once_too(spies, tmp_path):
+    parses, runs = spies
+    out = tmp_path / "report"
+    result = CliRunner().invoke(
+        app, ["report", str(FLAGSHIP), "--out", str(out), "--draws", "10", "-m", "median"]
+    )
+    assert result.exit_code == 0, result.output
+    assert parses["ukraine-ceasefire-2026.yaml"] == 1
+    assert runs == Counter({("median", 1): 1, ("median", 10): 1})
+    assert (out / "report.md").is_file()
