@@ -17,6 +17,8 @@ def test_example_runs(script, tmp_path):
     args = [sys.executable, str(script)]
     if script.name == "build_a_scenario.py":
         args.append(str(tmp_path / "budget.yaml"))
+    if script.name == "full_report.py":
+        args.append(str(tmp_path / "report"))
     src = str(Path(__file__).resolve().parent.parent / "src")
     env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
     proc = subprocess.run(args, capture_output=True, text=True, check=False, cwd=tmp_path, env=env)
@@ -24,5 +26,18 @@ def test_example_runs(script, tmp_path):
     if script.name == "build_a_scenario.py":
         assert "'share': 61.81818181818" in proc.stdout
         assert (tmp_path / "budget.yaml").exists()
-    if script.name == "forecast_with_uncertainty.py":
-        assert "compromise: territory" in proc.stdout
+    expected = {
+        "forecast_with_uncertainty.py": ["compromise: territory", "median: territory"],
+        # the flagship's veto players' red lines collide (docs/flagship.md)
+        "deal_space.py": ["zone of possible agreement: empty", "agenda 1:"],
+        "who_is_at_the_table.py": ["bilateral: Ukraine's gain", "with-ukraine: Ukraine's gain"],
+        "will_it_hold.py": ["P(holds 5 years)", "russia-memorandum-2025-06"],
+        "what_drives_the_forecast.py": ["territory:", "of the variance"],
+        "backtest.py": ["compromise   MAE", "status_quo   MAE"],
+        "full_report.py": ["wrote", "report.md"],
+    }
+    for words in expected.get(script.name, []):
+        assert words in proc.stdout, (words, proc.stdout)
+    if script.name == "full_report.py":
+        assert (tmp_path / "report" / "report.md").is_file()
+        assert (tmp_path / "report" / "forecasts.json").is_file()

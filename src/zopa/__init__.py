@@ -4,8 +4,10 @@ Where will a negotiation land, which deals are possible, what to put on the agen
 should be at the table, and whether an agreement will hold.
 
 The names below load on first use, so that ``import zopa`` (and the command line's
-start) stays quick: the data types from :mod:`zopa.scenario`, the analyses from
-:mod:`zopa.service`.
+start) stays quick: the data types from :mod:`zopa.scenario`; the analyses are the
+functions of :mod:`zopa.service` (``from zopa import service``; ``service.forecast``,
+``service.deals``, ... — they are not repeated here, since ``zopa.durability``,
+``zopa.backtest`` and ``zopa.report`` are the packages that compute and render them).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from zopa import service
     from zopa.scenario import (
         Actor,
         Confidence,
@@ -24,23 +27,7 @@ if TYPE_CHECKING:
         Source,
         Stance,
     )
-    from zopa.service import (
-        AnalysisFailed,
-        BadInput,
-        Loader,
-        backtest,
-        compare,
-        deals,
-        durability,
-        forecast,
-        load_cases,
-        load_deal,
-        load_scenario,
-        report,
-        sensitivity,
-        tables,
-        validate,
-    )
+    from zopa.service import AnalysisFailed, BadInput, load_scenario
 
 __version__ = "0.1.0"
 
@@ -49,26 +36,7 @@ _HOMES = {
         ("Actor", "Confidence", "Issue", "Scale", "Scenario", "ScenarioArrays", "Source", "Stance"),
         "zopa.scenario",
     ),
-    **dict.fromkeys(
-        (
-            "AnalysisFailed",
-            "BadInput",
-            "Loader",
-            "backtest",
-            "compare",
-            "deals",
-            "durability",
-            "forecast",
-            "load_cases",
-            "load_deal",
-            "load_scenario",
-            "report",
-            "sensitivity",
-            "tables",
-            "validate",
-        ),
-        "zopa.service",
-    ),
+    **dict.fromkeys(("AnalysisFailed", "BadInput", "load_scenario"), "zopa.service"),
 }
 
 __all__ = [
@@ -77,30 +45,21 @@ __all__ = [
     "BadInput",
     "Confidence",
     "Issue",
-    "Loader",
     "Scale",
     "Scenario",
     "ScenarioArrays",
     "Source",
     "Stance",
     "__version__",
-    "backtest",
-    "compare",
-    "deals",
-    "durability",
-    "forecast",
-    "load_cases",
-    "load_deal",
     "load_scenario",
-    "report",
-    "sensitivity",
-    "tables",
-    "validate",
+    "service",
 ]
 
 
 def __getattr__(name: str) -> Any:
     """Load an exported name from its module on first use."""
+    if name == "service":
+        return importlib.import_module("zopa.service")
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'zopa' has no attribute {name!r}")

@@ -15,7 +15,7 @@ from zopa.cli.common import (
     print_result_json,
     service_errors,
 )
-from zopa.cli.durability import (
+from zopa.cli.durability_view import (
     FLAGS,
     DrawsOption,
     ParamsOption,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,52 +11,21 @@ from zopa.cli.common import (
     FormatOption,
     OutputFormat,
     console,
-    fail_all,
-    fmt_number,
     load_or_exit,
     output_folder_or_exit,
     print_csv,
     print_json,
     print_result_json,
     service_errors,
-    user_text,
 )
+from zopa.cli.forecast_table import print_forecast
+from zopa.cli.parsing import parse_params
 
 if TYPE_CHECKING:
-    from zopa.service.forecast import ForecastResult
+    pass
 
 FLAGS = {"models": "--model", "params": "--param", "rounds": "--rounds", "draws": "--draws"}
 """The option of ``zopa forecast`` behind each argument of the service call."""
-
-
-def _parse_value(text: str) -> Any:
-    lowered = text.lower()
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            pass
-    return text
-
-
-def parse_params(items: list[str]) -> dict[str, Any]:
-    """``NAME=VALUE`` / ``MODEL.NAME=VALUE`` items as ``{key: value}`` (exit 2 if malformed).
-
-    Values read as booleans, whole numbers or numbers where they can; the service checks
-    them against each model's parameters.
-    """
-    params: dict[str, Any] = {}
-    bad = []
-    for item in items:
-        key, sep, raw = item.partition("=")
-        if not sep or not key:
-            bad.append(f"--param {item!r}: expected NAME=VALUE or MODEL.NAME=VALUE")
-            continue
-        params[key] = _parse_value(raw)
-    fail_all(bad)
-    return params
 
 
 def forecast(
@@ -141,58 +110,6 @@ def forecast(
         written = forecast_plots(result, plot, trace=trace)
         if output is OutputFormat.table:
             console.print(f"wrote {len(written)} plot(s) to {plot}/")
-
-
-def print_forecast(
-    result: ForecastResult,
-    output: OutputFormat = OutputFormat.table,
-    *,
-    with_intervals: bool = True,
-) -> None:
-    """The forecasts as CSV or as a table (with their 5–95% ranges when drawn)."""
-    scenario, models = result.scenario, list(result.models)
-    results = result.points
-    intervals = result.intervals() if with_intervals else {}
-    draws = result.draws
-    if output is OutputFormat.csv:
-        header = ["issue", "status_quo", *models]
-        if intervals:
-            header += [f"{m}_{q}" for m in models for q in ("low", "median", "high")]
-        rows = [
-            [
-                i.id,
-                i.status_quo,
-                *(results[m].point()[i.id] for m in models),
-                *(v for m in intervals for v in intervals[m][i.id]),
-            ]
-            for i in scenario.issues
-        ]
-        print_csv(header, rows)
-    else:
-        from rich.table import Table
-
-        table = Table(title=f"Forecasts — {user_text(scenario.title)}", title_justify="left")
-        table.add_column("issue", no_wrap=True)
-        table.add_column("status quo", justify="right")
-        for m in models:
-            table.add_column(m, justify="right")
-        for i in scenario.issues:
-            cells = []
-            for m in models:
-                text = fmt_number(results[m].point()[i.id])
-                if m in intervals:
-                    low, _, high = intervals[m][i.id]
-                    text += f" [{fmt_number(low, 0)}–{fmt_number(high, 0)}]"
-                cells.append(text)
-            table.add_row(i.id, fmt_number(i.status_quo), *cells)
-        console.print(table)
-        if intervals:
-            console.print(
-                f"[low–high]: 5–95% range over {draws} draws of positions within their ranges",
-                markup=False,
-            )
-        for reason, issues in result.missing().items():
-            console.print(f"— : no forecast for {', '.join(issues)} ({reason})", markup=False)
 
 
 def models_command(

@@ -20,7 +20,7 @@ from zopa.cli.common import (
     output_folder_or_exit,
     service_errors,
 )
-from zopa.cli.tables import parse_tables
+from zopa.cli.parsing import parse_tables
 
 FLAGS = {"models": "--model", "tables": "--table", "deals": "--deal", "draws": "--draws"}
 """The option of ``zopa report`` behind each argument of the service call."""
@@ -62,7 +62,7 @@ def report(
         zopa report my.yaml -o out/mine --table bilateral=US,RU --table with-ukraine=US,RU,UA
     """
     from zopa import service
-    from zopa.cli.forecast import print_forecast
+    from zopa.cli.forecast_table import print_forecast
     from zopa.report.document import write_report
 
     tables = parse_tables(table or [])

@@ -19,7 +19,7 @@ from zopa.cli.common import (
     print_result_json,
     service_errors,
 )
-from zopa.cli.forecast import parse_params
+from zopa.cli.parsing import parse_params
 
 if TYPE_CHECKING:
     from zopa.service.sensitivity import SensitivityReport

@@ -20,6 +20,7 @@ from zopa.cli.common import (
     service_errors,
     user_text,
 )
+from zopa.cli.parsing import parse_tables
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -28,26 +29,6 @@ if TYPE_CHECKING:
 
 FLAGS = {"tables": "--table", "grid": "--grid", "loss": "--loss", "method": "--method"}
 """The option of ``zopa tables`` behind each argument of the service call."""
-
-
-def parse_tables(items: list[str]) -> dict[str, list[str]]:
-    """``NAME=ID,ID,...`` items into ``{name: [ids]}`` (exit 2 naming every malformed item).
-
-    Which ids are actors of the scenario is the service's check.
-    """
-    out: dict[str, list[str]] = {}
-    problems = []
-    for item in items:
-        name, sep, ids = item.partition("=")
-        members = [m.strip() for m in ids.split(",") if m.strip()]
-        if not sep or not name.strip() or not members:
-            problems.append(f"--table {item!r}: expected NAME=ID,ID,... (e.g. bilateral=US,RU)")
-            continue
-        if name.strip() in out:
-            problems.append(f"--table {item!r}: table {name.strip()!r} given twice")
-        out[name.strip()] = members
-    fail_all(problems)
-    return out
 
 
 def print_comparison(comparison: TableComparison) -> None:
