@@ -151,5 +151,9 @@ def backtest(
     settings = model_settings(params, names)
     result = run_backtest(scenarios, names, params=settings, n_boot=bootstrap, seed=seed)
     if not any(m in result.models for m in names):
-        raise AnalysisFailed("no model produced a forecast for any issue with a known outcome")
+        failed = "; ".join(f"{f.model} on {f.scenario}: {f.message}" for f in result.failures[:3])
+        raise AnalysisFailed(
+            "no model produced a forecast for any issue with a known outcome"
+            + (f" ({failed})" if failed else "")
+        )
     return BacktestReport(result, tuple(names))
