@@ -11,9 +11,12 @@ files with more or fewer member states read alike. Issues are grouped into one s
 per legislative proposal when a grouping column is present (``group_by``, or the first
 of :data:`GROUP_COLUMNS` found in the header); otherwise each issue is its own scenario.
 
-Capabilities are not part of the layout: pass them in (e.g. Council voting weights,
-read with :func:`load_capabilities` from a CSV ``actor,capability``); without them every
-actor has capability 1.
+Capabilities are not part of the layout: pass them in, either one number per actor
+(read with :func:`load_capabilities` from a CSV ``actor,capability``) or Council weights
+by treaty regime (:class:`zopa.io.council.RegimeCapabilities`, read from a CSV
+``actor;pre_nice;nice;lisbon``), which weighs each proposal by the regime in force at its
+date (column ``intro``) and its procedure (column ``proc``); without them every actor has
+capability 1.
 
 References:
     Arregui, J. & Perarnaud, C. (2021). The Decision-Making in the European Union
@@ -29,6 +32,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from zopa.io.council import (
+    RegimeCapabilities,
+    is_regime_header,
+    parse_deu_date,
+    parse_regime_table,
+)
 from zopa.io.documents import MAX_FILE_BYTES
 from zopa.io.errors import Problem, ScenarioError
 from zopa.scenario import Actor, Issue, Scale, Scenario, Source, Stance
@@ -39,7 +48,7 @@ MISSING = 999.0
 DEFAULT_SALIENCE = 50.0
 """Salience used where a position is given but its salience is missing (scale midpoint)."""
 
-GROUP_COLUMNS: tuple[str, ...] = ("proposal", "procnr", "pronr", "procedure", "propnr")
+GROUP_COLUMNS: tuple[str, ...] = ("proposal", "procnr", "pronr", "prnr", "procedure", "propnr")
 """Columns that name the legislative proposal an issue belongs to, tried in order."""
 
 ACTOR_NAMES: Mapping[str, str] = MappingProxyType(
@@ -49,6 +58,7 @@ ACTOR_NAMES: Mapping[str, str] = MappingProxyType(
         "at": "Austria",
         "be": "Belgium",
         "bg": "Bulgaria",
+        "bu": "Bulgaria",
         "cy": "Cyprus",
         "cz": "Czechia",
         "de": "Germany",
@@ -62,6 +72,7 @@ ACTOR_NAMES: Mapping[str, str] = MappingProxyType(
         "fi": "Finland",
         "fr": "France",
         "hr": "Croatia",
+        "cr": "Croatia",
         "hu": "Hungary",
         "ie": "Ireland",
         "ir": "Ireland",
@@ -118,10 +129,14 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
     return None
 
 
+Capabilities = Mapping[str, float] | RegimeCapabilities
+"""One capability per actor, or Council weights by treaty regime."""
+
+
 def check_deu(
     path: Path | str,
     *,
-    capabilities: Mapping[str, float] | None = None,
+    capabilities: Capabilities | None = None,
     group_by: str | None = None,
 ) -> tuple[list[Scenario], list[Problem]]:
     """Read a DEU-layout CSV; return scenarios and every problem found (never raises).
@@ -166,7 +181,12 @@ def check_deu(
         else next((g for g in GROUP_COLUMNS if g in col), None)
     )
     if capabilities is not None:
-        missing = [c for c in codes if c not in capabilities]
+        known = (
+            capabilities.known()
+            if isinstance(capabilities, RegimeCapabilities)
+            else set(capabilities)
+        )
+        missing = [c for c in codes if c not in known]
         if missing:
             problems.append(
                 Problem(
@@ -182,6 +202,7 @@ def check_deu(
         return [], problems
 
     groups: dict[str, list[tuple[Issue, list[Stance]]]] = {}
+    group_meta: dict[str, tuple[str | None, str | None]] = {}
     seen_issues: set[str] = set()
     for row in reader:
         line = reader.line_num
@@ -250,8 +271,15 @@ def check_deu(
             status_quo=rp if rp is not None and 0 <= rp <= 100 else None,
             outcome=out if out is not None and 0 <= out <= 100 else None,
         )
-        group = cells[col[group_col]].strip() if group_col else issue_id
-        groups.setdefault(group or issue_id, []).append((issue, stances))
+        group = (cells[col[group_col]].strip() if group_col else issue_id) or issue_id
+        groups.setdefault(group, []).append((issue, stances))
+        group_meta.setdefault(
+            group,
+            (
+                cells[col["proc"]].strip() if "proc" in col else None,
+                cells[col["intro"]].strip() if "intro" in col else None,
+            ),
+        )
 
     if any(p.is_error for p in problems):
         return [], problems
@@ -259,14 +287,15 @@ def check_deu(
     scenarios = []
     for group, members in groups.items():
         present = {s.actor for _, st in members for s in st}
+        procedure, intro = group_meta[group]
+        caps: Mapping[str, float]
+        if isinstance(capabilities, RegimeCapabilities):
+            day = parse_deu_date(intro) if intro else None
+            caps = capabilities.for_proposal(present, procedure=procedure, day=day)
+        else:
+            caps = capabilities if capabilities is not None else {}
         actors = tuple(
-            Actor(
-                c,
-                ACTOR_NAMES.get(c, c),
-                float(capabilities[c]) if capabilities is not None else 1.0,
-            )
-            for c in codes
-            if c in present
+            Actor(c, ACTOR_NAMES.get(c, c), float(caps.get(c, 1.0))) for c in codes if c in present
         )
         scenarios.append(
             Scenario(
@@ -283,7 +312,7 @@ def check_deu(
 def load_deu(
     path: Path | str,
     *,
-    capabilities: Mapping[str, float] | None = None,
+    capabilities: Capabilities | None = None,
     group_by: str | None = None,
 ) -> list[Scenario]:
     """Read a DEU-layout CSV into scenarios; raise :class:`ScenarioError` on errors."""
@@ -294,8 +323,14 @@ def load_deu(
     return scenarios
 
 
-def check_capabilities(path: Path | str) -> tuple[dict[str, float], list[Problem]]:
-    """Read a CSV ``actor,capability`` (header optional; ``,`` or ``;`` separated)."""
+def check_capabilities(
+    path: Path | str,
+) -> tuple[dict[str, float] | RegimeCapabilities, list[Problem]]:
+    """Read a CSV ``actor,capability`` (header optional; ``,`` or ``;`` separated).
+
+    A file whose header is ``actor`` then regime names (``pre_nice``, ``nice``,
+    ``lisbon``) is read as Council weights by regime (:mod:`zopa.io.council`).
+    """
     p = Path(path)
     name = str(path)
     problems: list[Problem] = []
@@ -303,6 +338,10 @@ def check_capabilities(path: Path | str) -> tuple[dict[str, float], list[Problem
     if text is None:
         return {}, problems
     delimiter = ";" if text.count(";") > text.count(",") else ","
+    first = next((ln for ln in text.splitlines() if ln.strip() and ln[0] != "#"), "")
+    if is_regime_header(first.split(delimiter)):
+        table, found = parse_regime_table(text, name)
+        return (table if table is not None else {}), found
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     out: dict[str, float] = {}
     for row in reader:
@@ -339,7 +378,7 @@ def check_capabilities(path: Path | str) -> tuple[dict[str, float], list[Problem
     return out, problems
 
 
-def load_capabilities(path: Path | str) -> dict[str, float]:
+def load_capabilities(path: Path | str) -> dict[str, float] | RegimeCapabilities:
     """Read a capability CSV; raise :class:`ScenarioError` on errors."""
     caps, problems = check_capabilities(path)
     errors = [p for p in problems if p.is_error]
