@@ -385,3 +385,29 @@ def load_capabilities(path: Path | str) -> dict[str, float] | RegimeCapabilities
     if errors:
         raise ScenarioError(errors)
     return caps
+
+
+def read_deu_columns(path: Path | str, columns: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """``{issue id: {column: text}}`` for the named columns of a DEU-layout file.
+
+    Columns absent from the header give empty text. Raises :class:`ScenarioError` when
+    the file cannot be read or has no ``isnr`` column.
+    """
+    problems: list[Problem] = []
+    text = _read_text(Path(path), problems)
+    if text is None:
+        raise ScenarioError(problems)
+    reader = csv.reader(io.StringIO(text), delimiter=";")
+    header = [h.strip().lower() for h in next(reader, [])]
+    if "isnr" not in header:
+        raise ScenarioError([Problem(str(path), 1, "isnr", "missing column")])
+    col = {h: k for k, h in enumerate(header)}
+    out: dict[str, dict[str, str]] = {}
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = row + [""] * (len(header) - len(row))
+        out[cells[col["isnr"]].strip()] = {
+            c: cells[col[c]].strip() if c in col else "" for c in columns
+        }
+    return out
