@@ -43,46 +43,95 @@ def test_symmetric_two_actors_split_at_the_midpoint(loss: str, joint: bool) -> N
     assert fc.diagnostics["fallback"] == FALLBACK
 
 
+def _real_root_in(coefficients: np.ndarray, low: float, high: float) -> float:
+    """The one real root of a polynomial in (low, high) (numpy's companion matrix)."""
+    roots = np.roots(coefficients)
+    real = [r.real for r in roots if abs(r.imag) < 1e-9 and low < r.real < high]
+    assert len(real) == 1
+    return float(real[0])
+
+
 def test_symmetric_status_quo_stays_put() -> None:
-    # Status quo midway between two equal actors: each side has one player of equal
-    # weight, so no side carries the issue and the status quo stands.
+    # Status quo midway between two equal actors: the game is symmetric about 50.
     sc = _scenario([("a", 1.0, [20.0], [1.0]), ("b", 1.0, [80.0], [1.0])], [50.0])
     fc = NashBargainingModel().forecast(sc.arrays())
-    assert fc.outcome[0, 0] == 50.0
-    assert fc.diagnostics["side"][0, 0] == 0
+    assert fc.outcome[0, 0] == pytest.approx(50.0, abs=1e-9)
+    assert fc.diagnostics["players"][0, :, 0].tolist() == [True, True]
     assert fc.diagnostics["status_quo_missing"] == ()
 
 
 def test_asymmetric_quadratic_by_hand() -> None:
-    # Status quo 0; actor a at 60 with capability 2, actor b at 100 with capability 1.
-    # Quadratic gains: g_a = 60^2 - (x-60)^2 = x(120-x), g_b = 100^2 - (x-100)^2 = x(200-x).
-    # Maximise 2 log g_a + log g_b: 3/x - 2/(120-x) - 1/(200-x) = 0
-    #   <=> 3(120-x)(200-x) - 2x(200-x) - x(120-x) = 0 <=> 6x^2 - 1480x + 72000 = 0
-    #   <=> x = (1480 -+ 680) / 12 -> 200/3 (the root 180 lies outside the scale).
+    # Status quo 0; actor a at 60 with capability 2, actor b at 100 with capability 1;
+    # breakdown 1 adds a loss of 100^2 to each at the status quo. Quadratic gains:
+    # g_a = 60^2 + 100^2 - (x-60)^2, g_b = 100^2 + 100^2 - (x-100)^2.
+    # Maximise 2 log g_a + log g_b: 2 (x-60) g_b + (x-100) g_a = 0, a cubic in x.
+    p = np.polynomial.Polynomial
+    x = p([0.0, 1.0])
+    g_a = 13600.0 - (x - 60.0) ** 2
+    g_b = 20000.0 - (x - 100.0) ** 2
+    cubic = 2.0 * (x - 60.0) * g_b + (x - 100.0) * g_a
+    expected = _real_root_in(cubic.coef[::-1], 60.0, 100.0)
     sc = _scenario([("a", 2.0, [60.0], [0.5]), ("b", 1.0, [100.0], [0.9])], [0.0])
     fc = NashBargainingModel(loss="quadratic").forecast(sc.arrays())
-    assert fc.outcome[0, 0] == pytest.approx(200 / 3, abs=1e-9)
-    assert fc.diagnostics["side"][0, 0] == 1
+    assert fc.outcome[0, 0] == pytest.approx(expected, abs=1e-9)
     assert fc.diagnostics["players"][0, :, 0].tolist() == [True, True]
 
 
+def test_textbook_limit_of_a_small_breakdown_cost() -> None:
+    # With a vanishing breakdown cost the textbook solution returns: gains
+    # x(120-x) and x(200-x); 3/x - 2/(120-x) - 1/(200-x) = 0 gives x = 200/3.
+    sc = _scenario([("a", 2.0, [60.0], [0.5]), ("b", 1.0, [100.0], [0.9])], [0.0])
+    fc = NashBargainingModel(breakdown=1e-7).forecast(sc.arrays())
+    assert fc.outcome[0, 0] == pytest.approx(200 / 3, abs=1e-6)
+
+
 def test_asymmetric_linear_by_hand() -> None:
-    # Same game, linear gains: g_b = x on [0, 100]; g_a = x on [0, 60], 120 - x above.
-    # Below 60 the product 3 log x grows; above, d/dx = -2/(120-x) + 1/x < 0 for x > 40,
-    # so the maximum is the kink at a's position, 60.
+    # Same game, linear gains with breakdown cost 100: g_a = 160 - |x-60|,
+    # g_b = 200 - |x-100|. Below 60, 3 log(100 + x) grows; above, on [60, 100],
+    # d/dx = -2/(220-x) + 1/(100+x) < 0 (zero only at x = 20/3), so the maximum is the
+    # kink at a's position, 60.
     sc = _scenario([("a", 2.0, [60.0], [0.5]), ("b", 1.0, [100.0], [0.9])], [0.0])
     fc = NashBargainingModel(loss="linear").forecast(sc.arrays())
     assert fc.outcome[0, 0] == pytest.approx(60.0, abs=1e-9)
 
 
-def test_heavier_side_of_the_status_quo_bargains() -> None:
-    # Status quo 50; a (weight 1x1) below, b (2x1) above: b's side carries the issue and
-    # b, alone on it, gets its position.
+def test_both_sides_of_the_status_quo_bargain() -> None:
+    # Status quo 50; a (capability 1) at 20, b (capability 2) at 80; breakdown 1:
+    # g_a = 30^2 + 100^2 - (x-20)^2, g_b = 30^2 + 100^2 - (x-80)^2;
+    # (x-20) g_b + 2 (x-80) g_a = 0.
+    p = np.polynomial.Polynomial
+    x = p([0.0, 1.0])
+    cubic = (x - 20.0) * (10900.0 - (x - 80.0) ** 2) + 2.0 * (x - 80.0) * (
+        10900.0 - (x - 20.0) ** 2
+    )
+    expected = _real_root_in(cubic.coef[::-1], 20.0, 80.0)
     sc = _scenario([("a", 1.0, [20.0], [1.0]), ("b", 2.0, [80.0], [1.0])], [50.0])
     fc = NashBargainingModel().forecast(sc.arrays())
-    assert fc.outcome[0, 0] == pytest.approx(80.0, abs=1e-9)
-    assert fc.diagnostics["side"][0, 0] == 1
-    assert fc.diagnostics["players"][0, :, 0].tolist() == [False, True]
+    assert fc.outcome[0, 0] == pytest.approx(expected, abs=1e-9)
+    assert 50.0 < fc.outcome[0, 0] < 80.0
+    assert fc.diagnostics["players"][0, :, 0].tolist() == [True, True]
+
+
+@pytest.mark.parametrize("loss", ["linear", "quadratic"])
+def test_a_stance_at_the_status_quo_is_no_knife_edge(loss: str) -> None:
+    # An actor exactly at the status quo, then 0.01 above and below it: the forecasts
+    # differ by about 0.01, not by the distance to the status quo (issue 11).
+    def outcome(c_pos: float) -> float:
+        sc = _scenario(
+            [("a", 1.0, [90.0], [1.0]), ("b", 2.0, [70.0], [0.8]), ("c", 1.0, [c_pos], [0.5])],
+            [40.0],
+        )
+        return float(NashBargainingModel(loss=loss).forecast(sc.arrays()).outcome[0, 0])  # type: ignore[arg-type]
+
+    at = outcome(40.0)
+    assert abs(outcome(40.01) - at) < 0.02
+    assert abs(outcome(39.99) - at) < 0.02
+    assert at > 45.0  # the actor at the status quo does not pin the issue there
+
+
+def test_invalid_breakdown_rejected() -> None:
+    with pytest.raises(ValueError, match="breakdown"):
+        NashBargainingModel(breakdown=0.0)
 
 
 def test_salience_does_not_matter_per_issue() -> None:
