@@ -127,3 +127,29 @@ def test_semicolon_separated_bdm_file_is_sniffed_and_read(tmp_path):
     s = read_any(path)
     assert [(a.id, a.capability) for a in s.actors] == [("North", 1.5), ("South", 1.0)]
     assert [(st.position, st.salience) for st in s.stances] == [(20.0, 0.625), (80.0, 0.5)]
+
+
+def test_stakeholder_resources_layout_on_unit_saliences(tmp_path):
+    # the other common layout: Stakeholder, Resources, Position, Salience (0..1 here)
+    path = tmp_path / "port.csv"
+    path.write_text(
+        "Stakeholder,Resources,Position,Salience\nNetherlands,8,40,0.8\nBelgium,4,100,0.4\n"
+    )
+    assert bdm.sniff(path.read_text().splitlines()[0])
+    scenario, problems = bdm.check(path)
+    assert scenario is not None
+    assert [a.capability for a in scenario.actors] == [8.0, 4.0]
+    assert scenario.stance("Belgium", "port").salience == 0.4
+    assert f"{path}:2: warning: Salience: saliences read on 0..1 (none exceeds 1) " in [
+        p.format()[: len(f"{path}:2: warning: Salience: saliences read on 0..1 (none exceeds 1) ")]
+        for p in problems
+    ]
+
+
+def test_stakeholder_layout_on_percent_saliences(tmp_path):
+    path = tmp_path / "port.csv"
+    path.write_text("stakeholder;resources;position;salience\nA;8;40;80\nB;4;100;40\n")
+    scenario, problems = bdm.check(path)
+    assert scenario is not None
+    assert scenario.stance("B", "port").salience == 0.4
+    assert not any("0..1" in p.message for p in problems)

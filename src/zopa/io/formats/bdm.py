@@ -6,10 +6,18 @@ Layout (column names case-insensitive, any order)::
     United States,100,80,60
     ...
 
-Saliences are on 0..100; positions on any scale, which the file does not state. Reading
-takes the scale from the caller when given (``scale=(low, high)``, ``--scale LOW:HIGH`` on
-the command line); otherwise it is 0..100 when every position lies within 0..100, and the
-range of the positions (lowest to highest) when not. The issue's id and name are the
+The other common layout, of the public ports of the expected-utility model (e.g.
+github.com/jmckib/bdm-scholz-expected-utility-model), names the first two columns
+``Stakeholder`` and ``Resources``; it is read alike (``Stakeholder`` is the actor,
+``Resources`` the capability).
+
+Saliences are on 0..100 or on 0..1: when every salience in the file is at most 1, the
+file is read as 0..1 and a warning says so (a 0..100 file whose saliences are all 0 or 1
+would be misread; the warning names the choice). Positions are on any scale, which the
+file does not state. Reading takes the scale from the caller when given
+(``scale=(low, high)``, ``--scale LOW:HIGH`` on the command line); otherwise it is
+0..100 when every position lies within 0..100, and the range of the positions (lowest
+to highest) when not. The issue's id and name are the
 file's name; each actor's name is its ``Actor`` cell and its id that text with characters
 other than letters, digits, ``_``, ``-`` and ``.`` replaced by ``_``.
 
@@ -48,12 +56,19 @@ CARRIES: frozenset[str] = frozenset()
 DESCRIPTION = "Bueno de Mesquita CSV: Actor,Capability,Position,Salience for one issue"
 
 COLUMNS = ("actor", "capability", "position", "salience")
+ALIASES = {"stakeholder": "actor", "resources": "capability"}
+"""Column names of the other common layout, and the column each stands for."""
+
+
+def _canonical(name: str) -> str:
+    name = name.strip().lower()
+    return ALIASES.get(name, name)
 
 
 def sniff(first_line: str) -> bool:
     """Whether a file's first line is a BdM header (the four columns, no ``issue``)."""
     delimiter = csv_delimiter(first_line)
-    cells = {c.strip().lower() for c in next(csv.reader([first_line], delimiter=delimiter), [])}
+    cells = {_canonical(c) for c in next(csv.reader([first_line], delimiter=delimiter), [])}
     return set(COLUMNS) <= cells and "issue" not in cells
 
 
@@ -111,6 +126,7 @@ def check(
             None, "(file)", "empty file", expected="a header Actor,Capability,Position,Salience"
         )
         return None, col.problems
+    _saliences(stances, lines, col)
     issue: dict[str, Any] = {"id": issue_id, "name": stem or issue_id}
     positions = [s["position"] for s in stances if "position" in s]
     low, high = scale if scale is not None else _infer_scale(positions)
@@ -121,20 +137,43 @@ def check(
     return finish(data, col, lines, carries_sources=False)
 
 
+def _saliences(
+    stances: list[dict[str, Any]], lines: dict[tuple[str | int, ...], int], col: Collector
+) -> None:
+    """Saliences from 0..100 (or 0..1 when none exceeds 1, with a warning) onto 0..1."""
+    raw = [s["salience"] for s in stances if "salience" in s]
+    on_unit = bool(raw) and max(raw) <= 1.0
+    if on_unit:
+        first = min((lines["stances", k] for k, s in enumerate(stances) if "salience" in s))
+        col.warn(
+            first,
+            "Salience",
+            "saliences read on 0..1 (none exceeds 1)",
+            expected="0..100, or 0..1 throughout",
+        )
+    if not on_unit:
+        for stance in stances:
+            if "salience" in stance:
+                stance["salience"] = from_percent(stance["salience"])
+
+
 def _header(cells: list[str], line: int, col: Collector) -> dict[str, int] | None:
-    names = [c.lower() for c in cells]
+    names = [_canonical(c) for c in cells]
     index = {name: names.index(name) for name in COLUMNS if name in names}
     for name in COLUMNS:
         if name not in index:
+            other = next((a for a, n in ALIASES.items() if n == name), None)
             col.add(
                 line,
-                name.capitalize(),
+                name.capitalize() + (f" (or {other.capitalize()})" if other else ""),
                 "missing column",
                 expected="Actor, Capability, Position, Salience",
             )
-    for name in names:
+    for raw, name in zip(cells, names, strict=True):
         if name and name not in COLUMNS:
-            col.warn(line, name, "unknown column ignored", expected=", ".join(COLUMNS))
+            col.warn(
+                line, raw.strip().lower(), "unknown column ignored", expected=", ".join(COLUMNS)
+            )
     return index if len(index) == len(COLUMNS) else None
 
 
@@ -177,7 +216,7 @@ def _row(
     )
     if salience is not None:
         if 0.0 <= salience <= 100.0:
-            stance["salience"] = from_percent(salience)
+            stance["salience"] = salience  # onto 0..1 once the file's scale is known
         else:
             col.add(line, "Salience", "outside 0..100", got=salience, expected="a number in 0..100")
             col.bad.add(f"stances[{k}].salience")
