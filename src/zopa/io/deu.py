@@ -241,6 +241,7 @@ def check_deu(
                     Problem(name, line, key, "outside the 0-100 scale", got=v, expected="0..100")
                 )
         stances: list[Stance] = []
+        no_salience: list[str] = []
         for code in codes:
             pos, sal = cell("p" + code), cell("s" + code)
             if pos is None:
@@ -249,20 +250,22 @@ def check_deu(
                 problems.append(Problem(name, line, "p" + code, "outside the 0-100 scale", got=pos))
                 continue
             if sal is None:
-                problems.append(
-                    Problem(
-                        name,
-                        line,
-                        "s" + code,
-                        f"salience missing, {DEFAULT_SALIENCE:g} used",
-                        severity="warning",
-                    )
-                )
+                no_salience.append("s" + code)
                 sal = DEFAULT_SALIENCE
             elif not 0 <= sal <= 100:
                 problems.append(Problem(name, line, "s" + code, "outside the 0-100 scale", got=sal))
                 continue
             stances.append(Stance(code, issue_id, pos, sal / 100.0))
+        if no_salience:  # one warning per row, naming every column
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    ", ".join(no_salience),
+                    f"salience missing, {DEFAULT_SALIENCE:g} used",
+                    severity="warning",
+                )
+            )
         out, rp = values["out"], values["rp"]
         issue = Issue(
             issue_id,
