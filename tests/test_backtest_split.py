@@ -44,3 +44,20 @@ def test_shipped_deu3_split_covers_every_proposal_once() -> None:
     }
     assert set(split) == proposals
     assert len(proposals) == 141
+
+
+def test_shipped_split_is_what_the_recorded_seed_makes() -> None:
+    import csv
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_split", ROOT / "data" / "deu3" / "make_split.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with (ROOT / "data" / "deu3" / "deu3.csv").open(encoding="utf-8") as handle:
+        procedure = {row["prnr"]: row["proc"] for row in csv.DictReader(handle, delimiter=";")}
+    remade = split_groups(list(procedure), procedure, fractions=(0.6, 0.2, 0.2), seed=module.SEED)
+    assert remade == dict(read_split(ROOT / "data" / "deu3" / "split.csv"))
