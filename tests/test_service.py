@@ -177,3 +177,47 @@ def test_report_through_the_command_line_reads_once_too(spies, tmp_path):
     assert parses["ukraine-ceasefire-2026.yaml"] == 1
     assert runs == Counter({("median", 1): 1, ("median", 10): 1})
     assert (out / "report.md").is_file()
+
+
+def test_points_outside_their_own_range_are_flagged_with_a_reason(flagship):
+    result = service.forecast(flagship.scenario, models=["median"], draws=100, seed=0)
+    _, _, high = result.intervals()["median"]["nato"]
+    point = result.point("median")["nato"]
+    flagged = dict(result.flags()["median"])
+    # the stated positions put median's nato forecast at 100, above what its draws give
+    assert point == 100.0 > high
+    assert "nato" in flagged
+    assert "above its own Monte Carlo range" in flagged["nato"]
+    inside = [
+        i
+        for i, (lo, _, hi) in result.intervals()["median"].items()
+        if lo <= result.point("median")[i] <= hi
+    ]
+    assert not set(inside) & set(flagged)
+    data = result.to_dict()
+    assert {"issue": "nato", "reason": flagged["nato"]} in data["flags"]["median"]
+
+
+def test_calibrated_intervals_only_when_asked(flagship):
+    plain = service.forecast(flagship.scenario, models=["compromise"])
+    assert "calibrated" not in plain.to_dict()
+    result = service.forecast(flagship.scenario, models=["compromise"], calibrated=True)
+    entry = result.to_dict()["calibrated"]["compromise"]
+    assert "EU legislation" in entry["label"]
+    assert entry["levels"] == [0.8, 0.9]
+    point = result.point("compromise")["territory"]
+    (lo8, hi8), (lo9, hi9) = (
+        entry["issues"]["territory"]["0.8"],
+        entry["issues"]["territory"]["0.9"],
+    )
+    assert lo9 <= lo8 <= point <= hi8 <= hi9
+
+
+def test_rounds_per_issue_agree_with_the_model(flagship):
+    result = service.forecast(flagship.scenario, models=["eum"])
+    entry = result.to_dict()["models"]["eum"]
+    rounds = result.points["eum"].diagnostics["rounds"][0]
+    assert entry["rounds_per_issue"] == dict(
+        zip(flagship.scenario.issue_ids, map(int, rounds), strict=True)
+    )
+    assert entry["rounds"] == max(entry["rounds_per_issue"].values())

@@ -71,18 +71,30 @@ def forecast(
     seed: Annotated[
         int, typer.Option("--seed", min=0, help="Seed for draws and random models.")
     ] = 0,
+    calibrated: Annotated[
+        bool,
+        typer.Option(
+            "--calibrated",
+            help="Add 80% and 90% intervals calibrated on real outcomes (EU legislation, "
+            "DEU III; see docs/validity.md).",
+        ),
+    ] = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Forecast the outcome of every issue with one or more bargaining models.
 
     Models: run `zopa models` for the list. By default every registered model runs.
     With --draws N, each position is drawn N times within its stated range (triangular,
-    mode at the position) and every forecast gets a 5-95% interval.
+    mode at the position) and every forecast gets a 5-95% interval; a point forecast
+    outside its own interval is flagged with the reason. With --calibrated, every
+    forecast also gets 80% and 90% intervals from the models' errors on real EU
+    legislative outcomes (a rough guide for other kinds of negotiation).
 
     Examples:
         zopa forecast scenarios/ukraine-ceasefire-2026.yaml --model median --format json
         zopa forecast scenarios/ukraine-ceasefire-2026.yaml -m eum --trace --plot out/eum
         zopa forecast scenarios/ukraine-ceasefire-2026.yaml --draws 1000
+        zopa forecast scenarios/ukraine-ceasefire-2026.yaml --calibrated
     """
     from zopa import service
 
@@ -99,6 +111,7 @@ def forecast(
             draws=draws,
             seed=seed,
             trace=trace,
+            calibrated=calibrated,
         )
     if output is OutputFormat.json:
         print_result_json(result)

@@ -8,6 +8,7 @@ from zopa.cli.common import OutputFormat, console, fmt_number, print_csv, user_t
 
 if TYPE_CHECKING:
     from zopa.service.forecast import ForecastResult
+    from zopa.uncertainty.calibration import CalibratedIntervals
 
 
 def print_forecast(
@@ -20,17 +21,22 @@ def print_forecast(
     scenario, models = result.scenario, list(result.models)
     results = result.points
     intervals = result.intervals() if with_intervals else {}
+    calibrated = result.calibrated_intervals() if result.calibrated else {}
     draws = result.draws
     if output is OutputFormat.csv:
         header = ["issue", "status_quo", *models]
         if intervals:
             header += [f"{m}_{q}" for m in models for q in ("low", "median", "high")]
+        header += [
+            f"{m}_cal{lv * 100:g}_{end}" for m in calibrated for lv in LEVELS for end in ENDS
+        ]
         rows = [
             [
                 i.id,
                 i.status_quo,
                 *(results[m].point()[i.id] for m in models),
                 *(v for m in intervals for v in intervals[m][i.id]),
+                *(v for c in calibrated.values() for lv in LEVELS for v in c.intervals[i.id][lv]),
             ]
             for i in scenario.issues
         ]
@@ -60,3 +66,35 @@ def print_forecast(
             )
         for reason, issues in result.missing().items():
             console.print(f"— : no forecast for {', '.join(issues)} ({reason})", markup=False)
+        if intervals:
+            for model, flagged in result.flags().items():
+                for issue, reason in flagged:
+                    console.print(f"! {model} on {issue}: {reason}", style="yellow", markup=False)
+        if calibrated:
+            _print_calibrated(result, calibrated)
+
+
+LEVELS = (0.8, 0.9)
+ENDS = ("low", "high")
+
+
+def _print_calibrated(result: ForecastResult, calibrated: dict[str, CalibratedIntervals]) -> None:
+    """The intervals calibrated on real outcomes, with their label and caution."""
+    from rich.table import Table
+
+    first = next(iter(calibrated.values()))
+    table = Table(
+        title=f"80% and 90% intervals {first.label}", title_justify="left", caption_justify="left"
+    )
+    table.add_column("issue", no_wrap=True)
+    for m in calibrated:
+        table.add_column(m, justify="right")
+    for i in result.scenario.issues:
+        cells = []
+        for c in calibrated.values():
+            (lo8, hi8), (lo9, hi9) = (c.intervals[i.id][lv] for lv in LEVELS)
+            eighty = f"{fmt_number(lo8, 0)}–{fmt_number(hi8, 0)}"
+            cells.append(f"{eighty} ({fmt_number(lo9, 0)}–{fmt_number(hi9, 0)})")
+        table.add_row(i.id, *cells)
+    table.caption = f"80% (90%) intervals, {first.caution}"
+    console.print(table)

@@ -104,10 +104,45 @@ def forecast_section(
     for m, info in forecasts["models"].items():
         rounds = f" ({info['rounds']} rounds)" if info.get("rounds") else ""
         lines.append(f"- **{m}**{rounds}: {info['citation']} — see `docs/models/`.")
+    lines += _flags_lines(forecasts.get("flags", {}))
+    lines += _calibrated_lines(scenario, forecasts.get("calibrated", {}))
     lines += ["", "### Position maps", ""]
     for path in maps:
         lines += [_image(path, relative_to, path.stem), ""]
     return lines
+
+
+def _flags_lines(flags: Mapping[str, Sequence[Mapping[str, str]]]) -> list[str]:
+    """Point forecasts outside their own Monte Carlo range, each with its reason."""
+    flagged = [(m, f) for m, fs in flags.items() for f in fs]
+    if not flagged:
+        return []
+    lines = ["", "### Point forecasts outside their own range", ""]
+    lines += [f"- **{m}** on `{f['issue']}`: {f['reason']}." for m, f in flagged]
+    return lines
+
+
+def _calibrated_lines(scenario: Scenario, calibrated: Mapping[str, Any]) -> list[str]:
+    """80% and 90% intervals calibrated on real outcomes, with their caution."""
+    if not calibrated:
+        return []
+    first = next(iter(calibrated.values()))
+    rows = []
+    for issue in scenario.issues:
+        cells = []
+        for c in calibrated.values():
+            (lo8, hi8), (lo9, hi9) = c["issues"][issue.id]["0.8"], c["issues"][issue.id]["0.9"]
+            eighty = f"{fmt_number(lo8, 0)}–{fmt_number(hi8, 0)}"
+            cells.append(f"{eighty} ({fmt_number(lo9, 0)}–{fmt_number(hi9, 0)})")
+        rows.append([f"`{issue.id}`", *cells])
+    return [
+        "",
+        f"### 80% (90%) intervals {first['label']}",
+        "",
+        f"{first['caution'][:1].upper()}{first['caution'][1:]} (docs/validity.md).",
+        "",
+        *_table(["issue", *calibrated], rows),
+    ]
 
 
 def deals_section(

@@ -19,6 +19,7 @@ from zopa.uncertainty import INTERVAL_LEVELS, forecast_intervals, sample_positio
 if TYPE_CHECKING:
     from zopa.models import Forecast
     from zopa.scenario import Scenario
+    from zopa.uncertainty.calibration import CalibratedIntervals
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,6 +34,8 @@ class ForecastResult(Result):
         points: Each model's forecast of the stated positions.
         batched: Each model's forecasts of the Monte Carlo draws (empty without draws).
         trace: Whether :meth:`to_dict` includes the per-round positions.
+        calibrated: Whether :meth:`to_dict` includes intervals calibrated on real
+            outcomes (EU legislation, DEU III) for the models that have them.
     """
 
     scenario: Scenario
@@ -42,6 +45,7 @@ class ForecastResult(Result):
     points: Mapping[str, Forecast]
     batched: Mapping[str, Forecast]
     trace: bool = False
+    calibrated: bool = False
 
     @property
     def draws(self) -> int:
@@ -55,6 +59,33 @@ class ForecastResult(Result):
     def intervals(self) -> dict[str, dict[str, tuple[float, ...]]]:
         """Per model with draws: ``{issue: (5%, median, 95%)}`` over the draws."""
         return {m: forecast_intervals(f.outcome, f.issue_ids) for m, f in self.batched.items()}
+
+    def flags(self) -> dict[str, list[tuple[str, str]]]:
+        """Per model with draws: issues whose point lies outside its own 5–95% range, and why."""
+        from zopa.uncertainty import outside_own_range
+
+        view = self.scenario.arrays()
+        return {
+            m: outside_own_range(self.points[m].point(), spread, view=view)
+            for m, spread in self.intervals().items()
+        }
+
+    def calibrated_intervals(self) -> dict[str, CalibratedIntervals]:
+        """Per model that has a calibration: 80% and 90% intervals calibrated on DEU III.
+
+        They come from the errors of each model on real EU legislative outcomes
+        (docs/validity.md); for other kinds of negotiation they are a rough guide only,
+        as each result's ``caution`` says.
+        """
+        from zopa.uncertainty.calibration import calibrated_intervals, load_calibration
+
+        table = load_calibration()
+        view = self.scenario.arrays()
+        return {
+            m: calibrated_intervals(m, self.points[m].point(), view, table=table)
+            for m in self.models
+            if m in table
+        }
 
     def missing(self) -> dict[str, list[str]]:
         """Issues some model gave no forecast for, grouped by the reason in words."""
@@ -71,13 +102,7 @@ class ForecastResult(Result):
         out: dict[str, Any] = {
             "scenario": scenario.title,
             "forecasts": {name: f.point() for name, f in self.points.items()},
-            "models": {
-                name: {
-                    "citation": model_class(name).citation,
-                    "rounds": None if f.trajectory is None else int(f.trajectory.shape[1] - 1),
-                }
-                for name, f in self.points.items()
-            },
+            "models": {name: _model_entry(name, f) for name, f in self.points.items()},
             "issues": {
                 i.id: {
                     "name": i.name,
@@ -98,6 +123,23 @@ class ForecastResult(Result):
                     },
                 }
                 for name, f in self.batched.items()
+            }
+            out["flags"] = {
+                name: [{"issue": issue, "reason": reason} for issue, reason in flagged]
+                for name, flagged in self.flags().items()
+            }
+        if self.calibrated:
+            out["calibrated"] = {
+                name: {
+                    "label": c.label,
+                    "caution": c.caution,
+                    "levels": sorted({lv for per in c.intervals.values() for lv in per}),
+                    "issues": {
+                        issue: {f"{lv:g}": list(bounds) for lv, bounds in per.items()}
+                        for issue, per in c.intervals.items()
+                    },
+                }
+                for name, c in self.calibrated_intervals().items()
             }
         if self.trace:
             out["trace"] = {}
@@ -147,6 +189,7 @@ def forecast(
     draws: int = 0,
     seed: int = 0,
     trace: bool = False,
+    calibrated: bool = False,
 ) -> ForecastResult:
     """Forecast every issue with each model; with ``draws``, also on Monte Carlo draws.
 
@@ -159,6 +202,7 @@ def forecast(
         draws: Monte Carlo draws of the positions within their ranges (0: none).
         seed: Seed of the draws and of random models; the same seed, the same numbers.
         trace: Include the per-round positions in :meth:`ForecastResult.to_dict`.
+        calibrated: Include intervals calibrated on real outcomes (EU legislation).
 
     Raises:
         BadInput: Unknown models or parameters, a negative number of draws.
@@ -192,7 +236,27 @@ def forecast(
         points=FrozenMap(points),
         batched=FrozenMap(batched),
         trace=trace,
+        calibrated=calibrated,
     )
+
+
+def _model_entry(name: str, f: Forecast) -> dict[str, Any]:
+    """A model's citation and rounds; per issue where the model stops each issue apart."""
+    entry: dict[str, Any] = {
+        "citation": model_class(name).citation,
+        "rounds": None if f.trajectory is None else int(f.trajectory.shape[1] - 1),
+    }
+    per_issue = f.diagnostics.get("rounds")
+    if per_issue is not None and np.ndim(per_issue) == 2:
+        entry["rounds_per_issue"] = dict(
+            zip(f.issue_ids, (int(r) for r in np.asarray(per_issue)[0]), strict=True)
+        )
+        converged = f.diagnostics.get("converged")
+        if converged is not None:
+            entry["converged"] = dict(
+                zip(f.issue_ids, (bool(c) for c in np.asarray(converged)[0]), strict=True)
+            )
+    return entry
 
 
 def accepted_offers(f: Forecast, actor_ids: Sequence[str]) -> list[dict[str, Any]] | None:

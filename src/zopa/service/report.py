@@ -126,7 +126,7 @@ def report(
         raise BadInput(problems)
     if on_checked is not None:
         on_checked()
-    forecasts = forecast(source.scenario, models=models, draws=draws, seed=seed)
+    forecasts = forecast(source.scenario, models=models, draws=draws, seed=seed, calibrated=True)
     deal_space = deals(source.scenario, grid=grid)
     comparison = _tables(source, tables, grid) if tables else None
     durability = None
