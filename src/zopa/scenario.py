@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from zopa.frozen import FrozenMap, freeze
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -88,7 +89,8 @@ class Issue:
         id: Short unique identifier.
         name: Human-readable name.
         scale: The interval of possible outcomes.
-        anchors: Descriptions of points on the scale, keyed by value (read-only).
+        anchors: Descriptions of points on the scale, keyed by value (read-only; any
+            mapping given is copied into a :class:`~zopa.frozen.FrozenMap`).
         status_quo: The no-agreement point, or ``None`` when not given.
         outcome: The observed outcome where known (for backtests).
         description: Free text.
@@ -97,10 +99,13 @@ class Issue:
     id: str
     name: str
     scale: Scale = field(default_factory=Scale)
-    anchors: Mapping[float, str] = field(default_factory=lambda: MappingProxyType({}))
+    anchors: Mapping[float, str] = field(default_factory=FrozenMap)
     status_quo: float | None = None
     outcome: float | None = None
     description: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "anchors", freeze(self.anchors))
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +265,13 @@ class ScenarioArrays:
                 raise ValueError(f"{name} has shape {got}, expected {want}")
         if len(self.actor_ids) != a or len(self.issue_ids) != i:
             raise ValueError("actor_ids/issue_ids do not match the array shapes")
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled view; its arrays come back writeable, so lock them again."""
+        for value in state.values():
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+        self.__dict__.update(state)
 
     @property
     def n_draws(self) -> int:

@@ -16,8 +16,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from types import MappingProxyType
 
+from zopa.frozen import FrozenMap, freeze
 from zopa.scenario import Source
 
 
@@ -102,7 +102,8 @@ class Mechanisms:
         joint_commission: none / bilateral / third_party.
         sequencing: ceasefire_first / simultaneous / settlement_first.
         specificity: low / medium / high.
-        provisions: The cited text of each mechanism, keyed by mechanism name.
+        provisions: The cited text of each mechanism, keyed by mechanism name (read-only;
+            any mapping given is copied into a :class:`~zopa.frozen.FrozenMap`).
     """
 
     monitoring: str = "none"
@@ -119,7 +120,10 @@ class Mechanisms:
     joint_commission: str = "none"
     sequencing: str = "ceasefire_first"
     specificity: str = "low"
-    provisions: Mapping[str, Provision] = field(default_factory=lambda: MappingProxyType({}))
+    provisions: Mapping[str, Provision] = field(default_factory=FrozenMap)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "provisions", freeze(self.provisions))
 
 
 @dataclass(frozen=True, slots=True)

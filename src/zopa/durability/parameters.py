@@ -20,10 +20,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from zopa.frozen import FrozenMap, freeze
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -111,7 +112,7 @@ class EndingThresholds:
     status: ParameterStatus = ParameterStatus.ASSUMPTION
 
 
-MECHANISM_LEVELS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+MECHANISM_LEVELS: Mapping[str, tuple[str, ...]] = FrozenMap(
     {
         "monitoring": ("none", "bilateral", "international", "international_technical"),
         "reassurance_force": ("none", "outside", "rear", "interposed"),
@@ -171,7 +172,8 @@ class DurabilityParameters:
     Attributes:
         parameters: Parameter by id (read-only).
         levels: For each categorical mechanism, the strength in 0..1 of each level
-            (0 = absent, 1 = the full-strength mechanism whose hazard ratio is drawn).
+            (0 = absent, 1 = the full-strength mechanism whose hazard ratio is drawn;
+            read-only).
         levels_status: How far the literature backs the level strengths.
         levels_source: Where the level strengths come from.
         ending: Thresholds of the ending classification.
@@ -188,6 +190,10 @@ class DurabilityParameters:
     step_years: float = 0.25
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "parameters", freeze(self.parameters))
+        object.__setattr__(
+            self, "levels", FrozenMap((k, freeze(v)) for k, v in self.levels.items())
+        )
         missing = [p for p in REQUIRED_PARAMETERS if p not in self.parameters]
         if missing:
             raise ValueError(f"missing durability parameters: {', '.join(missing)}")
@@ -235,7 +241,7 @@ class DurabilityParameters:
                 note=p.note,
             )
         return DurabilityParameters(
-            parameters=MappingProxyType(params),
+            parameters=FrozenMap(params),
             levels=self.levels,
             ending=self.ending,
             levels_status=self.levels_status,
@@ -247,9 +253,18 @@ class DurabilityParameters:
 
 @dataclass(frozen=True, eq=False)
 class ParameterDraws:
-    """Monte Carlo draws of every parameter: ``values[id]`` has shape (D,)."""
+    """Monte Carlo draws of every parameter: ``values[id]`` has shape (D,), read-only."""
 
-    values: Mapping[str, NDArray[np.float64]] = field(default_factory=lambda: MappingProxyType({}))
+    values: Mapping[str, NDArray[np.float64]] = field(default_factory=FrozenMap)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", freeze(self.values))
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore pickled draws; their arrays come back writeable, so lock them again."""
+        for arr in state["values"].values():
+            arr.setflags(write=False)
+        self.__dict__.update(state)
 
     @property
     def n_draws(self) -> int:
@@ -285,7 +300,7 @@ def sample_parameters(
             arr = p.low + (p.high - p.low) * u[k]
         arr.setflags(write=False)
         out[pid] = arr
-    return ParameterDraws(values=MappingProxyType(out))
+    return ParameterDraws(values=FrozenMap(out))
 
 
 def central_draws(params: DurabilityParameters) -> ParameterDraws:
@@ -295,4 +310,4 @@ def central_draws(params: DurabilityParameters) -> ParameterDraws:
         arr = np.array([p.value])
         arr.setflags(write=False)
         out[pid] = arr
-    return ParameterDraws(values=MappingProxyType(out))
+    return ParameterDraws(values=FrozenMap(out))

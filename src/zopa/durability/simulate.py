@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,6 +27,7 @@ from zopa.durability.parameters import (
     central_draws,
     sample_parameters,
 )
+from zopa.frozen import FrozenMap
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -262,7 +262,7 @@ def analyse_durability(
         times=traj.times,
         survival=surv,
         hazard_ratio=hr,
-        mechanism_ratios=MappingProxyType(ratios),
+        mechanism_ratios=FrozenMap(ratios),
         deterrence=traj,
         seed=None if rng is not None or point else seed,
         notes=tuple(notes),

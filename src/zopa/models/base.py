@@ -15,8 +15,9 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast, runtime_checkable
+
+from zopa.frozen import FrozenMap, freeze
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,14 +35,18 @@ class Forecast:
         issue_ids: Issue ids, length I.
         outcome: (D, I) the predicted outcome of each issue, per draw.
         trajectory: Optional (D, R, A, I) actor positions by round (round 0 = input).
-        diagnostics: Model-specific extra results (read-only mapping).
+        diagnostics: Model-specific extra results (read-only; any mapping given is
+            copied into a :class:`~zopa.frozen.FrozenMap`).
     """
 
     model: str
     issue_ids: tuple[str, ...]
     outcome: NDArray[np.float64]
     trajectory: NDArray[np.float64] | None = None
-    diagnostics: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    diagnostics: Mapping[str, Any] = field(default_factory=FrozenMap)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "diagnostics", freeze(self.diagnostics))
 
     def point(self) -> dict[str, float]:
         """The first draw's outcome as ``{issue id: value}``."""
