@@ -370,14 +370,14 @@ class ScenarioArrays:
         return replace(
             self,
             actor_ids=tuple(self.actor_ids[k] for k in idx),
-            position=self.position[:, idx],
-            salience=self.salience[:, idx],
-            capability=self.capability[:, idx],
-            red_line=self.red_line[idx],
-            has_stance=self.has_stance[idx],
-            veto=self.veto[idx],
-            position_low=self.position_low[idx],
-            position_high=self.position_high[idx],
+            position=_readonly(self.position[:, idx]),
+            salience=_readonly(self.salience[:, idx]),
+            capability=_readonly(self.capability[:, idx]),
+            red_line=_readonly(self.red_line[idx]),
+            has_stance=_readonly(self.has_stance[idx]),  # type: ignore[arg-type]
+            veto=_readonly(self.veto[idx]),  # type: ignore[arg-type]
+            position_low=_readonly(self.position_low[idx]),
+            position_high=_readonly(self.position_high[idx]),
         )
 
     def draw(self, d: int) -> ScenarioArrays:
