@@ -4,16 +4,10 @@ A pure analysis package (no I/O). Start with :func:`analyse_deals`; the utility 
 shared with the forecasting models is :func:`package_utility`.
 """
 
-from zopa.agreements.analysis import (
-    DealAnalysis,
-    Relaxation,
-    Solution,
-    ZopaSummary,
-    analyse_deals,
-    analyse_space,
-)
+from zopa.agreements.analysis import DealAnalysis, analyse_deals, analyse_space
 from zopa.agreements.frontier import issue_frontier, nondominated
 from zopa.agreements.logrolls import Logroll, find_logrolls
+from zopa.agreements.results import Relaxation, Solution, ZopaSummary
 from zopa.agreements.space import DealSpace, build_space
 from zopa.agreements.utility import (
     LOSSES,

@@ -10,16 +10,17 @@ packages; the logrolls; and the agenda.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from zopa.agreements.agenda import AgendaItem, IssueAdvice, classify_issues, recommend_agenda
+from zopa.agreements.backend import MAX_ENUMERATION, METHODS, Backend, make_backend
 from zopa.agreements.conflicts import all_conflicts
 from zopa.agreements.constraints import Constraint, red_line_conflicts, space_constraints
-from zopa.agreements.enumeration import EnumerationBackend
 from zopa.agreements.logrolls import Logroll, find_logrolls
+from zopa.agreements.results import Move, Relaxation, Solution, ZopaSummary
 from zopa.agreements.solutions import CONCEPTS
 from zopa.agreements.space import DealSpace, build_space, issue_levels
 
@@ -31,90 +32,22 @@ if TYPE_CHECKING:
     from zopa.agreements.utility import Loss
     from zopa.scenario import Scenario
 
-#: Largest space the exact path enumerates.
-MAX_ENUMERATION = 10_000_000
-METHODS: tuple[str, ...] = ("auto", "enumeration", "milp")
-
-
-@dataclass(frozen=True, eq=False)
-class ZopaSummary:
-    """The zone of possible agreement.
-
-    Attributes:
-        size: Number of feasible packages (an estimate when ``size_exact`` is False).
-        size_exact: Whether ``size`` is a count.
-        size_interval: 95% interval of the estimate (equal to ``(size, size)`` when exact).
-        ranges: Per issue, the lowest and highest value in a feasible package (``None``
-            when the zone is empty).
-        frontier_size: Packages on the zone's Pareto frontier for the parties (``None``
-            when not listed).
-        frontier: (F, I) level indices of the frontier packages, when listed.
-    """
-
-    size: float
-    size_exact: bool
-    size_interval: tuple[float, float]
-    ranges: dict[str, tuple[float, float] | None]
-    frontier_size: int | None = None
-    frontier: NDArray[np.intp] | None = None
-
-    @property
-    def empty(self) -> bool:
-        """Whether no package satisfies every party."""
-        return all(r is None for r in self.ranges.values())
-
-
-@dataclass(frozen=True, slots=True)
-class Move:
-    """One constraint moved by a relaxation."""
-
-    actor: str
-    kind: str
-    issue: str | None
-    old: float
-    new: float
-
-    @property
-    def by(self) -> float:
-        """Size of the move (scale units for a red line, utility for a no-deal value)."""
-        return abs(self.new - self.old)
-
-
-@dataclass(frozen=True, slots=True)
-class Relaxation:
-    """A smallest change of constraints that opens the zone.
-
-    Attributes:
-        scope: ``"any"`` when every party may move, else the only party that moves.
-        moves: The red lines and no-deal values that move, and how far.
-        cost: Total move: red lines in scale widths plus no-deal shortfalls in utility.
-        package: The package the relaxation makes feasible.
-    """
-
-    scope: str
-    moves: tuple[Move, ...]
-    cost: float
-    package: dict[str, float]
-
-
-@dataclass(frozen=True)
-class Solution:
-    """A bargaining solution and what every actor gets from it.
-
-    Attributes:
-        concept: ``nash``, ``kalai_smorodinsky``, ``maximin`` or ``utilitarian``.
-        package: Issue values, or ``None`` when the concept has no answer.
-        utilities: Every actor's utility for the package.
-        gains: Every actor's gain over no agreement.
-        reason: Why there is no package.
-    """
-
-    concept: str
-    package: dict[str, float] | None
-    utilities: dict[str, float] = field(default_factory=dict)
-    gains: dict[str, float] = field(default_factory=dict)
-    reason: str | None = None
-    levels: tuple[int, ...] | None = None
+# the result types and the computation paths live in their own modules; their names stay
+# importable from here
+__all__ = [
+    "MAX_ENUMERATION",
+    "METHODS",
+    "Backend",
+    "DealAnalysis",
+    "Move",
+    "Relaxation",
+    "Solution",
+    "ZopaSummary",
+    "analyse_deals",
+    "analyse_space",
+    "idle_issues",
+    "make_backend",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -252,73 +185,6 @@ def _constraint_dict(c: Constraint) -> dict[str, Any]:
         out["no_deal_utility"] = c.value
     out["text"] = c.describe()
     return out
-
-
-class Backend(Protocol):
-    """What each computation path provides."""
-
-    method: str
-    space: DealSpace
-
-    def summary(self) -> ZopaSummary:
-        """The zone of possible agreement."""
-        ...
-
-    def solutions(self) -> dict[str, tuple[NDArray[np.intp] | None, str | None]]:
-        """Each concept's package (level indices), or why there is none."""
-        ...
-
-    def is_feasible(self, constraints: Sequence[Constraint], subset: frozenset[int]) -> bool:
-        """Whether some package satisfies all constraints of ``subset``."""
-        ...
-
-    def relax(self, scope: int | None) -> tuple[NDArray[np.intp], float] | None:
-        """The package needing the least relaxation (see the enumeration backend)."""
-        ...
-
-    def any_feasible(self) -> bool:
-        """Whether the zone is non-empty."""
-        ...
-
-
-class _Enumeration(EnumerationBackend):
-    def summary(self) -> ZopaSummary:
-        sp = self.space
-        count = self.zopa()
-        ranges: dict[str, tuple[float, float] | None] = {}
-        for i, issue in enumerate(sp.issue_ids):
-            used = sp.levels[i][count.seen[i]]
-            ranges[issue] = (float(used.min()), float(used.max())) if len(used) else None
-        front = self.frontier() if count.size else None
-        return ZopaSummary(
-            size=float(count.size),
-            size_exact=True,
-            size_interval=(float(count.size), float(count.size)),
-            ranges=ranges,
-            frontier_size=None if front is None else len(front[0]),
-            frontier=None if front is None else front[0],
-        )
-
-    def any_feasible(self) -> bool:
-        return self.zopa().size > 0
-
-
-def make_backend(space: DealSpace, method: str = "auto") -> Backend:
-    """The computation path for a space: exact enumeration or mixed-integer programming."""
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
-    if method == "auto":
-        method = "enumeration" if space.size <= MAX_ENUMERATION else "milp"
-    if method == "enumeration":
-        if space.size > MAX_ENUMERATION:
-            raise ValueError(
-                f"the package space has {space.size:.3g} packages, more than the "
-                f"{MAX_ENUMERATION:.0e} that exact enumeration visits; use --method milp"
-            )
-        return _Enumeration(space)
-    from zopa.agreements.milp import MilpBackend
-
-    return MilpBackend(space)
 
 
 def _package_dict(space: DealSpace, levels: NDArray[np.intp]) -> dict[str, float]:

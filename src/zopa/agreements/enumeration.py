@@ -17,6 +17,7 @@ import numpy as np
 
 from zopa.agreements.constraints import Constraint, violation_tables
 from zopa.agreements.frontier import FrontierTooLargeError, issue_frontier
+from zopa.agreements.results import ZopaSummary
 from zopa.agreements.solutions import choose
 from zopa.agreements.space import UTILITY_TOL
 
@@ -137,6 +138,28 @@ class EnumerationBackend:
         packages = np.concatenate(found) if found else np.zeros((0, sp.n_issues), dtype=LEVEL_DTYPE)
         self._count = ZopaCount(size, tuple(seen), packages)
         return self._count
+
+    def summary(self) -> ZopaSummary:
+        """The zone of possible agreement: counted exactly, with its listed frontier."""
+        sp = self.space
+        count = self.zopa()
+        ranges: dict[str, tuple[float, float] | None] = {}
+        for i, issue in enumerate(sp.issue_ids):
+            used = sp.levels[i][count.seen[i]]
+            ranges[issue] = (float(used.min()), float(used.max())) if len(used) else None
+        front = self.frontier() if count.size else None
+        return ZopaSummary(
+            size=float(count.size),
+            size_exact=True,
+            size_interval=(float(count.size), float(count.size)),
+            ranges=ranges,
+            frontier_size=None if front is None else len(front[0]),
+            frontier=None if front is None else front[0],
+        )
+
+    def any_feasible(self) -> bool:
+        """Whether some package satisfies every party."""
+        return self.zopa().size > 0
 
     def frontier(self) -> tuple[NDArray[np.intp], NDArray[np.float64]] | None:
         """Pareto frontier of the zone for the parties, or ``None`` if too large to list."""

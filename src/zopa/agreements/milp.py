@@ -30,11 +30,10 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_array
 
 from zopa.agreements.constraints import violation_tables
 from zopa.agreements.enumeration import RELAX_TOL
+from zopa.agreements.results import ZopaSummary
 from zopa.agreements.solutions import CONCEPTS, GAIN_TOL
 from zopa.agreements.space import UTILITY_TOL
 
@@ -43,7 +42,6 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
-    from zopa.agreements.analysis import ZopaSummary
     from zopa.agreements.constraints import Constraint
     from zopa.agreements.space import DealSpace
 
@@ -116,6 +114,11 @@ class _Problem:
 
     def solve(self, cost: NDArray[np.float64], *, maximize: bool) -> NDArray[np.float64] | None:
         """Optimal column values, or ``None`` when infeasible."""
+        # scipy.optimize takes about 0.4 s to import: load it when the first programme is
+        # solved, not whenever the deal-space analysis is imported (``zopa --help``)
+        from scipy.optimize import Bounds, LinearConstraint, milp
+        from scipy.sparse import csr_array
+
         a = csr_array(np.vstack(self.rows))
         integrality = np.zeros(self.n)
         integrality[: self.n_z] = 1
@@ -206,8 +209,6 @@ class MilpBackend:
 
     def summary(self) -> ZopaSummary:
         """Emptiness and ranges exactly (MILP); size counted in a small box, else sampled."""
-        from zopa.agreements.analysis import ZopaSummary
-
         sp = self.space
         ranges: dict[str, tuple[float, float] | None] = {}
         if not self.any_feasible():

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from zopa.agreements.analysis import DealAnalysis, Solution, analyse_space
+from zopa.agreements.analysis import DealAnalysis, analyse_space
+from zopa.agreements.results import Solution
 from zopa.agreements.space import UTILITY_TOL, build_space, issue_levels, red_line_mask
 from zopa.agreements.utility import package_utility
 
