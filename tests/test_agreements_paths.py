@@ -128,3 +128,25 @@ def test_kalai_smorodinsky_agrees_on_a_fixed_case():
     opt = analyse_deals(scen, grid=11, method="milp")
     for concept in ("nash", "kalai_smorodinsky", "maximin", "utilitarian"):
         assert exact.solutions[concept].package == opt.solutions[concept].package, concept
+
+
+def test_the_path_is_chosen_by_size_and_a_refusal_names_no_command_line_option(monkeypatch):
+    from zopa.agreements import backend
+
+    scenario = Scenario(
+        "two issues",
+        (Actor("a", "A", 1.0), Actor("b", "B", 1.0)),
+        (Issue("x", "X"), Issue("y", "Y")),
+        (Stance("a", "x", 0.0, 1.0), Stance("b", "x", 100.0, 1.0), Stance("a", "y", 50.0, 1.0)),
+    )
+    space = build_space(scenario.arrays(), grid=11)
+    assert space.size == 121
+    assert backend.make_backend(space).method == "enumeration"
+    monkeypatch.setattr(backend, "MAX_ENUMERATION", 100)
+    assert backend.make_backend(space).method == "milp"
+    with pytest.raises(ValueError, match="enumeration") as refused:
+        backend.make_backend(space, "enumeration")
+    assert str(refused.value) == (
+        "the package space has 121 packages, more than the 1e+02 that exact enumeration "
+        "visits; use the MILP method"
+    )

@@ -64,7 +64,7 @@ def make_backend(space: DealSpace, method: str = "auto") -> Backend:
         if space.size > MAX_ENUMERATION:
             raise ValueError(
                 f"the package space has {space.size:.3g} packages, more than the "
-                f"{MAX_ENUMERATION:.0e} that exact enumeration visits; use --method milp"
+                f"{MAX_ENUMERATION:.0e} that exact enumeration visits; use the MILP method"
             )
         return EnumerationBackend(space)
     return MilpBackend(space)
