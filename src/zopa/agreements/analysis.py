@@ -20,7 +20,7 @@ from zopa.agreements.backend import MAX_ENUMERATION, METHODS, Backend, make_back
 from zopa.agreements.conflicts import all_conflicts
 from zopa.agreements.constraints import Constraint, red_line_conflicts, space_constraints
 from zopa.agreements.logrolls import Logroll, find_logrolls
-from zopa.agreements.results import Move, Relaxation, Solution, ZopaSummary
+from zopa.agreements.results import Move, Relaxation, Solution, ZopaSummary, rounded
 from zopa.agreements.solutions import CONCEPTS
 from zopa.agreements.space import DealSpace, build_space, issue_levels
 
@@ -76,74 +76,18 @@ class DealAnalysis:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready), the documented output of ``zopa deals``."""
-        sp = self.space
         return {
             "method": self.method,
             "parties": list(self.parties),
-            "space": {
-                "size": sp.size,
-                "issues": {i: len(v) for i, v in zip(sp.issue_ids, sp.levels, strict=True)},
-                "grid": sp.grid,
-                "loss": sp.loss,
-                "status_quo": {
-                    i: None if np.isnan(v) else float(v)
-                    for i, v in zip(sp.issue_ids, sp.status_quo, strict=True)
-                },
-                "no_deal_utility": _r(
-                    {a: float(u) for a, u in zip(sp.actor_ids, sp.sq_utility, strict=True)}
-                ),
-            },
+            "space": self._space_dict(),
             "zopa": {
-                "empty": self.zopa.empty,
-                "size": int(self.zopa.size) if self.zopa.size_exact else self.zopa.size,
-                "size_exact": self.zopa.size_exact,
-                "size_interval": list(self.zopa.size_interval),
-                "ranges": {k: None if v is None else list(v) for k, v in self.zopa.ranges.items()},
-                "frontier_size": self.zopa.frontier_size,
-                "conflicts": [
-                    [_constraint_dict(c) for c in cs] for cs in self.conflict_constraints()
-                ],
+                **self.zopa.as_dict(),
+                "conflicts": self._conflicts_list(),
                 "conflicts_complete": self.conflicts_complete,
-                "relaxations": [
-                    {
-                        "scope": r.scope,
-                        "cost": round(r.cost, 9),
-                        "moves": [
-                            {
-                                "actor": m.actor,
-                                "kind": m.kind,
-                                "issue": m.issue,
-                                "from": m.old,
-                                "to": m.new,
-                                "by": m.by,
-                            }
-                            for m in r.moves
-                        ],
-                        "package": r.package,
-                    }
-                    for r in self.relaxations
-                ],
+                "relaxations": [_relaxation_dict(r) for r in self.relaxations],
             },
-            "solutions": {
-                k: {
-                    "package": s.package,
-                    "utilities": _r(s.utilities),
-                    "gains": _r(s.gains),
-                    "reason": s.reason,
-                }
-                for k, s in self.solutions.items()
-            },
-            "logrolls": [
-                {
-                    "actors": [lr.actor_a, lr.actor_b],
-                    "issues": [lr.issue_a, lr.issue_b],
-                    "from": [round(v, 6) for v in lr.start],
-                    "to": list(lr.end),
-                    "gains": _r({lr.actor_a: lr.gain_a, lr.actor_b: lr.gain_b}),
-                    "joint_gain": round(lr.joint_gain, 9),
-                }
-                for lr in self.logrolls
-            ],
+            "solutions": self.solutions_dict(),
+            "logrolls": [_logroll_dict(lr) for lr in self.logrolls],
             "issues": {a.issue: {"category": a.category, "reason": a.reason} for a in self.issues},
             "agenda": [
                 {
@@ -155,25 +99,71 @@ class DealAnalysis:
                 for it in self.agenda
             ],
             "notes": list(self.notes),
-            "core": None
-            if self.core is None
-            else {
-                "set_aside": list(self.set_aside),
-                "method": self.core.method,
-                "zopa": {
-                    k: v
-                    for k, v in self.core.as_dict()["zopa"].items()
-                    if k not in ("conflicts", "relaxations")
-                },
-                "conflicts": self.core.as_dict()["zopa"]["conflicts"],
-                "solutions": self.core.as_dict()["solutions"],
+            "core": None if self.core is None else self.core._core_dict(self.set_aside),
+        }
+
+    def solutions_dict(self) -> dict[str, dict[str, Any]]:
+        """Each concept's solution as plain data (the ``solutions`` of :meth:`as_dict`)."""
+        return {k: s.as_dict() for k, s in self.solutions.items()}
+
+    def _space_dict(self) -> dict[str, Any]:
+        sp = self.space
+        return {
+            "size": sp.size,
+            "issues": {i: len(v) for i, v in zip(sp.issue_ids, sp.levels, strict=True)},
+            "grid": sp.grid,
+            "loss": sp.loss,
+            "status_quo": {
+                i: None if np.isnan(v) else float(v)
+                for i, v in zip(sp.issue_ids, sp.status_quo, strict=True)
             },
+            "no_deal_utility": rounded(
+                {a: float(u) for a, u in zip(sp.actor_ids, sp.sq_utility, strict=True)}
+            ),
+        }
+
+    def _conflicts_list(self) -> list[list[dict[str, Any]]]:
+        return [[_constraint_dict(c) for c in cs] for cs in self.conflict_constraints()]
+
+    def _core_dict(self, set_aside: Sequence[str]) -> dict[str, Any]:
+        """This analysis as the core of another, with the issues that one set aside."""
+        return {
+            "set_aside": list(set_aside),
+            "method": self.method,
+            "zopa": {**self.zopa.as_dict(), "conflicts_complete": self.conflicts_complete},
+            "conflicts": self._conflicts_list(),
+            "solutions": self.solutions_dict(),
         }
 
 
-def _r(mapping: dict[str, float]) -> dict[str, float]:
-    """Utilities rounded for output (they carry ~1e-12 of quantisation)."""
-    return {k: round(v, 9) for k, v in mapping.items()}
+def _relaxation_dict(r: Relaxation) -> dict[str, Any]:
+    return {
+        "scope": r.scope,
+        "cost": round(r.cost, 9),
+        "moves": [
+            {
+                "actor": m.actor,
+                "kind": m.kind,
+                "issue": m.issue,
+                "from": m.old,
+                "to": m.new,
+                "by": m.by,
+            }
+            for m in r.moves
+        ],
+        "package": r.package,
+    }
+
+
+def _logroll_dict(lr: Logroll) -> dict[str, Any]:
+    return {
+        "actors": [lr.actor_a, lr.actor_b],
+        "issues": [lr.issue_a, lr.issue_b],
+        "from": [round(v, 6) for v in lr.start],
+        "to": list(lr.end),
+        "gains": rounded({lr.actor_a: lr.gain_a, lr.actor_b: lr.gain_b}),
+        "joint_gain": round(lr.joint_gain, 9),
+    }
 
 
 def _constraint_dict(c: Constraint) -> dict[str, Any]:

@@ -9,11 +9,18 @@ way, from the analysis to the paths to these types.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import numpy as np
     from numpy.typing import NDArray
+
+
+def rounded(mapping: Mapping[str, float]) -> dict[str, float]:
+    """Utilities rounded for output (they carry ~1e-12 of quantisation)."""
+    return {k: round(v, 9) for k, v in mapping.items()}
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,6 +49,17 @@ class ZopaSummary:
     def empty(self) -> bool:
         """Whether no package satisfies every party."""
         return all(r is None for r in self.ranges.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready): the zone's size, interval, ranges and frontier size."""
+        return {
+            "empty": self.empty,
+            "size": int(self.size) if self.size_exact else self.size,
+            "size_exact": self.size_exact,
+            "size_interval": list(self.size_interval),
+            "ranges": {k: None if v is None else list(v) for k, v in self.ranges.items()},
+            "frontier_size": self.frontier_size,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +113,12 @@ class Solution:
     gains: dict[str, float] = field(default_factory=dict)
     reason: str | None = None
     levels: tuple[int, ...] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready): the package, rounded utilities and gains, the reason."""
+        return {
+            "package": self.package,
+            "utilities": rounded(self.utilities),
+            "gains": rounded(self.gains),
+            "reason": self.reason,
+        }

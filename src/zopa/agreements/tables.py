@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from zopa.agreements.analysis import DealAnalysis, analyse_space
-from zopa.agreements.results import Solution
+from zopa.agreements.results import Solution, rounded
 from zopa.agreements.space import UTILITY_TOL, build_space, issue_levels, red_line_mask
 from zopa.agreements.utility import package_utility
 
@@ -85,7 +85,7 @@ class TableComparison:
         """Plain data (JSON-ready), the documented output of ``zopa tables``."""
         out: dict[str, Any] = {
             "actors": list(self.actor_ids),
-            "no_deal_utility": {a: round(v, 9) for a, v in self.no_deal.items()},
+            "no_deal_utility": rounded(self.no_deal),
             "tables": {},
         }
         for name, t in self.tables.items():
@@ -96,8 +96,8 @@ class TableComparison:
                     "source": t.deal_source,
                     "set_aside": list(t.set_aside),
                     "package": t.deal.package,
-                    "utilities": {a: round(v, 9) for a, v in t.deal.utilities.items()},
-                    "gains": {a: round(v, 9) for a, v in t.deal.gains.items()},
+                    "utilities": rounded(t.deal.utilities),
+                    "gains": rounded(t.deal.gains),
                 }
             out["tables"][name] = {
                 "members": list(t.members),
@@ -112,11 +112,11 @@ class TableComparison:
                 "deal": deal,
                 "acceptable_to": t.acceptable,
                 "absent_vetoes": list(t.absent_vetoes),
-                "solutions": t.analysis.as_dict()["solutions"],
+                "solutions": t.analysis.solutions_dict(),
                 "forecasts": {
                     f.model: {
                         "outcome": f.outcome,
-                        "utilities": {a: round(v, 9) for a, v in f.utilities.items()},
+                        "utilities": rounded(f.utilities),
                         "error": f.error,
                     }
                     for f in t.forecasts
