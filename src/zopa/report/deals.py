@@ -15,10 +15,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import matplotlib as mpl
-
-mpl.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
@@ -26,7 +22,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from zopa.agreements.frontier import issue_frontier, nondominated
 from zopa.agreements.space import acceptable_interval
-from zopa.report.figures import save_figure
+from zopa.report.figures import new_figure, save_figure
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -73,9 +69,8 @@ def plot_intervals(analysis: DealAnalysis, path: Path) -> Path:
             return v
         return (v - float(sp.scale_min[i])) / float(sp.width[i])
 
-    fig, ax = plt.subplots(
-        figsize=(11, 1.2 + 0.55 * n_i * (0.6 + 0.25 * n_p)), layout="constrained"
-    )
+    fig = new_figure(figsize=(11, 1.2 + 0.55 * n_i * (0.6 + 0.25 * n_p)), layout="constrained")
+    ax = fig.subplots()
     row_h = 0.8 / n_p
     for i in range(n_i):
         y0 = n_i - 1 - i
@@ -213,7 +208,8 @@ def plot_utility_space(analysis: DealAnalysis, a: str, b: str, path: Path) -> Pa
         label_all = f"random sample of {len(pk):,} of {sp.size:.2g} packages"
     u = sp.utilities(pk)
     feas = sp.feasible(pk)
-    fig, ax = plt.subplots(figsize=(7.5, 6.5), layout="constrained")
+    fig = new_figure(figsize=(7.5, 6.5), layout="constrained")
+    ax = fig.subplots()
     ax.scatter(
         u[:, ia], u[:, ib], s=4, color="0.6", alpha=0.5, lw=0, label=label_all, rasterized=True
     )
@@ -318,9 +314,8 @@ def plot_table_composition(comparison: TableComparison, path: Path) -> Path:
     names = list(comparison.tables)
     actors = list(comparison.actor_ids)
     n_t = max(len(names), 1)
-    fig, ax = plt.subplots(
-        figsize=(max(9.0, 0.32 * len(actors) * n_t + 3), 5.8), layout="constrained"
-    )
+    fig = new_figure(figsize=(max(9.0, 0.32 * len(actors) * n_t + 3), 5.8), layout="constrained")
+    ax = fig.subplots()
     width = 0.8 / n_t
     xs = np.arange(len(actors))
     for k, name in enumerate(names):

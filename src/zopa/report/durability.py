@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import matplotlib as mpl
-
-mpl.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 
-from zopa.report.figures import save_figure
+from zopa.report.figures import new_figure, save_figure
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -39,7 +35,8 @@ def plot_survival(
     results: Sequence[tuple[str, DurabilityResult]], path: Path, *, note: str = ""
 ) -> Path:
     """Survival curves (mean over parameter draws) with 5-95 % bands, one per deal."""
-    fig, ax = plt.subplots(figsize=(9, 5.6))
+    fig = new_figure(figsize=(9, 5.6))
+    ax = fig.subplots()
     for k, (label, r) in enumerate(results):
         mean, _, low, high = r.survival_band()
         colour = _colour(k)
@@ -80,13 +77,8 @@ def plot_deterrence(
     """Capacities (top) and deterrence balance with the window of vulnerability (bottom)."""
     n = len(results)
     legend_rows = n
-    fig, (top, bottom) = plt.subplots(
-        2,
-        1,
-        figsize=(9.5, 8.4 + 0.22 * legend_rows),
-        sharex=True,
-        gridspec_kw={"height_ratios": [1, 1.3]},
-    )
+    fig = new_figure(figsize=(9.5, 8.4 + 0.22 * legend_rows))
+    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1.3]})
     first = results[0][1]
     t = first.times
     a_lo, a_med, a_hi = np.quantile(first.deterrence.attacker, (0.05, 0.5, 0.95), axis=0)

@@ -12,13 +12,12 @@ import textwrap
 from typing import TYPE_CHECKING
 
 import matplotlib as mpl
-
-mpl.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 
-from zopa.report.figures import clip, save_figure
+from zopa.report.figures import clip, new_figure, save_figure
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -44,9 +43,10 @@ def plot_position_map(
     lo, hi = issue.scale.min, issue.scale.max
     width = hi - lo
     n = max(len(stances), 1)
-    fig, ax = plt.subplots(figsize=(11, 1.6 + 0.42 * n), layout="constrained")
+    fig = new_figure(figsize=(11, 1.6 + 0.42 * n), layout="constrained")
+    ax = fig.subplots()
     cmap = mpl.colormaps["viridis_r"]
-    norm = mpl.colors.Normalize(vmin=0, vmax=1)
+    norm = Normalize(vmin=0, vmax=1)
     caps = np.array([scenario.actor(s.actor).capability for s in stances] or [1.0])
     cap_max = float(caps.max()) if caps.max() > 0 else 1.0
 
@@ -138,7 +138,7 @@ def plot_position_map(
                 fontsize=8,
                 color="0.25",
             )
-    sm = mpl.cm.ScalarMappable(norm=norm, cmap=cmap)
+    sm = ScalarMappable(norm=norm, cmap=cmap)
     cbar = fig.colorbar(sm, ax=ax, pad=0.01, fraction=0.025)
     cbar.set_label("salience", fontsize=8)
     ax.legend(

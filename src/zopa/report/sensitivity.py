@@ -12,13 +12,10 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-import matplotlib as mpl
-
-mpl.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import PercentFormatter
 
-from zopa.report.figures import clip, save_figure
+from zopa.report.figures import clip, new_figure, save_figure
 from zopa.uncertainty.sensitivity import shown_morris, shown_sobol
 
 if TYPE_CHECKING:
@@ -56,7 +53,8 @@ def plot_issue_sensitivity(
     ]
     n = len(ranked)
     y = np.arange(n)[::-1].astype(float)
-    fig, ax = plt.subplots(figsize=(9.5, 1.7 + 0.55 * n), layout="constrained")
+    fig = new_figure(figsize=(9.5, 1.7 + 0.55 * n), layout="constrained")
+    ax = fig.subplots()
     issue_name = clip(scenario.issue(issue_id).name, 90)
     if issue_result.sobol:
         _sobol_bars(ax, issue_result, y)
@@ -95,7 +93,7 @@ def _sobol_bars(ax: Axes, result: IssueSensitivity, y: NDArray[np.float64]) -> N
     ax.barh(y - h / 2, s1, h, xerr=s1c, color="#9ecae1", label="first order (alone)", error_kw=err)
     right = float(np.nanmax(np.r_[st + stc, s1 + s1c, 0.1]))
     ax.set_xlim(min(0.0, float(np.nanmin(np.r_[s1 - s1c, 0.0]))), min(max(right * 1.08, 0.1), 1.15))
-    ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     for yy, value, conf in zip(y, st, stc, strict=True):
         ax.annotate(
             f"{value:.0%}",

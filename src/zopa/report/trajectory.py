@@ -12,12 +12,9 @@ import textwrap
 from typing import TYPE_CHECKING
 
 import matplotlib as mpl
-
-mpl.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 
-from zopa.report.figures import clip, save_figure
+from zopa.report.figures import clip, new_figure, save_figure
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -82,7 +79,8 @@ def plot_trajectory(
     weights = np.array([w for _, _, w in rows] or [1.0])
     w_max = float(weights.max()) if weights.max() > 0 else 1.0
 
-    fig, ax = plt.subplots(figsize=(10, 6), layout="constrained")
+    fig = new_figure(figsize=(10, 6), layout="constrained")
+    ax = fig.subplots()
     colours = mpl.colormaps["tab20"]
     finals = np.array([traj[-1, a] for a, _, _ in rows])
     label_y = _spread_labels(finals, gap=0.035 * width, lo=lo, hi=hi)

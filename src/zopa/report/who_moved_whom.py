@@ -11,13 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import matplotlib as mpl
-
-mpl.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 
-from zopa.report.figures import clip, save_figure
+from zopa.report.figures import clip, new_figure, save_figure
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -73,13 +69,8 @@ def plot_who_moved_whom(
     kinds = by_kind[keep]
     kind_names = list(forecast.diagnostics["offer_kinds"][1:])
     n = len(keep)
-    fig, (ax, bx) = plt.subplots(
-        1,
-        2,
-        figsize=(12, 2.2 + 0.42 * n),
-        layout="constrained",
-        gridspec_kw={"width_ratios": [1.25, 1]},
-    )
+    fig = new_figure(figsize=(12, 2.2 + 0.42 * n), layout="constrained")
+    ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
     vmax = float(mat.max()) if mat.size and mat.max() > 0 else 1.0
     image = ax.imshow(mat, cmap="Blues", vmin=0, vmax=vmax, aspect="auto")
     for i in range(n):
