@@ -122,8 +122,8 @@ def test_public_api():
 # on each table, sensitivity and backtests run them; durability scores deals with the
 # deal space's utility.
 LAYERS = {
-    "scenario": 0,
-    "frozen": 0,
+    "frozen": 0,  # the read-only mapping the core types hold
+    "scenario": 0.5,
     "models": 1,
     "agreements": 1.1,
     "uncertainty": 1.1,
