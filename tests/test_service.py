@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import pickle
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -221,3 +223,28 @@ def test_rounds_per_issue_agree_with_the_model(flagship):
         zip(flagship.scenario.issue_ids, map(int, rounds), strict=True)
     )
     assert entry["rounds"] == max(entry["rounds_per_issue"].values())
+
+
+def test_results_pickle(flagship):
+    results = [
+        flagship,
+        service.forecast(flagship.scenario, models=["median", "eum"], draws=10, trace=True),
+        service.deals(flagship.scenario),
+        service.tables(flagship.scenario, TABLES, forecasts=False),
+        service.compare(DEALS[:2], draws=200),
+        service.sensitivity(flagship.scenario, model="compromise", samples=8),
+    ]
+    for result in results:
+        again = pickle.loads(pickle.dumps(result))
+        assert type(again) is type(result)
+        if isinstance(result, service.ScenarioFile):
+            assert again == result
+        else:
+            assert again.to_json() == result.to_json()
+
+
+def test_forecast_result_pickles_with_arrays(flagship):
+    result = service.forecast(flagship.scenario, models=["smp"], draws=5, trace=True)
+    again = pickle.loads(pickle.dumps(result))
+    assert np.array_equal(again.points["smp"].trajectory, result.points["smp"].trajectory)
+    assert again.scenario == result.scenario
