@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from zopa.io.atomic import atomic_write
-from zopa.io.documents import Document, read_document
+from zopa.io.documents import Document, gc_paused, read_document
 from zopa.io.errors import Problem, ScenarioError
 from zopa.io.schema import FORMAT_VERSION
 from zopa.io.validate import validate_document
@@ -18,6 +18,11 @@ from zopa.scenario import Scenario
 
 def check_scenario(path: Path | str) -> tuple[Scenario | None, list[Problem]]:
     """Read and validate a scenario file; the scenario is ``None`` when there are errors."""
+    with gc_paused():  # the document is freed before the collector resumes
+        return _read_and_validate(path)
+
+
+def _read_and_validate(path: Path | str) -> tuple[Scenario | None, list[Problem]]:
     doc, problems = read_document(Path(path), display=str(path))
     if any(p.is_error for p in problems) or doc.data is None:
         return None, problems

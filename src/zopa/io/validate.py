@@ -7,14 +7,16 @@ relate fields (references, scales, red lines) run over every entry that passed i
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import functools
 import typing
 from collections import defaultdict
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from zopa.io.schema import (
     SECTION_MODELS,
@@ -118,6 +120,11 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
+@functools.cache
+def _list_adapter(model: type[BaseModel]) -> TypeAdapter[list[Any]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
 @dataclass
 class _Entries:
     sources: list[tuple[int, SourceEntry]]
@@ -162,6 +169,11 @@ def _check_top(doc: Document) -> tuple[dict[str, Any], _Entries | None, list[Pro
                 doc.problem((section,), "must be a list", got=type(raw).__name__, expected="a list")
             )
             continue
+        try:  # one call for the whole list; each entry on its own only when one is wrong
+            entries[section] = list(enumerate(_list_adapter(model).validate_python(raw)))
+            continue
+        except ValidationError:
+            pass
         for k, item in enumerate(raw):
             try:
                 entries[section].append((k, model.model_validate(item)))
@@ -270,13 +282,45 @@ def _check_references(doc: Document) -> list[Problem]:
     return problems
 
 
+class _Positions:
+    """Every stance's position on each issue, sorted, to tell where the others stand."""
+
+    def __init__(self, stances: list[tuple[int, StanceEntry]]) -> None:
+        by_issue: dict[str, list[float]] = defaultdict(list)
+        self._own: dict[tuple[str, str], list[float]] = defaultdict(list)
+        for _, s in stances:
+            by_issue[s.issue].append(s.position)
+            self._own[s.issue, s.actor].append(s.position)
+        self._sorted = {issue: sorted(positions) for issue, positions in by_issue.items()}
+
+    def side_of_others(self, issue: str, actor: str, position: float) -> str | None:
+        """Where the other actors' positions on ``issue`` lie, seen from ``position``.
+
+        Returns:
+            ``"above"`` when every position of another actor that differs from
+            ``position`` lies above it, ``"below"`` when every one lies below, ``None``
+            when they lie on both sides or there is none.
+        """
+        ordered = self._sorted[issue]
+        below = bisect.bisect_left(ordered, position)
+        above = len(ordered) - bisect.bisect_right(ordered, position)
+        for own in self._own[issue, actor]:  # the actor's own stances are not the others'
+            if own < position:
+                below -= 1
+            elif own > position:
+                above -= 1
+        if above and not below:
+            return "above"
+        if below and not above:
+            return "below"
+        return None
+
+
 def _check_stances(doc: Document, e: _Entries) -> list[Problem]:
     problems: list[Problem] = []
     issues = {i.id: i for _, i in e.issues}
     seen: dict[tuple[str, str], int] = {}
-    by_issue: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for _, s in e.stances:
-        by_issue[s.issue].append((s.actor, s.position))
+    positions = _Positions(e.stances)
     for k, s in e.stances:
         path: PathKey = ("stances", k)
         if not s.sources:
@@ -303,7 +347,7 @@ def _check_stances(doc: Document, e: _Entries) -> list[Problem]:
         issue = issues.get(s.issue)
         if issue is None or issue.scale.min >= issue.scale.max:
             continue
-        problems += _check_stance_values(doc, path, s, issue, by_issue[s.issue])
+        problems += _check_stance_values(doc, path, s, issue, positions)
     return problems
 
 
@@ -312,16 +356,19 @@ def _check_stance_values(
     path: PathKey,
     s: StanceEntry,
     issue: IssueEntry,
-    others_on_issue: list[tuple[str, float]],
+    positions: _Positions,
 ) -> list[Problem]:
     problems = []
     lo, hi = issue.scale.min, issue.scale.max
-    expect = f"a value in [{lo:g}, {hi:g}] (scale of {issue.id})"
-    in_scale = {"position": s.position, "red_line": s.red_line}
-    for field, value in in_scale.items():
+    for field, value in (("position", s.position), ("red_line", s.red_line)):
         if value is not None and not lo <= value <= hi:
             problems.append(
-                doc.problem((*path, field), "outside the issue's scale", got=value, expected=expect)
+                doc.problem(
+                    (*path, field),
+                    "outside the issue's scale",
+                    got=value,
+                    expected=f"a value in [{lo:g}, {hi:g}] (scale of {issue.id})",
+                )
             )
     if s.range is not None:
         low, high = s.range
@@ -331,7 +378,7 @@ def _check_stance_values(
                     (*path, "range"),
                     "outside the issue's scale",
                     got=list(s.range),
-                    expected=expect,
+                    expected=f"a value in [{lo:g}, {hi:g}] (scale of {issue.id})",
                 )
             )
         elif low > high:
@@ -353,12 +400,9 @@ def _check_stance_values(
                 )
             )
     r = s.red_line
-    others = [pos for actor, pos in others_on_issue if actor != s.actor and pos != s.position]
-    if r is not None and r != s.position and others:
-        toward_others_up = all(pos > s.position for pos in others)
-        toward_others_down = all(pos < s.position for pos in others)
-        if (toward_others_up and r < s.position) or (toward_others_down and r > s.position):
-            side = "above" if toward_others_up else "below"
+    if r is not None and r != s.position:
+        side = positions.side_of_others(s.issue, s.actor, s.position)
+        if (side == "above" and r < s.position) or (side == "below" and r > s.position):
             problems.append(
                 doc.problem(
                     (*path, "red_line"),
