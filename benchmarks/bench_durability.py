@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from zopa.durability import analyse_durability
-from zopa.io.deal_file import load_deal, load_durability_parameters
+from zopa.io.deal_file import load_deal
+from zopa.io.durability_parameters import load_durability_parameters
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAWS = 100_000

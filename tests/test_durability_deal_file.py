@@ -10,12 +10,10 @@ import yaml
 
 from zopa.durability import Settlement
 from zopa.io import ScenarioError
-from zopa.io.deal_file import (
-    MechanismsEntry,
-    check_deal,
+from zopa.io.deal_file import MechanismsEntry, check_deal, load_deal
+from zopa.io.durability_parameters import (
     check_durability_parameters,
     default_parameters_path,
-    load_deal,
     load_durability_parameters,
 )
 

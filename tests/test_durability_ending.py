@@ -11,7 +11,7 @@ from zopa import Actor, Issue, Scenario, Stance
 from zopa.durability import Deal, DealTerm, Mechanisms, Provision, Settlement, analyse_durability
 from zopa.durability.ending import Ending, classify_ending
 from zopa.durability.utilities import deal_package, deal_utilities
-from zopa.io.deal_file import load_durability_parameters
+from zopa.io.durability_parameters import load_durability_parameters
 
 PARAMS = load_durability_parameters()
 CITE = Provision(text="t", sources=("s",))

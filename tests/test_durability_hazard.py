@@ -29,7 +29,7 @@ from zopa.durability.parameters import (
     central_draws,
     sample_parameters,
 )
-from zopa.io.deal_file import load_durability_parameters
+from zopa.io.durability_parameters import load_durability_parameters
 
 PARAMS = load_durability_parameters()
 NO_RATIOS = {f"hr__{m.split('.')[-1]}": 1.0 for m in HAZARD_MECHANISMS}

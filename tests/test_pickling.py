@@ -25,8 +25,9 @@ from zopa.durability.assess import DealAssessment, assess_deal
 from zopa.durability.parameters import ParameterDraws
 from zopa.frozen import FrozenMap
 from zopa.io import load_scenario
-from zopa.io.deal_file import load_deal, load_durability_parameters
+from zopa.io.deal_file import load_deal
 from zopa.io.deu import load_deu
+from zopa.io.durability_parameters import load_durability_parameters
 from zopa.models import Forecast, available_models, make_model
 from zopa.scenario import Scenario
 from zopa.uncertainty.sensitivity import SensitivityResult, analyse_sensitivity

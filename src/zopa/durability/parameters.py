@@ -1,9 +1,9 @@
 """Durability parameters as data: each number with its source, range and status.
 
 The numbers themselves live in ``parameters.yaml`` beside this module and are read by the
-boundary layer (:func:`zopa.io.deal_file.load_durability_parameters`). This module holds
-the frozen types they become, the list of ids the model needs, and the vectorised
-sampler that turns ranges into Monte Carlo draws.
+boundary layer (:func:`zopa.io.durability_parameters.load_durability_parameters`). This
+module holds the frozen types they become, the list of ids the model needs, and the
+vectorised sampler that turns ranges into Monte Carlo draws.
 
 A parameter's ``status`` says how much the literature backs it:
 

@@ -108,7 +108,7 @@ class Loader:
 
     def parameters(self, path: Path | str | None = None) -> DurabilityParameters:
         """The durability parameters (default: those shipped with zopa), or BadInput."""
-        from zopa.io.deal_file import check_durability_parameters
+        from zopa.io.durability_parameters import check_durability_parameters
 
         params, problems = check_durability_parameters(path)
         if params is None:
