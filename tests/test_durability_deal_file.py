@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -9,13 +10,14 @@ import pytest
 import yaml
 
 from zopa.durability import Settlement
-from zopa.io import ScenarioError
+from zopa.io import Problem, ScenarioError, check_scenario
 from zopa.io.deal_file import MechanismsEntry, check_deal, load_deal
 from zopa.io.durability_parameters import (
     check_durability_parameters,
     default_parameters_path,
     load_durability_parameters,
 )
+from zopa.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 DEALS = sorted((ROOT / "scenarios" / "deals").glob("*.yaml"))
@@ -272,3 +274,43 @@ def test_python_snippets_in_the_docs_run(monkeypatch, capsys):
     for block in blocks:
         exec(compile(block, "docs/durability.md", "exec"), {})
     assert "frozen_conflict" in capsys.readouterr().out
+
+
+# --- a scenario loader shared by several deals ----------------------------------------------
+
+
+def test_a_memoised_scenario_loader_reads_each_scenario_once():
+    calls: list[Path] = []
+
+    @functools.cache
+    def load(path: Path) -> tuple[Scenario | None, list[Problem]]:
+        calls.append(path)
+        return check_scenario(path)
+
+    for path in DEALS:
+        shared = check_deal(path, scenario_loader=load)
+        alone = check_deal(path)
+        assert shared[0] == alone[0]
+        assert shared[1] == alone[1]
+        assert [p.format() for p in shared[2]] == [p.format() for p in alone[2]]
+    assert calls == [SCENARIO.resolve()]
+    assert load_deal(DEALS[0], scenario_loader=load) == load_deal(DEALS[0])
+    assert calls == [SCENARIO.resolve()]
+
+
+def test_problems_from_a_scenario_loader_are_located_as_before(deal_dir):
+    path = _write(deal_dir, MINIMAL)
+    scenario_problem = Problem("scenario.yaml", 3, "title", "something is wrong")
+    seen: list[Path] = []
+
+    def broken(target: Path) -> tuple[Scenario | None, list[Problem]]:
+        seen.append(target)
+        return None, [scenario_problem]
+
+    deal, scenario, problems = check_deal(path, scenario_loader=broken)
+    assert (deal, scenario) == (None, None)
+    assert seen == [(deal_dir / "scenario.yaml").resolve()]
+    assert problems[0] is scenario_problem
+    assert [(p.line, p.path, p.message) for p in problems[1:]] == [
+        (_line_of(MINIMAL, "scenario:"), "scenario", "the scenario file is not valid")
+    ]

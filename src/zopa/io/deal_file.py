@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
@@ -36,9 +37,7 @@ from zopa.durability.deal import (
     Provision,
     Settlement,
 )
-from zopa.durability.parameters import (
-    MECHANISM_LEVELS,
-)
+from zopa.durability.parameters import MECHANISM_LEVELS
 from zopa.io.documents import Document, read_document
 from zopa.io.errors import Problem, ScenarioError
 from zopa.io.schema import Id, Number, SourceEntry
@@ -46,12 +45,13 @@ from zopa.io.validate import pydantic_problems
 from zopa.scenario import Source
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from zopa.io.documents import PathKey
     from zopa.scenario import Scenario
 
 DEAL_FORMAT_VERSION = 1
+
+ScenarioLoader = Callable[[Path], "tuple[Scenario | None, list[Problem]]"]
+"""Reads a scenario file: the scenario (``None`` on errors) and its problems."""
 
 
 class _Strict(BaseModel):
@@ -345,12 +345,19 @@ def check_deal(
     path: Path | str,
     *,
     with_scenario: bool = True,
-    scenario_loader: Callable[[Path], tuple[Scenario | None, list[Problem]]] | None = None,
+    scenario_loader: ScenarioLoader | None = None,
 ) -> tuple[Deal | None, Scenario | None, list[Problem]]:
     """Read and validate a deal file and (by default) the scenario it names.
 
-    ``scenario_loader`` reads the scenario (default: :func:`check_scenario`); a caller
-    that checks several deals about one scenario passes a memoised one.
+    Args:
+        path: The deal file.
+        with_scenario: Whether to read the scenario and check the terms against it.
+        scenario_loader: How to get the scenario: called with the scenario file's
+            resolved path, it returns the scenario (``None`` on errors) and its problems,
+            like :func:`~zopa.io.scenario_file.check_scenario` (the default). A caller
+            checking several deals may pass a memoised loader, so that a scenario that
+            several deals name is read and validated once; it must not change the
+            problem lists it returns.
 
     Returns:
         The deal (``None`` on errors), its scenario (``None`` on errors or when not
@@ -358,6 +365,7 @@ def check_deal(
     """
     from zopa.io.scenario_file import check_scenario
 
+    load = check_scenario if scenario_loader is None else scenario_loader
     doc, problems = read_document(Path(path), display=str(path))
     if any(p.is_error for p in problems) or doc.data is None:
         return None, None, problems
@@ -376,7 +384,7 @@ def check_deal(
             )
         )
         return None, None, problems
-    scenario, scen_problems = (scenario_loader or check_scenario)(target)
+    scenario, scen_problems = load(target)
     problems += scen_problems
     if scenario is None:
         problems.append(
@@ -390,9 +398,14 @@ def check_deal(
     return deal, scenario, problems
 
 
-def load_deal(path: Path | str) -> tuple[Deal, Scenario]:
-    """A valid deal and its scenario, or :class:`ScenarioError` listing every problem."""
-    deal, scenario, problems = check_deal(path)
+def load_deal(
+    path: Path | str, *, scenario_loader: ScenarioLoader | None = None
+) -> tuple[Deal, Scenario]:
+    """A valid deal and its scenario, or :class:`ScenarioError` listing every problem.
+
+    ``scenario_loader`` is as in :func:`check_deal`.
+    """
+    deal, scenario, problems = check_deal(path, scenario_loader=scenario_loader)
     if deal is None or scenario is None:
         raise ScenarioError(problems)
     return deal, scenario
