@@ -93,7 +93,7 @@ def test_several_issues_are_refused_with_a_hint(tmp_path):
         write_any(scenario, path, "bdm")
     assert [p.format() for p in info.value.problems] == [
         f"{path}: issues: the bdm format holds one issue (got 'x, y', expected exactly one"
-        " issue)\n    hint: pick one with --issue ID"
+        " issue)\n    hint: name the one issue to write"
     ]
     assert not path.exists()
 

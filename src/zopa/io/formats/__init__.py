@@ -137,7 +137,7 @@ def detect_format(
     known = sorted(ext for spec in FORMATS.values() for ext in spec.extensions)
     raise FormatError(
         f"cannot tell the format of {str(path)!r} from its extension {suffix or '(none)'!r}"
-        f" (expected one of {', '.join(known)}, or name the format with --from/--to)"
+        f" (expected one of {', '.join(known)}, or name the format explicitly)"
     )
 
 

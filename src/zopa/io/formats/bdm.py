@@ -252,7 +252,7 @@ def dumps(scenario: Scenario, *, file: str = "<bdm>") -> str:
                     "the bdm format holds one issue",
                     got=", ".join(scenario.issue_ids),
                     expected="exactly one issue",
-                    hint="pick one with --issue ID",
+                    hint="name the one issue to write",
                 )
             ]
         )
