@@ -40,8 +40,8 @@ from zopa.durability.deal import (
 from zopa.durability.parameters import MECHANISM_LEVELS
 from zopa.io.documents import Document, read_document
 from zopa.io.errors import Problem, ScenarioError
+from zopa.io.pydantic_problems import pydantic_problems
 from zopa.io.schema import Id, Number, SourceEntry
-from zopa.io.validate import pydantic_problems
 from zopa.scenario import Source
 
 if TYPE_CHECKING:

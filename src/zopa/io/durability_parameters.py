@@ -27,8 +27,8 @@ from zopa.durability.parameters import (
 )
 from zopa.io.documents import Document, read_document
 from zopa.io.errors import Problem, ScenarioError
+from zopa.io.pydantic_problems import pydantic_problems
 from zopa.io.schema import Number
-from zopa.io.validate import pydantic_problems
 
 
 class _Strict(BaseModel):
