@@ -4,6 +4,7 @@ problems; JSON gets the lines YAML would give it; no check is lost on the fast p
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, ROOT
+from zopa.io import check_scenario
 from zopa.io.documents import parse_text
 from zopa.io.field_paths import MAX_DEPTH
 from zopa.io.json_lines import json_lines
@@ -265,3 +267,15 @@ def test_deep_json_is_not_read(depth: int) -> None:
     document, problems = parse_text("f.json", "[" * depth + "]" * depth, json_format=True)
     assert document.data is None
     assert [(p.line, p.message) for p in problems] == [(None, "nested too deeply to read")]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_a_scenario_leaves_the_cycle_collector_as_it_was(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        scenario, _ = check_scenario(FIXTURES / "scenarios" / "three-actors.yaml")
+        assert scenario is not None
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
