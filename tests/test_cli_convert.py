@@ -110,7 +110,7 @@ def test_multi_issue_scenario_to_bdm_is_refused_then_works_with_issue(tmp_path):
     result = run("convert", FORMATS / "harbour.csv", out, "--to", "bdm")
     assert result.exit_code == 2
     assert "the bdm format holds one issue" in result.output
-    assert "name the one issue to write" in result.output
+    assert "pick one with --issue ID" in result.output
     assert not out.exists()
     result = run("convert", FORMATS / "harbour.csv", out, "--to", "bdm", "--issue", "fee")
     assert result.exit_code == 0, result.output

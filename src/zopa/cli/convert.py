@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from zopa.cli.common import EXIT_BAD_INPUT, console, fail, print_problems
+
+if TYPE_CHECKING:
+    from zopa.io.errors import Problem
 
 EXAMPLES = """\
 [bold]Examples[/bold]
@@ -80,7 +84,7 @@ def convert(
         reader = detect_format(source, from_format, mode="read")
         writer = detect_format(target, to_format, mode="write")
     except FormatError as exc:
-        fail(str(exc))
+        fail(str(exc).replace("name the format explicitly", "name the format with --from/--to"))
     if not source.exists():
         fail(f"{source}: no such file")
     if target.is_dir():
@@ -108,7 +112,7 @@ def convert(
     try:
         writer.write(scenario, target)
     except ScenarioError as exc:
-        print_problems(exc.problems)
+        print_problems([_with_flags(p) for p in exc.problems])
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except OSError as exc:
         fail(f"cannot write {target}: {exc.strerror or exc}")
@@ -121,6 +125,16 @@ def convert(
     lost = writer.losses(scenario)
     if lost:
         console.print(f"not kept by {writer.name}: {'; '.join(lost)}", markup=False, soft_wrap=True)
+
+
+OPTION_HINTS = {"name the one issue to write": "pick one with --issue ID"}
+"""Library hints said with this command's option."""
+
+
+def _with_flags(problem: Problem) -> Problem:
+    """``problem`` with its hint naming the option that does what the hint says."""
+    hint = OPTION_HINTS.get(problem.hint or "")
+    return problem if hint is None else dataclasses.replace(problem, hint=hint)
 
 
 def _parse_scale(text: str) -> tuple[float, float]:
