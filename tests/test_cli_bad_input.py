@@ -458,3 +458,20 @@ def test_stance_actor_or_issue_that_is_a_list_or_mapping(tmp_path: Path, value: 
     path.write_text(text, encoding="utf-8")
     result = run("validate", path)
     assert_bad_input(result, f"{path}:14: stances[0].actor", f"{path}:14: stances[0].issue")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("title: !!bool maybe", ":2: title: not a valid bool (got 'maybe'"),
+        ("title: !!timestamp abc", ":2: title: not a valid timestamp (got 'abc'"),
+        ("2026-13-45: x", ":2: 2026-13-45: unknown field"),
+    ],
+)
+def test_a_value_its_tag_cannot_read_is_a_located_problem(
+    tmp_path: Path, line: str, expected: str
+) -> None:
+    path = tmp_path / "tagged.yaml"
+    path.write_text(f"zopa: 1\n{line}\nactors: []\nissues: []\nstances: []\n")
+    result = run("validate", path)
+    assert_bad_input(result, f"{path}{expected}")

@@ -247,6 +247,8 @@ class _EventReader:
             self.key_error = exc
             self.building = False
             return None
+        except (ValueError, KeyError, AttributeError, TypeError):
+            return event.value  # a key such as 2026-13-45 that is no valid date: its text
         return key if isinstance(key, str | int | float) else str(key)
 
     # --------------------------------------------------------------- scalar values
@@ -277,6 +279,18 @@ class _EventReader:
             return self.loader.construct_object(node)
         except ValueError:  # an impossible date such as 2026-13-45: the field's check says so
             return event.value
+        except (KeyError, AttributeError, TypeError):  # `!!bool maybe`, `!!timestamp abc`
+            self.problems.append(
+                Problem(
+                    self.file,
+                    event.start_mark.line + 1,
+                    format_path(path),
+                    f"not a valid {node.tag.rsplit(':', 1)[-1]}",
+                    got=event.value,
+                    expected="a value of the type its tag names, or no tag",
+                )
+            )
+            return None
 
     def _root_scalar(self, event: Any) -> None:
         self.lines[()] = event.start_mark.line + 1
