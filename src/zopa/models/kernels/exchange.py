@@ -30,6 +30,8 @@ needs more.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numba
 import numpy as np
 
@@ -153,26 +155,68 @@ _MOVER, _USES, _ISSUE = 0, 1, 2
 _TREE_MIN = 1024  # from this many exchanges on, the best is found with a max-tree
 _COMPACT_MIN = 32  # below this many exchanges, dead ones are not compacted away
 
-Workspace = tuple[
-    np.ndarray,  # ex_f (n_ex, 7)
-    np.ndarray,  # ex_i (n_ex, 2)
-    np.ndarray,  # leg_f (n_legs, 5)
-    np.ndarray,  # leg_i (n_legs, 3)
-    np.ndarray,  # leg_ok (n_legs,)
-    np.ndarray,  # leg_start (n_legs + 1,)
-    np.ndarray,  # leg_n (n_legs,)
-    np.ndarray,  # leg_ex (2 n_ex,)
-    np.ndarray,  # tree (4 n_ex,)
-    np.ndarray,  # changed (n_legs,)
-    np.ndarray,  # new_id (n_legs,)
-    np.ndarray,  # score (n_ex,): -inf where the exchange is dead
-]
+
+class _Draw(NamedTuple):
+    """One draw's inputs, on positions mapped to 0-100."""
+
+    x: np.ndarray  # (A, I) positions at the start of the round
+    s: np.ndarray  # (A, I) saliences, 0 where an actor has no stance
+    w: np.ndarray  # (A, I) capability x salience
+    total: np.ndarray  # (I,) ``w`` summed over the actors
+
+
+class _Rules(NamedTuple):
+    """How exchanges are sized and how ties between them are broken."""
+
+    rks: bool  # the Raiffa-Kalai-Smorodinsky rate instead of equal gain
+    a_place: np.ndarray  # (A,) place of each actor's id in the sorted ids
+    i_place: np.ndarray  # (I,) place of each issue's id in the sorted ids
+
+
+class _Log(NamedTuple):
+    """The exchanges made: one row each (see :func:`run_rounds`), recorded for draw 0."""
+
+    rows: np.ndarray  # (capacity, 8), grown when full
+    n: int  # rows filled
+    record: bool  # whether this draw's exchanges are recorded
+    round_number: int  # the round being played (1 for the first)
+
+
+class _Scratch(NamedTuple):
+    """Scratch arrays sized by actors and issues, reused across rounds and draws."""
+
+    code: np.ndarray  # (A, I) int: 0 no part on the issue, 1 left of the outcome, 2 right
+    pair_m: np.ndarray  # (A (A - 1) / 2,) int: issues on which the pair is opposed
+    pair_opp: np.ndarray  # (A (A - 1) / 2, I) int: those issues
+    outcome: np.ndarray  # (I,) the weighted mean of the voting positions
+    moved: np.ndarray  # (A, I) sign of each actor's moves this round
+    issue_lo: np.ndarray  # (I,) int: first leg slot of each issue
+    issue_hi: np.ndarray  # (I,) int: end of each issue's legs
+    leg_of: np.ndarray  # (2 I,) int: a pair's leg on each issue and mover
+    stack: np.ndarray  # (128,) int: nodes of the max-tree still to visit
+
+
+class _Buffers(NamedTuple):
+    """Buffers sized by exchanges and legs, reused across rounds and draws."""
+
+    ex_f: np.ndarray  # (n_ex, 7) exchange floats (``_SUP`` .. ``_B``)
+    ex_i: np.ndarray  # (n_ex, 2) int: the exchange's legs (``_LP``, ``_LQ``)
+    leg_f: np.ndarray  # (n_legs, 5) leg floats (``_TARGET`` .. ``_DIR``)
+    leg_i: np.ndarray  # (n_legs, 3) int: mover, live exchanges using it, issue
+    leg_ok: np.ndarray  # (n_legs,) bool: the leg keeps its mover's direction
+    leg_start: np.ndarray  # (n_legs + 1,) int: where each leg's exchanges start
+    leg_n: np.ndarray  # (n_legs,) int: how many there are
+    leg_ex: np.ndarray  # (2 n_ex,) int: the exchanges of every leg
+    tree: np.ndarray  # (4 n_ex,) max-tree over the scores
+    changed: np.ndarray  # (n_legs,) int: legs changed by a step
+    new_id: np.ndarray  # (n_legs,) int: a leg's place after compaction
+    score: np.ndarray  # (n_ex,): -inf where the exchange is dead
 
 
 @numba.njit(cache=True)
-def _workspace(n_ex: int, n_legs: int) -> Workspace:
+def _buffers(n_ex: int, n_legs: int) -> _Buffers:
     """Buffers for ``n_ex`` exchanges and ``n_legs`` legs, reused across rounds and draws."""
-    return (
+    return _Buffers(
         np.empty((n_ex, 7)),
         np.empty((n_ex, 2), dtype=np.int64),
         np.empty((n_legs, 5)),
@@ -189,17 +233,27 @@ def _workspace(n_ex: int, n_legs: int) -> Workspace:
 
 
 @numba.njit(cache=True)
-def _index_legs(
-    n_ex: int,
-    score: np.ndarray,
-    ex_i: np.ndarray,
-    n_legs: int,
-    leg_i: np.ndarray,
-    leg_start: np.ndarray,
-    leg_n: np.ndarray,
-    leg_ex: np.ndarray,
-) -> None:
+def _scratch(n_a: int, n_i: int) -> _Scratch:
+    """Scratch arrays for ``n_a`` actors and ``n_i`` issues."""
+    n_pairs = n_a * (n_a - 1) // 2
+    return _Scratch(
+        np.empty((n_a, n_i), dtype=np.int64),
+        np.empty(n_pairs, dtype=np.int64),
+        np.empty((n_pairs, n_i), dtype=np.int64),
+        np.empty(n_i),
+        np.empty((n_a, n_i)),
+        np.empty(n_i, dtype=np.int64),
+        np.empty(n_i, dtype=np.int64),
+        np.empty(2 * n_i, dtype=np.int64),
+        np.empty(128, dtype=np.int64),
+    )
+
+
+@numba.njit(cache=True)
+def _index_legs(n_ex: int, n_legs: int, buffers: _Buffers) -> None:
     """For every leg, the live exchanges that use it (``leg_ex[leg_start[g]:][:leg_n[g]]``)."""
+    score, ex_i, leg_i = buffers.score, buffers.ex_i, buffers.leg_i
+    leg_start, leg_n, leg_ex = buffers.leg_start, buffers.leg_n, buffers.leg_ex
     leg_start[0] = 0
     for g in range(n_legs):
         leg_start[g + 1] = leg_start[g] + leg_i[g, _USES]
@@ -215,8 +269,9 @@ def _index_legs(
 
 
 @numba.njit(cache=True)
-def _build_tree(n_ex: int, score: np.ndarray, tree: np.ndarray) -> int:
+def _build_tree(n_ex: int, buffers: _Buffers) -> int:
     """Fill the max-tree over the exchanges' scores; returns its first leaf (0: no tree)."""
+    score, tree = buffers.score, buffers.tree
     if n_ex < _TREE_MIN:
         return 0
     leaf0 = 1
@@ -235,22 +290,15 @@ def _build_tree(n_ex: int, score: np.ndarray, tree: np.ndarray) -> int:
 
 @numba.njit(cache=True)
 def _compact(
-    n_ex: int,
-    score: np.ndarray,
-    ex_f: np.ndarray,
-    ex_i: np.ndarray,
-    leg_f: np.ndarray,
-    leg_i: np.ndarray,
-    leg_ok: np.ndarray,
-    issue_lo: np.ndarray,
-    issue_hi: np.ndarray,
-    new_id: np.ndarray,
+    n_ex: int, buffers: _Buffers, issue_lo: np.ndarray, issue_hi: np.ndarray
 ) -> tuple[int, int]:
     """Keep the live exchanges and the legs they use, in place and in order.
 
     Legs stay grouped by issue (``issue_lo[i]:issue_hi[i]``). Returns the numbers of
     exchanges and legs kept.
     """
+    score, ex_f, ex_i, new_id = buffers.score, buffers.ex_f, buffers.ex_i, buffers.new_id
+    leg_f, leg_i, leg_ok = buffers.leg_f, buffers.leg_i, buffers.leg_ok
     h = 0
     for i in range(issue_lo.size):
         lo = h
@@ -282,35 +330,22 @@ def _compact(
 
 @numba.njit(cache=True, error_model="numpy")
 def _round(
-    x: np.ndarray,
-    s: np.ndarray,
-    w: np.ndarray,
-    total: np.ndarray,
-    a_place: np.ndarray,
-    i_place: np.ndarray,
-    rks: bool,
+    draw: _Draw,
+    rules: _Rules,
     y: np.ndarray,
-    log: np.ndarray,
-    n_log: int,
-    do_log: bool,
-    rnd: int,
-    code: np.ndarray,
-    pair_m: np.ndarray,
-    pair_opp: np.ndarray,
-    outcome: np.ndarray,
-    moved: np.ndarray,
-    issue_lo: np.ndarray,
-    issue_hi: np.ndarray,
-    leg_of: np.ndarray,
-    stack: np.ndarray,
-    ws: Workspace,
-) -> tuple[int, np.ndarray, int, Workspace]:
-    """One round of one draw: voting positions into ``y``.
+    log: _Log,
+    scratch: _Scratch,
+    buffers: _Buffers,
+) -> tuple[int, _Log, _Buffers]:
+    """One round of one draw: voting positions into ``y`` (A, I).
 
-    ``code`` to ``stack`` are scratch arrays sized by actors and issues, ``ws`` the
-    buffers sized by exchanges (replaced by larger ones when too small). Returns the
-    number of exchanges made, the log and its length, and the buffers.
+    ``buffers`` is replaced by larger ones when too small, ``log.rows`` when full.
+    Returns the number of exchanges made, the log and the buffers.
     """
+    x, s, w, total = draw
+    rks, a_place, i_place = rules
+    code, pair_m, pair_opp, outcome, moved, issue_lo, issue_hi, leg_of, stack = scratch
+    log_rows, n_log = log.rows, log.n
     n_a, n_i = x.shape
     for i in range(n_i):
         if total[i] > 0:
@@ -345,16 +380,20 @@ def _round(
                     issue_lo[pair_opp[k, jp]] += 2
             k += 1
     if bound == 0:
-        return 0, log, n_log, ws
+        return 0, log, buffers
     n_slots = 0
     for i in range(n_i):
         slots = issue_lo[i]
         issue_lo[i] = n_slots
         issue_hi[i] = n_slots
         n_slots += slots
-    if ws[0].shape[0] < bound or ws[2].shape[0] < n_slots:
-        ws = _workspace(max(bound, 2 * ws[0].shape[0]), max(n_slots, 2 * ws[2].shape[0]))
-    ex_f, ex_i, leg_f, leg_i, leg_ok, leg_start, leg_n, leg_ex, tree, changed, new_id, score = ws
+    if buffers.ex_f.shape[0] < bound or buffers.leg_f.shape[0] < n_slots:
+        buffers = _buffers(
+            max(bound, 2 * buffers.ex_f.shape[0]), max(n_slots, 2 * buffers.leg_f.shape[0])
+        )
+    ex_f, ex_i, score, tree = buffers.ex_f, buffers.ex_i, buffers.score, buffers.tree
+    leg_f, leg_i, leg_ok, changed = buffers.leg_f, buffers.leg_i, buffers.leg_ok, buffers.changed
+    leg_start, leg_n, leg_ex = buffers.leg_start, buffers.leg_n, buffers.leg_ex
 
     n_ex = int(np.int64(0))  # not a literal: one compiled version of the callees
     k = -1
@@ -416,7 +455,7 @@ def _round(
                     ex_i[n_ex, _LQ] = leg_of[key]
                     n_ex += 1
     if n_ex == 0:
-        return 0, log, n_log, ws
+        return 0, log, buffers
 
     # 2. evaluate every leg and every exchange
     for i in range(n_i):
@@ -458,14 +497,12 @@ def _round(
         else:
             score[j] = _NEG_INF
     if n_alive == 0:
-        return 0, log, n_log, ws
+        return 0, log, buffers
     n_legs = issue_hi[n_i - 1]
     if 3 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
-        n_ex, n_legs = _compact(
-            n_ex, score, ex_f, ex_i, leg_f, leg_i, leg_ok, issue_lo, issue_hi, new_id
-        )
-    _index_legs(n_ex, score, ex_i, n_legs, leg_i, leg_start, leg_n, leg_ex)
-    leaf0 = _build_tree(n_ex, score, tree)
+        n_ex, n_legs = _compact(n_ex, buffers, issue_lo, issue_hi)
+    _index_legs(n_ex, n_legs, buffers)
+    leaf0 = _build_tree(n_ex, buffers)
     moved[:] = 0.0  # sign of the moves made this round
 
     # 3. steps
@@ -535,19 +572,20 @@ def _round(
         outcome[q] += du * size_b
         moved[v, p] = dv
         moved[u, q] = du
-        if do_log:
-            if n_log == log.shape[0]:
+        if log.record:
+            if n_log == log_rows.shape[0]:
                 bigger = np.empty((2 * n_log, 8))
-                bigger[:n_log] = log
-                log = bigger
-            log[n_log, 0] = rnd
-            log[n_log, 1] = u
-            log[n_log, 2] = v
-            log[n_log, 3] = p
-            log[n_log, 4] = q
-            log[n_log, 5] = score[j]
-            log[n_log, 6] = dv * move_v
-            log[n_log, 7] = du * move_u
+                bigger[:n_log] = log_rows
+                log_rows = bigger
+            row = log_rows[n_log]
+            row[0] = log.round_number
+            row[1] = u
+            row[2] = v
+            row[3] = p
+            row[4] = q
+            row[5] = score[j]
+            row[6] = dv * move_v
+            row[7] = du * move_u
             n_log += 1
         n_exec += 1
         score[j] = _NEG_INF
@@ -645,12 +683,10 @@ def _round(
             break
         if 3 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
             # most exchanges are gone: keep the live ones and their legs only
-            n_ex, n_legs = _compact(
-                n_ex, score, ex_f, ex_i, leg_f, leg_i, leg_ok, issue_lo, issue_hi, new_id
-            )
-            _index_legs(n_ex, score, ex_i, n_legs, leg_i, leg_start, leg_n, leg_ex)
-            leaf0 = _build_tree(n_ex, score, tree)
-    return n_exec, log, n_log, ws
+            n_ex, n_legs = _compact(n_ex, buffers, issue_lo, issue_hi)
+            _index_legs(n_ex, n_legs, buffers)
+            leaf0 = _build_tree(n_ex, buffers)
+    return n_exec, _Log(log_rows, n_log, log.record, log.round_number), buffers
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -685,27 +721,18 @@ def run_rounds(
         each: round, demander of p, demander of q, p, q, score, move on p, move on q.
     """
     n_d, n_a, n_i = x0.shape
-    n_pairs = n_a * (n_a - 1) // 2
-    code = np.empty((n_a, n_i), dtype=np.int64)
-    pair_m = np.empty(n_pairs, dtype=np.int64)
-    pair_opp = np.empty((n_pairs, n_i), dtype=np.int64)
-    outcome = np.empty(n_i)
-    moved = np.empty((n_a, n_i))
-    issue_lo = np.empty(n_i, dtype=np.int64)
-    issue_hi = np.empty(n_i, dtype=np.int64)
-    leg_of = np.empty(2 * n_i, dtype=np.int64)
-    stack = np.empty(128, dtype=np.int64)
+    scratch = _scratch(n_a, n_i)
     # np.int64 rather than literal numbers: numba would compile the callee once more for
     # a literal argument
-    ws = _workspace(int(np.int64(256)), int(np.int64(512)))
+    buffers = _buffers(int(np.int64(256)), int(np.int64(512)))
+    rules = _Rules(rks, a_place, i_place)
     cap = min(rounds, 16)  # rounds the trajectory has room for; grows if needed
     traj = np.empty((n_d, cap + 1, n_a, n_i))
     made = np.zeros((n_d, cap), dtype=np.int64)
     traj[:, 0] = x0
     x = x0.copy()
     active = np.ones(n_d, dtype=np.bool_)
-    log = np.empty((64, 8))
-    n_log = int(np.int64(0))
+    log = _Log(np.empty((64, 8)), int(np.int64(0)), False, int(np.int64(0)))
     n_r = 0
     for r in range(rounds):
         if r == cap:
@@ -721,30 +748,9 @@ def run_rounds(
             y[:, :] = x[d]
             if not active[d]:
                 continue  # no exchange last round: none this round either
-            n, log, n_log, ws = _round(
-                x[d],
-                s[d],
-                w[d],
-                total[d],
-                a_place,
-                i_place,
-                rks,
-                y,
-                log,
-                n_log,
-                d == 0,
-                r + 1,
-                code,
-                pair_m,
-                pair_opp,
-                outcome,
-                moved,
-                issue_lo,
-                issue_hi,
-                leg_of,
-                stack,
-                ws,
-            )
+            draw = _Draw(x[d], s[d], w[d], total[d])
+            log = _Log(log.rows, log.n, d == 0, r + 1)
+            n, log, buffers = _round(draw, rules, y, log, scratch, buffers)
             made[d, r] = n
             if n == 0:
                 active[d] = False  # and its positions stay as they are
@@ -755,4 +761,4 @@ def run_rounds(
         n_r = r + 1
         if not active.any():
             break
-    return traj[:, : n_r + 1], made[:, :n_r].copy(), log[:n_log].copy()
+    return traj[:, : n_r + 1], made[:, :n_r].copy(), log.rows[: log.n].copy()
