@@ -14,7 +14,7 @@ Rule codes (ints, so that there is one compiled signature): probability 0 pairwi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numba
 import numpy as np
@@ -26,6 +26,93 @@ PAIRWISE, GLOBAL = 0, 1
 SCHOLZ, NEUTRAL = 0, 1
 NEAREST, TYPE, STRONGEST = 0, 1, 2
 NONE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
+
+
+class _Game(NamedTuple):
+    """One game's inputs: ``m`` actors in the actors' order, on one issue of one draw."""
+
+    m: int  # number of actors in the game (the arrays may be longer)
+    x: NDArray[np.float64]  # positions
+    sal: NDArray[np.float64]  # saliences
+    cap: NDArray[np.float64]  # capabilities
+    act: NDArray[np.bool_]  # whether the actor holds a stance on the issue
+    low: float  # lower end of the scale
+    width: float  # scale width
+    dist_range: float  # the range distances are divided by in the utilities
+
+
+class _Scratch(NamedTuple):
+    """Scratch arrays for games of up to A actors, reused from round to round.
+
+    Per rank (the actors sorted by position) unless said otherwise.
+    """
+
+    order: NDArray[np.int64]  # (A,) the actors by position (kept from the last round)
+    xs: NDArray[np.float64]  # (A + 1,) positions
+    ss: NDArray[np.float64]  # saliences, 0 without a stance
+    ws: NDArray[np.float64]  # vote weights: capability x salience
+    zs: NDArray[np.float64]  # positions mapped to [0, 1]
+    cum_w: NDArray[np.float64]  # (A + 1,) cumulative weights
+    cum_g: NDArray[np.float64]  # (A + 1,) cumulative weight x position
+    gaps: NDArray[np.float64]  # normalised distances to the weighted median
+    expo: NDArray[np.float64]  # exposures S_k
+    r: NDArray[np.float64]  # risk exponents
+    o_pos: NDArray[np.float64]  # per offer received: the position offered
+    o_perc: NDArray[np.float64]  # ... the proposer's expected utility
+    o_move: NDArray[np.float64]  # ... the distance moved
+    le: NDArray[np.int64]  # (A,) end of each rank's run of equal positions
+    lt: NDArray[np.int64]  # (A,) start of it
+    o_kind: NDArray[np.int64]  # (A,) per offer: its kind (negative: not eligible)
+    o_from: NDArray[np.int64]  # (A,) per offer: the proposer's rank
+    votes: NDArray[np.float64]  # (A (A - 1) / 2,) votes cast in each contest
+    prob: NDArray[np.float64]  # (A, A) P between ranks
+    dist: NDArray[np.float64]  # (A, A) normalised distances between ranks, -1: no contest
+
+
+class _Choice(NamedTuple):
+    """What each actor does in a round, in the actors' order."""
+
+    new_x: NDArray[np.float64]  # position after the round
+    risk: NDArray[np.float64]  # risk exponent
+    kind: NDArray[np.int8]  # kind of the offer accepted (``NONE``: none)
+    proposer: NDArray[np.int64]  # actor whose offer was accepted (-1: none)
+
+
+class _Details(NamedTuple):
+    """The (m, m) pair quantities of a round, in the actors' order."""
+
+    prob: NDArray[np.float64]  # P_ij
+    own: NDArray[np.float64]  # E^i(U_ij)
+    perceived: NDArray[np.float64]  # E^i(U_ji)
+    kind: NDArray[np.int8]  # the offer j makes to i
+    position: NDArray[np.float64]  # where i would move by accepting it
+
+
+@numba.njit(cache=True)
+def _scratch(a: int) -> _Scratch:
+    """Scratch arrays for games of up to ``a`` actors."""
+    return _Scratch(
+        np.arange(a),
+        np.zeros(a + 1),
+        np.zeros(a + 1),
+        np.zeros(a + 1),
+        np.zeros(a + 1),
+        np.zeros(a + 1),
+        np.zeros(a + 1),
+        np.zeros(a + 1),
+        np.zeros(a + 1),
+        np.zeros(a + 1),
+        np.zeros(a + 1),
+        np.zeros(a + 1),
+        np.zeros(a + 1),
+        np.zeros(a, dtype=np.int64),
+        np.zeros(a, dtype=np.int64),
+        np.zeros(a, dtype=np.int64),
+        np.zeros(a, dtype=np.int64),
+        np.zeros(max(1, a * (a - 1) // 2)),
+        np.zeros((a, a)),
+        np.zeros((a, a)),
+    )
 
 
 @numba.njit(cache=True)
@@ -230,51 +317,34 @@ def _passive(e: float, r: float, u_sq: float, q: float, t: float) -> float:
 
 @numba.njit(cache=True)
 def _round(
-    m: int,
-    x: NDArray[np.float64],
-    sal: NDArray[np.float64],
-    cap: NDArray[np.float64],
-    act: NDArray[np.bool_],
-    low: float,
-    width: float,
-    dist_range: float,
+    game: _Game,
     rules: NDArray[np.int64],
     params: NDArray[np.float64],
-    order: NDArray[np.int64],
-    work: NDArray[np.float64],
-    iwork: NDArray[np.int64],
-    votes: NDArray[np.float64],
-    prob: NDArray[np.float64],
-    dist: NDArray[np.float64],
-    new_x: NDArray[np.float64],
-    risk_out: NDArray[np.float64],
-    kind_out: NDArray[np.int8],
-    proposer_out: NDArray[np.int64],
-    details: bool,
-    d_prob: NDArray[np.float64],
-    d_own: NDArray[np.float64],
-    d_perceived: NDArray[np.float64],
-    d_kind: NDArray[np.int8],
-    d_position: NDArray[np.float64],
+    scratch: _Scratch,
+    out: _Choice,
+    details: _Details | None,
 ) -> None:
-    """One simultaneous round of one game of ``m`` actors (inputs in the actors' order).
+    """One simultaneous round of one game (inputs and outputs in the actors' order).
 
-    ``order`` holds the previous order of the actors by position (any permutation on the
-    first call); ``work`` (12, m + 1) floats, ``iwork`` (4, m) ints, ``votes`` (at least
-    m (m - 1) / 2), ``prob`` and ``dist`` (m, m) are scratch. Outputs are in the actors'
-    order; ``proposer_out`` is an actor index or -1. With ``details``, the (m, m) pair
-    quantities are written too.
+    ``scratch.order`` holds the previous order of the actors by position (any
+    permutation on the first call). ``out.proposer`` is an actor index or -1. With
+    ``details``, the (m, m) pair quantities are written too (``None``: the compiled
+    version without them has no trace of them).
     """
+    m, x, sal, cap, act, low, width, dist_range = game
+    order, xs, ss, ws, zs = scratch.order, scratch.xs, scratch.ss, scratch.ws, scratch.zs
+    cum_w, cum_g, gaps = scratch.cum_w, scratch.cum_g, scratch.gaps
+    expo, r = scratch.expo, scratch.r
+    o_pos, o_perc, o_move = scratch.o_pos, scratch.o_perc, scratch.o_move
+    le, lt, o_kind, o_from = scratch.le, scratch.lt, scratch.o_kind, scratch.o_from
+    votes, prob, dist = scratch.votes, scratch.prob, scratch.dist
+    new_x, risk_out, kind_out, proposer_out = out
     prob_rule, risk_rule, choice = rules[0], rules[1], rules[2]
     q, t = params[0], params[1]
     # 0.5 comes in as data: with a literal base, LLVM rewrites pow(0.5, r) as exp2(-r),
     # which is not always the same number
     half_base = params[3]
     _sort(x, m, order)
-    xs, ss, ws, zs = work[0], work[1], work[2], work[3]
-    cum_w, cum_g, gaps, expo, r = work[4], work[5], work[6], work[7], work[8]
-    o_pos, o_perc, o_move = work[9], work[10], work[11]
-    le, lt, o_kind, o_from = iwork[0], iwork[1], iwork[2], iwork[3]
     for k in range(m):
         a = order[k]
         xs[k] = x[a]
@@ -333,7 +403,7 @@ def _round(
     # differ only in that factor, times U_s - U_f > 0, and rounding is monotonic), so the
     # powers need not be computed. Pairs closer than 1e-6 of the range are computed
     # anyway (there U_s - U_f could round to 0 or below).
-    prune = q >= 1.0 and not details
+    prune = q >= 1.0 and details is None
     for i in range(m):
         ri = r[i]
         xi = xs[i]
@@ -341,12 +411,12 @@ def _round(
         u_sq = q * (2.0 - 4.0 * half_base**ri)
         n_offers = 0  # the offers i receives, in rank order of their proposers
         for j in range(m):
-            if details:
-                d_prob[a, order[j]] = prob[i, j]
-                d_own[a, order[j]] = 0.0
-                d_perceived[a, order[j]] = 0.0
-                d_kind[a, order[j]] = NONE
-                d_position[a, order[j]] = xi
+            if details is not None:
+                details.prob[a, order[j]] = prob[i, j]
+                details.own[a, order[j]] = 0.0
+                details.perceived[a, order[j]] = 0.0
+                details.kind[a, order[j]] = NONE
+                details.position[a, order[j]] = xi
             d_ij = dist[i, j]
             if d_ij < 0.0:
                 continue
@@ -376,12 +446,12 @@ def _round(
                 else:
                     offer = CAPITULATION
                     position = xs[j]
-            if details:
-                d_own[a, order[j]] = own
-                d_perceived[a, order[j]] = perceived
+            if details is not None:
+                details.own[a, order[j]] = own
+                details.perceived[a, order[j]] = perceived
                 if offer != NONE:
-                    d_kind[a, order[j]] = offer
-                    d_position[a, order[j]] = position
+                    details.kind[a, order[j]] = offer
+                    details.position[a, order[j]] = position
             if offer != NONE:
                 o_from[n_offers] = j
                 o_kind[n_offers] = offer
@@ -459,43 +529,19 @@ def round_batch(
 ) -> None:
     """One round for each of n games of A actors ((n, A) inputs, (n, A, A) details)."""
     n, a = position.shape
-    order = np.arange(a)
-    work = np.zeros((12, a + 1))
-    iwork = np.zeros((4, a), dtype=np.int64)
-    votes = np.zeros(max(1, a * (a - 1) // 2))
-    prob = np.zeros((a, a))
-    dist = np.zeros((a, a))
+    scratch = _scratch(a)
     for g in range(n):
         for k in range(a):
-            order[k] = k
-        _round(
-            a,
-            position[g],
-            salience[g],
-            capability[g],
-            active[g],
-            low[g],
-            width[g],
-            dist_range[g],
-            rules,
-            params,
-            order,
-            work,
-            iwork,
-            votes,
-            prob,
-            dist,
-            new_position[g],
-            risk[g],
-            kind[g],
-            proposer[g],
-            details,
-            d_prob[g] if details else d_prob[0],
-            d_own[g] if details else d_own[0],
-            d_perceived[g] if details else d_perceived[0],
-            d_kind[g] if details else d_kind[0],
-            d_position[g] if details else d_position[0],
+            scratch.order[k] = k
+        game = _Game(
+            a, position[g], salience[g], capability[g], active[g], low[g], width[g], dist_range[g]
         )
+        out = _Choice(new_position[g], risk[g], kind[g], proposer[g])
+        if details:
+            pairs = _Details(d_prob[g], d_own[g], d_perceived[g], d_kind[g], d_position[g])
+            _round(game, rules, params, scratch, out, pairs)
+        else:
+            _round(game, rules, params, scratch, out, None)
 
 
 @numba.njit(cache=True)
@@ -592,18 +638,12 @@ def play(
     sal = np.zeros(n_a)
     cap = np.zeros(n_a)
     act = np.zeros(n_a, dtype=np.bool_)
-    new_x = np.zeros(n_a)
-    r_out = np.zeros(n_a)
-    k_out = np.zeros(n_a, dtype=np.int8)
-    p_out = np.zeros(n_a, dtype=np.int64)
-    order = np.zeros(n_a, dtype=np.int64)
-    work = np.zeros((12, n_a + 1))
-    iwork = np.zeros((4, n_a), dtype=np.int64)
-    votes = np.zeros(max(1, n_a * (n_a - 1) // 2))
-    prob = np.zeros((n_a, n_a))
-    dist = np.zeros((n_a, n_a))
-    no_details = np.zeros((1, 1, 1))
-    no_kinds = np.zeros((1, 1, 1), dtype=np.int8)
+    choice = _Choice(
+        np.zeros(n_a), np.zeros(n_a), np.zeros(n_a, dtype=np.int8), np.zeros(n_a, dtype=np.int64)
+    )
+    new_x, r_out, k_out, p_out = choice
+    scratch = _scratch(n_a)
+    order = scratch.order
     played = np.zeros((n_d, n_i), dtype=np.int64)
     kept = 0
     # draw by draw, so that a draw's slice of the outputs stays in cache over its issues
@@ -634,35 +674,9 @@ def play(
             last_moved = 0
             n_played = 0
             n_moved = 0
+            game = _Game(m, x, sal, cap, act, low, width, dist_range)
             while n_played < max_rounds and not done:
-                _round(
-                    m,
-                    x,
-                    sal,
-                    cap,
-                    act,
-                    low,
-                    width,
-                    dist_range,
-                    rules,
-                    params,
-                    order,
-                    work,
-                    iwork,
-                    votes,
-                    prob,
-                    dist,
-                    new_x,
-                    r_out,
-                    k_out,
-                    p_out,
-                    False,
-                    no_details,
-                    no_details,
-                    no_details,
-                    no_kinds,
-                    no_details,
-                )
+                _round(game, rules, params, scratch, choice, None)
                 rr = n_played
                 n_played += 1
                 largest = 0.0
