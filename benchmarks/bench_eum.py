@@ -173,7 +173,7 @@ def main() -> None:
         print(f"  {a:>15d} " + "".join(f"{c:>12s}" for c in cells))
 
     print("\n== Where EUM time goes (flagship x 1,000 draws) ==")
-    from zopa.models.kernels import eum as kernel
+    from zopa.models.kernels import expected_utility as kernel
 
     whole, _, _ = timed(lambda: eum.forecast(draws), 3)
     d, a, n_i = draws.position.shape

@@ -2,7 +2,7 @@
 
 This is zopa's former vectorised implementation of KTAB's spatial model of politics, kept
 here (not in ``src``) as an independent computation that the compiled kernel in
-``zopa.models.kernels.smp`` must reproduce: the building blocks (salience-weighted
+``zopa.models.kernels.spatial`` must reproduce: the building blocks (salience-weighted
 distances, utilities with risk attitudes, votes, coalition strengths, victory
 probabilities, the conditional probabilistic Condorcet election, risk attitudes), one
 turn of ``SMPState::doBCN`` (challenges with third-party commitment, bargains, the

@@ -83,14 +83,14 @@ Deviations:
       the others continue. The trajectory repeats a stopped member's last positions.
 
 Implementation: each game (one issue of one draw) is played, round after round, in
-compiled code (``zopa.models.kernels.eum``, numba), over its participants only with the
-default pairwise probabilities and Q = 1 (actors without a stance then change no number),
-over every actor otherwise (they count in the ``global`` denominator and in the mean
-position that stands in for the median when no one carries weight). A game's numbers do
-not depend on the other games of the batch. Vote sums use the one-dimensional structure
-(cumulative weights over the actors sorted by position; O(A^2) a round instead of the
-textbook O(A^3)); :func:`eum_round` and :func:`contest_probabilities` run the same
-compiled code for one round.
+compiled code (``zopa.models.kernels.expected_utility``, numba), over its participants
+only with the default pairwise probabilities and Q = 1 (actors without a stance then
+change no number), over every actor otherwise (they count in the ``global`` denominator
+and in the mean position that stands in for the median when no one carries weight). A
+game's numbers do not depend on the other games of the batch. Vote sums use the
+one-dimensional structure (cumulative weights over the actors sorted by position; O(A^2)
+a round instead of the textbook O(A^3)); :func:`eum_round` and
+:func:`contest_probabilities` run the same compiled code for one round.
 """
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ def contest_probabilities(
     """
     if rule not in _PROBABILITY_CODES:
         raise ValueError(f"unknown probability rule {rule!r}; use 'pairwise' or 'global'")
-    from zopa.models.kernels import eum as kernel  # loads numba
+    from zopa.models.kernels import expected_utility as kernel  # loads numba
 
     z = np.minimum(np.maximum((position - low[:, None]) / width[:, None], 0.0), 1.0)
     n, a = z.shape
@@ -238,7 +238,7 @@ def eum_round(
         raise ValueError(
             f"unknown offer choice {offer_choice!r}; use 'nearest', 'type' or 'strongest'"
         )
-    from zopa.models.kernels import eum as kernel  # loads numba
+    from zopa.models.kernels import expected_utility as kernel  # loads numba
 
     n, a = position.shape
     shape = (n, a, a) if details else (1, 1, 1)
@@ -341,7 +341,7 @@ class ExpectedUtilityModel:
 
     def forecast(self, view: ScenarioArrays, *, rng: np.random.Generator | None = None) -> Forecast:
         """Run the EUM on every issue of every draw (compiled; one game at a time)."""
-        from zopa.models.kernels import eum as kernel  # loads numba
+        from zopa.models.kernels import expected_utility as kernel  # loads numba
 
         d, a, n_i = view.position.shape
         cap = self.max_rounds

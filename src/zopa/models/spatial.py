@@ -87,9 +87,9 @@ Deviations from KTAB:
       order); coalition strengths still add the voters in KTAB's order. On the
       reference input every position at every turn equals KTAB's.
 
-Implementation: the turns run in a compiled kernel (:mod:`zopa.models.kernels.smp`, one
-thread), each draw to its own stopping turn; it does every floating-point operation in
-the order of zopa's earlier numpy code (kept in the tests as the reference it is
+Implementation: the turns run in a compiled kernel (:mod:`zopa.models.kernels.spatial`,
+one thread), each draw to its own stopping turn; it does every floating-point operation
+in the order of zopa's earlier numpy code (kept in the tests as the reference it is
 checked against), so results are the same bit for bit (with a victory exponent other
 than 1 or 2, ``c^γ`` may differ in the last bit between numpy and the C library). The
 final state's election is compiled too; the forecast from it is numpy.
@@ -259,7 +259,7 @@ class SpatialModel:
             on 0..1, the (D,) turn counts, and the final election's (D, A) risk
             attitudes, position probabilities and shares.
         """
-        from zopa.models.kernels import smp as kernel  # loads numba on first use
+        from zopa.models.kernels import spatial as kernel  # loads numba on first use
 
         pos = np.ascontiguousarray(position, dtype=np.float64)
         d, a, k = pos.shape
