@@ -17,14 +17,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smp_reference import (
+from zopa.io import load_scenario
+from zopa.io.formats import ktab
+from zopa.models import make_model
+from zopa.models.spatial import SpatialModel
+from zopa.models.spatial_numpy import (
     best_targets,
     challenge_gains,
-    condorcet_probability,
+    final_election,
     interpolate_bargains,
+    run_turns,
+)
+from zopa.models.spatial_votes import (
+    condorcet_probability,
     perceived_risk,
-    reference_election,
-    reference_run,
     risk_attitudes,
     risk_from_probability,
     utility,
@@ -32,10 +38,6 @@ from smp_reference import (
     vote,
     weighted_distance,
 )
-from zopa.io import load_scenario
-from zopa.io.formats import ktab
-from zopa.models import make_model
-from zopa.models.spatial import SpatialModel
 from zopa.scenario import Actor, Issue, Scale, Scenario, Stance
 from zopa.uncertainty import sample_positions
 
@@ -95,7 +97,7 @@ def test_reference_risk_attitudes_of_turn_one(soe):
     v = soe.arrays()
     model = SpatialModel()
     dist = weighted_distance(v.position / 100, v.position / 100, v.salience)
-    risk, _ = risk_attitudes(dist, v.capability, rule="proportional", power=1.0, rng="mid")
+    risk, _ = risk_attitudes(dist, v.capability, rule="proportional", power=1.0, big_r_range="mid")
     ktab = [1.0, -0.498, -0.452, 0.362, -0.5, -0.5, -0.497, -0.499, -0.452, 0.643, -0.383,
             -0.196, -0.5]  # fmt: skip
     np.testing.assert_allclose(risk[0], ktab, atol=5e-4)
@@ -110,7 +112,7 @@ def test_reference_utility_matrices_of_turn_one(soe):
     neutral_row0 = [1.000, 0.592, 0.955, 0.767, 0.588, 0.888, 0.937, 0.700, 0.955, 0.809,
                     0.717, 0.900, 0.636]  # fmt: skip
     np.testing.assert_allclose(1 - dist[0, 0], neutral_row0, atol=5e-4)
-    risk, _ = risk_attitudes(dist, v.capability, rule="proportional", power=1.0, rng="mid")
+    risk, _ = risk_attitudes(dist, v.capability, rule="proportional", power=1.0, big_r_range="mid")
     aware = utility(dist, risk[:, :, None])
     aware_row1 = [0.5663, 1.0000, 0.5291, 0.8059, 0.9457, 0.4444, 0.4963, 0.7866, 0.5291,
                   0.7602, 0.8438, 0.5952, 0.6909]  # fmt: skip
@@ -307,10 +309,10 @@ def test_compiled_turns_equal_the_direct_numpy_computation_on_the_flagship():
     pos, sal, cap = _internal(view)
     model = SpatialModel()
     run = model.run(pos, sal, cap)
-    trajectory, turns = reference_run(model, pos, sal, cap)
+    trajectory, turns = run_turns(model, pos, sal, cap)
     np.testing.assert_array_equal(run.turns, turns)
     np.testing.assert_array_equal(run.trajectory, trajectory)
-    risk, prob, share = reference_election(model, trajectory[:, -1], sal, cap)
+    risk, prob, share = final_election(model, trajectory[:, -1], sal, cap)
     np.testing.assert_array_equal(run.risk, risk)
     np.testing.assert_array_equal(run.position_probability, prob)
     np.testing.assert_array_equal(run.share, share)
@@ -324,7 +326,7 @@ def test_compiled_stochastic_turns_equal_the_direct_numpy_computation(soe):
     pos, sal, cap = _internal(view.with_draws(position=pos))
     model = SpatialModel(stochastic=True)
     run = model.run(pos, sal, cap, rng=np.random.default_rng(21))
-    trajectory, turns = reference_run(model, pos, sal, cap, rng=np.random.default_rng(21))
+    trajectory, turns = run_turns(model, pos, sal, cap, rng=np.random.default_rng(21))
     np.testing.assert_array_equal(run.turns, turns)
     np.testing.assert_array_equal(run.trajectory, trajectory)
 
@@ -361,8 +363,8 @@ def test_compiled_turns_equal_the_direct_numpy_computation(
         max_turns=25,
     )
     run = model.run(pos, sal, cap)
-    trajectory, turns = reference_run(model, pos, sal, cap)
-    election = reference_election(model, trajectory[:, -1], sal, cap)
+    trajectory, turns = run_turns(model, pos, sal, cap)
+    election = final_election(model, trajectory[:, -1], sal, cap)
     np.testing.assert_array_equal(run.turns, turns)
     compiled = (run.trajectory, run.risk, run.position_probability, run.share)
     for got, expected in zip(compiled, (trajectory, *election), strict=True):

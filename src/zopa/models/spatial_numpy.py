@@ -1,18 +1,14 @@
-"""A direct numpy computation of the SMP's turns, to check the compiled kernel against.
+"""The SMP's turns in numpy: the plain path for small single-draw problems.
 
-This is zopa's former vectorised implementation of KTAB's spatial model of politics, kept
-here (not in ``src``) as an independent computation that the compiled kernel in
-``zopa.models.kernels.spatial`` must reproduce: the building blocks (salience-weighted
-distances, utilities with risk attitudes, votes, coalition strengths, victory
-probabilities, the conditional probabilistic Condorcet election, risk attitudes), one
-turn of ``SMPState::doBCN`` (challenges with third-party commitment, bargains, the
-Condorcet choice among bargains), the turn loop with its stopping rule, and the final
-state's election. Every function works on a leading batch axis ``D``. See
-:mod:`zopa.models.spatial` for the citations and the deviations from KTAB.
-
-Conventions (KTAB's): ``u[..., i, j]`` is the utility to actor ``i`` of the position held
-by actor ``j``; ``c[..., a, b]`` is the strength of the coalition preferring option ``a``
-to option ``b``; ``pv[..., a, b]`` is the probability that ``a`` defeats ``b``.
+zopa's vectorised implementation of KTAB's spatial model of politics: one turn of
+``SMPState::doBCN`` (challenges with third-party commitment, bargains, the Condorcet
+choice among bargains), the turn loop with its stopping rule, and the final state's
+election, built from :mod:`zopa.models.spatial_votes`. Every function works on a
+leading batch axis ``D``. See :mod:`zopa.models.spatial` for the citations, the
+deviations from KTAB and when :class:`~zopa.models.spatial.SpatialModel` takes this
+path rather than the compiled kernel (:mod:`zopa.models.kernels.spatial`). The two are
+independent implementations of the same arithmetic, in the same order, and give the
+same numbers bit for bit (the tests compare them); this module does not import numba.
 """
 
 from __future__ import annotations
@@ -22,252 +18,25 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import numpy as np
 
+from zopa.models.spatial_votes import (
+    SalienceWeights,
+    VotingRule,
+    coalition_strength,
+    condorcet_probability,
+    perceived_risk,
+    risk_attitudes,
+    salience_weights,
+    utility,
+    victory_probability,
+    vote,
+    vote_difference,
+    weighted_distance,
+)
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from zopa.models.spatial import SpatialModel
-
-VotingRule = Literal["binary", "prop_bin", "proportional", "prop_cubic", "cubic"]
-BigRRange = Literal["min", "mid", "max"]
-BigRAdjust = Literal["none", "one_third", "half", "two_thirds", "full"]
-
-# KTAB's small constants (kmodel.cpp: Model::coalitions; Model::vote).
-MIN_COALITION = 1e-8  # floor on every coalition strength, avoids 0/0
-BINARY_VOTE_TOLERANCE = 1e-8  # utility difference at which a binary vote saturates
-
-
-class SalienceWeights(NamedTuple):
-    """Squared saliences and their per-actor sums, fixed for a whole run."""
-
-    squared: NDArray[np.float64]  # (D, A, K) s_ik^2
-    total: NDArray[np.float64]  # (D, A, 1) sum_k s_ik^2, 1 where it is 0
-
-
-def salience_weights(salience: NDArray[np.float64]) -> SalienceWeights:
-    """The squared saliences used by :func:`weighted_distance`."""
-    s2 = salience * salience
-    den = s2.sum(axis=-1, keepdims=True)
-    return SalienceWeights(s2, np.where(den > 0, den, 1.0))
-
-
-def weighted_distance(
-    ideal: NDArray[np.float64],
-    position: NDArray[np.float64],
-    salience: NDArray[np.float64] | SalienceWeights,
-) -> NDArray[np.float64]:
-    """Salience-weighted distance from each actor's ideal to every actor's position.
-
-    ``d[..., i, j] = sqrt(sum_k (s_ik (x_ik - y_jk))^2 / sum_k s_ik^2)``, KTAB's
-    ``SMPModel::bvDiff``: a weighted root mean square, so it stays in ``[0, 1]`` when
-    positions do. An actor with no salience on any issue is at distance 0 from
-    everything (KTAB rejects such an actor).
-
-    Args:
-        ideal: (D, A, K) the actors' ideal points.
-        position: (D, B, K) the positions to measure.
-        salience: (D, A, K) the ideal holders' saliences, or their
-            :func:`salience_weights`.
-
-    Returns:
-        (D, A, B) distances.
-    """
-    w = salience if isinstance(salience, SalienceWeights) else salience_weights(salience)
-    diff = ideal[:, :, None, :] - position[:, None, :, :]
-    diff *= diff
-    num = np.einsum("dabk,dak->dab", diff, w.squared)
-    # with no salience at all the numerator is 0 too: distance 0
-    out: NDArray[np.float64] = np.sqrt(num / w.total)
-    return out
-
-
-def utility(distance: NDArray[np.float64], risk: NDArray[np.float64]) -> NDArray[np.float64]:
-    """KTAB's risk-adjusted utility of a distance (``SMPModel::bsUtil``).
-
-    ``u = (1 - d)(1 + d R)`` for ``d <= 1`` (and ``(1 - d)(1 + R)`` beyond, which only
-    round-off reaches). ``R = 0`` is risk neutral (linear), ``R = 1`` risk averse
-    (``1 - d^2``), ``R = -1/2`` risk seeking.
-    """
-    # min(d, 1) is d itself below 1, so this is KTAB's two-branch formula
-    out: NDArray[np.float64] = (1.0 - distance) * (1.0 + np.minimum(distance, 1.0) * risk)
-    return out
-
-
-def vote(
-    rule: VotingRule,
-    weight: NDArray[np.float64],
-    u_a: NDArray[np.float64],
-    u_b: NDArray[np.float64],
-) -> NDArray[np.float64]:
-    """Influence an actor of ``weight`` exerts for option ``a`` over ``b`` (``Model::vote``).
-
-    Positive means support for ``a``; see :func:`vote_difference`.
-    """
-    return vote_difference(rule, weight, u_a - u_b)
-
-
-def vote_difference(
-    rule: VotingRule, weight: NDArray[np.float64], du: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """The vote of an actor of ``weight`` whose utility gain from ``a`` over ``b`` is ``du``.
-
-    Proportional voting is ``w du``; binary is ``w sign(du)`` with a linear ramp of
-    width 1e-8; ``prop_bin`` mixes 80 % proportional with 20 % binary; ``prop_cubic``
-    mixes 50 % proportional with 50 % cubic; ``cubic`` is ``w du^3`` (KTAB
-    ``Model::vote``).
-    """
-    if rule == "proportional":
-        out: NDArray[np.float64] = weight * du
-    elif rule == "binary":
-        out = weight * np.clip(du / BINARY_VOTE_TOLERANCE, -1.0, 1.0)
-    elif rule == "prop_bin":
-        out = weight * (0.8 * du + 0.2 * np.clip(du / BINARY_VOTE_TOLERANCE, -1.0, 1.0))
-    elif rule == "prop_cubic":
-        out = weight * (0.5 * du + 0.5 * du * du * du)
-    elif rule == "cubic":
-        out = weight * (du * du * du)
-    else:
-        raise ValueError(f"unknown voting rule {rule!r}")
-    return out
-
-
-def coalition_strength(
-    rule: VotingRule, weight: NDArray[np.float64], u: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """Strength of the coalition for each option against each other (``Model::coalitions``).
-
-    ``c[..., a, b] = 1e-8 + sum_n max(v_n(a:b), 0)`` with ``v_n`` the vote of actor ``n``
-    of weight ``w_n`` given its utilities ``u[..., n, :]`` for the options. The voters
-    are added in their order, starting from the floor, as KTAB does.
-
-    Args:
-        rule: The voting rule.
-        weight: (D, N) voting weights.
-        u: (D, N, O) utility to each voter of each option.
-
-    Returns:
-        (D, O, O) coalition strengths (diagonal: the floor).
-    """
-    votes = vote(rule, weight[:, :, None, None], u[:, :, :, None], u[:, :, None, :])
-    # summed over the voters (a leading axis, so in order) starting from the floor; the
-    # diagonal is the floor itself, as every vote of an option against itself is 0
-    c: NDArray[np.float64] = np.add.reduce(np.maximum(votes, 0.0), axis=1, initial=MIN_COALITION)
-    return c
-
-
-def victory_probability(coalition: NDArray[np.float64], power: float) -> NDArray[np.float64]:
-    """Pairwise victory probabilities from coalition strengths (``Model::vProb``).
-
-    ``pv[a, b] = c_ab^γ / (c_ab^γ + c_ba^γ)`` with ``γ = power`` (KTAB's VPModel: Linear
-    1, Square 2, Quartic 4, Octic 8); ``pv[a, a] = 1/2``.
-    """
-    x = coalition if power == 1.0 else coalition**power
-    # on the diagonal x / (x + x) is exactly 1/2
-    pv: NDArray[np.float64] = x / (x + x.swapaxes(-1, -2))
-    return pv
-
-
-def condorcet_probability(
-    pv: NDArray[np.float64], valid: NDArray[np.bool_] | None = None
-) -> NDArray[np.float64]:
-    """Probabilistic Condorcet election, conditional model (``Model::condPCE``).
-
-    The probability that option ``a`` is the outcome is the probability that it beats
-    every other option, ``prod_b pv[a, b]``, conditioned on one option doing so (the
-    products normalised to sum to 1). Options outside ``valid`` take no part.
-
-    Args:
-        pv: (..., O, O) pairwise victory probabilities.
-        valid: (..., O) which options exist; all when ``None``.
-
-    Returns:
-        (..., O) probabilities, 0 for invalid options.
-    """
-    if valid is not None:
-        pv = np.where(valid[..., None, :], pv, 1.0)
-    # multiply over the opponents in order (axis moved off the last position so that
-    # the product runs sequentially, as in KTAB)
-    prod = np.multiply.reduce(pv.swapaxes(-1, -2), axis=-2)
-    if valid is not None:
-        prod = np.where(valid, prod, 0.0)
-    total = np.add.reduce(prod, axis=-1, keepdims=True)
-    out: NDArray[np.float64] = prod / total
-    return out
-
-
-def risk_from_probability(p: NDArray[np.float64], rng: BigRRange) -> NDArray[np.float64]:
-    """Risk attitudes inferred from each position's probability (``Model::bigRfromProb``).
-
-    The actor whose position is most likely to win is the most risk averse (it has most
-    to lose), the least likely the most risk seeking. ``mid`` maps ``[p_min, p_max]``
-    linearly onto ``[-1/2, 1]``, ``min`` onto ``[0, 1]`` and ``max`` onto ``[-1, 1]``.
-    Where every probability is equal (e.g. all actors agree) the attitudes are 0.
-    """
-    p_min = np.minimum.reduce(p, axis=-1, keepdims=True)
-    p_max = np.maximum.reduce(p, axis=-1, keepdims=True)
-    spread = p_max - p_min
-    safe = np.where(spread > 0, spread, 1.0)
-    if rng == "mid":
-        r = (3 * p - (p_max + 2 * p_min)) / (2 * safe)
-    elif rng == "min":
-        r = (p - p_min) / safe
-    elif rng == "max":
-        r = (2 * p - (p_max + p_min)) / safe
-    else:
-        raise ValueError(f"unknown risk range {rng!r}")
-    return np.where(spread > 0, r, 0.0)
-
-
-def perceived_risk(risk: NDArray[np.float64], adjust: BigRAdjust) -> NDArray[np.float64]:
-    """Actor ``h``'s estimate of actor ``i``'s risk attitude (``Model::estNRA``).
-
-    Anchoring and adjustment: ``h`` starts from its own attitude ``r_h`` and moves a
-    fraction (none, 1/3, 1/2, 2/3 or all) of the way to ``r_i``.
-
-    Args:
-        risk: (D, A) the actors' risk attitudes.
-        adjust: How far ``h`` adjusts towards ``r_i``.
-
-    Returns:
-        (D, H, A) estimates ``r[h, i]``.
-    """
-    rh = risk[:, :, None]
-    ri = risk[:, None, :]
-    if adjust == "full":
-        return np.broadcast_to(ri, (risk.shape[0], risk.shape[1], risk.shape[1])).copy()
-    if adjust == "two_thirds":
-        return (rh + 2.0 * ri) / 3.0
-    if adjust == "half":
-        return (rh + ri) / 2
-    if adjust == "one_third":
-        return (2.0 * rh + ri) / 3.0
-    if adjust == "none":
-        return np.broadcast_to(rh, (risk.shape[0], risk.shape[1], risk.shape[1])).copy()
-    raise ValueError(f"unknown risk adjustment {adjust!r}")
-
-
-def risk_attitudes(
-    distance: NDArray[np.float64],
-    capability: NDArray[np.float64],
-    *,
-    rule: VotingRule,
-    power: float,
-    rng: BigRRange,
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Risk attitudes from a risk-neutral election over the actors' positions.
-
-    KTAB (``SMPState::setAllAUtil``): with risk-neutral utilities ``1 - d``, every
-    actor votes (weight = capability) in each pairwise contest between positions; the
-    conditional probabilistic Condorcet election gives each position's probability,
-    from which :func:`risk_from_probability` infers the attitudes.
-
-    Returns:
-        (risk (D, A), probability of each position (D, A)).
-    """
-    u = 1.0 - distance
-    c = coalition_strength(rule, capability, u)
-    p = condorcet_probability(victory_probability(c, power))
-    return risk_from_probability(p, rng), p
-
 
 ThirdPartyCommit = Literal["none", "semi", "full"]
 BargainInterpolation = Literal["s1p1", "s2p2", "s2pmax"]
@@ -472,7 +241,7 @@ def choose_bargains(
     *,
     rule: VotingRule,
     power: float,
-    rng: np.random.Generator | None,
+    uniform: NDArray[np.float64] | None,
 ) -> NDArray[np.float64]:
     """Every actor's new position: the bargain (or status quo) the electorate favours.
 
@@ -483,8 +252,10 @@ def choose_bargains(
     of lower-index initiators targeting ``k``, the status quo, ``k``'s own, those of
     higher-index initiators). All actors vote over those options (weight =
     capability), the conditional probabilistic Condorcet election gives their
-    probabilities, and ``k`` takes the most probable (first on ties) — or, when ``rng``
-    is given, one drawn with those probabilities.
+    probabilities, and ``k`` takes the most probable (first on ties) — or, when
+    ``uniform`` is given, the first of its options (in KTAB's order) at which the
+    cumulative probability reaches ``k``'s number, its last option should rounding leave
+    the total just below the number.
 
     Args:
         position: (D, A, K) current positions.
@@ -498,7 +269,8 @@ def choose_bargains(
         bargain_rcvr: (D, A, K) the position it proposes for its target.
         rule: Voting rule.
         power: Victory-probability exponent γ.
-        rng: Draws the chosen bargain when given (stochastic transition).
+        uniform: (D, A) one uniform number per actor for the stochastic transition;
+            ``None`` for the deterministic one.
 
     Returns:
         (D, A, K) new positions.
@@ -525,12 +297,15 @@ def choose_bargains(
     beats = np.where(member, beats, 0.0)
     prob_g = beats / np.add.reduce(beats, axis=-1, keepdims=True)  # (D, K, G)
     prob = prob_g[:, lay.ar[:, None], lay.order]  # (D, K, Q): in KTAB's order for ties
-    if rng is None:
+    if uniform is None:
         choice = prob.argmax(axis=-1)  # (D, K)
     else:
+        # options that are not k's have probability 0 and add nothing to the sums
         cum = np.cumsum(prob, axis=-1)
-        draw = rng.random((d, a, 1))
-        choice = np.minimum((cum < draw).sum(axis=-1), a)
+        open_to_k = np.take_along_axis(member, lay.order[None], axis=2)  # (D, K, Q)
+        reached = open_to_k & (cum >= uniform[:, :, None])
+        last = a - np.argmax(open_to_k[:, :, ::-1], axis=-1)
+        choice = np.where(reached.any(axis=-1), np.argmax(reached, axis=-1), last)
     chosen = lay.order[lay.ar[None, :], choice]  # (D, K) global option
     stay = chosen == a
     initiator = np.where(stay, 0, chosen)
@@ -563,7 +338,7 @@ def _layout(a: int) -> _Layout:
     return _Layout(ar, eye, third_f, order)
 
 
-def reference_run(
+def run_turns(
     model: SpatialModel,
     position: NDArray[np.float64],
     salience: NDArray[np.float64],
@@ -572,8 +347,15 @@ def reference_run(
 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """Every draw's turns with numpy, the draws still running a turn at a time.
 
-    ``rng`` draws the stochastic transition (one uniform number per actor of every
-    running draw, each turn); without it the transition is deterministic.
+    Args:
+        model: The settings (voting rule, stopping rule, ...).
+        position: (D, A, K) positions on 0..1.
+        salience: (D, A, K) saliences (all divided by the largest actor's total when
+            that exceeds 1).
+        capability: (D, A) capabilities.
+        rng: Draws the stochastic transition (each turn, one uniform number per actor
+            of every running draw, in the order of the draws); ``None`` for the
+            deterministic one.
 
     Returns:
         The (D, T + 1, A, K) trajectory on 0..1 (draws that stopped earlier repeat
@@ -593,8 +375,11 @@ def reference_run(
             break
         before = history[-1][running]
         new = history[-1].copy()
-        step_new = reference_step(model, before, sal[running], total_sal[running],
-                                  cap[running], rng)  # fmt: skip
+        uniform = None
+        if rng is not None:
+            uniform = rng.random((running.size, before.shape[1], 1))[:, :, 0]
+        step_new = one_turn(model, before, sal[running], total_sal[running],
+                            cap[running], uniform)  # fmt: skip
         new[running] = step_new
         step = step_new - before
         moved = np.add.reduce(np.sqrt(np.add.reduce(step * step, axis=-1)), axis=-1)
@@ -608,19 +393,26 @@ def reference_run(
     return np.stack(history, axis=1), turns
 
 
-def reference_step(
+def one_turn(
     model: SpatialModel,
     pos: NDArray[np.float64],
     sal: NDArray[np.float64],
     total_sal: NDArray[np.float64],
     cap: NDArray[np.float64],
-    rng: np.random.Generator | None,
+    uniform: NDArray[np.float64] | None,
 ) -> NDArray[np.float64]:
-    """One turn of challenges, bargains and the state transition for every draw."""
+    """One turn of challenges, bargains and the state transition for every draw.
+
+    ``uniform`` (D, A) drives the stochastic transition (``None``: deterministic).
+    """
     weights = salience_weights(sal)
     dist = weighted_distance(pos, pos, weights)
     risk, _ = risk_attitudes(
-        dist, cap, rule=model.voting_rule, power=model.victory_power, rng=model.big_r_range
+        dist,
+        cap,
+        rule=model.voting_rule,
+        power=model.victory_power,
+        big_r_range=model.big_r_range,
     )
     r_hi = perceived_risk(risk, model.big_r_adjust)  # (D, H, A)
     u = utility(dist[:, None, :, :], r_hi[:, :, :, None])  # (D, H, A, A)
@@ -636,14 +428,14 @@ def reference_step(
     )
     return choose_bargains(
         pos, weights, cap, risk, own, target, has_target, b_init, b_rcvr,
-        rule=model.voting_rule, power=model.victory_power, rng=rng,
+        rule=model.voting_rule, power=model.victory_power, uniform=uniform,
     )  # fmt: skip
 
 
 POSITION_TOLERANCE = 1e-3  # KTAB SMPModel::posTol, on the 0..1 scale
 
 
-def reference_election(
+def final_election(
     model: SpatialModel,
     pos: NDArray[np.float64],
     salience: NDArray[np.float64],
@@ -660,7 +452,11 @@ def reference_election(
     sal = salience / np.maximum(largest, 1.0)
     dist = weighted_distance(pos, pos, salience_weights(sal))
     risk, _ = risk_attitudes(
-        dist, cap, rule=model.voting_rule, power=model.victory_power, rng=model.big_r_range
+        dist,
+        cap,
+        rule=model.voting_rule,
+        power=model.victory_power,
+        big_r_range=model.big_r_range,
     )
     r_hi = perceived_risk(risk, model.big_r_adjust)
     own = utility(dist[:, None, :, :], r_hi[:, :, :, None])
