@@ -4,7 +4,10 @@ Run from the repository root: ``PYTHONPATH=src .venv/bin/python benchmarks/bench
 Times are in-process model time (``forecast``), the minimum and median of repeated runs
 after a warm-up call (steady state: the compiled kernel loaded). The first call in a
 fresh process is timed apart, in two child processes sharing an empty kernel cache: the
-first compiles the kernel, the second loads it from the cache.
+first compiles the kernel, the second loads it from the cache. The last table compares
+the numpy path with the kernel on one draw run for the full 100 turns, against that
+cost of loading the kernel: the measurement behind ``choose_implementation``'s limits.
+Then ``zopa forecast`` on SOE-Pol-Comp is timed as a whole process.
 Anchors (KTAB's ``smpc`` on a 2-core machine of the kind the project runs on): 0.78 s on
 SOE-Pol-Comp (13 actors x 2 dimensions, 27 turns) and 3.5 s on SOE-Policy (26 actors x 1
 dimension). Goal: at least 100x faster on the same input.
@@ -71,10 +74,11 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, float]:
 FIRST_CALL = """
 import time
 from zopa.io.formats import ktab
-from zopa.models import make_model
+from zopa.models.spatial import SpatialModel
 view = ktab.read({path!r}).arrays()
+x = (view.position - view.scale_min) / (view.scale_max - view.scale_min)
 t0 = time.perf_counter()
-make_model("smp").forecast(view)
+SpatialModel().run(x, view.salience, view.capability, implementation="compiled")
 print(time.perf_counter() - t0)
 """
 
@@ -95,7 +99,10 @@ def first_calls() -> tuple[float, float]:
 
 def main() -> int:
     model = make_model("smp")
-    model.forecast(ktab.read(KTAB / "SOE-Pol-Comp.csv").arrays())  # compile or load the kernel
+    # compile or load the kernel: from then on every forecast takes it (see
+    # zopa.models.spatial.choose_implementation)
+    soe = ktab.read(KTAB / "SOE-Pol-Comp.csv").arrays()
+    SpatialModel().run(soe.position / 100, soe.salience, soe.capability, implementation="compiled")
     print("SMP against KTAB's smpc (same input, in-process model time):")
     for name, ktab_s in KTAB_SECONDS.items():
         view = ktab.read(KTAB / name).arrays()
@@ -143,10 +150,47 @@ def main() -> int:
 
     compile_s, cached_s = first_calls()
     print(
-        f"\nFirst forecast in a fresh process (SOE-Pol-Comp): {compile_s:.2f} s compiling the "
-        f"kernel, {1e3 * cached_s:.0f} ms loading it from the cache"
+        f"\nFirst compiled run in a fresh process (SOE-Pol-Comp): {compile_s:.2f} s compiling "
+        f"the kernel, {1e3 * cached_s:.0f} ms loading it from the cache"
     )
+    numpy_against_kernel()
+    whole_process()
     return 0
+
+
+def numpy_against_kernel() -> None:
+    """One draw for the full 100 turns: numpy path and kernel, wall ms (best of 3)."""
+    full = SpatialModel(min_delta_ratio=0.0)
+    print("\nOne draw, 100 turns: numpy path / compiled kernel, wall ms")
+    issues = (2, 10, 100)
+    print("  actors " + "".join(f"{k:>16d} iss" for k in issues))
+    for n in (10, 20, 30, 40, 50, 60):
+        cells = []
+        for k in issues:
+            v = synthetic(n, k, seed=n + k)
+            x = (v.position - v.scale_min) / (v.scale_max - v.scale_min)
+            ms = [
+                1e3 * timed(lambda x=x, v=v, how=how: full.run(x, v.salience, v.capability,
+                                                               implementation=how), 3)[0]
+                for how in ("numpy", "compiled")
+            ]  # fmt: skip
+            cells.append(f"{ms[0]:11.1f} / {ms[1]:6.1f}")
+        print(f"  {n:6d} " + "".join(cells))
+
+
+def whole_process(repeat: int = 10) -> None:
+    """``zopa forecast SOE-Pol-Comp.csv --model smp`` as a whole process (wall s)."""
+    zopa = Path(sys.executable).with_name("zopa")
+    cmd = [str(zopa), "forecast", str(KTAB / "SOE-Pol-Comp.csv"), "--model", "smp"]
+    walls = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        walls.append(time.perf_counter() - t0)
+    print(
+        f"\nzopa forecast SOE-Pol-Comp.csv --model smp, whole process: "
+        f"min {min(walls):.2f} s, median {statistics.median(walls):.2f} s ({repeat} runs)"
+    )
 
 
 if __name__ == "__main__":

@@ -308,7 +308,7 @@ def test_compiled_turns_equal_the_direct_numpy_computation_on_the_flagship():
     view = sample_positions(load_scenario(FLAGSHIP).arrays(), 12, np.random.default_rng(4))
     pos, sal, cap = _internal(view)
     model = SpatialModel()
-    run = model.run(pos, sal, cap)
+    run = model.run(pos, sal, cap, implementation="compiled")
     trajectory, turns = run_turns(model, pos, sal, cap)
     np.testing.assert_array_equal(run.turns, turns)
     np.testing.assert_array_equal(run.trajectory, trajectory)
@@ -325,7 +325,7 @@ def test_compiled_stochastic_turns_equal_the_direct_numpy_computation(soe):
     pos = np.clip(view.position + rng.normal(0, 10, (4, *view.position.shape[1:])), 0, 100)
     pos, sal, cap = _internal(view.with_draws(position=pos))
     model = SpatialModel(stochastic=True)
-    run = model.run(pos, sal, cap, rng=np.random.default_rng(21))
+    run = model.run(pos, sal, cap, rng=np.random.default_rng(21), implementation="compiled")
     trajectory, turns = run_turns(model, pos, sal, cap, rng=np.random.default_rng(21))
     np.testing.assert_array_equal(run.turns, turns)
     np.testing.assert_array_equal(run.trajectory, trajectory)
@@ -362,7 +362,7 @@ def test_compiled_turns_equal_the_direct_numpy_computation(
         victory_power=gamma,
         max_turns=25,
     )
-    run = model.run(pos, sal, cap)
+    run = model.run(pos, sal, cap, implementation="compiled")
     trajectory, turns = run_turns(model, pos, sal, cap)
     election = final_election(model, trajectory[:, -1], sal, cap)
     np.testing.assert_array_equal(run.turns, turns)

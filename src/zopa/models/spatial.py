@@ -87,16 +87,34 @@ Deviations from KTAB:
       order); coalition strengths still add the voters in KTAB's order. On the
       reference input every position at every turn equals KTAB's.
 
-Implementation: the turns run in a compiled kernel (:mod:`zopa.models.kernels.spatial`,
-one thread), each draw to its own stopping turn; it does every floating-point operation
-in the order of zopa's earlier numpy code (kept in the tests as the reference it is
-checked against), so results are the same bit for bit (with a victory exponent other
-than 1 or 2, ``c^γ`` may differ in the last bit between numpy and the C library). The
-final state's election is compiled too; the forecast from it is numpy.
+Implementation: two independent implementations of the same arithmetic, in the same
+order, give the same numbers bit for bit (the tests compare every output of a forecast
+on both KTAB inputs, the flagship and its draws, the stochastic transition and random
+scenarios with every option):
+
+- a compiled kernel (:mod:`zopa.models.kernels.spatial`, numba, one thread) runs the
+  turns of every draw, each to its own stopping turn, and the final state's election;
+- numpy (:mod:`zopa.models.spatial_numpy` on :mod:`zopa.models.spatial_votes`), whose
+  time goes to the overhead of about 150 small array operations a turn, runs the draws
+  a turn at a time. Importing it does not load numba.
+
+:func:`choose_implementation` takes numpy for one draw of at most 40 actors and 100
+issues, and the kernel for everything else: several draws, larger problems, a victory
+exponent other than 1 or 2 (``c^γ`` may differ in the last bit between numpy and the C
+library), or whenever the kernel is already loaded in the process. The rule weighs the
+cost of loading the kernel in a new process (importing numba, which imports scipy, and
+loading the cached machine code: about 0.5 s; 20 s when it has to compile) against
+numpy's time. Measured on the 2-core machine (``benchmarks/bench_smp.py``; the kernel
+took 0.50 s to load in the same session), one draw run for the full 100 turns takes
+numpy about 40 ms at 20 actors, 80 ms at 30 and 180 ms at 40 (10 issues; 100 issues
+add a third), and 0.8 s or more from 50 actors on, against 2-20 ms in the loaded
+kernel; a typical run stops after 15-40 turns. docs/models/smp.md has the table. The
+final state's forecast is numpy on either path.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar, Literal
@@ -112,11 +130,36 @@ if TYPE_CHECKING:
 
     from zopa.scenario import ScenarioArrays
 
+Implementation = Literal["auto", "numpy", "compiled"]
 VotingRule = Literal["binary", "prop_bin", "proportional", "prop_cubic", "cubic"]
 BigRRange = Literal["min", "mid", "max"]
 BigRAdjust = Literal["none", "one_third", "half", "two_thirds", "full"]
 ThirdPartyCommit = Literal["none", "semi", "full"]
 BargainInterpolation = Literal["s1p1", "s2p2", "s2pmax"]
+
+
+#: The numpy path's limits: one draw of at most this many actors and issues (the module
+#: docstring gives the measurements behind them).
+NUMPY_MAX_ACTORS = 40
+NUMPY_MAX_ISSUES = 100
+_KERNEL = "zopa.models.kernels.spatial"
+
+
+def choose_implementation(
+    model: SpatialModel, shape: tuple[int, ...]
+) -> Literal["numpy", "compiled"]:
+    """The path a run of ``shape`` (D, A, K) takes: numpy for small single-draw runs.
+
+    numpy when the batch has one draw of at most :data:`NUMPY_MAX_ACTORS` actors and
+    :data:`NUMPY_MAX_ISSUES` issues, the victory exponent is 1 or 2 (``c^γ`` for other
+    exponents may differ in the last bit between numpy and the compiled code) and the
+    compiled kernel is not loaded in this process yet; the compiled kernel otherwise.
+    Both give the same numbers.
+    """
+    d, a, k = shape
+    small = d == 1 and a <= NUMPY_MAX_ACTORS and k <= NUMPY_MAX_ISSUES
+    exact = model.victory_power in (1.0, 2.0)
+    return "numpy" if small and exact and _KERNEL not in sys.modules else "compiled"
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,7 +217,7 @@ class SpatialModel:
         width = view.scale_max - view.scale_min
         pos = (view.position - lo) / width
         trajectory, final, turns, (risk, probability, share) = self._simulate(
-            pos, view.salience, view.capability, rng, lo, width
+            pos, view.salience, view.capability, rng, (lo, width), "auto"
         )
         # per issue, only the positions of actors who hold a stance on it count (the
         # others sit at the scale's midpoint with no salience there)
@@ -211,6 +254,7 @@ class SpatialModel:
         capability: NDArray[np.float64],
         *,
         rng: np.random.Generator | None = None,
+        implementation: Implementation = "auto",
     ) -> SpatialRun:
         """Run the model on KTAB's internal scale.
 
@@ -219,15 +263,16 @@ class SpatialModel:
             salience: (D, A, K) saliences in 0..1 (all divided by the largest actor's
                 total when that exceeds 1).
             capability: (D, A) capabilities.
-            rng: Generator for the stochastic transition (a fresh default generator when
-                ``stochastic`` is set and none is given).
+            rng: Generator for the stochastic transition.
+            implementation: ``"numpy"`` or ``"compiled"`` to take that path whatever
+                the size; ``"auto"`` chooses as :func:`choose_implementation` does.
 
         Returns:
             The trajectory, turn counts and final-state election.
         """
         k = position.shape[-1]
         trajectory, _, turns, (risk, prob, share) = self._simulate(
-            position, salience, capability, rng, np.zeros(k), np.ones(k)
+            position, salience, capability, rng, (np.zeros(k), np.ones(k)), implementation
         )
         return SpatialRun(
             trajectory=trajectory,
@@ -243,24 +288,78 @@ class SpatialModel:
         salience: NDArray[np.float64],
         capability: NDArray[np.float64],
         rng: np.random.Generator | None,
-        lo: NDArray[np.float64],
-        width: NDArray[np.float64],
+        scale: tuple[NDArray[np.float64], NDArray[np.float64]],
+        implementation: Implementation,
     ) -> tuple[
         NDArray[np.float64],
         NDArray[np.float64],
         NDArray[np.int64],
         tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
     ]:
-        """Every draw's turns and final election, in the compiled kernel.
+        """Every draw's turns and final election, in numpy or the compiled kernel.
 
         Returns:
-            The (D, T + 1, A, K) trajectory mapped to ``lo + x * width`` (draws that
-            stopped earlier repeat their last positions), the (D, A, K) final positions
-            on 0..1, the (D,) turn counts, and the final election's (D, A) risk
-            attitudes, position probabilities and shares.
+            The (D, T + 1, A, K) trajectory mapped to ``lo + x * width`` with ``scale``
+            = (lo, width) (draws that stopped earlier repeat their last positions), the
+            (D, A, K) final positions on 0..1, the (D,) turn counts, and the final
+            election's (D, A) risk attitudes, position probabilities and shares.
         """
+        if self.stochastic and rng is None:
+            raise ValueError(
+                "the stochastic SMP needs a numpy.random.Generator: pass rng=np.random."
+                "default_rng(seed)"
+            )
+        # only the stochastic transition draws random numbers
+        rng = rng if self.stochastic else None
+        if implementation == "auto":
+            implementation = choose_implementation(self, position.shape)
+        if implementation == "numpy":
+            return self._simulate_numpy(position, salience, capability, rng, scale)
+        return self._simulate_compiled(position, salience, capability, rng, scale)
+
+    def _simulate_numpy(
+        self,
+        position: NDArray[np.float64],
+        salience: NDArray[np.float64],
+        capability: NDArray[np.float64],
+        rng: np.random.Generator | None,
+        scale: tuple[NDArray[np.float64], NDArray[np.float64]],
+    ) -> tuple[
+        NDArray[np.float64],
+        NDArray[np.float64],
+        NDArray[np.int64],
+        tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
+    ]:
+        """:meth:`_simulate` with numpy (:mod:`zopa.models.spatial_numpy`; no numba)."""
+        from zopa.models.spatial_numpy import final_election, run_turns
+
+        lo, width = scale
+        pos = np.asarray(position, dtype=np.float64)
+        sal = np.asarray(salience, dtype=np.float64)
+        cap = np.asarray(capability, dtype=np.float64)
+        steps, turns = run_turns(self, pos, sal, cap, rng)
+        final = np.ascontiguousarray(steps[:, -1])  # stopped draws repeat their last row
+        election = final_election(self, final, sal, cap)
+        trajectory = lo + steps * width
+        return trajectory, final, turns, election
+
+    def _simulate_compiled(
+        self,
+        position: NDArray[np.float64],
+        salience: NDArray[np.float64],
+        capability: NDArray[np.float64],
+        rng: np.random.Generator | None,
+        scale: tuple[NDArray[np.float64], NDArray[np.float64]],
+    ) -> tuple[
+        NDArray[np.float64],
+        NDArray[np.float64],
+        NDArray[np.int64],
+        tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
+    ]:
+        """:meth:`_simulate` in the compiled kernel (:mod:`zopa.models.kernels.spatial`)."""
         from zopa.models.kernels import spatial as kernel  # loads numba on first use
 
+        lo, width = scale
         pos = np.ascontiguousarray(position, dtype=np.float64)
         d, a, k = pos.shape
         # one factor per draw: the largest total salience becomes at most 1
@@ -291,12 +390,9 @@ class SpatialModel:
             [self.victory_power, self.min_delta_ratio, self.min_significant_delta],
             dtype=np.float64,
         )
-        if self.stochastic:
+        if rng is not None:
             store, start, turns = self._stochastic_turns(
-                kernel,
-                pos,
-                (statics, settings, params),
-                rng if rng is not None else np.random.default_rng(),
+                kernel, pos, (statics, settings, params), rng
             )
         else:
             store, start, turns = kernel.run_draws(pos, statics, settings, params)
