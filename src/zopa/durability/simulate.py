@@ -242,15 +242,22 @@ def analyse_durability(
         params: The parameter set.
         n_draws: Number of parameter draws D.
         seed: Seed of a fresh generator (ignored when ``rng`` is given).
-        rng: A generator to draw from.
+        rng: A generator to draw from. Drawing needs ``rng`` or ``seed``.
         point: Use every parameter's central value (D = 1) instead of drawing.
 
     Returns:
         The per-draw result.
+
+    Raises:
+        ValueError: When drawing with neither ``rng`` nor ``seed``.
     """
     if point:
         draws = central_draws(params)
     else:
+        if rng is None and seed is None:
+            raise ValueError(
+                "drawing the parameters needs a seed or a numpy.random.Generator (rng=...)"
+            )
         gen = rng if rng is not None else np.random.default_rng(seed)
         draws = sample_parameters(params, n_draws, gen)
     surv, ratios, hr, traj = _survive(mechanisms, params, draws)

@@ -212,7 +212,11 @@ class SpatialModel:
             raise ValueError("need 1 <= min_turns <= max_turns")
 
     def forecast(self, view: ScenarioArrays, *, rng: np.random.Generator | None = None) -> Forecast:
-        """Run the SMP on every draw and forecast each issue's expected outcome."""
+        """Run the SMP on every draw and forecast each issue's expected outcome.
+
+        Raises:
+            ValueError: When ``stochastic`` is set and no ``rng`` is given.
+        """
         lo = view.scale_min
         width = view.scale_max - view.scale_min
         pos = (view.position - lo) / width
@@ -269,6 +273,9 @@ class SpatialModel:
 
         Returns:
             The trajectory, turn counts and final-state election.
+
+        Raises:
+            ValueError: When ``stochastic`` is set and no ``rng`` is given.
         """
         k = position.shape[-1]
         trajectory, _, turns, (risk, prob, share) = self._simulate(
