@@ -87,6 +87,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import numpy as np
 
 from zopa.models.base import Forecast, register
+from zopa.models.kernels.cache import load_kernel
 from zopa.models.weighted import weighted_mean
 
 if TYPE_CHECKING:
@@ -134,7 +135,7 @@ class ExchangeModel:
 
     def forecast(self, view: ScenarioArrays, *, rng: np.random.Generator | None = None) -> Forecast:
         """Run the exchange rounds for every draw and forecast each issue."""
-        from zopa.models.kernels.exchange import run_rounds
+        run_rounds = load_kernel("exchange", self.name, ("run_rounds",)).run_rounds
 
         lo, width = view.scale_min, view.scale_max - view.scale_min
         safe_width = np.where(width > 0, width, 1.0)

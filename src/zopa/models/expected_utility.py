@@ -102,6 +102,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 import numpy as np
 
 from zopa.models.base import Forecast, register
+from zopa.models.kernels.cache import load_kernel
 from zopa.models.weighted import weighted_mean, weighted_median
 
 if TYPE_CHECKING:
@@ -183,8 +184,7 @@ def contest_probabilities(
     """
     if rule not in _PROBABILITY_CODES:
         raise ValueError(f"unknown probability rule {rule!r}; use 'pairwise' or 'global'")
-    from zopa.models.kernels import expected_utility as kernel  # loads numba
-
+    kernel = load_kernel("expected_utility", "eum", ("probability_batch",))  # loads numba
     z = np.minimum(np.maximum((position - low[:, None]) / width[:, None], 0.0), 1.0)
     n, a = z.shape
     out = np.zeros((n, a, a))
@@ -238,8 +238,7 @@ def eum_round(
         raise ValueError(
             f"unknown offer choice {offer_choice!r}; use 'nearest', 'type' or 'strongest'"
         )
-    from zopa.models.kernels import expected_utility as kernel  # loads numba
-
+    kernel = load_kernel("expected_utility", "eum", ("round_batch",))  # loads numba
     n, a = position.shape
     shape = (n, a, a) if details else (1, 1, 1)
     probability_ij, eu_own, eu_perceived, offer_position = (np.zeros(shape) for _ in range(4))
@@ -341,8 +340,7 @@ class ExpectedUtilityModel:
 
     def forecast(self, view: ScenarioArrays, *, rng: np.random.Generator | None = None) -> Forecast:
         """Run the EUM on every issue of every draw (compiled; one game at a time)."""
-        from zopa.models.kernels import expected_utility as kernel  # loads numba
-
+        kernel = load_kernel("expected_utility", self.name, ("play",))  # loads numba
         d, a, n_i = view.position.shape
         cap = self.max_rounds
         trajectory = np.empty((d, cap + 1, a, n_i))

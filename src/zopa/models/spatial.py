@@ -122,6 +122,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 import numpy as np
 
 from zopa.models.base import Forecast, register
+from zopa.models.kernels.cache import load_kernel
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -364,8 +365,9 @@ class SpatialModel:
         tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
     ]:
         """:meth:`_simulate` in the compiled kernel (:mod:`zopa.models.kernels.spatial`)."""
-        from zopa.models.kernels import spatial as kernel  # loads numba on first use
-
+        turns_entry = "run_draws" if rng is None else "step_draws"
+        # loads numba on first use; a notice when the kernel has to be compiled
+        kernel = load_kernel("spatial", self.name, (turns_entry, "elections", "trajectory"))
         lo, width = scale
         pos = np.ascontiguousarray(position, dtype=np.float64)
         d, a, k = pos.shape

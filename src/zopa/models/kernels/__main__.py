@@ -4,11 +4,13 @@ numba compiles a kernel on its first call and caches the machine code next to th
 module, so the first forecast in a fresh environment pays the compilation. ``make``
 runs this right after installing, so that the user's first analysis does not. It runs
 every registered model on a small built-in scenario, with one draw and with several
-(the kernels take the same argument types either way).
+(the kernels take the same argument types either way); a kernel that has to compile
+says so first (the ``zopa`` logger, printed here on stderr).
 """
 
 from __future__ import annotations
 
+import logging
 import time
 
 import numpy as np
@@ -37,6 +39,7 @@ def _scenario() -> Scenario:
 
 def main() -> None:
     """Run every model once; print how long the compilation (or cache load) took."""
+    logging.basicConfig(format="%(message)s", level=logging.WARNING)
     view = _scenario().arrays()
     draws = view.with_draws(position=np.repeat(view.position, 3, axis=0))
     start = time.perf_counter()
