@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 from bench_eum import synthetic  # the same synthetic scenario as the EUM benchmark
 
+from zopa.arrays import ScenarioArrays
 from zopa.io import load_scenario
 from zopa.models import available_models, make_model
-from zopa.scenario import ScenarioArrays
 from zopa.uncertainty import sample_positions
 
 ROOT = Path(__file__).resolve().parents[1]

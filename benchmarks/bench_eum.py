@@ -24,9 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
+from zopa.arrays import ScenarioArrays
 from zopa.io import load_scenario
 from zopa.models import make_model
-from zopa.scenario import Actor, Issue, Scale, Scenario, ScenarioArrays, Stance
+from zopa.scenario import Actor, Issue, Scale, Scenario, Stance
 from zopa.uncertainty.sampling import sample_positions
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -26,11 +26,12 @@ from pathlib import Path
 
 import numpy as np
 
+from zopa.arrays import ScenarioArrays
 from zopa.io import load_scenario
 from zopa.io.formats import ktab
 from zopa.models import make_model
 from zopa.models.spatial import SpatialModel
-from zopa.scenario import Actor, Issue, Scenario, ScenarioArrays, Stance
+from zopa.scenario import Actor, Issue, Scenario, Stance
 from zopa.uncertainty.sampling import sample_positions
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -124,6 +124,7 @@ def test_public_api():
 LAYERS = {
     "frozen": 0,  # the read-only mapping the core types hold
     "scenario": 0.5,
+    "arrays": 0.5,  # the scenario's array view: one layer with it
     "models": 1,
     "agreements": 1.1,
     "uncertainty": 1.1,
@@ -168,7 +169,7 @@ def test_layers(repo_root):
         layer = LAYERS[parts[1]]
         for name in _zopa_imports(path, module):
             target = name.split(".")[1]
-            if target == parts[1]:
+            if target == parts[1] or {target, parts[1]} == {"scenario", "arrays"}:
                 continue
             if LAYERS[target] >= layer:
                 broken.append(f"{module} imports {name}")
@@ -218,3 +219,21 @@ def test_no_command_imports_another(repo_root):
         imported = _zopa_imports(cli / f"{name}.py", f"zopa.cli.{name}")
         commands = {i for i in imported if i.startswith("zopa.cli.") and i[9:] in COMMAND_MODULES}
         assert not commands, f"zopa.cli.{name} imports {commands}"
+
+
+def test_validate_loads_no_numeric_library(repo_root):
+    """Reading and checking a scenario needs no numpy: `zopa validate` starts quickly."""
+    flagship = repo_root / "scenarios" / "ukraine-ceasefire-2026.yaml"
+    code = (
+        "import sys\n"
+        f"sys.argv = ['zopa', 'validate', {str(flagship)!r}]\n"
+        "from zopa.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ['numpy', 'numba', 'matplotlib', 'scipy', 'openpyxl', 'pandas']\n"
+        "print([m for m in heavy if m in sys.modules], file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stderr.strip() == "[]"

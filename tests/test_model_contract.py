@@ -16,8 +16,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from zopa.arrays import ScenarioArrays
 from zopa.models import Forecast, available_models, make_model
-from zopa.scenario import Actor, Issue, Scale, Scenario, ScenarioArrays, Stance
+from zopa.scenario import Actor, Issue, Scale, Scenario, Stance
 
 MODELS = available_models()
 SEEDS = (0, 1, 2)

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zopa.arrays import ScenarioArrays
 from zopa.models.expected_utility import (
     CAPITULATION,
     COMPROMISE,
@@ -29,7 +30,7 @@ from zopa.models.expected_utility import (
     contest_probabilities,
     eum_round,
 )
-from zopa.scenario import Actor, Issue, Scale, Scenario, ScenarioArrays, Stance
+from zopa.scenario import Actor, Issue, Scale, Scenario, Stance
 
 # ---------------------------------------------------------------------------------------
 # hand-computed round

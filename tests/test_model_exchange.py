@@ -11,9 +11,10 @@ from typing import Any
 import numpy as np
 import pytest
 
+from zopa.arrays import ScenarioArrays
 from zopa.models import make_model
 from zopa.models.exchange import ExchangeModel
-from zopa.scenario import Actor, Issue, Scale, Scenario, ScenarioArrays, Stance
+from zopa.scenario import Actor, Issue, Scale, Scenario, Stance
 
 sys.path.insert(0, str(Path(__file__).parent))
 

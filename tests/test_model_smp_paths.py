@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 import pytest
 
+from zopa.arrays import ScenarioArrays
 from zopa.io import load_scenario
 from zopa.io.formats import ktab
 from zopa.models import spatial
 from zopa.models.spatial import SpatialModel, choose_implementation
-from zopa.scenario import ScenarioArrays
 from zopa.uncertainty import sample_positions
 
 ROOT = Path(__file__).parents[1]

@@ -127,7 +127,7 @@ def spies(monkeypatch: pytest.MonkeyPatch) -> tuple[Counter[str], Counter[tuple[
     import importlib
 
     documents = importlib.import_module("zopa.io.documents")
-    forecasting = importlib.import_module("zopa.service.forecast")  # the module, not the function
+    models = importlib.import_module("zopa.models")
 
     parses: Counter[str] = Counter()
     runs: Counter[tuple[str, int]] = Counter()
@@ -137,20 +137,19 @@ def spies(monkeypatch: pytest.MonkeyPatch) -> tuple[Counter[str], Counter[tuple[
         parses[Path(file).resolve().name] += 1
         return parse(file, *args, **kwargs)
 
-    make = forecasting.make_model
+    make = models.make_model
 
     class Counted:
         def __init__(self, name: str, model: Any) -> None:
             self.name, self.model = name, model
 
         def forecast(self, view: Any, **kwargs: Any) -> Any:
-            runs[(self.name, int(view.position.shape[0]))] += 1
+            if view.n_actors == 15:  # the flagship's every actor, not a table's subset
+                runs[(self.name, int(view.position.shape[0]))] += 1
             return self.model.forecast(view, **kwargs)
 
     monkeypatch.setattr(documents, "parse_text", counting_parse)
-    monkeypatch.setattr(
-        forecasting, "make_model", lambda name, **kw: Counted(name, make(name, **kw))
-    )
+    monkeypatch.setattr(models, "make_model", lambda name, **kw: Counted(name, make(name, **kw)))
     return parses, runs
 
 

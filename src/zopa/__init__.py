@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from zopa import service
+    from zopa.arrays import ScenarioArrays
     from zopa.scenario import (
         Actor,
         Confidence,
         Issue,
         Scale,
         Scenario,
-        ScenarioArrays,
         Source,
         Stance,
     )
@@ -33,9 +33,10 @@ __version__ = "0.1.0"
 
 _HOMES = {
     **dict.fromkeys(
-        ("Actor", "Confidence", "Issue", "Scale", "Scenario", "ScenarioArrays", "Source", "Stance"),
+        ("Actor", "Confidence", "Issue", "Scale", "Scenario", "Source", "Stance"),
         "zopa.scenario",
     ),
+    "ScenarioArrays": "zopa.arrays",
     **dict.fromkeys(("AnalysisFailed", "BadInput", "load_scenario"), "zopa.service"),
 }
 

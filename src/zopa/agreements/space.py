@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
-    from zopa.scenario import Scenario, ScenarioArrays
+    from zopa.arrays import ScenarioArrays
+    from zopa.scenario import Scenario
 
 #: Absolute slack when testing ``u_a(x) >= u_a(status quo)`` (utilities live in 0..1).
 UTILITY_TOL = 1e-12

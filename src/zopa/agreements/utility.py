@@ -31,7 +31,7 @@ import numpy as np
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
-    from zopa.scenario import ScenarioArrays
+    from zopa.arrays import ScenarioArrays
 
 Loss = Literal["linear", "quadratic"]
 LOSSES: tuple[Loss, ...] = ("linear", "quadratic")

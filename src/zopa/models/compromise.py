@@ -30,7 +30,7 @@ from zopa.models.weighted import weighted_mean
 if TYPE_CHECKING:
     import numpy as np
 
-    from zopa.scenario import ScenarioArrays
+    from zopa.arrays import ScenarioArrays
 
 
 @register

@@ -93,7 +93,7 @@ from zopa.models.weighted import weighted_mean
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from zopa.scenario import ScenarioArrays
+    from zopa.arrays import ScenarioArrays
 
 
 @register

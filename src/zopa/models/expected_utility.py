@@ -108,7 +108,7 @@ from zopa.models.weighted import weighted_mean, weighted_median
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
-    from zopa.scenario import ScenarioArrays
+    from zopa.arrays import ScenarioArrays
 
 ProbabilityRule = Literal["pairwise", "global"]
 RiskRule = Literal["scholz", "neutral"]

@@ -29,7 +29,7 @@ from zopa.models.weighted import weighted_median
 if TYPE_CHECKING:
     import numpy as np
 
-    from zopa.scenario import ScenarioArrays
+    from zopa.arrays import ScenarioArrays
 
 
 @register

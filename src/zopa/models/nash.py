@@ -89,7 +89,7 @@ from zopa.models.base import Forecast, register
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from zopa.scenario import ScenarioArrays
+    from zopa.arrays import ScenarioArrays
 
 Loss = Literal["linear", "quadratic"]
 

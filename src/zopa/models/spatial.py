@@ -129,7 +129,7 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
-    from zopa.scenario import ScenarioArrays
+    from zopa.arrays import ScenarioArrays
 
 Implementation = Literal["auto", "numpy", "compiled"]
 VotingRule = Literal["binary", "prop_bin", "proportional", "prop_cubic", "cubic"]

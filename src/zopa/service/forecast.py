@@ -7,14 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from zopa.frozen import FrozenMap
-from zopa.models import make_model, model_class
 from zopa.service.errors import AnalysisFailed, BadInput, argument_problem
 from zopa.service.models import model_settings, resolve_models
 from zopa.service.results import Result, jsonable
-from zopa.uncertainty import INTERVAL_LEVELS, forecast_intervals, sample_positions
 
 if TYPE_CHECKING:
     from zopa.models import Forecast
@@ -58,6 +54,8 @@ class ForecastResult(Result):
 
     def intervals(self) -> dict[str, dict[str, tuple[float, ...]]]:
         """Per model with draws: ``{issue: (5%, median, 95%)}`` over the draws."""
+        from zopa.uncertainty import forecast_intervals
+
         return {m: forecast_intervals(f.outcome, f.issue_ids) for m, f in self.batched.items()}
 
     def flags(self) -> dict[str, list[tuple[str, str]]]:
@@ -98,6 +96,8 @@ class ForecastResult(Result):
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON of a forecast (docs/cli.md, ``zopa forecast``)."""
+        from zopa.uncertainty import INTERVAL_LEVELS, forecast_intervals
+
         scenario = self.scenario
         out: dict[str, Any] = {
             "scenario": scenario.title,
@@ -208,6 +208,11 @@ def forecast(
         BadInput: Unknown models or parameters, a negative number of draws.
         AnalysisFailed: A model could not forecast this scenario.
     """
+    import numpy as np
+
+    from zopa.models import make_model
+    from zopa.uncertainty import sample_positions
+
     if draws < 0 or (rounds is not None and rounds < 1):
         bad = ("draws", draws, "0 or more") if draws < 0 else ("rounds", rounds, "1 or more")
         raise BadInput([argument_problem(bad[0], "out of range", got=bad[1], expected=bad[2])])
@@ -242,6 +247,10 @@ def forecast(
 
 def _model_entry(name: str, f: Forecast) -> dict[str, Any]:
     """A model's citation and rounds; per issue where the model stops each issue apart."""
+    import numpy as np
+
+    from zopa.models import model_class
+
     entry: dict[str, Any] = {
         "citation": model_class(name).citation,
         "rounds": None if f.trajectory is None else int(f.trajectory.shape[1] - 1),
@@ -261,6 +270,8 @@ def _model_entry(name: str, f: Forecast) -> dict[str, Any]:
 
 def accepted_offers(f: Forecast, actor_ids: Sequence[str]) -> list[dict[str, Any]] | None:
     """Who moved whom, round by round (draw 0), for models that record their offers."""
+    import numpy as np
+
     diag = f.diagnostics
     if not {"proposer", "kind", "move", "offer_kinds"} <= set(diag):
         return None

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from zopa.models import available_models, model_class, model_parameters
-from zopa.models.base import ParameterError, check_parameters
 from zopa.service.errors import BadInput, argument_problem
 
 ROUND_PARAMETERS = ("rounds", "max_rounds", "max_turns")
@@ -19,6 +17,8 @@ def resolve_models(names: Sequence[str] | None) -> list[str]:
     Raises:
         BadInput: A name is not registered (every unknown name is listed).
     """
+    from zopa.models import available_models, model_class
+
     if not names or "all" in names:
         return list(available_models())
     problems = []
@@ -53,6 +53,9 @@ def model_settings(
         BadInput: Every unknown parameter, model, wrong value, and a ``rounds`` that no
             model takes, at once.
     """
+    from zopa.models import model_parameters
+    from zopa.models.base import ParameterError, check_parameters
+
     per_model: dict[str, dict[str, Any]] = {m: {} for m in models}
     problems = []
     flat: list[tuple[str, Any]] = []
@@ -101,6 +104,8 @@ def model_settings(
 
 
 def _apply_rounds(rounds: int, per_model: dict[str, dict[str, Any]]) -> list[Any]:
+    from zopa.models import model_parameters
+
     applied = False
     for name, given in per_model.items():
         known = model_parameters(name)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from zopa.frozen import FrozenMap
-from zopa.models import make_model
 from zopa.service.errors import AnalysisFailed, BadInput, argument_problem
 from zopa.service.models import model_settings, resolve_models
 from zopa.service.results import Result, jsonable
@@ -176,6 +175,7 @@ def sensitivity(
         BadInput: Unknown model, parameters or issues, bad options, or nothing varies.
         AnalysisFailed: The model failed on the design.
     """
+    from zopa.models import make_model
     from zopa.uncertainty.sensitivity import (
         DISTRIBUTIONS,
         METHODS,

@@ -37,7 +37,7 @@ import numpy as np
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from zopa.scenario import ScenarioArrays
+    from zopa.arrays import ScenarioArrays
 
 LABEL = "calibrated on EU legislation (DEU III)"
 """How every output labels these intervals."""

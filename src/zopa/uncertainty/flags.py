@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from zopa.scenario import ScenarioArrays
+    from zopa.arrays import ScenarioArrays
 
 #: Relative tolerance (of the range's own scale) before a point counts as outside.
 TOLERANCE = 1e-9

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from zopa.scenario import ScenarioArrays
+    from zopa.arrays import ScenarioArrays
 
 
 def sample_positions(view: ScenarioArrays, draws: int, rng: np.random.Generator) -> ScenarioArrays:

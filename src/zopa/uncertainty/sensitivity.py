@@ -26,7 +26,7 @@ each input, and Morris' ``mu*`` becomes "per full range of the input". (SALib's 
 top of a range, both of which scenarios allow.)
 
 Every sample is evaluated as ONE batch: the sampled values fill the leading draw axis of a
-:class:`~zopa.scenario.ScenarioArrays` view, so vectorised models do the whole design in one
+:class:`~zopa.arrays.ScenarioArrays` view, so vectorised models do the whole design in one
 call.
 
 References:
@@ -58,8 +58,8 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
+    from zopa.arrays import ScenarioArrays
     from zopa.models import ForecastModel
-    from zopa.scenario import ScenarioArrays
 
 Method = Literal["sobol", "morris"]
 Distribution = Literal["triangular", "uniform"]
