@@ -237,3 +237,35 @@ def test_validate_loads_no_numeric_library(repo_root):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stderr.strip() == "[]"
+
+
+def _messages(tree: ast.AST) -> list[ast.Constant]:
+    """String constants of a module that are not docstrings."""
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                docstrings.add(id(body[0].value))
+    return [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
+    ]
+
+
+def test_library_messages_name_no_command_line_option(repo_root):
+    """Below the edges, messages say what to change; the command line adds its option."""
+    import re
+
+    flag = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
+    src = repo_root / "src" / "zopa"
+    found = []
+    for path in sorted(src.rglob("*.py")):
+        part = path.relative_to(src).parts[0]
+        if part in ("cli", "web", "report"):
+            continue
+        for node in _messages(ast.parse(path.read_text(encoding="utf-8"))):
+            if flag.search(node.value):
+                found.append(f"{path.relative_to(src)}:{node.lineno}: {node.value[:70]!r}")
+    assert not found, "command-line options in library messages:\n" + "\n".join(found)
