@@ -30,12 +30,12 @@ def print_forecast(
         header += [
             f"{m}_cal{lv * 100:g}_{end}" for m in calibrated for lv in LEVELS for end in ENDS
         ]
-        flagged: dict[str, list[str]] = {}
+        outside: dict[str, list[str]] = {}
         if intervals:
             header.append("outside_own_range")
             for model, flags in result.flags().items():
                 for issue, _ in flags:
-                    flagged.setdefault(issue, []).append(model)
+                    outside.setdefault(issue, []).append(model)
         rows = [
             [
                 i.id,
@@ -43,7 +43,7 @@ def print_forecast(
                 *(results[m].point()[i.id] for m in models),
                 *(v for m in intervals for v in intervals[m][i.id]),
                 *(v for c in calibrated.values() for lv in LEVELS for v in c.intervals[i.id][lv]),
-                *([" ".join(flagged.get(i.id, []))] if intervals else []),
+                *([" ".join(outside.get(i.id, []))] if intervals else []),
             ]
             for i in scenario.issues
         ]
