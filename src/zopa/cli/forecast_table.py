@@ -17,11 +17,15 @@ def print_forecast(
     *,
     with_intervals: bool = True,
 ) -> None:
-    """The forecasts as CSV or as a table (with their 5–95% ranges when drawn)."""
+    """The forecasts as CSV or as a table (with their 5–95% ranges when drawn).
+
+    Without ``with_intervals``, the point forecasts only (the ranges, their flags and the
+    calibrated intervals are left to the caller, e.g. the report).
+    """
     scenario, models = result.scenario, list(result.models)
     results = result.points
     intervals = result.intervals() if with_intervals else {}
-    calibrated = result.calibrated_intervals() if result.calibrated else {}
+    calibrated = result.calibrated_intervals() if result.calibrated and with_intervals else {}
     draws = result.draws
     if output is OutputFormat.csv:
         header = ["issue", "status_quo", *models]
