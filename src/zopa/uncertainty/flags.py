@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 TOLERANCE = 1e-9
 
 
+def _num(value: float) -> str:
+    """A number for a sentence: four significant digits, rounding noise below 1e-9 to 0."""
+    return f"{round(value, 9) + 0.0:.4g}"
+
+
 def _one_sided(view: ScenarioArrays, issue: str, side: str) -> tuple[int, int]:
     """(stances at the end of their range that draws move towards ``side``, stances)."""
     k = view.issue_ids.index(issue)
@@ -73,10 +78,10 @@ def outside_own_range(
         if low - slack <= value <= high + slack:
             continue
         side = "above" if value > high else "below"
-        median = f", median {float(bounds[len(bounds) // 2]):.4g}" if len(bounds) >= 3 else ""
+        median = f", median {_num(float(bounds[len(bounds) // 2]))}" if len(bounds) >= 3 else ""
         head = (
-            f"point forecast {value:.4g} lies {side} its own Monte Carlo range "
-            f"[{low:.4g}, {high:.4g}]{median}: "
+            f"point forecast {_num(value)} lies {side} its own Monte Carlo range "
+            f"[{_num(low)}, {_num(high)}]{median}: "
         )
         draws_go = "below" if side == "above" else "above"
         ends = _one_sided(view, issue, draws_go) if view is not None else None
