@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -49,3 +50,17 @@ def test_arrays_view_shapes_and_missing_stances(fixtures):
     assert view.status_quo.tolist() == [20.0]
     with pytest.raises(ValueError, match="read-only"):
         view.position[0, 0, 0] = 1.0
+
+
+def test_saved_scenarios_read_back_when_values_repeat(tmp_path):
+    """Equal dates read from a file are one object; the writer still spells each out."""
+    from zopa.io import load_scenario, save_scenario
+
+    root = Path(__file__).resolve().parent.parent
+    flagship = load_scenario(root / "scenarios" / "ukraine-ceasefire-2026.yaml")
+    target = tmp_path / "again.yaml"
+    save_scenario(flagship, target)
+    text = target.read_text(encoding="utf-8")
+    assert "&id" not in text
+    assert "*id" not in text
+    assert load_scenario(target) == flagship

@@ -125,7 +125,18 @@ def dump_scenario(scenario: Scenario, *, json_format: bool = False) -> str:
     data = scenario_to_data(scenario)
     if json_format:
         return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+class _PlainDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """YAML with every value written out, never an anchor or alias.
+
+    zopa's reader rejects aliases, and equal values read from a file (two sources' dates)
+    can be one object in memory, which a plain dump would write as an alias.
+    """
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def save_scenario(scenario: Scenario, path: Path | str) -> None:
