@@ -111,6 +111,7 @@ def test_public_api():
             "sensitivity",
             "tables",
             "validate",
+            "with_overrides",
         ]
     )
     for name in ("backtest", "deals", "durability", "forecast", "report", "tables"):

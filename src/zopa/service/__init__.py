@@ -21,6 +21,7 @@ from zopa.service.durability import DurabilityReport, compare, durability
 from zopa.service.errors import AnalysisFailed, BadInput
 from zopa.service.forecast import ForecastResult, forecast
 from zopa.service.loading import DealFile, Loader, ScenarioFile, load_deal, load_scenario
+from zopa.service.overrides import with_overrides
 from zopa.service.report import ReportResult, report
 from zopa.service.sensitivity import SensitivityReport, sensitivity
 from zopa.service.tables import TablesResult, tables
@@ -52,4 +53,5 @@ __all__ = [
     "sensitivity",
     "tables",
     "validate",
+    "with_overrides",
 ]
