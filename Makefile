@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out/ukraine-ceasefire-2026
 
-.PHONY: demo test lint typecheck pytest install clean schema docs
+.PHONY: demo serve test lint typecheck pytest install clean schema docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ demo: $(STAMP)
 	$(BIN)/zopa report scenarios/ukraine-ceasefire-2026.yaml --out $(OUT) \
 		--table bilateral=US,RU --table with-ukraine=US,RU,UA \
 		--table with-europe=US,RU,UA,UK,FR,DE,IT,PL,NB,EU
+
+# The web app on http://127.0.0.1:8000/ with the flagship loaded (Ctrl-C stops it).
+serve: $(STAMP)
+	$(BIN)/zopa serve --scenario scenarios/ukraine-ceasefire-2026.yaml
 
 test: $(STAMP) lint typecheck pytest
 

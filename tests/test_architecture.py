@@ -134,8 +134,8 @@ LAYERS = {
     "io": 2,
     "service": 3,
     "report": 4,
+    "web": 4.5,  # the web app, run by the command line's `zopa serve`
     "cli": 5,
-    "web": 5,
 }
 
 

@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "compare",
     "tables",
     "sensitivity",
+    "serve",
 )
 
 app = typer.Typer(
