@@ -9,8 +9,9 @@ import zipfile
 import pytest
 from fastapi.testclient import TestClient
 
-from web_helpers import FLAGSHIP, ROOT, THREE, make_app
 from zopa import service
+
+from web_helpers import FLAGSHIP, ROOT, THREE, make_app
 
 FORMATS = ROOT / "tests" / "fixtures" / "formats"
 US_TERRITORY = {"stances": [{"actor": "US", "issue": "territory", "position": 60}]}

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from web_helpers import ROOT, make_app
 
 CHROMIUM = Path("/usr/bin/chromium")

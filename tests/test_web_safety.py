@@ -8,9 +8,10 @@ import threading
 import pytest
 from fastapi.testclient import TestClient
 
-from web_helpers import THREE, make_app
 from zopa.web.runner import Runner, TooSlow
 from zopa.web.settings import hosts_for
+
+from web_helpers import THREE, make_app
 
 
 def _client(tmp_path, **options):
