@@ -15,11 +15,17 @@ from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 
 from zopa import service
 from zopa.service.errors import argument_problem
-from zopa.web.api_scenarios import VersionQuery, read_limited, scenario_of
+from zopa.web.api_scenarios import (
+    ScenarioId,
+    VersionQuery,
+    read_limited,
+    scenario_of,
+)
 from zopa.web.app import Context, context
 from zopa.web.files import deal_folder, safe_name
 from zopa.web.runner import PLOT_LOCK
 from zopa.web.schemas import (
+    ERROR_RESPONSES,
     DealsOptions,
     DurabilityOptions,
     ForecastOptions,
@@ -31,7 +37,7 @@ from zopa.web.schemas import (
 if TYPE_CHECKING:
     from zopa.scenario import Scenario
 
-router = APIRouter(prefix="/api", tags=["analyses"])
+router = APIRouter(prefix="/api", tags=["analyses"], responses=ERROR_RESPONSES)
 Ctx = Annotated[Context, Depends(context)]
 
 
@@ -102,7 +108,7 @@ def run_sensitivity(scenario: Scenario, o: SensitivityOptions) -> service.Sensit
 
 @router.post("/scenarios/{scenario_id}/forecast")
 async def forecast(
-    ctx: Ctx, scenario_id: int, body: ForecastOptions, version: VersionQuery = None
+    ctx: Ctx, scenario_id: ScenarioId, body: ForecastOptions, version: VersionQuery = None
 ) -> Response:
     """Every chosen model's forecast per issue, with Monte Carlo ranges when ``draws``."""
     _check_draws(ctx, body.draws)
@@ -113,7 +119,7 @@ async def forecast(
 
 @router.post("/scenarios/{scenario_id}/deals")
 async def deals(
-    ctx: Ctx, scenario_id: int, body: DealsOptions, version: VersionQuery = None
+    ctx: Ctx, scenario_id: ScenarioId, body: DealsOptions, version: VersionQuery = None
 ) -> Response:
     """The deal space: ZOPA, colliding red lines, relaxations, solutions, logrolls, agenda."""
     started = time.perf_counter()
@@ -123,7 +129,7 @@ async def deals(
 
 @router.post("/scenarios/{scenario_id}/tables")
 async def tables(
-    ctx: Ctx, scenario_id: int, body: TablesOptions, version: VersionQuery = None
+    ctx: Ctx, scenario_id: ScenarioId, body: TablesOptions, version: VersionQuery = None
 ) -> Response:
     """The deal each table reaches, and what every actor gets from it."""
     started = time.perf_counter()
@@ -133,7 +139,7 @@ async def tables(
 
 @router.post("/scenarios/{scenario_id}/sensitivity")
 async def sensitivity(
-    ctx: Ctx, scenario_id: int, body: SensitivityOptions, version: VersionQuery = None
+    ctx: Ctx, scenario_id: ScenarioId, body: SensitivityOptions, version: VersionQuery = None
 ) -> Response:
     """Which inputs drive each issue's forecast."""
     started = time.perf_counter()
@@ -143,7 +149,7 @@ async def sensitivity(
 
 @router.post("/scenarios/{scenario_id}/durability")
 async def durability(
-    ctx: Ctx, scenario_id: int, body: DurabilityOptions, version: VersionQuery = None
+    ctx: Ctx, scenario_id: ScenarioId, body: DurabilityOptions, version: VersionQuery = None
 ) -> Response:
     """Will the deals' ceasefires hold: one deal assessed, or several compared."""
     started = time.perf_counter()
@@ -181,7 +187,7 @@ async def durability(
 
 @router.post("/scenarios/{scenario_id}/what-if")
 async def what_if(
-    ctx: Ctx, scenario_id: int, body: WhatIf, version: VersionQuery = None
+    ctx: Ctx, scenario_id: ScenarioId, body: WhatIf, version: VersionQuery = None
 ) -> Response:
     """Try changes without saving: the changed scenario's analyses, each the service's JSON.
 
@@ -259,7 +265,7 @@ async def backtest(
 @router.get("/scenarios/{scenario_id}/report")
 async def report(
     ctx: Ctx,
-    scenario_id: int,
+    scenario_id: ScenarioId,
     version: VersionQuery = None,
     draws: Annotated[int, Query(ge=0, le=5000)] = 1000,
 ) -> Response:

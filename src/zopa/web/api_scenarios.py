@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 
 from zopa import service
@@ -20,12 +21,16 @@ from zopa.web.files import (
     read_upload,
     safe_name,
 )
-from zopa.web.schemas import NewDeal, NewScenario, NewVersion, Restore
+from zopa.web.schemas import ERROR_RESPONSES, NewDeal, NewScenario, NewVersion, Restore
 from zopa.web.store import StoredScenario, Version
 
-router = APIRouter(prefix="/api", tags=["scenarios"])
+router = APIRouter(prefix="/api", tags=["scenarios"], responses=ERROR_RESPONSES)
 Ctx = Annotated[Context, Depends(context)]
-VersionQuery = Annotated[int | None, Query(ge=1, description="default: the latest")]
+ID_MAX = 2**31 - 1
+"""The largest id or version number (a 32-bit database integer)."""
+ScenarioId = Annotated[int, PathParam(ge=1, le=ID_MAX)]
+VersionNumber = Annotated[int, PathParam(ge=1, le=ID_MAX)]
+VersionQuery = Annotated[int | None, Query(ge=1, le=ID_MAX, description="default: the latest")]
 Upload = Annotated[UploadFile, File(description="a scenario file in any format zopa reads")]
 
 
@@ -116,7 +121,7 @@ async def validate_file(ctx: Ctx, file: Upload) -> Response:
 
 
 @router.get("/scenarios/{scenario_id}")
-def get_scenario(ctx: Ctx, scenario_id: int, version: VersionQuery = None) -> dict[str, Any]:
+def get_scenario(ctx: Ctx, scenario_id: ScenarioId, version: VersionQuery = None) -> dict[str, Any]:
     """A scenario: its latest (or chosen) version's data, in the file format."""
     stored = ctx.store.scenario(scenario_id)
     v, scenario = scenario_of(ctx, scenario_id, version)
@@ -125,27 +130,27 @@ def get_scenario(ctx: Ctx, scenario_id: int, version: VersionQuery = None) -> di
 
 
 @router.delete("/scenarios/{scenario_id}", status_code=204)
-def delete_scenario(ctx: Ctx, scenario_id: int) -> Response:
+def delete_scenario(ctx: Ctx, scenario_id: ScenarioId) -> Response:
     """Remove a scenario with every version and deal file."""
     ctx.store.delete(scenario_id)
     return Response(status_code=204)
 
 
 @router.get("/scenarios/{scenario_id}/versions")
-def list_versions(ctx: Ctx, scenario_id: int) -> list[dict[str, object]]:
+def list_versions(ctx: Ctx, scenario_id: ScenarioId) -> list[dict[str, object]]:
     """Every version, oldest first: number, author, message, time."""
     return [v.summary() for v in ctx.store.versions(scenario_id)]
 
 
 @router.get("/scenarios/{scenario_id}/versions/{number}")
-def get_version(ctx: Ctx, scenario_id: int, number: int) -> dict[str, object]:
+def get_version(ctx: Ctx, scenario_id: ScenarioId, number: VersionNumber) -> dict[str, object]:
     """One version with its text (YAML, as zopa writes it)."""
     v = ctx.store.version(scenario_id, number)
     return {**v.summary(), "text": v.text}
 
 
 @router.post("/scenarios/{scenario_id}/versions", status_code=201)
-def save_version(ctx: Ctx, scenario_id: int, body: NewVersion) -> JSONResponse:
+def save_version(ctx: Ctx, scenario_id: ScenarioId, body: NewVersion) -> JSONResponse:
     """Save a new version: the whole text, or changes to a version (default: the latest)."""
     from zopa.service.errors import argument_problem
 
@@ -184,7 +189,9 @@ def _describe(overrides: dict[str, list[dict[str, Any]]], base: int) -> str:
 
 
 @router.post("/scenarios/{scenario_id}/versions/{number}/restore", status_code=201)
-def restore_version(ctx: Ctx, scenario_id: int, number: int, body: Restore) -> JSONResponse:
+def restore_version(
+    ctx: Ctx, scenario_id: ScenarioId, number: VersionNumber, body: Restore
+) -> JSONResponse:
     """Save an old version again as the newest (nothing is overwritten)."""
     old = ctx.store.version(scenario_id, number)
     v = ctx.store.add_version(
@@ -199,9 +206,9 @@ def restore_version(ctx: Ctx, scenario_id: int, number: int, body: Restore) -> J
 @router.get("/scenarios/{scenario_id}/diff")
 def diff_versions(
     ctx: Ctx,
-    scenario_id: int,
-    old: Annotated[int, Query(alias="from", ge=1)],
-    new: Annotated[int | None, Query(alias="to", ge=1, description="default: latest")] = None,
+    scenario_id: ScenarioId,
+    old: Annotated[int, Query(alias="from", ge=1, le=ID_MAX)],
+    new: Annotated[int | None, Query(alias="to", ge=1, le=ID_MAX, description="latest")] = None,
 ) -> dict[str, object]:
     """What changed between two versions: a unified diff of their texts."""
     a = ctx.store.version(scenario_id, old)
@@ -228,7 +235,7 @@ def diff_versions(
 @router.get("/scenarios/{scenario_id}/export")
 def export_scenario(
     ctx: Ctx,
-    scenario_id: int,
+    scenario_id: ScenarioId,
     fmt: Annotated[str, Query(alias="format", pattern="^(yaml|xlsx)$")] = "yaml",
     version: VersionQuery = None,
 ) -> Response:
@@ -244,13 +251,13 @@ def export_scenario(
 
 
 @router.get("/scenarios/{scenario_id}/deal-files")
-def list_deals(ctx: Ctx, scenario_id: int) -> list[str]:
+def list_deals(ctx: Ctx, scenario_id: ScenarioId) -> list[str]:
     """The names of the deal files kept with the scenario."""
     return list(ctx.store.deals(scenario_id))
 
 
 @router.post("/scenarios/{scenario_id}/deal-files", status_code=201)
-def add_deal(ctx: Ctx, scenario_id: int, body: NewDeal) -> JSONResponse:
+def add_deal(ctx: Ctx, scenario_id: ScenarioId, body: NewDeal) -> JSONResponse:
     """Keep a deal file with the scenario, once it checks against the latest version."""
     latest = ctx.store.version(scenario_id)
     name = safe_name(body.name, "deal.yaml")

@@ -66,7 +66,9 @@ class NewVersion(_Body):
     text: str | None = Field(default=None, max_length=10 * 1024 * 1024)
     format: Literal["yaml", "json"] = "yaml"
     overrides: Overrides | None = None
-    base: int | None = Field(default=None, ge=1, description="version the overrides apply to")
+    base: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="version the overrides apply to"
+    )
     author: str | None = Field(default=None, max_length=200)
     message: str | None = Field(default=None, max_length=2000)
 
@@ -142,8 +144,47 @@ class WhatIf(_Body):
     """Changes to try on a version, and the analyses to run on the changed scenario."""
 
     overrides: Overrides = Field(default_factory=Overrides)
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=2**31 - 1)
     forecast: ForecastOptions | None = Field(default_factory=ForecastOptions)
     deals: DealsOptions | None = None
     tables: TablesOptions | None = None
     sensitivity: SensitivityOptions | None = None
+
+
+class ProblemOut(BaseModel):
+    """One located problem (as ``zopa validate`` prints it)."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+    severity: Literal["error", "warning"]
+    got: Any = None
+    expected: str | None = None
+    hint: str | None = None
+
+
+class ProblemsOut(BaseModel):
+    """Bad input: every located problem at once (HTTP 422)."""
+
+    problems: list[ProblemOut]
+
+
+class ReasonOut(BaseModel):
+    """Why a request could not be answered, in one line."""
+
+    reason: str
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ReasonOut, "description": "Host header not accepted"},
+    401: {"model": ReasonOut, "description": "Token missing or wrong"},
+    403: {"model": ReasonOut, "description": "POST without JSON body or CSRF token"},
+    404: {"model": ReasonOut, "description": "No such scenario, version or deal file"},
+    409: {"model": ReasonOut, "description": "Name already taken"},
+    413: {"model": ReasonOut, "description": "Request body over the cap"},
+    422: {"model": ProblemsOut, "description": "Bad input: every problem, located"},
+    500: {"model": ReasonOut, "description": "The analysis failed"},
+    503: {"model": ReasonOut, "description": "The analysis passed the time limit"},
+}
+"""The error answers every API route may give (published in /openapi.json)."""
