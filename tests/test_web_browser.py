@@ -88,7 +88,7 @@ def _shot(page, name):
     folder = os.environ.get("ZOPA_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(Path(folder) / f"web-{name}.png"))
 
 
 def _ready(page):
@@ -107,6 +107,9 @@ def test_every_page_opens(server, page):
         assert page.locator("h1").count() >= 1
         assert page.locator(".problems").count() == 0, page.inner_text("main")
         _shot(page, name)
+    page.goto(f"{server}/docs")
+    _ready(page)
+    assert "/what-if" in page.inner_text("#endpoints")
     page.goto(f"{server}/scenarios/1/deals")
     _ready(page)
     assert "empty" in page.inner_text("#zopa-verdict")

@@ -67,6 +67,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         summary="Analyse hard multi-party negotiations: forecasts, deal space, durability.",
         version=_version(),
         lifespan=lifespan,
+        docs_url=None,  # its Swagger UI loads from a CDN: /docs is the app's own page
+        redoc_url=None,
     )
     app.state.zopa = ctx
     _add_error_handlers(app)

@@ -23,8 +23,9 @@ PAGES = {
 
 def _shell(page: str, scenario_id: int | None, csrf: str) -> str:
     template = resources.files("zopa.web").joinpath("templates/page.html").read_text("utf-8")
+    title = {"apidocs": "API", "home": "Scenarios"}.get(page) or PAGES.get(page, "zopa")
     return (
-        template.replace("{{title}}", html.escape(PAGES.get(page, "Scenarios")))
+        template.replace("{{title}}", html.escape(title))
         .replace("{{page}}", html.escape(page))
         .replace("{{scenario}}", "" if scenario_id is None else str(scenario_id))
         .replace("{{csrf}}", html.escape(csrf))
@@ -47,6 +48,10 @@ def mount_pages(app: FastAPI) -> None:
     @app.get("/", include_in_schema=False, response_model=None)
     def home(request: Request) -> HTMLResponse | RedirectResponse:
         return _page(request, "home", None)
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs(request: Request) -> HTMLResponse:
+        return _page(request, "apidocs", None)
 
     @app.get("/scenarios/{scenario_id}/{page}", include_in_schema=False)
     def page(request: Request, scenario_id: int, page: str) -> HTMLResponse:

@@ -607,6 +607,32 @@ async function versionsPage() {
   }
 }
 
+async function apiDocsPage() {
+  const doc = await api("/openapi.json");
+  const schemas = doc.components ? doc.components.schemas : {};
+  const bodyOf = (op) => {
+    const content = op.requestBody && op.requestBody.content;
+    if (!content) return null;
+    const [type, spec] = Object.entries(content)[0];
+    const ref = spec.schema && spec.schema.$ref;
+    const schema = ref ? schemas[ref.split("/").pop()] : spec.schema;
+    const fields = schema && schema.properties ? Object.keys(schema.properties).join(", ") : "";
+    return `${type}${fields ? `: ${fields}` : ""}`;
+  };
+  const rows = [];
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      const query = (op.parameters || []).filter((p) => p.in === "query").map((p) => p.name);
+      rows.push([h("code", { text: `${method.toUpperCase()} ${path}${query.length ? `?${query.join("&")}` : ""}` }),
+        (op.description || op.summary || "").split("\n")[0], bodyOf(op) || ""]);
+    }
+  }
+  main.replaceChildren(h("h1", { text: `${doc.info.title} JSON API ${doc.info.version}` }),
+    h("p", {}, "The whole OpenAPI document: ", h("a", { href: "/openapi.json", text: "/openapi.json" }),
+      ". Errors: 422 with every located problem, other errors with a one-line reason."),
+    table(["request", "what", "body"], rows, { id: "endpoints" }));
+}
+
 /* ---------- frame ---------- */
 
 function renderNav() {
@@ -622,7 +648,8 @@ function renderNav() {
 }
 
 const RENDER = { home: homePage, scenario: scenarioPage, forecast: forecastPage, deals: dealsPage,
-  tables: tablesPage, durability: durabilityPage, sensitivity: sensitivityPage, versions: versionsPage };
+  tables: tablesPage, durability: durabilityPage, sensitivity: sensitivityPage, versions: versionsPage,
+  apidocs: apiDocsPage };
 
 async function render() {
   try {
