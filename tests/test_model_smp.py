@@ -371,7 +371,9 @@ def test_compiled_turns_equal_the_direct_numpy_computation(
         if gamma in (1.0, 2.0):
             np.testing.assert_array_equal(got, expected)
         else:  # x ** gamma may differ in the last bit between numpy and the C library
-            np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+            # (numpy's vector pow even by the arrays' alignment in memory, so by what ran
+            # before in the process); such differences compound over up to 25 turns
+            np.testing.assert_allclose(got, expected, rtol=0, atol=1e-10)
 
 
 def test_no_draws_give_empty_results(soe):
