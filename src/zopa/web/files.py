@@ -66,28 +66,10 @@ def read_text(text: str, *, json_format: bool = False) -> tuple[Scenario, list[P
 
 
 def canonical_text(scenario: Scenario) -> str:
-    """The scenario as zopa writes it (YAML): what the store keeps and diffs.
+    """The scenario as zopa writes it (YAML): what the store keeps and diffs."""
+    from zopa.io import dump_scenario
 
-    Written without YAML anchors: the reader shares equal values (e.g. one date object
-    for every equal date), which a plain dump writes as anchors and aliases, and zopa's
-    safe reader rejects aliases. The layout is that of :func:`zopa.io.dump_scenario`.
-    """
-    import yaml
-
-    from zopa.io import scenario_to_data
-
-    class _NoAliases(yaml.SafeDumper):
-        def ignore_aliases(self, data: object) -> bool:
-            return True
-
-    text: str = yaml.dump(
-        scenario_to_data(scenario),
-        Dumper=_NoAliases,
-        sort_keys=False,
-        allow_unicode=True,
-        width=100,
-    )
-    return text
+    return dump_scenario(scenario)
 
 
 def export(scenario: Scenario, fmt: str) -> bytes:
