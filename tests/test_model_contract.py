@@ -8,6 +8,7 @@ registered model is held to the same contract without writing a test:
 - the order in which actors are listed does not matter;
 - a batch of D draws gives the same forecasts as D single runs;
 - the same seed gives the same forecast;
+- ``trace=False`` gives the same outcome and per-draw diagnostics, without the rounds;
 - an issue on which nobody holds a stance, or nobody gives any weight, gets no forecast (NaN).
 """
 
@@ -133,6 +134,24 @@ def test_deterministic_under_seed(name: str) -> None:
     np.testing.assert_array_equal(a.outcome, b.outcome)
     if a.trajectory is not None and b.trajectory is not None:
         np.testing.assert_array_equal(a.trajectory, b.trajectory)
+
+
+@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_untraced_forecast_keeps_the_outcome(name: str, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    view = _draws(_scenario(rng).arrays(), rng, 7)
+    model = make_model(name)
+    traced = model.forecast(view, rng=np.random.default_rng(seed))
+    bare = model.forecast(view, rng=np.random.default_rng(seed), trace=False)
+    np.testing.assert_array_equal(bare.outcome, traced.outcome)
+    assert bare.trajectory is None
+    for key, value in bare.diagnostics.items():
+        assert key in traced.diagnostics
+        if isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(value, traced.diagnostics[key])
+    per_round = set(traced.diagnostics) - set(bare.diagnostics)
+    assert all(np.ndim(traced.diagnostics[k]) == 4 for k in per_round)
 
 
 @pytest.mark.parametrize("name", MODELS)

@@ -681,3 +681,24 @@ def test_round_skipping_hopeless_challenges_changes_nothing() -> None:
         assert (fast.proposer == full.proposer).all()
         assert (fast.risk_exponent == full.risk_exponent).all()
         assert (full.kind > 0).sum() > n  # offers are taken
+
+
+def test_untraced_slices_give_the_same_outcome(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Played a few draws at a time (``trace=False``), the games keep their numbers."""
+    from pathlib import Path
+
+    from zopa.io import load_scenario
+    from zopa.models import expected_utility
+
+    flagship = Path(__file__).resolve().parent.parent / "scenarios" / "ukraine-ceasefire-2026.yaml"
+    rng = np.random.default_rng(4)
+    view = load_scenario(flagship).arrays()
+    pos = view.position + rng.uniform(-5, 5, size=(9, *view.position.shape[1:]))
+    batch = view.with_draws(position=np.clip(pos, view.scale_min, view.scale_max))
+    model = ExpectedUtilityModel()
+    whole = model.forecast(batch)
+    monkeypatch.setattr(expected_utility, "_SLICE_BYTES", 1)  # one draw a slice
+    sliced = model.forecast(batch, trace=False)
+    np.testing.assert_array_equal(sliced.outcome, whole.outcome)
+    np.testing.assert_array_equal(sliced.diagnostics["rounds"], whole.diagnostics["rounds"])
+    np.testing.assert_array_equal(sliced.diagnostics["mean"], whole.diagnostics["mean"])

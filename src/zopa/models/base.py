@@ -2,8 +2,13 @@
 
 Every forecasting model is a class with keyword-only hyperparameters (so that generic
 tooling, the CLI's ``--param name=value`` and the web app can list and set them) and one
-method, ``forecast(view, *, rng=None) -> Forecast``. Models are registered by name with
-:func:`register`; built-in models use the same door as third-party ones.
+method, ``forecast(view, *, rng=None, trace=True) -> Forecast``. Models are registered by
+name with :func:`register`; built-in models use the same door as third-party ones.
+
+``trace=False`` asks for the outcome only: a model with rounds may then leave out what it
+records round by round (``trajectory`` is ``None`` and the per-round diagnostics are
+absent), which batched Monte Carlo runs do not need and whose memory grows with draws x
+rounds x actors x issues. The outcome and the per-draw diagnostics stay the same numbers.
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ class Forecast:
         model: Registered name of the model that made the forecast.
         issue_ids: Issue ids, length I.
         outcome: (D, I) the predicted outcome of each issue, per draw.
-        trajectory: Optional (D, R, A, I) actor positions by round (round 0 = input).
+        trajectory: Optional (D, R, A, I) actor positions by round (round 0 = input);
+            ``None`` also when the model ran with ``trace=False``.
         diagnostics: Model-specific extra results (read-only; any mapping given is
             copied into a :class:`~zopa.frozen.FrozenMap`).
     """
@@ -60,8 +66,22 @@ class ForecastModel(Protocol):
     name: ClassVar[str]
     citation: ClassVar[str]
 
-    def forecast(self, view: ScenarioArrays, *, rng: np.random.Generator | None = None) -> Forecast:
-        """Forecast every issue for every draw of ``view``."""
+    def forecast(
+        self,
+        view: ScenarioArrays,
+        *,
+        rng: np.random.Generator | None = None,
+        trace: bool = True,
+    ) -> Forecast:
+        """Forecast every issue for every draw of ``view``.
+
+        Args:
+            view: The scenario's arrays, D draws.
+            rng: Generator of random models (the caller owns the seed).
+            trace: Keep what happens round by round (the trajectory and the per-round
+                diagnostics); ``False`` keeps the outcome and the per-draw diagnostics
+                only, the same numbers.
+        """
         ...
 
 

@@ -41,7 +41,13 @@ class CompromiseModel:
     name: ClassVar[str] = "compromise"
     citation: ClassVar[str] = "van den Bos (1991); Achen (2006), in The European Union Decides, CUP"
 
-    def forecast(self, view: ScenarioArrays, *, rng: np.random.Generator | None = None) -> Forecast:
+    def forecast(
+        self,
+        view: ScenarioArrays,
+        *,
+        rng: np.random.Generator | None = None,
+        trace: bool = True,
+    ) -> Forecast:
         """Weighted mean of positions per issue, for every draw."""
         return Forecast(
             model=self.name,

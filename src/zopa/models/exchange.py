@@ -133,8 +133,17 @@ class ExchangeModel:
         if self.fixed_weight + self.salience_weight > 1:
             raise ValueError("fixed_weight + salience_weight must be <= 1")
 
-    def forecast(self, view: ScenarioArrays, *, rng: np.random.Generator | None = None) -> Forecast:
-        """Run the exchange rounds for every draw and forecast each issue."""
+    def forecast(
+        self,
+        view: ScenarioArrays,
+        *,
+        rng: np.random.Generator | None = None,
+        trace: bool = True,
+    ) -> Forecast:
+        """Run the exchange rounds for every draw and forecast each issue.
+
+        With ``trace=False`` the forecast holds no trajectory.
+        """
         run_rounds = load_kernel("exchange", self.name, ("run_rounds",)).run_rounds
 
         lo, width = view.scale_min, view.scale_max - view.scale_min
@@ -179,8 +188,10 @@ class ExchangeModel:
         )
         # traj: (D, R+1, A, I) on 0-100
         outcome = weighted_mean(traj[:, -1], w)
-        trajectory = traj * (width / 100.0)[None, None, None, :]
-        trajectory += lo
+        trajectory = None
+        if trace:
+            trajectory = traj * (width / 100.0)[None, None, None, :]
+            trajectory += lo
         return Forecast(
             model=self.name,
             issue_ids=view.issue_ids,

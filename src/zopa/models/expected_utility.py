@@ -97,7 +97,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
@@ -338,10 +338,75 @@ class ExpectedUtilityModel:
                     f"unknown {field_name} {value!r}; use " + " or ".join(map(repr, allowed))
                 )
 
-    def forecast(self, view: ScenarioArrays, *, rng: np.random.Generator | None = None) -> Forecast:
-        """Run the EUM on every issue of every draw (compiled; one game at a time)."""
+    def forecast(
+        self,
+        view: ScenarioArrays,
+        *,
+        rng: np.random.Generator | None = None,
+        trace: bool = True,
+    ) -> Forecast:
+        """Run the EUM on every issue of every draw (compiled; one game at a time).
+
+        With ``trace=False`` the draws are played a slice at a time (each game's numbers
+        do not depend on the other games) and only the final positions are kept: the
+        forecast holds no trajectory and none of the per-round diagnostics (``proposer``,
+        ``kind``, ``move``, ``risk_exponent``).
+        """
+        if trace:
+            trajectory, per_round, rounds, converged = self._play(
+                view.position, view.salience, view.capability, view
+            )
+            final = trajectory[:, -1]
+        else:
+            d, a, n_i = view.position.shape
+            step = _draws_per_slice(self.max_rounds, a, n_i)
+            parts = [
+                self._play(
+                    view.position[s : s + step],
+                    view.salience[s : s + step],
+                    view.capability[s : s + step],
+                    view,
+                )
+                for s in range(0, d, step)
+            ]
+            trajectory, per_round = None, {}
+            final = np.concatenate([p[0][:, -1] for p in parts])
+            rounds = np.concatenate([p[2] for p in parts])
+            converged = np.concatenate([p[3] for p in parts])
+        weight = view.weight * view.has_stance[None]
+        diagnostics = {
+            "mean": weighted_mean(final, weight),
+            "rounds": rounds.astype(np.intp, copy=False),
+            "converged": converged,
+            "offer_kinds": OFFER_KINDS,
+            "actor_ids": view.actor_ids,
+            **per_round,
+        }
+        return Forecast(
+            model=self.name,
+            issue_ids=view.issue_ids,
+            outcome=weighted_median(final, weight),
+            trajectory=trajectory,
+            diagnostics=MappingProxyType(diagnostics),
+        )
+
+    def _play(
+        self,
+        position: NDArray[np.float64],
+        salience: NDArray[np.float64],
+        capability: NDArray[np.float64],
+        view: ScenarioArrays,
+    ) -> tuple[NDArray[np.float64], dict[str, NDArray[Any]], NDArray[np.int64], NDArray[np.bool_]]:
+        """Every game of a batch of draws in the kernel.
+
+        Returns:
+            The (D, R + 1, A, I) trajectory up to the last round in which a game moved,
+            the per-round diagnostics (``proposer``, ``kind``, ``move``,
+            ``risk_exponent``, each (D, R, A, I)), and the (D, I) rounds and whether
+            each game converged.
+        """
         kernel = load_kernel("expected_utility", self.name, ("play",))  # loads numba
-        d, a, n_i = view.position.shape
+        d, a, n_i = position.shape
         cap = self.max_rounds
         trajectory = np.empty((d, cap + 1, a, n_i))
         risk = np.empty((d, cap, a, n_i))
@@ -364,9 +429,9 @@ class ExpectedUtilityModel:
             dtype=np.int64,
         )
         kept = kernel.play(
-            _f64(view.position),
-            _f64(view.salience),
-            _f64(view.capability),
+            _f64(position),
+            _f64(salience),
+            _f64(capability),
             np.ascontiguousarray(view.has_stance, dtype=np.bool_),
             _f64(view.scale_min),
             _f64(view.scale_max),
@@ -384,23 +449,20 @@ class ExpectedUtilityModel:
             trajectory = trajectory[:, : kept + 1]
             risk, move = risk[:, :kept], move[:, :kept]
             kind, proposer = kind[:, :kept], proposer[:, :kept]
-        final = trajectory[:, -1]
-        weight = view.weight * view.has_stance[None]
-        diagnostics = {
-            "mean": weighted_mean(final, weight),
-            "rounds": rounds.astype(np.intp, copy=False),
-            "converged": converged,
-            "offer_kinds": OFFER_KINDS,
-            "actor_ids": view.actor_ids,
+        per_round: dict[str, NDArray[Any]] = {
             "proposer": proposer.astype(np.intp, copy=False),
             "kind": kind,
             "move": move,
             "risk_exponent": risk,
         }
-        return Forecast(
-            model=self.name,
-            issue_ids=view.issue_ids,
-            outcome=weighted_median(final, weight),
-            trajectory=trajectory,
-            diagnostics=MappingProxyType(diagnostics),
-        )
+        return trajectory, per_round, rounds, converged
+
+
+#: Memory of the per-round arrays of one slice of draws played with ``trace=False``.
+_SLICE_BYTES = 16 * 2**20
+
+
+def _draws_per_slice(max_rounds: int, actors: int, issues: int) -> int:
+    """Draws whose per-round arrays (33 bytes per round, actor and issue) fit a slice."""
+    per_draw = 33 * (max_rounds + 1) * max(actors, 1) * max(issues, 1)
+    return max(1, _SLICE_BYTES // per_draw)

@@ -40,7 +40,13 @@ class MedianModel:
     name: ClassVar[str] = "median"
     citation: ClassVar[str] = "Black (1948), JPE 56(1); Achen (2006), in The European Union Decides"
 
-    def forecast(self, view: ScenarioArrays, *, rng: np.random.Generator | None = None) -> Forecast:
+    def forecast(
+        self,
+        view: ScenarioArrays,
+        *,
+        rng: np.random.Generator | None = None,
+        trace: bool = True,
+    ) -> Forecast:
         """Weighted median of positions per issue, for every draw."""
         return Forecast(
             model=self.name,

@@ -213,7 +213,13 @@ class NashBargainingModel:
         if not self.breakdown > 0:
             raise ValueError("breakdown must be > 0 (a share of the scale width)")
 
-    def forecast(self, view: ScenarioArrays, *, rng: np.random.Generator | None = None) -> Forecast:
+    def forecast(
+        self,
+        view: ScenarioArrays,
+        *,
+        rng: np.random.Generator | None = None,
+        trace: bool = True,
+    ) -> Forecast:
         """Nash bargaining outcome of every issue, for every draw."""
         d, _, n_i = view.position.shape
         # layout (D, I, A)

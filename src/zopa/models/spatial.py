@@ -212,8 +212,17 @@ class SpatialModel:
         if not 1 <= self.min_turns <= self.max_turns:
             raise ValueError("need 1 <= min_turns <= max_turns")
 
-    def forecast(self, view: ScenarioArrays, *, rng: np.random.Generator | None = None) -> Forecast:
+    def forecast(
+        self,
+        view: ScenarioArrays,
+        *,
+        rng: np.random.Generator | None = None,
+        trace: bool = True,
+    ) -> Forecast:
         """Run the SMP on every draw and forecast each issue's expected outcome.
+
+        With ``trace=False`` the forecast holds no trajectory (the turns' positions are
+        not written out on the issues' scales); the per-draw diagnostics stay.
 
         Raises:
             ValueError: When ``stochastic`` is set and no ``rng`` is given.
@@ -222,7 +231,7 @@ class SpatialModel:
         width = view.scale_max - view.scale_min
         pos = (view.position - lo) / width
         trajectory, final, turns, (risk, probability, share) = self._simulate(
-            pos, view.salience, view.capability, rng, (lo, width), "auto"
+            pos, view.salience, view.capability, rng, (lo, width), "auto", trace=trace
         )
         # per issue, only the positions of actors who hold a stance on it count (the
         # others sit at the scale's midpoint with no salience there)
@@ -282,6 +291,7 @@ class SpatialModel:
         trajectory, _, turns, (risk, prob, share) = self._simulate(
             position, salience, capability, rng, (np.zeros(k), np.ones(k)), implementation
         )
+        assert trajectory is not None  # traced
         return SpatialRun(
             trajectory=trajectory,
             turns=turns,
@@ -298,8 +308,10 @@ class SpatialModel:
         rng: np.random.Generator | None,
         scale: tuple[NDArray[np.float64], NDArray[np.float64]],
         implementation: Implementation,
+        *,
+        trace: bool = True,
     ) -> tuple[
-        NDArray[np.float64],
+        NDArray[np.float64] | None,
         NDArray[np.float64],
         NDArray[np.int64],
         tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
@@ -310,7 +322,8 @@ class SpatialModel:
             The (D, T + 1, A, K) trajectory mapped to ``lo + x * width`` with ``scale``
             = (lo, width) (draws that stopped earlier repeat their last positions), the
             (D, A, K) final positions on 0..1, the (D,) turn counts, and the final
-            election's (D, A) risk attitudes, position probabilities and shares.
+            election's (D, A) risk attitudes, position probabilities and shares. The
+            trajectory is ``None`` with ``trace=False``.
         """
         if self.stochastic and rng is None:
             raise ValueError(
@@ -322,8 +335,8 @@ class SpatialModel:
         if implementation == "auto":
             implementation = choose_implementation(self, position.shape)
         if implementation == "numpy":
-            return self._simulate_numpy(position, salience, capability, rng, scale)
-        return self._simulate_compiled(position, salience, capability, rng, scale)
+            return self._simulate_numpy(position, salience, capability, rng, scale, trace)
+        return self._simulate_compiled(position, salience, capability, rng, scale, trace)
 
     def _simulate_numpy(
         self,
@@ -332,8 +345,9 @@ class SpatialModel:
         capability: NDArray[np.float64],
         rng: np.random.Generator | None,
         scale: tuple[NDArray[np.float64], NDArray[np.float64]],
+        trace: bool,
     ) -> tuple[
-        NDArray[np.float64],
+        NDArray[np.float64] | None,
         NDArray[np.float64],
         NDArray[np.int64],
         tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
@@ -348,7 +362,7 @@ class SpatialModel:
         steps, turns = run_turns(self, pos, sal, cap, rng)
         final = np.ascontiguousarray(steps[:, -1])  # stopped draws repeat their last row
         election = final_election(self, final, sal, cap)
-        trajectory = lo + steps * width
+        trajectory = lo + steps * width if trace else None
         return trajectory, final, turns, election
 
     def _simulate_compiled(
@@ -358,8 +372,9 @@ class SpatialModel:
         capability: NDArray[np.float64],
         rng: np.random.Generator | None,
         scale: tuple[NDArray[np.float64], NDArray[np.float64]],
+        trace: bool,
     ) -> tuple[
-        NDArray[np.float64],
+        NDArray[np.float64] | None,
         NDArray[np.float64],
         NDArray[np.int64],
         tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
@@ -407,6 +422,8 @@ class SpatialModel:
             store, start, turns = kernel.run_draws(pos, statics, settings, params)
         final = store[start + turns]
         election = kernel.elections(final, statics, settings, params)
+        if not trace:
+            return None, final, turns, election
         # the trajectory (as long as the longest draw) is written once, on the scales
         trajectory = kernel.trajectory(
             store.reshape(store.shape[0], a * k),
