@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -20,9 +20,7 @@ from zopa.cli.common import (
 )
 from zopa.cli.forecast_table import print_forecast
 from zopa.cli.parsing import parse_params
-
-if TYPE_CHECKING:
-    pass
+from zopa.cli.progress import progress_bar, wanted
 
 FLAGS = {"models": "--model", "params": "--param", "rounds": "--rounds", "draws": "--draws"}
 """The option of ``zopa forecast`` behind each argument of the service call."""
@@ -79,6 +77,15 @@ def forecast(
             "DEU III; see docs/validity.md).",
         ),
     ] = False,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            help="Show a progress bar over the draws on stderr (default: when stderr is "
+            "a terminal).",
+            show_default=False,
+        ),
+    ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Forecast the outcome of every issue with one or more bargaining models.
@@ -86,7 +93,10 @@ def forecast(
     Models: run `zopa models` for the list. By default every registered model runs.
     With --draws N, each position is drawn N times within its stated range (triangular,
     mode at the position) and every forecast gets a 5-95% interval; a point forecast
-    outside its own interval is flagged with the reason. With --calibrated, every
+    outside its own interval is flagged with the reason. The draws run in blocks of
+    2,000, each seeded on its own from --seed (the first with the seed itself), keeping
+    only each model's outcome per draw, so memory stays bounded; a progress bar shows on
+    stderr when it is a terminal (--progress/--no-progress). With --calibrated, every
     forecast also gets 80% and 90% intervals from the models' errors on real EU
     legislative outcomes (a rough guide for other kinds of negotiation).
 
@@ -102,7 +112,8 @@ def forecast(
     scenario = load_or_exit(file, quiet_warnings=True).scenario
     if plot is not None:
         output_folder_or_exit(plot, "--plot")
-    with service_errors(FLAGS):
+    show = wanted(progress) and draws > 0
+    with service_errors(FLAGS), progress_bar("draws", show=show) as on_block:
         result = service.forecast(
             scenario,
             models=model,
@@ -112,6 +123,7 @@ def forecast(
             seed=seed,
             trace=trace,
             calibrated=calibrated,
+            progress=on_block,
         )
     if output is OutputFormat.json:
         print_result_json(result)

@@ -360,19 +360,22 @@ class ExpectedUtilityModel:
         else:
             d, a, n_i = view.position.shape
             step = _draws_per_slice(self.max_rounds, a, n_i)
-            parts = [
-                self._play(
+            finals, rounds_parts, converged_parts = [], [], []
+            for s in range(0, d, step):  # each slice's per-round arrays dropped at once
+                played = self._play(
                     view.position[s : s + step],
                     view.salience[s : s + step],
                     view.capability[s : s + step],
                     view,
                 )
-                for s in range(0, d, step)
-            ]
+                finals.append(played[0][:, -1].copy())
+                rounds_parts.append(played[2])
+                converged_parts.append(played[3])
+                del played
             trajectory, per_round = None, {}
-            final = np.concatenate([p[0][:, -1] for p in parts])
-            rounds = np.concatenate([p[2] for p in parts])
-            converged = np.concatenate([p[3] for p in parts])
+            final = np.concatenate(finals)
+            rounds = np.concatenate(rounds_parts)
+            converged = np.concatenate(converged_parts)
         weight = view.weight * view.has_stance[None]
         diagnostics = {
             "mean": weighted_mean(final, weight),

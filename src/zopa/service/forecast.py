@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from zopa.frozen import FrozenMap
@@ -15,7 +16,11 @@ from zopa.service.results import Result, jsonable
 if TYPE_CHECKING:
     from zopa.models import Forecast
     from zopa.scenario import Scenario
+    from zopa.uncertainty import DrawOutcomes
     from zopa.uncertainty.calibration import CalibratedIntervals
+
+#: Called by :func:`forecast` after each block of draws with (draws done, draws in all).
+ProgressCallback = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,7 +33,9 @@ class ForecastResult(Result):
         params: The keyword parameters each model ran with.
         seed: Seed of the draws and of random models.
         points: Each model's forecast of the stated positions.
-        batched: Each model's forecasts of the Monte Carlo draws (empty without draws).
+        draw_outcomes: Each model's (D, I) outcomes of the Monte Carlo draws (empty
+            without draws); the draws ran without trace, in blocks
+            (:mod:`zopa.uncertainty.monte_carlo`).
         trace: Whether :meth:`to_dict` includes the per-round positions.
         calibrated: Whether :meth:`to_dict` includes intervals calibrated on real
             outcomes (EU legislation, DEU III) for the models that have them.
@@ -39,14 +46,14 @@ class ForecastResult(Result):
     params: Mapping[str, Mapping[str, Any]]
     seed: int
     points: Mapping[str, Forecast]
-    batched: Mapping[str, Forecast]
+    draw_outcomes: Mapping[str, DrawOutcomes]
     trace: bool = False
     calibrated: bool = False
 
     @property
     def draws(self) -> int:
         """Monte Carlo draws behind the intervals (0 without)."""
-        return next((int(f.outcome.shape[0]) for f in self.batched.values()), 0)
+        return next((o.n_draws for o in self.draw_outcomes.values()), 0)
 
     def point(self, model: str) -> dict[str, float]:
         """``{issue: forecast}`` of one model (NaN where it gives none)."""
@@ -54,9 +61,15 @@ class ForecastResult(Result):
 
     def intervals(self) -> dict[str, dict[str, tuple[float, ...]]]:
         """Per model with draws: ``{issue: (5%, median, 95%)}`` over the draws."""
-        from zopa.uncertainty import forecast_intervals
+        return {m: dict(spread) for m, spread in self._spread.items()}
 
-        return {m: forecast_intervals(f.outcome, f.issue_ids) for m, f in self.batched.items()}
+    @cached_property
+    def _spread(self) -> dict[str, dict[str, tuple[float, ...]]]:
+        """The intervals, computed once (a spooled run reads its file issue by issue)."""
+        from zopa.uncertainty import outcome_intervals
+
+        issues = self.scenario.issue_ids
+        return {m: outcome_intervals(o, issues) for m, o in self.draw_outcomes.items()}
 
     def flags(self) -> dict[str, list[tuple[str, str]]]:
         """Per model with draws: issues whose point lies outside its own 5–95% range, and why."""
@@ -96,7 +109,7 @@ class ForecastResult(Result):
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON of a forecast (docs/cli.md, ``zopa forecast``)."""
-        from zopa.uncertainty import INTERVAL_LEVELS, forecast_intervals
+        from zopa.uncertainty import INTERVAL_LEVELS
 
         scenario = self.scenario
         out: dict[str, Any] = {
@@ -112,17 +125,17 @@ class ForecastResult(Result):
                 for i in scenario.issues
             },
         }
-        if self.batched:
+        if self.draw_outcomes:
             out["intervals"] = {
                 name: {
-                    "draws": int(f.outcome.shape[0]),
+                    "draws": self.draw_outcomes[name].n_draws,
                     "levels": list(INTERVAL_LEVELS),
                     "issues": {
                         issue: dict(zip(("low", "median", "high"), values, strict=True))
-                        for issue, values in forecast_intervals(f.outcome, f.issue_ids).items()
+                        for issue, values in spread.items()
                     },
                 }
-                for name, f in self.batched.items()
+                for name, spread in self.intervals().items()
             }
             out["flags"] = {
                 name: [{"issue": issue, "reason": reason} for issue, reason in flagged]
@@ -190,8 +203,16 @@ def forecast(
     seed: int = 0,
     trace: bool = False,
     calibrated: bool = False,
+    progress: ProgressCallback | None = None,
 ) -> ForecastResult:
     """Forecast every issue with each model; with ``draws``, also on Monte Carlo draws.
+
+    The draws run in blocks of 2,000 (:mod:`zopa.uncertainty.monte_carlo`), each seeded
+    on its own from ``seed`` and run without trace, and only each model's per-draw
+    outcomes are kept (in a temporary file beyond a memory budget), so that memory does
+    not grow with draws x rounds x actors. Up to 2,000 draws give the numbers one batch
+    of all draws gave before blocks; more draws take block 1 onwards from the seed's
+    spawned children.
 
     Args:
         scenario: The negotiation.
@@ -203,6 +224,7 @@ def forecast(
         seed: Seed of the draws and of random models; the same seed, the same numbers.
         trace: Include the per-round positions in :meth:`ForecastResult.to_dict`.
         calibrated: Include intervals calibrated on real outcomes (EU legislation).
+        progress: Called after each block of draws with (draws done, draws in all).
 
     Raises:
         BadInput: Unknown models or parameters, a negative number of draws.
@@ -210,8 +232,8 @@ def forecast(
     """
     import numpy as np
 
-    from zopa.models import make_model
-    from zopa.uncertainty import sample_positions
+    from zopa.models import ForecastModel, make_model
+    from zopa.uncertainty.monte_carlo import forecast_draws
 
     if draws < 0 or (rounds is not None and rounds < 1):
         bad = ("draws", draws, "0 or more") if draws < 0 else ("rounds", rounds, "1 or more")
@@ -219,27 +241,30 @@ def forecast(
     names = resolve_models(models)
     settings = model_settings(params, names, rounds=rounds)
     view = scenario.arrays()
-    batch = sample_positions(view, draws, np.random.default_rng(seed)) if draws else None
+    instances: dict[str, ForecastModel] = {}
     points: dict[str, Forecast] = {}
-    batched: dict[str, Forecast] = {}
     for name in names:
         try:
-            model = make_model(name, **settings[name])
+            instances[name] = make_model(name, **settings[name])
         except (TypeError, ValueError) as exc:
             raise BadInput([argument_problem("params", f"model {name}: {exc}")]) from None
         try:
-            points[name] = model.forecast(view, rng=np.random.default_rng(seed))
-            if batch is not None:
-                batched[name] = model.forecast(batch, rng=np.random.default_rng(seed))
+            points[name] = instances[name].forecast(view, rng=np.random.default_rng(seed))
         except (ValueError, ArithmeticError) as exc:
             raise AnalysisFailed(f"model {name} failed: {exc}") from exc
+    outcomes: dict[str, DrawOutcomes] = {}
+    if draws:
+        try:
+            outcomes = forecast_draws(instances, view, draws, seed, progress=progress)
+        except (ValueError, ArithmeticError) as exc:
+            raise AnalysisFailed(f"Monte Carlo draws failed: {exc}") from exc
     return ForecastResult(
         scenario=scenario,
         models=tuple(names),
         params=FrozenMap({m: FrozenMap(p) for m, p in settings.items()}),
         seed=seed,
         points=FrozenMap(points),
-        batched=FrozenMap(batched),
+        draw_outcomes=FrozenMap(outcomes),
         trace=trace,
         calibrated=calibrated,
     )

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
+    from zopa.uncertainty.outcomes import DrawOutcomes
+
 INTERVAL_LEVELS = (5.0, 50.0, 95.0)
 """Percentiles reported for every forecast: a 90% interval and the median."""
 
@@ -27,4 +29,14 @@ def forecast_intervals(
         values = np.nanpercentile(outcome, list(levels), axis=0) if outcome.size else None
     if values is None:
         return {i: tuple(float("nan") for _ in levels) for i in issue_ids}
+    return {i: tuple(float(v) for v in values[:, k]) for k, i in enumerate(issue_ids)}
+
+
+def outcome_intervals(
+    outcomes: DrawOutcomes,
+    issue_ids: Sequence[str],
+    levels: Sequence[float] = INTERVAL_LEVELS,
+) -> dict[str, tuple[float, ...]]:
+    """:func:`forecast_intervals` of a run's per-draw outcomes, one issue at a time."""
+    values = outcomes.percentiles(levels)
     return {i: tuple(float(v) for v in values[:, k]) for k, i in enumerate(issue_ids)}
