@@ -164,3 +164,38 @@ def test_the_command_shows_progress_on_stderr_only_when_asked() -> None:
     assert shown.exit_code == 0
     assert "draws" in shown.stderr
     assert shown.stdout == quiet.stdout
+
+
+def test_two_worker_processes_give_the_same_numbers(flagship: Scenario) -> None:
+    """Three blocks on two spawned processes: bit for bit the numbers of one process."""
+    models = _models()
+    view = flagship.arrays()
+    draws = 2 * monte_carlo.BLOCK_DRAWS + 3
+    here = forecast_draws(models, view, draws, seed=6, workers=1)  # type: ignore[arg-type]
+    seen: list[tuple[int, int]] = []
+    pool = forecast_draws(
+        models, view, draws, seed=6, workers=2, progress=lambda *a: seen.append(a)
+    )  # type: ignore[arg-type]
+    for name in MODELS:
+        np.testing.assert_array_equal(pool[name].to_array(), here[name].to_array())
+    assert [done for done, _ in seen] == [2000, 4000, draws]
+
+
+def test_workers_below_one_are_bad_input(flagship: Scenario) -> None:
+    with pytest.raises(service.BadInput) as caught:
+        service.forecast(flagship, models=["median"], draws=5, workers=0)
+    assert caught.value.problems[0].path == "workers"
+
+
+def test_the_command_prints_the_same_json_on_one_or_two_workers() -> None:
+    from typer.testing import CliRunner
+
+    from zopa.cli import app
+
+    runner = CliRunner()
+    args = ["forecast", str(FLAGSHIP), "-m", "median", "-m", "nash", "--draws", "4001"]
+    one = runner.invoke(app, [*args, "--workers", "1", "-f", "json"])
+    two = runner.invoke(app, [*args, "--workers", "2", "-f", "json"])
+    assert one.exit_code == two.exit_code == 0
+    assert one.stdout == two.stdout
+    assert '"draws": 4001' in one.stdout

@@ -22,7 +22,13 @@ from zopa.cli.forecast_table import print_forecast
 from zopa.cli.parsing import parse_params
 from zopa.cli.progress import progress_bar, wanted
 
-FLAGS = {"models": "--model", "params": "--param", "rounds": "--rounds", "draws": "--draws"}
+FLAGS = {
+    "models": "--model",
+    "params": "--param",
+    "rounds": "--rounds",
+    "draws": "--draws",
+    "workers": "--workers",
+}
 """The option of ``zopa forecast`` behind each argument of the service call."""
 
 
@@ -77,6 +83,16 @@ def forecast(
             "DEU III; see docs/validity.md).",
         ),
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes running the blocks of draws (default: one per core); the "
+            "numbers are the same whatever the number.",
+            show_default=False,
+        ),
+    ] = None,
     progress: Annotated[
         bool | None,
         typer.Option(
@@ -94,11 +110,12 @@ def forecast(
     With --draws N, each position is drawn N times within its stated range (triangular,
     mode at the position) and every forecast gets a 5-95% interval; a point forecast
     outside its own interval is flagged with the reason. The draws run in blocks of
-    2,000, each seeded on its own from --seed (the first with the seed itself), keeping
-    only each model's outcome per draw, so memory stays bounded; a progress bar shows on
-    stderr when it is a terminal (--progress/--no-progress). With --calibrated, every
-    forecast also gets 80% and 90% intervals from the models' errors on real EU
-    legislative outcomes (a rough guide for other kinds of negotiation).
+    2,000, each seeded on its own from --seed (the first with the seed itself), on
+    every core (--workers), keeping only each model's outcome per draw, so memory stays
+    bounded; a progress bar shows on stderr when it is a terminal (--progress). With
+    --calibrated, every forecast also gets 80% and 90% intervals from the models'
+    errors on real EU legislative outcomes (a rough guide for other kinds of
+    negotiation).
 
     Examples:
         zopa forecast scenarios/ukraine-ceasefire-2026.yaml --model median --format json
@@ -124,6 +141,7 @@ def forecast(
             trace=trace,
             calibrated=calibrated,
             progress=on_block,
+            workers=workers,
         )
     if output is OutputFormat.json:
         print_result_json(result)

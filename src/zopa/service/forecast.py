@@ -204,6 +204,7 @@ def forecast(
     trace: bool = False,
     calibrated: bool = False,
     progress: ProgressCallback | None = None,
+    workers: int | None = None,
 ) -> ForecastResult:
     """Forecast every issue with each model; with ``draws``, also on Monte Carlo draws.
 
@@ -212,7 +213,8 @@ def forecast(
     outcomes are kept (in a temporary file beyond a memory budget), so that memory does
     not grow with draws x rounds x actors. Up to 2,000 draws give the numbers one batch
     of all draws gave before blocks; more draws take block 1 onwards from the seed's
-    spawned children.
+    spawned children. With more than one block, the blocks run on ``workers`` processes
+    (every core by default); the numbers are the same whatever the number of workers.
 
     Args:
         scenario: The negotiation.
@@ -225,9 +227,12 @@ def forecast(
         trace: Include the per-round positions in :meth:`ForecastResult.to_dict`.
         calibrated: Include intervals calibrated on real outcomes (EU legislation).
         progress: Called after each block of draws with (draws done, draws in all).
+        workers: Processes running the blocks of draws (``None``: one per core; 1: all
+            in this process).
 
     Raises:
-        BadInput: Unknown models or parameters, a negative number of draws.
+        BadInput: Unknown models or parameters, a negative number of draws or workers
+            below 1.
         AnalysisFailed: A model could not forecast this scenario.
     """
     import numpy as np
@@ -238,6 +243,10 @@ def forecast(
     if draws < 0 or (rounds is not None and rounds < 1):
         bad = ("draws", draws, "0 or more") if draws < 0 else ("rounds", rounds, "1 or more")
         raise BadInput([argument_problem(bad[0], "out of range", got=bad[1], expected=bad[2])])
+    if workers is not None and workers < 1:
+        raise BadInput(
+            [argument_problem("workers", "out of range", got=workers, expected="1 or more")]
+        )
     names = resolve_models(models)
     settings = model_settings(params, names, rounds=rounds)
     view = scenario.arrays()
@@ -255,7 +264,9 @@ def forecast(
     outcomes: dict[str, DrawOutcomes] = {}
     if draws:
         try:
-            outcomes = forecast_draws(instances, view, draws, seed, progress=progress)
+            outcomes = forecast_draws(
+                instances, view, draws, seed, progress=progress, workers=workers
+            )
         except (ValueError, ArithmeticError) as exc:
             raise AnalysisFailed(f"Monte Carlo draws failed: {exc}") from exc
     return ForecastResult(

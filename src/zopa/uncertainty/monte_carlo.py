@@ -13,11 +13,18 @@ the first D draws of any longer run with the same seed.
 Each block runs every model once on its batch of draws with ``trace=False`` and hands
 the (n, I) outcomes on; the memory a run needs is one block's working memory plus the
 per-draw outcomes (see :mod:`zopa.uncertainty.outcomes`).
+
+The local executor runs the blocks in this process (``workers=1``) or in a pool of
+worker processes (started with ``spawn``, so that nothing of this process's threads is
+inherited); the outcomes are taken in the order of the blocks, so the numbers are the
+same whatever the number of workers.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,7 +33,7 @@ from zopa.uncertainty.outcomes import MEMORY_BUDGET, DrawOutcomes, OutcomeCollec
 from zopa.uncertainty.sampling import sample_positions
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterator, Mapping
 
     from numpy.typing import NDArray
 
@@ -102,6 +109,7 @@ def forecast_draws(
     *,
     progress: Callable[[int, int], None] | None = None,
     memory_budget: int | None = None,
+    workers: int | None = 1,
 ) -> dict[str, DrawOutcomes]:
     """Every model's outcomes on ``draws`` Monte Carlo draws of the positions, by blocks.
 
@@ -114,6 +122,7 @@ def forecast_draws(
         memory_budget: Bytes the per-draw outcomes of all models may take in memory;
             beyond it they are spooled to a temporary file (default
             :data:`~zopa.uncertainty.outcomes.MEMORY_BUDGET`).
+        workers: Processes running blocks (``None``: one per core); 1 runs them here.
 
     Returns:
         ``{model: outcomes}``, (D, I) each.
@@ -123,9 +132,45 @@ def forecast_draws(
     budget = MEMORY_BUDGET if memory_budget is None else memory_budget
     share = budget // max(len(models), 1)
     collectors = {name: OutcomeCollector(draws, view.n_issues, share) for name in models}
-    for block in draw_blocks(draws):
-        for name, outcome in forecast_block(models, view, block, seed).items():
+    blocks = draw_blocks(draws)
+    for block, outcomes in zip(
+        blocks, run_blocks(models, view, blocks, seed, workers), strict=True
+    ):
+        for name, outcome in outcomes.items():
             collectors[name].add(outcome)
         if progress is not None:
             progress(block.stop, draws)
     return {name: c.finish() for name, c in collectors.items()}
+
+
+def worker_count(workers: int | None, blocks: int) -> int:
+    """Processes for ``blocks`` blocks: as asked (``None``: every core), at most one a block."""
+    wanted = (os.cpu_count() or 1) if workers is None else workers
+    return max(1, min(wanted, blocks))
+
+
+def run_blocks(
+    models: Mapping[str, ForecastModel],
+    view: ScenarioArrays,
+    blocks: tuple[DrawBlock, ...],
+    seed: int,
+    workers: int | None,
+) -> Iterator[dict[str, NDArray[np.float64]]]:
+    """Each block's outcomes (:func:`forecast_block`), in the order of the blocks.
+
+    With more than one worker the blocks run in a pool of processes; stopping early
+    (an error, Ctrl-C) cancels the blocks not started.
+    """
+    n = worker_count(workers, len(blocks))
+    if n == 1:
+        for block in blocks:
+            yield forecast_block(models, view, block, seed)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield from pool.map(forecast_block, repeat(models), repeat(view), blocks, repeat(seed))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
