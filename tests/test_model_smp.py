@@ -478,3 +478,24 @@ def test_positions_stay_inside_the_convex_hull(
     assert (traj <= pos.max(axis=0) + 0.01).all()
     assert (f.outcome[0] >= pos.min(axis=0) - 0.01).all()
     assert (f.outcome[0] <= pos.max(axis=0) + 0.01).all()
+
+
+def test_untraced_slices_give_the_same_outcome(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run a few draws at a time (``trace=False``), every draw keeps its numbers."""
+    from pathlib import Path
+
+    from zopa.io import load_scenario
+    from zopa.models import spatial
+
+    flagship = Path(__file__).resolve().parent.parent / "scenarios" / "ukraine-ceasefire-2026.yaml"
+    rng = np.random.default_rng(8)
+    view = load_scenario(flagship).arrays()
+    pos = view.position + rng.uniform(-5, 5, size=(9, *view.position.shape[1:]))
+    batch = view.with_draws(position=np.clip(pos, view.scale_min, view.scale_max))
+    model = spatial.SpatialModel()
+    whole = model.forecast(batch)
+    monkeypatch.setattr(spatial, "SLICE_BYTES", 1)  # one draw a slice
+    sliced = model.forecast(batch, trace=False)
+    np.testing.assert_array_equal(sliced.outcome, whole.outcome)
+    for key, value in sliced.diagnostics.items():
+        np.testing.assert_array_equal(value, whole.diagnostics[key])

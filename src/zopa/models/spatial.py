@@ -144,6 +144,9 @@ BargainInterpolation = Literal["s1p1", "s2p2", "s2pmax"]
 NUMPY_MAX_ACTORS = 40
 NUMPY_MAX_ISSUES = 100
 _KERNEL = "zopa.models.kernels.spatial"
+#: Memory of the turns of one slice of draws run with ``trace=False`` (about 64 rows of
+#: positions a draw, the store's reserve and growth included).
+SLICE_BYTES = 32 * 2**20
 
 
 def choose_implementation(
@@ -222,7 +225,10 @@ class SpatialModel:
         """Run the SMP on every draw and forecast each issue's expected outcome.
 
         With ``trace=False`` the forecast holds no trajectory (the turns' positions are
-        not written out on the issues' scales); the per-draw diagnostics stay.
+        not written out on the issues' scales) and the deterministic model runs its
+        draws a slice at a time (each draw's turns are its own), so that the turns kept
+        for the final election stay within :data:`SLICE_BYTES`; the per-draw
+        diagnostics stay.
 
         Raises:
             ValueError: When ``stochastic`` is set and no ``rng`` is given.
@@ -230,9 +236,28 @@ class SpatialModel:
         lo = view.scale_min
         width = view.scale_max - view.scale_min
         pos = (view.position - lo) / width
-        trajectory, final, turns, (risk, probability, share) = self._simulate(
-            pos, view.salience, view.capability, rng, (lo, width), "auto", trace=trace
-        )
+        d, a, n_i = pos.shape
+        # the stochastic transition draws for every running draw at once: never sliced
+        step = d if trace or self.stochastic else max(1, SLICE_BYTES // (a * n_i * 8 * 64))
+        runs = [
+            self._simulate(
+                pos[s : s + step],
+                view.salience[s : s + step],
+                view.capability[s : s + step],
+                rng,
+                (lo, width),
+                "auto",
+                trace=trace,
+            )
+            for s in range(0, d, step)
+        ]
+        if len(runs) == 1:
+            trajectory, final, turns, (risk, probability, share) = runs[0]
+        else:
+            trajectory = None
+            final = np.concatenate([r[1] for r in runs])
+            turns = np.concatenate([r[2] for r in runs])
+            risk, probability, share = (np.concatenate([r[3][k] for r in runs]) for k in range(3))
         # per issue, only the positions of actors who hold a stance on it count (the
         # others sit at the scale's midpoint with no salience there)
         has = view.has_stance[None, :, :]
