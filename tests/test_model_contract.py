@@ -181,3 +181,13 @@ def test_issue_nobody_weighs_has_no_forecast(name: str) -> None:
     outcome = make_model(name).forecast(scenario.arrays(), rng=np.random.default_rng(0)).outcome
     assert np.isnan(outcome[0, 1])
     assert np.all(np.isfinite(outcome[0, [0, 2]]))
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_no_draws_untraced_give_empty_outcomes(name: str) -> None:
+    view = _scenario(np.random.default_rng(0)).arrays()
+    none = view.with_draws(
+        position=view.position[:0], salience=view.salience[:0], capability=view.capability[:0]
+    )
+    bare = make_model(name).forecast(none, rng=np.random.default_rng(0), trace=False)
+    assert bare.outcome.shape == (0, view.n_issues)

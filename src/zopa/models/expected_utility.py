@@ -361,7 +361,7 @@ class ExpectedUtilityModel:
             d, a, n_i = view.position.shape
             step = _draws_per_slice(self.max_rounds, a, n_i)
             finals, rounds_parts, converged_parts = [], [], []
-            for s in range(0, d, step):  # each slice's per-round arrays dropped at once
+            for s in range(0, max(d, 1), step):  # per-round arrays dropped slice by slice
                 played = self._play(
                     view.position[s : s + step],
                     view.salience[s : s + step],

@@ -238,7 +238,8 @@ class SpatialModel:
         pos = (view.position - lo) / width
         d, a, n_i = pos.shape
         # the stochastic transition draws for every running draw at once: never sliced
-        step = d if trace or self.stochastic else max(1, SLICE_BYTES // (a * n_i * 8 * 64))
+        per_draw = 64 * 8 * max(a * n_i, 1)  # bytes of about 64 rows of positions
+        step = max(d, 1) if trace or self.stochastic else max(1, SLICE_BYTES // per_draw)
         runs = [
             self._simulate(
                 pos[s : s + step],
@@ -249,7 +250,7 @@ class SpatialModel:
                 "auto",
                 trace=trace,
             )
-            for s in range(0, d, step)
+            for s in range(0, max(d, 1), step)  # one empty slice for no draws
         ]
         if len(runs) == 1:
             trajectory, final, turns, (risk, probability, share) = runs[0]
