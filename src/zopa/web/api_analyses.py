@@ -75,6 +75,7 @@ def run_forecast(scenario: Scenario, o: ForecastOptions) -> service.ForecastResu
         seed=o.seed,
         trace=o.trace,
         calibrated=o.calibrated,
+        workers=1,  # requests already run side by side in the server's threads
     )
 
 
