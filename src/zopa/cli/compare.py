@@ -15,7 +15,7 @@ from zopa.cli.common import (
     print_result_json,
     service_errors,
 )
-from zopa.cli.durability_view import (
+from zopa.cli.views.durability import (
     FLAGS,
     DrawsOption,
     ParamsOption,

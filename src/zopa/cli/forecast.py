@@ -18,9 +18,9 @@ from zopa.cli.common import (
     print_result_json,
     service_errors,
 )
-from zopa.cli.forecast_table import print_forecast
 from zopa.cli.parsing import parse_params
 from zopa.cli.progress import progress_bar, wanted
+from zopa.cli.views.forecast import print_forecast
 
 FLAGS = {
     "models": "--model",

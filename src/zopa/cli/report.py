@@ -62,7 +62,7 @@ def report(
         zopa report my.yaml -o out/mine --table bilateral=US,RU --table with-ukraine=US,RU,UA
     """
     from zopa import service
-    from zopa.cli.forecast_table import print_forecast
+    from zopa.cli.views.forecast import print_forecast
     from zopa.report.document import write_report
 
     tables = parse_tables(table or [])

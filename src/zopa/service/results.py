@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -32,16 +33,16 @@ def json_text(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
 
 
-class Result:
+class Result(ABC):
     """Base of the service results: subclasses define ``to_dict`` and ``to_rows``."""
 
+    @abstractmethod
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON data of this result."""
-        raise NotImplementedError
 
+    @abstractmethod
     def to_rows(self) -> list[dict[str, Any]]:
         """The result as a tidy table: a list of rows with the same keys."""
-        raise NotImplementedError
 
     def to_json(self) -> str:
         """:meth:`to_dict` as JSON text (indented, UTF-8, ending in a newline)."""

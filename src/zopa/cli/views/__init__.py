@@ -1,0 +1,1 @@
+"""Terminal views shared by several commands: the forecast table, the durability report."""
