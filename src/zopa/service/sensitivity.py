@@ -14,7 +14,11 @@ from zopa.service.results import Result, jsonable
 
 if TYPE_CHECKING:
     from zopa.scenario import Scenario
-    from zopa.uncertainty.sensitivity import SensitivityInput, SensitivityResult
+    from zopa.uncertainty.sensitivity import (
+        IssueSensitivity,
+        SensitivityInput,
+        SensitivityResult,
+    )
 
 DEFAULT_SAMPLES = {"sobol": 512, "morris": 64}
 
@@ -57,30 +61,9 @@ class SensitivityReport(Result):
                 "std": r.std,
                 "note": r.note,
             }
-            if r.sobol:
-                entry["indices"] = [
-                    {
-                        "input": s.input,
-                        "label": labels[s.input],
-                        "S1": s.first_order,
-                        "S1_conf": s.first_order_conf,
-                        "ST": s.total_order,
-                        "ST_conf": s.total_order_conf,
-                    }
-                    for s in r.ranked_sobol()
-                ]
-            elif r.morris:
-                entry["indices"] = [
-                    {
-                        "input": m.input,
-                        "label": labels[m.input],
-                        "mu_star": m.mu_star,
-                        "mu_star_conf": m.mu_star_conf,
-                        "mu": m.mu,
-                        "sigma": m.sigma,
-                    }
-                    for m in r.ranked_morris()
-                ]
+            indices = self._indices(r)
+            if indices:
+                entry["indices"] = indices
             issues[r.issue] = entry
         data: dict[str, Any] = jsonable(
             {
@@ -112,35 +95,37 @@ class SensitivityReport(Result):
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per issue and input, ranked: Sobol' S1/ST or Morris mu*/mu/sigma."""
-        rows: list[dict[str, Any]] = []
-        for r in self.result.issues:
-            if self.result.method == "sobol":
-                rows += [
-                    {
-                        "issue": r.issue,
-                        "input": s.input,
-                        "label": self.labels[s.input],
-                        "S1": s.first_order,
-                        "S1_conf": s.first_order_conf,
-                        "ST": s.total_order,
-                        "ST_conf": s.total_order_conf,
-                    }
-                    for s in r.ranked_sobol()
-                ]
-            else:
-                rows += [
-                    {
-                        "issue": r.issue,
-                        "input": m.input,
-                        "label": self.labels[m.input],
-                        "mu_star": m.mu_star,
-                        "mu_star_conf": m.mu_star_conf,
-                        "mu": m.mu,
-                        "sigma": m.sigma,
-                    }
-                    for m in r.ranked_morris()
-                ]
-        return rows
+        return [
+            {"issue": r.issue, **index} for r in self.result.issues for index in self._indices(r)
+        ]
+
+    def _indices(self, r: IssueSensitivity) -> list[dict[str, Any]]:
+        """One issue's indices, ranked, each with its input's label."""
+        if r.sobol:
+            return [
+                {
+                    "input": s.input,
+                    "label": self.labels[s.input],
+                    "S1": s.first_order,
+                    "S1_conf": s.first_order_conf,
+                    "ST": s.total_order,
+                    "ST_conf": s.total_order_conf,
+                }
+                for s in r.ranked_sobol()
+            ]
+        if r.morris:
+            return [
+                {
+                    "input": m.input,
+                    "label": self.labels[m.input],
+                    "mu_star": m.mu_star,
+                    "mu_star_conf": m.mu_star_conf,
+                    "mu": m.mu,
+                    "sigma": m.sigma,
+                }
+                for m in r.ranked_morris()
+            ]
+        return []
 
 
 def sensitivity(
