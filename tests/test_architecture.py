@@ -203,12 +203,36 @@ def test_cli_reference_is_current(repo_root):
 
 
 def test_every_command_and_option_is_in_the_reference(repo_root):
-    from zopa.cli import app
+    from zopa.cli import command_names
 
     text = (repo_root / "docs" / "cli.md").read_text()
-    for command in app.registered_commands:
-        name = command.name or command.callback.__name__
+    for name in command_names():
         assert f"## zopa {name}" in text
+
+
+def test_command_table_matches_the_modules():
+    """The top-level table names exactly the commands each module registers."""
+    from zopa.cli import COMMAND_MODULES, COMMANDS, module_commands
+
+    registered = {name: module for module in COMMAND_MODULES for name in module_commands(module)}
+    assert registered == COMMANDS
+
+
+def test_a_command_loads_only_its_own_module():
+    """`zopa forecast` imports no other command's module (they load on demand)."""
+    code = (
+        "import sys\n"
+        "sys.argv = ['zopa', 'models']\n"
+        "from zopa.cli import main, COMMAND_MODULES\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "loaded = [m for m in COMMAND_MODULES if f'zopa.cli.{m}' in sys.modules]\n"
+        "print(loaded, file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stderr.strip().splitlines()[-1] == "['forecast']"
 
 
 def test_no_command_imports_another(repo_root):

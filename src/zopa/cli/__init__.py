@@ -1,47 +1,84 @@
-"""The ``zopa`` command: one Typer app, one module per sub-command.
+"""The ``zopa`` command: one Typer app, one module per sub-command, loaded on demand.
 
-Each module listed in ``COMMAND_MODULES`` defines ``register(app)``, which adds its
-command(s) to the app. Built-in commands use the same door as any extension would.
+``COMMANDS`` maps each sub-command to the module that defines it; every such module has
+``register(app)``, which adds its command(s) to a Typer app. The top-level group imports
+a command's module only when that command runs (or when ``--help`` lists them all), so
+``zopa forecast`` does not pay for importing and building the other commands. A test
+checks that the table and the modules' ``register`` agree.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+from typing import Any
 
 import typer
+import typer.core
+import typer.main
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "validate",
-    "show",
-    "forecast",
-    "convert",
-    "report",
-    "backtest",
-    "deals",
-    "durability",
-    "compare",
-    "tables",
-    "sensitivity",
-    "serve",
-)
+# sub-command -> module of zopa.cli that registers it, in the order `--help` lists them
+COMMANDS: dict[str, str] = {
+    "validate": "validate",
+    "show": "show",
+    "forecast": "forecast",
+    "models": "forecast",
+    "convert": "convert",
+    "report": "report",
+    "backtest": "backtest",
+    "deals": "deals",
+    "durability": "durability",
+    "compare": "compare",
+    "tables": "tables",
+    "sensitivity": "sensitivity",
+    "serve": "serve",
+}
+COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
+
+_SETTINGS: dict[str, Any] = {
+    "add_completion": False,
+    "pretty_exceptions_enable": False,
+    "rich_markup_mode": "rich",
+}
+
+
+def module_commands(module_name: str) -> dict[str, Any]:
+    """The click commands that ``zopa.cli.<module_name>`` registers, by name."""
+    module = importlib.import_module(f"zopa.cli.{module_name}")
+    holder = typer.Typer(**_SETTINGS)
+    module.register(holder)
+    return dict(typer.main.get_group(holder).commands)
+
+
+class _LazyCommands(typer.core.TyperGroup):
+    """The top-level group: knows the commands by name, builds each on first use."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.commands.update(module_commands(COMMANDS[cmd_name]))
+        return self.commands.get(cmd_name)
+
 
 app = typer.Typer(
     name="zopa",
     help="Analyse hard multi-party negotiations: forecasts, deal space, agenda, durability.",
     no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    cls=_LazyCommands,
+    **_SETTINGS,
 )
 
 
-def _register_all() -> None:
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(f"zopa.cli.{name}")
-        module.register(app)
+@app.callback()
+def _top_level() -> None:
+    """Analyse hard multi-party negotiations: forecasts, deal space, agenda, durability."""
 
 
-_register_all()
+def command_names() -> list[str]:
+    """The sub-commands, in the order ``--help`` lists them."""
+    return list(COMMANDS)
 
 
 def _notices_to_stderr() -> None:
@@ -59,5 +96,8 @@ def _notices_to_stderr() -> None:
 
 def main() -> None:
     """Entry point of the ``zopa`` console script."""
+    # pydantic looks for plugins among every installed package's entry points the first
+    # time it builds a validator (~20 ms); the command uses none. A user's own setting wins.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     _notices_to_stderr()
     app()

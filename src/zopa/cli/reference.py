@@ -11,7 +11,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from zopa.cli import app
+from zopa.cli import app, command_names
 from zopa.io.atomic import atomic_write
 
 _ENV = {"TERMINAL_WIDTH": "100", "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
@@ -22,10 +22,6 @@ def _help(args: list[str]) -> str:
     lines = [line.rstrip() for line in result.output.splitlines()]
     return "\n".join(lines).strip("\n")
 
-
-def command_names() -> list[str]:
-    """The sub-commands, in the order they are registered."""
-    return [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
 
 
 def reference_text() -> str:
