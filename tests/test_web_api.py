@@ -240,6 +240,33 @@ def test_durability_one_and_compared(client):
     _problems(client.post("/api/scenarios/1/durability", json={"draws": 5}))
 
 
+def test_durability_follows_unsaved_changes(client, tmp_path):
+    """Overrides in the request reach the scenario the deals are assessed against."""
+    names = client.get("/api/scenarios/1/deal-files").json()
+    change = {"stances": [{"actor": "RU", "issue": "territory", "position": 5}]}
+    asked = {"deals": names[:1], "draws": 200, "overrides": change}
+    got = client.post("/api/scenarios/1/durability", json=asked)
+    assert got.status_code == 200, got.text
+    changed = service.with_overrides(service.load_scenario(FLAGSHIP).scenario, **change)
+    (tmp_path / "deals").mkdir()
+    from zopa.io import save_scenario
+
+    save_scenario(changed, tmp_path / "scenario.yaml")
+    text = (FLAGSHIP.parent / "deals" / names[0]).read_text()
+    deal = tmp_path / "deals" / names[0]
+    deal.write_text(
+        text.replace("scenario: ../ukraine-ceasefire-2026.yaml", "scenario: ../scenario.yaml")
+    )
+    expected = json.loads(service.durability(service.load_deal(deal), draws=200).to_json())
+    expected.pop("deal", None)
+    answer = got.json()
+    answer.pop("deal", None)
+    assert answer == expected
+    unchanged = client.post("/api/scenarios/1/durability", json={"deals": names[:1], "draws": 200})
+    assert unchanged.json()["utilities"] != got.json()["utilities"]
+    assert _versions(client) == [1]
+
+
 def test_deal_files_are_checked_against_the_scenario(client):
     deal = (FLAGSHIP.parent / "deals" / "e3-counter-proposal-2025-11.yaml").read_text()
     bad = deal.replace("territory:", "territorry:", 1)

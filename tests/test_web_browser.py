@@ -27,7 +27,16 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PAGES = ["scenario", "forecast", "deals", "tables", "durability", "sensitivity", "versions"]
+PAGES = [
+    "scenario",
+    "forecast",
+    "deals",
+    "tables",
+    "durability",
+    "sensitivity",
+    "backtest",
+    "versions",
+]
 
 pytestmark = [
     pytest.mark.browser,
@@ -88,7 +97,7 @@ def _shot(page, name):
     folder = os.environ.get("ZOPA_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"web-{name}.png"))
+        page.screenshot(path=str(Path(folder) / f"web-{name}.png"), full_page=True)
 
 
 def _ready(page):
@@ -170,3 +179,69 @@ def test_save_a_version_and_restore_it(server, page):
     page.locator('button.restore[data-version="1"]').click()
     page.wait_for_function(f"document.querySelectorAll('#versions tbody tr').length > {count}")
     assert "restored version 1" in page.inner_text("#versions")
+
+
+def test_forecast_shows_flags_and_calibrated_intervals(server, page):
+    page.goto(f"{server}/scenarios/1/forecast")
+    _ready(page)
+    page.wait_for_function("document.body.dataset.updates >= 1")
+    assert page.locator("#flags li").count() >= 1  # the flagship has points outside their range
+    assert "outside its own" in page.inner_text("#flags") or "lies" in page.inner_text("#flags")
+    updates = int(page.evaluate("document.body.dataset.updates"))
+    page.check("#calibrated")
+    page.wait_for_function(f"document.body.dataset.updates > {updates}")
+    assert "calibrated on EU legislation" in page.inner_text("#forecast")
+    assert re.search(r"\[\d+–\d+\]", page.inner_text("#forecast-table"))
+    _shot(page, "forecast-calibrated")
+
+
+def test_a_red_line_can_be_dragged_and_removed(server, page):
+    page.goto(f"{server}/scenarios/1/scenario")
+    _ready(page)
+    page.select_option("#issue", "territory")
+    slider = page.locator("input.redline-slider").first
+    label = slider.get_attribute("aria-label")
+    slider.fill("40")
+    assert "1 unsaved change" in page.inner_text("#pending")
+    stored = page.evaluate("localStorage.getItem('zopa-overrides-1')")
+    assert '"red_line":40' in stored, stored
+    actor = label.split()[0]
+    page.click(f'button[aria-label="remove {actor} red line on territory"]')
+    stored = page.evaluate("localStorage.getItem('zopa-overrides-1')")
+    assert '"remove_red_line":true' in stored, stored
+    assert page.locator(f'button[aria-label="add {actor} red line on territory"]').count() == 1
+    page.click("#pending button.secondary")  # discard
+
+
+def test_a_deal_file_can_be_added_and_assessed(server, page, tmp_path):
+    page.goto(f"{server}/scenarios/1/durability")
+    _ready(page)
+    before = page.locator("#deal-picker label").count()
+    deal = ROOT / "scenarios" / "deals" / "e3-counter-proposal-2025-11.yaml"
+    copy = tmp_path / "e3-again.yaml"
+    copy.write_text(deal.read_text())
+    page.set_input_files("#deal-upload", str(copy))
+    page.click("#deal-form button")
+    page.wait_for_function(
+        f"document.querySelectorAll('#deal-picker label').length > {before}", timeout=60_000
+    )
+    assert "e3-again.yaml" in page.inner_text("#deal-picker")
+    bad = tmp_path / "bad-deal.yaml"
+    bad.write_text(deal.read_text().replace("territory:", "territorry:", 1))
+    page.set_input_files("#deal-upload", str(bad))
+    page.click("#deal-form button")
+    page.wait_for_selector("#deal-upload-result .problems li", timeout=60_000)
+    assert "territorry" in page.inner_text("#deal-upload-result")
+
+
+def test_backtest_page_scores_an_uploaded_file(server, page):
+    page.goto(f"{server}/scenarios/1/backtest")
+    _ready(page)
+    page.set_input_files(
+        "#cases-upload", str(ROOT / "tests" / "fixtures" / "deu" / "deu-sample.csv")
+    )
+    page.click("#backtest-form button")
+    page.wait_for_selector("#scores tbody tr", timeout=120_000)
+    text = page.inner_text("#scores")
+    assert "compromise" in text
+    _shot(page, "backtest")

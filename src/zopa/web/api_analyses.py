@@ -22,7 +22,7 @@ from zopa.web.api_scenarios import (
     scenario_of,
 )
 from zopa.web.app import Context, context
-from zopa.web.files import deal_folder, safe_name
+from zopa.web.files import canonical_text, deal_folder, safe_name
 from zopa.web.runner import PLOT_LOCK
 from zopa.web.schemas import (
     ERROR_RESPONSES,
@@ -154,7 +154,7 @@ async def durability(
 ) -> Response:
     """Will the deals' ceasefires hold: one deal assessed, or several compared."""
     started = time.perf_counter()
-    v, _ = scenario_of(ctx, scenario_id, version)
+    v, base = scenario_of(ctx, scenario_id, version)
     kept = ctx.store.deals(scenario_id)
     names = body.deals if body.deals is not None else list(kept)
     unknown = sorted(set(names) - set(kept))
@@ -170,7 +170,11 @@ async def durability(
         )
 
     def work() -> service.DurabilityReport:
-        with deal_folder(v.text, {n: kept[n] for n in names}) as (_, paths):
+        changes = body.overrides.for_service()
+        text = v.text
+        if changes["stances"] or changes["actors"]:
+            text = canonical_text(service.with_overrides(base, **changes))
+        with deal_folder(text, {n: kept[n] for n in names}) as (_, paths):
             try:
                 if len(paths) == 1:
                     return service.durability(paths[0], draws=body.draws, seed=body.seed)

@@ -94,23 +94,24 @@ def deal_problems(name: str, text: str, scenario_text: str) -> list[Problem]:
 
 
 class deal_folder:  # noqa: N801  (used as a context manager, like tempfile's)
-    """A temporary folder holding a scenario and deal files that point at it.
+    """A temporary folder holding deal files and, below it, the scenario they point at.
 
-    Each deal's top-level ``scenario:`` line is pointed at the scenario in the folder, so
-    the service's readers check the deals against the version asked for.
+    Each deal's top-level ``scenario:`` line is pointed at the scenario in the folder
+    (``.scenario/scenario.yaml``, inside the deals' own folder tree, where a deal file
+    may point), so the service's readers check the deals against the version asked for.
     """
 
     def __init__(self, scenario_text: str, deals: dict[str, str]) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="zopa-deals-")
-        root = Path(self._tmp.name)
-        (root / "scenario.yaml").write_text(scenario_text, encoding="utf-8")
-        (root / "deals").mkdir()
-        self.scenario = root / "scenario.yaml"
+        folder = Path(self._tmp.name) / "deals"
+        (folder / ".scenario").mkdir(parents=True)
+        self.scenario = folder / ".scenario" / "scenario.yaml"
+        self.scenario.write_text(scenario_text, encoding="utf-8")
         self.paths = []
         for name, text in deals.items():
-            path = root / "deals" / safe_name(name, "deal.yaml")
+            path = folder / safe_name(name, "deal.yaml")
             pointed = re.sub(
-                r"^scenario:.*$", "scenario: ../scenario.yaml", text, count=1, flags=re.M
+                r"^scenario:.*$", "scenario: .scenario/scenario.yaml", text, count=1, flags=re.M
             )
             path.write_text(pointed, encoding="utf-8")
             self.paths.append(path)

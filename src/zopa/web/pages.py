@@ -16,6 +16,7 @@ PAGES = {
     "tables": "Who is at the table",
     "durability": "After the agreement",
     "sensitivity": "Sensitivity",
+    "backtest": "Backtest",
     "versions": "Versions",
 }
 """Page name -> title, in the order of the navigation."""

@@ -138,6 +138,10 @@ class DurabilityOptions(_Body):
     deals: list[str] | None = Field(default=None, max_length=50, description="default: all")
     draws: int = Field(default=10_000, ge=100, le=100_000)
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
+    overrides: Overrides = Field(
+        default_factory=Overrides,
+        description="unsaved changes applied to the scenario the deals are assessed against",
+    )
 
 
 class WhatIf(_Body):

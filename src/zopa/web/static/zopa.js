@@ -10,7 +10,7 @@ const CSRF = document.querySelector('meta[name="csrf-token"]').content;
 const PAGES = [
   ["scenario", "Scenario"], ["forecast", "Forecast"], ["deals", "Deal space"],
   ["tables", "Who is at the table"], ["durability", "After the agreement"],
-  ["sensitivity", "Sensitivity"], ["versions", "Versions"],
+  ["sensitivity", "Sensitivity"], ["backtest", "Backtest"], ["versions", "Versions"],
 ];
 const COLOURS = ["#1f5fa8", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490", "#a16207",
   "#be185d", "#4d7c0f", "#334155"];
@@ -159,7 +159,9 @@ function stanceOf(data, actor, issue) {
   const base = data.stances.find((x) => x.actor === actor && x.issue === issue);
   if (!base) return null;
   const o = overrides.stances[`${actor}|${issue}`] || {};
-  return { ...base, ...o };
+  const merged = { ...base, ...o };
+  if (o.remove_red_line) merged.red_line = null;
+  return merged;
 }
 
 function scaleOf(issue) {
@@ -186,6 +188,33 @@ function stanceSlider(data, st, onMove) {
     : h("span", { class: "redline", style: `left:${(100 * (st.red_line - lo)) / (hi - lo)}%`,
       title: `red line ${st.red_line}` });
   return h("div", { class: "slider" }, h("div", { class: "track" }, input, redLine), out);
+}
+
+/* A stance's red line: a slider to drag it, a button to add or remove it. */
+function redLineControl(data, actor, issue, onChange) {
+  const box = h("span", { class: "redline-control" });
+  const [lo, hi] = scaleOf(issue);
+  const drawBox = () => {
+    const st = stanceOf(data, actor, issue.id);
+    const has = st.red_line !== undefined && st.red_line !== null;
+    const out = h("output", { text: has ? fmt(st.red_line, 0) : "none" });
+    const slider = has ? h("input", { type: "range", min: lo, max: hi, step: (hi - lo) / 100,
+      value: st.red_line, class: "redline-slider", "aria-label": `${actor} red line on ${issue.id}`,
+      oninput: (ev) => { out.textContent = fmt(ev.target.value, 0);
+        setStance(actor, issue.id, "red_line", Number(ev.target.value)); onChange(); } }) : null;
+    const toggle = h("button", { class: "secondary small", "aria-label": `${has ? "remove" : "add"} ${actor} red line on ${issue.id}`,
+      onclick: () => {
+        const k = `${actor}|${issue.id}`;
+        const o = { ...(overrides.stances[k] || { actor, issue: issue.id }) };
+        if (has) { o.red_line = undefined; o.remove_red_line = true; }
+        else { o.red_line = st.position; delete o.remove_red_line; }
+        overrides.stances[k] = o;
+        saveOverrides(); drawBox(); onChange();
+      } }, has ? "remove" : "add");
+    box.replaceChildren(...[slider, out, toggle].filter(Boolean));
+  };
+  drawBox();
+  return box;
 }
 
 function debounce(fn, ms) {
@@ -338,7 +367,7 @@ async function scenarioPage() {
       return h("tr", {}, h("th", { text: a.name }),
         h("td", {}, stanceSlider(data, st, draw)),
         h("td", {}, sal, salOut),
-        h("td", { text: st.red_line != null ? String(st.red_line) : "–" }),
+        h("td", {}, redLineControl(data, a.id, issue, draw)),
         h("td", {}, h("details", {}, h("summary", { text: `${cited.length} source${cited.length === 1 ? "" : "s"}` }),
           h("ul", {}, cited.map((src) => h("li", {}, src.url ? h("a", { href: src.url, rel: "noopener", target: "_blank", text: src.title }) : src.title,
             src.date ? ` (${src.date})` : ""))), st.notes ? h("p", { class: "note", text: st.notes }) : null)));
@@ -372,6 +401,7 @@ async function forecastPage() {
   const data = sc.data;
   const issueSel = h("select", { id: "issue" }, data.issues.map((i) => h("option", { value: i.id, text: i.name })));
   const drawsSel = h("select", { id: "draws" }, [0, 200, 1000].map((d) => h("option", { value: d, text: `${d} draws`, selected: d === 200 })));
+  const calibrated = h("input", { type: "checkbox", id: "calibrated" });
   const sliders = h("div", { id: "sliders" });
   const chart = h("div", { id: "map" });
   const results = h("div", { id: "forecast" });
@@ -382,7 +412,8 @@ async function forecastPage() {
     const started = performance.now();
     try {
       const answer = await api(`/api/scenarios/${SID}/what-if`, { json: {
-        overrides: overridesBody(), forecast: { models: ["all"], draws: Number(drawsSel.value) } } });
+        overrides: overridesBody(), forecast: { models: ["all"], draws: Number(drawsSel.value),
+          calibrated: calibrated.checked } } });
       if (mine !== seq) return;
       last = answer.forecast;
       drawResults();
@@ -406,19 +437,39 @@ async function forecastPage() {
     const issue = data.issues.find((i) => i.id === issueSel.value);
     chart.replaceChildren(scaleBar(issue, data, last));
     const models = Object.keys(last.forecasts);
+    const flagged = {};
+    for (const [m, list] of Object.entries(last.flags || {})) {
+      for (const f of list) flagged[`${m}|${f.issue}`] = f.reason;
+    }
     const rows = data.issues.map((i) => [i.name, ...models.map((m) => {
       const v = last.forecasts[m][i.id];
       const iv = last.intervals && last.intervals[m] && last.intervals[m].issues[i.id];
-      return iv ? `${fmt(v)} (${fmt(iv.low, 0)}–${fmt(iv.high, 0)})` : fmt(v);
+      const cal = last.calibrated && last.calibrated[m] && last.calibrated[m].issues[i.id];
+      let text = iv ? `${fmt(v)} (${fmt(iv.low, 0)}–${fmt(iv.high, 0)})` : fmt(v);
+      if (cal && cal["0.8"]) text += ` [${fmt(cal["0.8"][0], 0)}–${fmt(cal["0.8"][1], 0)}]`;
+      const why = flagged[`${m}|${i.id}`];
+      return why ? h("span", { class: "flagged", title: why }, text, h("sup", { text: " ⚑" })) : text;
     })]);
+    const flagList = Object.entries(flagged).map(([k, why]) => {
+      const [m, issue] = k.split("|");
+      const name = (data.issues.find((i) => i.id === issue) || { name: issue }).name;
+      return h("li", {}, h("strong", { text: `${m}, ${name}: ` }), why);
+    });
+    const calNote = last.calibrated ? Object.values(last.calibrated)[0] : null;
     results.replaceChildren(table(["issue", ...models], rows, { id: "forecast-table" }),
-      h("p", { class: "note", text: "Each cell: the model's forecast on the stated positions, and in brackets the 5–95 % range over the Monte Carlo draws of the positions within their ranges." }));
+      h("p", { class: "note", text: "Each cell: the model's forecast on the stated positions, and in brackets the 5–95 % range over the Monte Carlo draws of the positions within their ranges." +
+        (calNote ? ` In square brackets: the 80 % interval ${calNote.label}; ${calNote.caution}.` : "") }),
+      ...(flagList.length ? [h("details", { id: "flags", open: true },
+        h("summary", { text: `⚑ ${flagList.length} point${flagList.length > 1 ? "s" : ""} outside their own Monte Carlo range` }),
+        h("ul", {}, flagList))] : []));
   };
   issueSel.addEventListener("change", () => { drawSliders(); drawResults(); });
   drawsSel.addEventListener("change", update);
+  calibrated.addEventListener("change", update);
   window.zopaRefresh = () => { scenarioCache = null; render(); };
   main.replaceChildren(h("h1", { text: "Where will it land?" }),
-    h("div", { class: "controls" }, h("label", {}, "Issue ", issueSel), h("label", {}, "Ranges ", drawsSel)),
+    h("div", { class: "controls" }, h("label", {}, "Issue ", issueSel), h("label", {}, "Ranges ", drawsSel),
+      h("label", { title: "intervals calibrated on the models' errors on EU legislation (DEU III)" }, calibrated, " calibrated intervals")),
     h("div", { class: "columns" }, h("section", {}, h("h2", { text: "Positions" }), sliders),
       h("section", {}, h("h2", { text: "Position map" }), chart)),
     h("h2", { text: "Every model, every issue" }), results);
@@ -519,11 +570,24 @@ async function tablesPage() {
 async function durabilityPage() {
   const names = await api(`/api/scenarios/${SID}/deal-files`);
   const picked = new Set(names);
+  const dealFile = h("input", { type: "file", id: "deal-upload", accept: ".yaml,.yml,.json" });
+  const uploadResult = h("div", { id: "deal-upload-result" });
+  const upload = h("form", { id: "deal-form", onsubmit: async (ev) => {
+    ev.preventDefault();
+    uploadResult.replaceChildren();
+    if (!dealFile.files.length) return;
+    const f = dealFile.files[0];
+    try {
+      const made = await api(`/api/scenarios/${SID}/deal-files`, { json: { name: f.name, text: await f.text() } });
+      setStatus(`deal file ${made.name} added`);
+      durabilityPage();
+    } catch (e) { uploadResult.append(problemsBox(e)); }
+  } }, dealFile, h("button", { type: "submit" }, "Add the deal file"));
   const out = h("div", { id: "durability-result" });
   const run = async () => {
     out.replaceChildren(h("p", { text: "Drawing the parameters…" }));
     try {
-      const r = await api(`/api/scenarios/${SID}/durability`, { json: { deals: [...picked], draws: 2000 } });
+      const r = await api(`/api/scenarios/${SID}/durability`, { json: { deals: [...picked], draws: 2000, overrides: overridesBody() } });
       const deals = r.deals || [r];
       out.replaceChildren(
         table(["deal", "holds 1 year", "2 years", "5 years", "ending", "why"], deals.map((d) => [
@@ -537,11 +601,50 @@ async function durabilityPage() {
     } catch (e) { out.replaceChildren(problemsBox(e)); }
   };
   main.replaceChildren(h("h1", { text: "Will it hold?" }),
-    h("p", { class: "note", text: "The deal files kept with this scenario, assessed against its latest saved version." }),
+    h("p", { class: "note", text: pendingCount()
+      ? `The deal files kept with this scenario, assessed against its latest version with your ${pendingCount()} unsaved change${pendingCount() > 1 ? "s" : ""}.`
+      : "The deal files kept with this scenario, assessed against its latest saved version." }),
     h("div", { id: "deal-picker" }, names.map((n) => h("label", {}, h("input", { type: "checkbox", checked: true,
       onchange: (ev) => { if (ev.target.checked) picked.add(n); else picked.delete(n); } }), n))),
-    h("button", { id: "assess", onclick: run }, "Assess"), out);
+    h("button", { id: "assess", onclick: run }, "Assess"), out,
+    h("h2", { text: "Add a deal file" }),
+    h("p", { class: "note" }, "A deal file describes a proposed ceasefire's terms (see docs/deal-format.md); it is checked against this scenario before it is kept."),
+    upload, uploadResult);
+  window.zopaRefresh = () => durabilityPage();
   if (names.length) await run();
+}
+
+async function backtestPage() {
+  const file = h("input", { type: "file", id: "cases-upload", accept: ".csv,.txt,.yaml,.yml,.json" });
+  const caps = h("input", { type: "file", id: "capability-upload", accept: ".csv" });
+  const out = h("div", { id: "backtest-result" });
+  const form = h("form", { id: "backtest-form", onsubmit: async (ev) => {
+    ev.preventDefault();
+    if (!file.files.length) return;
+    const body = new FormData();
+    body.append("file", file.files[0]);
+    if (caps.files.length) body.append("capability", caps.files[0]);
+    body.append("bootstrap", "200");
+    out.replaceChildren(h("p", { text: "Scoring the models…" }));
+    try {
+      const r = await api("/api/backtest", { form: body });
+      const rows = Object.entries(r.models || {}).sort((a, b) => a[1].mae - b[1].mae).map(([m, x]) => [
+        x.baseline ? `${m} (baseline)` : m, fmt(x.mae, 2),
+        x.ci && x.ci.mae ? `${fmt(x.ci.mae[0], 2)}–${fmt(x.ci.mae[1], 2)}` : "–",
+        pct(x.within_10), String(x.n)]);
+      const n = Math.max(0, ...Object.values(r.models || {}).map((x) => x.n));
+      out.replaceChildren(
+        h("p", { class: "note", text: `${n} issues with known outcomes. MAE: mean absolute error on each issue's scale (lower is better), with its ${Math.round(100 * (Object.values(r.models)[0] || { level: 0.95 }).level)} % bootstrap range; "within 10": the share of forecasts within 10 points of the outcome.` }),
+        table(["model", "MAE", "range", "within 10", "issues"], rows, { id: "scores" }),
+        ...((r.failures || []).length ? [h("p", { class: "note", text: `${r.failures.length} case(s) could not be scored.` })] : []));
+    } catch (e) { out.replaceChildren(problemsBox(e)); }
+  } },
+  h("p", {}, h("label", {}, "Cases (a DEU-layout CSV or a scenario with outcomes) ", file)),
+  h("p", {}, h("label", {}, "Capabilities (optional actor,capability CSV) ", caps)),
+  h("button", { type: "submit" }, "Score the models"));
+  main.replaceChildren(h("h1", { text: "How good are the models on known cases?" }),
+    h("p", { class: "note", text: "Upload decisions whose outcomes are known; every model forecasts them and is scored against what happened (docs/backtest.md)." }),
+    form, out);
 }
 
 async function sensitivityPage() {
@@ -649,6 +752,7 @@ function renderNav() {
 
 const RENDER = { home: homePage, scenario: scenarioPage, forecast: forecastPage, deals: dealsPage,
   tables: tablesPage, durability: durabilityPage, sensitivity: sensitivityPage, versions: versionsPage,
+  backtest: backtestPage,
   apidocs: apiDocsPage };
 
 async function render() {
