@@ -23,7 +23,6 @@ def _help(args: list[str]) -> str:
     return "\n".join(lines).strip("\n")
 
 
-
 def reference_text() -> str:
     """The whole reference as Markdown."""
     parts = [
