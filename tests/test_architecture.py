@@ -130,6 +130,7 @@ LAYERS = {
     "agreements": 1.1,
     "uncertainty": 1.1,
     "durability": 1.2,
+    "advice": 1.2,  # advice for one party: runs the models and the deal space
     "backtest": 1.2,
     "io": 2,
     "service": 3,
