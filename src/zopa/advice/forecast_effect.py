@@ -77,7 +77,7 @@ def lever_batch(
     k, a, i = rows[~moves], a_idx[~moves], i_idx[~moves]
     salience[k, :, a, i] = new[~moves][:, None]
     shape = ((n_levers + 1) * n, point.n_actors, point.n_issues)
-    return base.with_draws(position=position.reshape(shape), salience=salience.reshape(shape))
+    return point.with_draws(position=position.reshape(shape), salience=salience.reshape(shape))
 
 
 def party_utility(

@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "compare": "compare",
     "tables": "tables",
     "sensitivity": "sensitivity",
+    "advise": "advise",
     "serve": "serve",
 }
 COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))

@@ -15,6 +15,7 @@ Example::
     print(result.to_frame())
 """
 
+from zopa.service.advise import AdviceResult, advise
 from zopa.service.backtest import BacktestReport, backtest, load_cases
 from zopa.service.deals import DealsResult, deals
 from zopa.service.durability import DurabilityReport, compare, durability
@@ -28,6 +29,7 @@ from zopa.service.tables import TablesResult, tables
 from zopa.service.validation import ValidationResult, validate
 
 __all__ = [
+    "AdviceResult",
     "AnalysisFailed",
     "BacktestReport",
     "BadInput",
@@ -41,6 +43,7 @@ __all__ = [
     "SensitivityReport",
     "TablesResult",
     "ValidationResult",
+    "advise",
     "backtest",
     "compare",
     "deals",
