@@ -7,11 +7,12 @@ import dataclasses
 import numpy as np
 import pytest
 
-from helpers import make_scenario
 from zopa import service
 from zopa.advice import advise_party, candidate_levers
 from zopa.models import make_model
 from zopa.scenario import Scenario
+
+from helpers import make_scenario
 
 
 def _by_text(result: service.AdviceResult) -> dict[str, float]:
@@ -90,20 +91,27 @@ def colliding_red_lines() -> Scenario:
 def test_relaxing_a_red_line_opens_the_zone_by_hand():
     result = service.advise(colliding_red_lines(), actor="a0", rank_by="deal")
     a = result.advice
-    assert a.deal is not None and not a.deal.zone_open and a.deal_utility is None
+    assert a.deal is not None
+    assert not a.deal.zone_open
+    assert a.deal_utility is None
     first, second = result.own()[:2]
     assert first.lever.describe() == "a0: red line on i0 40 → 50"
-    assert first.opens_zone and first.deal is not None and first.deal.package == (50.0,)
+    assert first.opens_zone
+    assert first.deal is not None
+    assert first.deal.package == (50.0,)
     assert first.deal_utility == pytest.approx(0.5, abs=1e-12)
     assert first.lever.cost == pytest.approx(0.1, abs=1e-12)
     assert first.benefit == 0.0  # the models do not read red lines
-    assert second.lever.dropped and second.opens_zone
+    assert second.lever.dropped
+    assert second.opens_zone
     assert second.lever.cost == pytest.approx(0.6, abs=1e-12)
     # asking a1 to relax its red line by 10 points (50 -> 40) leaves one package both
     # accept, 40, worth 1 - 40/100 = 0.6 to a0
     (ask,) = [e for e in result.persuasion() if e.lever.kind == "red_line"]
     assert ask.lever.describe() == "a1: red line on i0 50 → 40"
-    assert ask.opens_zone and ask.deal is not None and ask.deal.package == (40.0,)
+    assert ask.opens_zone
+    assert ask.deal is not None
+    assert ask.deal.package == (40.0,)
     assert ask.deal_utility == pytest.approx(0.6, abs=1e-12)
 
 
@@ -119,8 +127,9 @@ def test_stated_deal_agrees_with_zopa_deals():
     deals = service.deals(scenario).analysis.solutions["nash"]
     for actor in ("a0", "a2"):
         advice = service.advise(scenario, actor=actor, top=1).advice
-        assert advice.deal is not None and advice.deal.zone_open
-        assert dict(zip(advice.issue_ids, advice.deal.package or ())) == deals.package
+        assert advice.deal is not None
+        assert advice.deal.zone_open
+        assert dict(zip(advice.issue_ids, advice.deal.package or (), strict=True)) == deals.package
         assert advice.deal_utility == pytest.approx(deals.utilities[actor], abs=1e-12)
 
 
@@ -133,12 +142,14 @@ def test_non_party_levers_leave_the_deal_as_stated():
         veto=[True, True, False],
     )
     advice = service.advise(scenario, actor="a0").advice
-    assert advice.deal is not None and advice.deal.package is not None
+    assert advice.deal is not None
+    assert advice.deal.package is not None
     moved = [e for e in advice.effects if e.lever.actor != "a2" and e.deal_benefit != 0.0]
     assert moved  # a party's levers do move the deal here
     for e in advice.effects:
         if e.lever.actor == "a2":
-            assert e.deal == advice.deal and e.deal_benefit == 0.0
+            assert e.deal == advice.deal
+            assert e.deal_benefit == 0.0
 
 
 def test_red_line_levers_only_on_parties():
@@ -189,12 +200,14 @@ def test_draws_average_over_the_same_draws_for_every_lever():
 def test_result_serialisations_agree():
     result = service.advise(three_on_one_issue(), actor="a0", top=2)
     data = result.to_dict()
-    assert data["actor"] == "a0" and data["model"] == "compromise"
+    assert data["actor"] == "a0"
+    assert data["model"] == "compromise"
     assert "held to the compromise model's behaviour" in data["caveat"]
     assert [lv["text"] for lv in data["persuasion"]] == [
         e.lever.describe() for e in result.persuasion()
     ]
-    assert len(data["own"]) == 2 and len(data["persuasion"]) == 2
+    assert len(data["own"]) == 2
+    assert len(data["persuasion"]) == 2
     rows = result.to_rows()
     assert [r["group"] for r in rows] == ["own", "own", "persuasion", "persuasion"]
     assert rows[2]["benefit"] == pytest.approx(0.06)

@@ -7,11 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import make_scenario
 from zopa.advice import Lever, advise_party, forecast_effects, with_lever
 from zopa.advice.forecast_effect import party_utility
 from zopa.models import make_model
 from zopa.scenario import Scenario
+
+from helpers import make_scenario
 
 MODELS = ("compromise", "median")
 

@@ -86,6 +86,7 @@ def test_public_api():
     assert zopa.load_scenario is zopa.service.load_scenario
     assert sorted(zopa.service.__all__) == sorted(
         [
+            "AdviceResult",
             "AnalysisFailed",
             "BacktestReport",
             "BadInput",
@@ -112,6 +113,7 @@ def test_public_api():
             "tables",
             "validate",
             "with_overrides",
+            "advise",
         ]
     )
     for name in ("backtest", "deals", "durability", "forecast", "report", "tables"):

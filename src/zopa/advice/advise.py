@@ -236,9 +236,7 @@ def advise_party(
     )
 
 
-def _deal_utility(
-    point: ScenarioArrays, actor: str, deal: Deal | None, loss: Loss
-) -> float | None:
+def _deal_utility(point: ScenarioArrays, actor: str, deal: Deal | None, loss: Loss) -> float | None:
     if deal is None or deal.package is None:
         return None
     values = np.asarray(deal.package, dtype=float)[None]

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-
-from numpy.typing import NDArray  # noqa: TC002  (a dataclass field type)
+from numpy.typing import NDArray
 
 from zopa.agreements.utility import Loss, package_utility
 
@@ -93,7 +92,7 @@ def party_utility(
         point.scale_max,
         loss=loss,
     )
-    return u[0, :, 0]  # type: ignore[no-any-return]
+    return u[0, :, 0]
 
 
 @dataclass(frozen=True, eq=False)

@@ -84,9 +84,7 @@ def _num(value: float, digits: int) -> str:
     return f"{value:.{digits}f}" if digits else f"{value:g}"
 
 
-def _term(
-    view: ScenarioArrays, a: int, i: int, value: float, loss: Loss
-) -> NDArray[np.float64]:
+def _term(view: ScenarioArrays, a: int, i: int, value: float, loss: Loss) -> NDArray[np.float64]:
     """Actor ``a``'s utility term on issue ``i`` at ``value`` (its own saliences)."""
     values = np.full(view.n_issues, np.nan)
     values[i] = value
@@ -135,12 +133,14 @@ def stance_levers(
     """
     out: list[Lever] = []
     actor = view.actor_ids[a]
-    for i in np.flatnonzero(view.has_stance[a]):
+    for i in (int(k) for k in np.flatnonzero(view.has_stance[a])):
         issue = view.issue_ids[i]
         lo, hi = float(view.scale_min[i]), float(view.scale_max[i])
         step = position_step / 100.0 * (hi - lo)
-        p, s, r = float(view.position[0, a, i]), float(view.salience[0, a, i]), float(
-            view.red_line[a, i]
+        p, s, r = (
+            float(view.position[0, a, i]),
+            float(view.salience[0, a, i]),
+            float(view.red_line[a, i]),
         )
         for new in (p - step, p + step):
             new = min(max(new, lo), hi)

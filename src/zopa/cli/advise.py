@@ -64,7 +64,11 @@ def _lever_table(title: str, effects: tuple[LeverEffect, ...], *, who: bool, dea
     from rich.table import Table
 
     table = Table(
-        title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
     )
     table.add_column("#", justify="right")
     if who:
@@ -100,7 +104,9 @@ def print_advice(result: AdviceResult) -> None:
             line += f"; deal {a.deal_utility:.3f}"
         if not a.deal.zone_open:
             line += " (zone empty"
-            line += f", core deal without {', '.join(a.deal.set_aside)})" if a.deal.set_aside else ")"
+            line += (
+                f", core deal without {', '.join(a.deal.set_aside)})" if a.deal.set_aside else ")"
+            )
     console.print(line)
     console.print(f"[yellow]{a.caveat}[/]")
     deal = a.deal is not None
@@ -109,7 +115,9 @@ def print_advice(result: AdviceResult) -> None:
         _lever_table(f"Own moves ({a.actor}), best first", own, who=False, deal=deal)
     else:
         console.print(f"{a.actor} holds no stance to move.")
-    _lever_table("Whom to work on: shifts to ask of others", result.persuasion(), who=True, deal=deal)
+    _lever_table(
+        "Whom to work on: shifts to ask of others", result.persuasion(), who=True, deal=deal
+    )
     step = f"{a.position_step:g}% of the scale"
     console.print(
         f"model / deal: change of {a.actor}'s utility (0..1) of the {a.model} forecast / of "

@@ -67,7 +67,9 @@ class AdviceResult(Result):
         if a.deal is not None:
             deal = {
                 "zone_open": a.deal.zone_open,
-                "package": None if a.deal.package is None else dict(zip(issues, a.deal.package)),
+                "package": None
+                if a.deal.package is None
+                else dict(zip(issues, a.deal.package, strict=True)),
                 "set_aside": list(a.deal.set_aside),
                 "utility": _r(a.deal_utility),
             }
