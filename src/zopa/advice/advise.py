@@ -30,7 +30,7 @@ from zopa.advice.forecast_effect import forecast_effects, party_utility
 from zopa.advice.levers import POSITION_STEP, SALIENCE_STEP, Lever, candidate_levers
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Mapping, MutableMapping, Sequence
 
     from zopa.agreements.utility import Loss
     from zopa.arrays import ScenarioArrays
@@ -152,6 +152,7 @@ def advise_party(
     extra_levels: Mapping[str, Sequence[float]] | None = None,
     method: str = "auto",
     rank_by: RankBy = "forecast",
+    deal_cache: MutableMapping[tuple[object, ...], Deal] | None = None,
 ) -> Advice:
     """Rank one party's levers by what they do for it.
 
@@ -171,6 +172,8 @@ def advise_party(
         extra_levels: Per issue, more grid levels (the issue's anchor points).
         method: Deal-space computation path (``"auto"``, ``"enumeration"``, ``"milp"``).
         rank_by: ``"forecast"`` or ``"deal"``.
+        deal_cache: Deals already found for this scenario (see
+            :func:`~zopa.advice.deal_effect.lever_deals`), shared by several calls.
     """
     if actor not in point.actor_ids:
         raise KeyError(actor)
@@ -197,6 +200,7 @@ def advise_party(
             loss=loss,
             extra_levels=extra_levels,
             method=method,
+            cache=deal_cache,
         )
         deals = list(lever_found)
     stated_u = _deal_utility(point, actor, stated, loss)

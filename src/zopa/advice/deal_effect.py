@@ -28,7 +28,7 @@ from zopa.agreements.constraints import red_line_conflicts, space_constraints
 from zopa.agreements.space import build_space
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Mapping, MutableMapping, Sequence
 
     from zopa.advice.levers import Lever
     from zopa.agreements.space import DealSpace
@@ -98,12 +98,36 @@ def lever_deals(
     loss: Loss,
     extra_levels: Mapping[str, Sequence[float]] | None = None,
     method: str = "auto",
+    cache: MutableMapping[tuple[object, ...], Deal] | None = None,
 ) -> tuple[Deal, list[Deal]]:
-    """The stated deal, and the deal with each lever (the stated one for non-party levers)."""
+    """The stated deal, and the deal with each lever (the stated one for non-party levers).
 
-    def deal(view: ScenarioArrays) -> Deal:
-        space = build_space(view, grid=grid, loss=loss, parties=parties, extra_levels=extra_levels)
-        return space_deal(space, method)
+    Args:
+        point: The scenario's point view.
+        levers: The levers.
+        parties: The actors whose acceptance a deal needs.
+        grid: Levels per issue.
+        loss: The utility's loss.
+        extra_levels: Per issue, more grid levels (the anchor points).
+        method: The computation path.
+        cache: Deals already found for *this scenario*, keyed by the options and the
+            lever; advice for several actors of one scenario shares it, since a lever on
+            a party's stance gives the same deal whoever is advised.
+    """
+    options = (grid, loss, method, tuple(parties))
+    cache = {} if cache is None else cache
+
+    def deal(view: ScenarioArrays, key: tuple[object, ...]) -> Deal:
+        if key not in cache:
+            space = build_space(
+                view, grid=grid, loss=loss, parties=parties, extra_levels=extra_levels
+            )
+            cache[key] = space_deal(space, method)
+        return cache[key]
+
+    def lever_key(lever: Lever) -> tuple[object, ...]:
+        new = "dropped" if lever.dropped else lever.new
+        return (*options, lever.actor, lever.issue, lever.kind, new)
 
     def unchanged(lever: Lever) -> bool:
         # a non-party's stance does not enter the deal space; a party's position on an
@@ -113,5 +137,7 @@ def lever_deals(
             lever.kind == "position" and lever.issue in stated.set_aside
         )
 
-    stated = deal(point)
-    return stated, [stated if unchanged(lv) else deal(with_lever(point, lv)) for lv in levers]
+    stated = deal(point, (*options, "stated"))
+    return stated, [
+        stated if unchanged(lv) else deal(with_lever(point, lv), lever_key(lv)) for lv in levers
+    ]

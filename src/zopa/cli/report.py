@@ -22,7 +22,13 @@ from zopa.cli.common import (
 )
 from zopa.cli.parsing import parse_tables
 
-FLAGS = {"models": "--model", "tables": "--table", "deals": "--deal", "draws": "--draws"}
+FLAGS = {
+    "models": "--model",
+    "tables": "--table",
+    "deals": "--deal",
+    "draws": "--draws",
+    "advise": "--advise",
+}
 """The option of ``zopa report`` behind each argument of the service call."""
 
 
@@ -49,6 +55,10 @@ def report(
     ] = None,
     grid: Annotated[int, typer.Option("--grid", min=2, help="Levels per issue (deals).")] = 11,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of every random draw.")] = 0,
+    advise: Annotated[
+        str | None,
+        typer.Option("--advise", help="Actors to advise, ID,ID (own moves, whom to work on)."),
+    ] = None,
 ) -> None:
     """Analyse a scenario end to end and write the report with its data and plots.
 
@@ -79,6 +89,7 @@ def report(
             seed=seed,
             loader=loader,
             on_checked=lambda: output_folder_or_exit(out, "--out"),
+            advise=[a.strip() for a in (advise or "").split(",") if a.strip()],
         )
     write_report(result, out)
     print_forecast(result.forecast, with_intervals=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from zopa.io import atomic_write
+from zopa.service.results import json_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -58,6 +59,10 @@ def write_report(result: ReportResult, out: Path) -> list[Path]:
         plots = durability_plots(result.durability, out / "durability")
         files.append(_write(out / "durability.json", result.durability.to_json()))
         text += md.durability_section(result.durability.to_dict()["deals"], plots, relative_to=out)
+    if result.advice:
+        advice = [a.to_dict() for a in result.advice]
+        files.append(_write(out / "advice.json", json_text(advice)))
+        text += md.advice_section(advice)
     text += md.files_section(files, relative_to=out)
     return [*files, _write(out / "report.md", "\n".join(text))]
 

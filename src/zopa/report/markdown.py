@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from zopa.report.advice import advice_section as advice_section  # its own module
 from zopa.report.text import fmt_number
 
 if TYPE_CHECKING:

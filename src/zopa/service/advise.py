@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -14,7 +14,7 @@ from zopa.service.models import model_settings, resolve_models
 from zopa.service.results import Result, jsonable
 
 if TYPE_CHECKING:
-    from zopa.advice import Advice, LeverEffect
+    from zopa.advice import Advice, Deal, LeverEffect
     from zopa.advice.advise import RankBy
     from zopa.agreements.utility import Loss
     from zopa.io.errors import Problem
@@ -55,6 +55,17 @@ class AdviceResult(Result):
         """Shifts to ask of other actors, best first (at most ``top``)."""
         return tuple(e for e in self.advice.effects if not e.lever.own)[: self.top]
 
+    def best_for_deal(self) -> tuple[LeverEffect, ...]:
+        """Levers of either group that open the zone or raise the party's deal, best first."""
+        from zopa.advice import rank
+
+        helps = [
+            e
+            for e in self.advice.effects
+            if e.opens_zone or (e.deal_benefit is not None and e.deal_benefit > 1e-9)
+        ]
+        return rank(helps, "deal")[: self.top]
+
     def shown(self) -> tuple[LeverEffect, ...]:
         """The levers the outputs show: the own moves, then the persuasion levers."""
         return self.own() + self.persuasion()
@@ -93,6 +104,8 @@ class AdviceResult(Result):
             },
             "own": [_lever_dict(e, k) for k, e in enumerate(self.own(), 1)],
             "persuasion": [_lever_dict(e, k) for k, e in enumerate(self.persuasion(), 1)],
+            "best_for_deal": [_lever_dict(e, k) for k, e in enumerate(self.best_for_deal(), 1)],
+            "levers_opening_the_zone": sum(e.opens_zone for e in a.effects),
             "levers_evaluated": len(a.effects),
         }
         return cast("dict[str, Any]", jsonable(data))
@@ -219,6 +232,7 @@ def advise(
     parties: Sequence[str] | None = None,
     rank_by: str = "forecast",
     top: int | None = None,
+    deal_cache: MutableMapping[tuple[object, ...], Deal] | None = None,
 ) -> AdviceResult:
     """Rank one party's own moves and the shifts to ask of others by what they do for it.
 
@@ -242,6 +256,9 @@ def advise(
         rank_by: ``"forecast"`` (the model's expected outcome) or ``"deal"`` (opening the
             zone, then the deal's utility).
         top: Levers of each group the outputs show (default: all).
+        deal_cache: Deals found by an earlier call on the *same scenario*, to reuse
+            when advising several of its actors (a lever on a party's stance gives the
+            same deal whoever is advised); filled as it goes.
 
     Raises:
         BadInput: Every problem with the arguments at once.
@@ -320,6 +337,7 @@ def advise(
             extra_levels=issue_levels(scenario),
             method=method,
             rank_by=cast("RankBy", rank_by),
+            deal_cache=deal_cache,
         )
     except (ValueError, ArithmeticError) as exc:
         raise AnalysisFailed(f"advice for {actor} failed: {exc}") from exc

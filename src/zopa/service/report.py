@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from zopa.service.advise import AdviceResult, advise_problems
 from zopa.service.deals import DealsResult, deals
 from zopa.service.durability import DurabilityReport, assess
 from zopa.service.errors import BadInput, argument_problem
@@ -34,6 +35,7 @@ class ReportResult(Result):
         deals: The deal space.
         tables: The table comparison (``None`` without tables).
         durability: The deals about this scenario compared (``None`` without deals).
+        advice: Where each advised actor's effort pays (empty when none was asked for).
     """
 
     source: ScenarioFile
@@ -41,6 +43,7 @@ class ReportResult(Result):
     deals: DealsResult
     tables: TablesResult | None
     durability: DurabilityReport | None
+    advice: tuple[AdviceResult, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Each part's documented JSON under its name (``tables``/``durability`` if run)."""
@@ -52,6 +55,8 @@ class ReportResult(Result):
             out["tables"] = self.tables.to_dict()
         if self.durability is not None:
             out["durability"] = self.durability.to_dict()
+        if self.advice:
+            out["advice"] = [a.to_dict() for a in self.advice]
         return out
 
     def to_rows(self) -> list[dict[str, Any]]:
@@ -76,6 +81,7 @@ def report(
     seed: int = 0,
     loader: Loader | None = None,
     on_checked: Callable[[], object] | None = None,
+    advise: Sequence[str] = (),
 ) -> ReportResult:
     """Analyse a scenario end to end.
 
@@ -93,6 +99,8 @@ def report(
         loader: Reads files, each once (default: a new one).
         on_checked: Called once every input is checked, before any analysis runs (e.g.
             to prepare the output folder).
+        advise: Actors to advise (:func:`zopa.service.advise`, its defaults, the top
+            levers of each): their own moves and whom to work on.
 
     Raises:
         BadInput: Every problem of the files and arguments at once.
@@ -122,6 +130,7 @@ def report(
                     got=str(d.path),
                 )
             )
+    problems += _advice_problems(source, advise)
     if problems:
         raise BadInput(problems)
     if on_checked is not None:
@@ -132,7 +141,43 @@ def report(
     durability = None
     if chosen:
         durability = assess(chosen, loader.parameters(), max(draws * 10, 1000), seed, compared=True)
-    return ReportResult(source, forecasts, deal_space, comparison, durability)
+    advice = _advice(source, advise, grid)
+    return ReportResult(source, forecasts, deal_space, comparison, durability, advice)
+
+
+# -- advice for some actors (a section of its own) -----------------------------------------
+#: Levers of each group kept for the report.
+ADVICE_TOP = 5
+
+
+def _advice_problems(source: ScenarioFile, actors: Sequence[str]) -> list[Problem]:
+    problems = []
+    for actor in actors:
+        problems += [
+            argument_problem("advise", p.message, got=p.got, expected=p.expected)
+            for p in advise_problems(
+                source.scenario,
+                actor=actor,
+                position_step=10.0,
+                salience_step=0.1,
+                draws=0,
+                rank_by="forecast",
+                top=ADVICE_TOP,
+                parties=None,
+            )
+        ]
+    return problems
+
+
+def _advice(source: ScenarioFile, actors: Sequence[str], grid: int) -> tuple[AdviceResult, ...]:
+    """Each actor's advice; the deals of levers on a party's stance are found once for all."""
+    from zopa.service.advise import advise
+
+    shared: dict[tuple[object, ...], Any] = {}
+    return tuple(
+        advise(source.scenario, actor=a, grid=grid, top=ADVICE_TOP, deal_cache=shared)
+        for a in dict.fromkeys(actors)
+    )
 
 
 def _tables(source: ScenarioFile, chosen: Mapping[str, Sequence[str]], grid: int) -> TablesResult:
