@@ -143,18 +143,20 @@ def stance_levers(
             float(view.red_line[a, i]),
         )
         for new in (p - step, p + step):
-            new = min(max(new, lo), hi)
+            new = round(min(max(new, lo), hi), 12)  # no float dust in the output
             crosses = not np.isnan(r) and (new - r) * (p - r) <= 0
             if new != p and not crosses:
                 cost = utility_given_up(view, a, i, p, new, loss=loss)
-                out.append(Lever(actor, issue, "position", p, new, own, abs(new - p), cost))
+                shift = round(abs(new - p), 12)
+                out.append(Lever(actor, issue, "position", p, new, own, shift, cost))
         for new in (s - salience_step, s + salience_step):
-            new = min(max(new, 0.0), 1.0)
+            new = round(min(max(new, 0.0), 1.0), 12)
             if new != s:
-                out.append(Lever(actor, issue, "salience", s, new, own, abs(new - s), 0.0))
+                shift = round(abs(new - s), 12)
+                out.append(Lever(actor, issue, "salience", s, new, own, shift, 0.0))
         if red_lines and not np.isnan(r) and r != p:
             end = _far_end(view, a, i)
-            relaxed = r + step if end > r else r - step
+            relaxed = round(r + step if end > r else r - step, 12)
             if (end - relaxed) * (end - r) > 0:  # strictly short of the end: not a drop
                 cost = utility_given_up(view, a, i, r, relaxed, loss=loss)
                 out.append(Lever(actor, issue, "red_line", r, relaxed, own, step, cost))
