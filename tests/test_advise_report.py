@@ -60,3 +60,12 @@ def test_a_shared_deal_cache_changes_no_number():
         alone = service.advise(scenario, actor=actor)
         assert shared.to_dict() == alone.to_dict()
     assert cache  # the second actor found the first one's deals there
+
+
+def test_progress_counts_the_package_spaces_solved():
+    """Two parties, one issue: each party's position and salience levers need a solve."""
+    calls: list[tuple[int, int]] = []
+    scenario = make_scenario([[20.0], [70.0], [50.0]], veto=[True, True, False])
+    service.advise(scenario, actor="a2", progress=lambda done, total: calls.append((done, total)))
+    # a0 at 20: 10 and 30; a1 at 70: 60 and 80; saliences 1 -> 0.9 only: 6 levers
+    assert calls == [(k, 6) for k in range(1, 7)]

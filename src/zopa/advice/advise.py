@@ -30,7 +30,7 @@ from zopa.advice.forecast_effect import forecast_effects, party_utility
 from zopa.advice.levers import POSITION_STEP, SALIENCE_STEP, Lever, candidate_levers
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, MutableMapping, Sequence
+    from collections.abc import Callable, Mapping, MutableMapping, Sequence
 
     from zopa.agreements.utility import Loss
     from zopa.arrays import ScenarioArrays
@@ -153,6 +153,7 @@ def advise_party(
     method: str = "auto",
     rank_by: RankBy = "forecast",
     deal_cache: MutableMapping[tuple[object, ...], Deal] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Advice:
     """Rank one party's levers by what they do for it.
 
@@ -174,6 +175,7 @@ def advise_party(
         rank_by: ``"forecast"`` or ``"deal"``.
         deal_cache: Deals already found for this scenario (see
             :func:`~zopa.advice.deal_effect.lever_deals`), shared by several calls.
+        progress: Called with (solved, to solve) as the deal space is solved per lever.
     """
     if actor not in point.actor_ids:
         raise KeyError(actor)
@@ -201,6 +203,7 @@ def advise_party(
             extra_levels=extra_levels,
             method=method,
             cache=deal_cache,
+            progress=progress,
         )
         deals = list(lever_found)
     stated_u = _deal_utility(point, actor, stated, loss)

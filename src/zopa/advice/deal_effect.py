@@ -28,7 +28,7 @@ from zopa.agreements.constraints import red_line_conflicts, space_constraints
 from zopa.agreements.space import build_space
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, MutableMapping, Sequence
+    from collections.abc import Callable, Mapping, MutableMapping, Sequence
 
     from zopa.advice.levers import Lever
     from zopa.agreements.space import DealSpace
@@ -99,6 +99,7 @@ def lever_deals(
     extra_levels: Mapping[str, Sequence[float]] | None = None,
     method: str = "auto",
     cache: MutableMapping[tuple[object, ...], Deal] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Deal, list[Deal]]:
     """The stated deal, and the deal with each lever (the stated one for non-party levers).
 
@@ -113,6 +114,7 @@ def lever_deals(
         cache: Deals already found for *this scenario*, keyed by the options and the
             lever; advice for several actors of one scenario shares it, since a lever on
             a party's stance gives the same deal whoever is advised.
+        progress: Called after each package space solved with (solved, to solve).
     """
     options = (grid, loss, method, tuple(parties))
     cache = {} if cache is None else cache
@@ -138,6 +140,10 @@ def lever_deals(
         )
 
     stated = deal(point, (*options, "stated"))
-    return stated, [
-        stated if unchanged(lv) else deal(with_lever(point, lv), lever_key(lv)) for lv in levers
-    ]
+    moving = {lever_key(lv): lv for lv in levers if not unchanged(lv)}
+    new = [key for key in moving if key not in cache]
+    for done, key in enumerate(new, 1):
+        deal(with_lever(point, moving[key]), key)
+        if progress is not None:
+            progress(done, len(new))
+    return stated, [stated if unchanged(lv) else cache[lever_key(lv)] for lv in levers]

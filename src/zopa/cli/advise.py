@@ -18,6 +18,7 @@ from zopa.cli.common import (
     service_errors,
 )
 from zopa.cli.parsing import parse_params
+from zopa.cli.progress import progress_bar, wanted
 
 if TYPE_CHECKING:
     from zopa.advice import LeverEffect
@@ -178,6 +179,14 @@ def advise(
         int | None, typer.Option("--top", "-n", help="Levers shown per group (default: 10).")
     ] = 10,
     fmt: FormatOption = OutputFormat.table,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            help="Show a progress bar over the deal space on stderr (default: when stderr is "
+            "a terminal).",
+        ),
+    ] = None,
 ) -> None:
     """Rank a party's own moves and whom to work on by what they do for its outcome.
 
@@ -186,7 +195,9 @@ def advise(
     party's red line) by the step. Each lever's benefit is the change in the party's
     utility of the model's forecast (all levers in one batched model run) and of the
     Nash deal; its cost is the utility the mover gives up. Other parties are held to
-    the model's behaviour. See docs/advise.md.
+    the model's behaviour. The deal space solves one package space per lever on a
+    party's stance (about a minute on the flagship); --no-deals skips it. See
+    docs/advise.md.
 
     Example:
         zopa advise scenarios/ukraine-ceasefire-2026.yaml --actor EU --top 5
@@ -199,7 +210,8 @@ def advise(
     if parties is not None:
         party_list = [p.strip() for p in parties.split(",") if p.strip()]
     source = load_or_exit(file)
-    with service_errors(FLAGS):
+    show = wanted(progress) and deals
+    with service_errors(FLAGS), progress_bar("deal space per lever", show=show) as on_solved:
         result = service.advise(
             source.scenario,
             actor=actor,
@@ -216,6 +228,7 @@ def advise(
             parties=party_list,
             rank_by=rank_by,
             top=top,
+            progress=on_solved,
         )
     if fmt is OutputFormat.json:
         print_result_json(result)

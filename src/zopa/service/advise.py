@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -233,6 +233,7 @@ def advise(
     rank_by: str = "forecast",
     top: int | None = None,
     deal_cache: MutableMapping[tuple[object, ...], Deal] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AdviceResult:
     """Rank one party's own moves and the shifts to ask of others by what they do for it.
 
@@ -259,6 +260,8 @@ def advise(
         deal_cache: Deals found by an earlier call on the *same scenario*, to reuse
             when advising several of its actors (a lever on a party's stance gives the
             same deal whoever is advised); filled as it goes.
+        progress: Called with (solved, to solve) as the deal space is solved for each
+            lever on a party's stance (the slow part: one package space each).
 
     Raises:
         BadInput: Every problem with the arguments at once.
@@ -338,6 +341,7 @@ def advise(
             method=method,
             rank_by=cast("RankBy", rank_by),
             deal_cache=deal_cache,
+            progress=progress,
         )
     except (ValueError, ArithmeticError) as exc:
         raise AnalysisFailed(f"advice for {actor} failed: {exc}") from exc
