@@ -119,6 +119,19 @@ def print_advice(result: AdviceResult) -> None:
     _lever_table(
         "Whom to work on: shifts to ask of others", result.persuasion(), who=True, deal=deal
     )
+    if deal:
+        best = result.best_for_deal()
+        if best:
+            _lever_table("Best for the deal (either group)", best, who=True, deal=True)
+        else:
+            console.print(f"No single lever raises {a.actor}'s utility of the deal.")
+        if a.deal is not None and not a.deal.zone_open:
+            opening = sum(e.opens_zone for e in a.effects)
+            console.print(
+                f"{opening} lever(s) open the empty zone of agreement."
+                if opening
+                else "No single lever opens the empty zone of agreement."
+            )
     step = f"{a.position_step:g}% of the scale"
     console.print(
         f"model / deal: change of {a.actor}'s utility (0..1) of the {a.model} forecast / of "
