@@ -236,3 +236,26 @@ def test_bad_arguments_all_at_once():
         "top",
         "rank_by",
     }
+
+
+def test_core_deal_agrees_with_zopa_deals_when_red_lines_collide():
+    """With colliding red lines on one issue, the deal is ``zopa deals``' core Nash package."""
+    base = make_scenario(
+        [[0.0, 20.0, 70.0], [100.0, 80.0, 10.0]],
+        [[1.0, 0.5, 0.8], [0.6, 1.0, 0.4]],
+        status_quo=[50.0, 50.0, 50.0],
+        veto=[True, True],
+    )
+    red = {("a0", "i0"): 40.0, ("a1", "i0"): 60.0}
+    stances = tuple(
+        dataclasses.replace(s, red_line=red.get((s.actor, s.issue))) for s in base.stances
+    )
+    scenario = dataclasses.replace(base, stances=stances)
+    core = service.deals(scenario).analysis.core
+    assert core is not None
+    nash = core.solutions["nash"]
+    advice = service.advise(scenario, actor="a0", top=1).advice
+    assert advice.deal is not None
+    assert advice.deal.set_aside == ("i0",)
+    assert dict(zip(advice.issue_ids, advice.deal.package or (), strict=True)) == nash.package
+    assert advice.deal_utility == pytest.approx(nash.utilities["a0"], abs=1e-12)

@@ -12,10 +12,19 @@ Benefit and cost are kept apart: the cost is what the mover gives up (see
 :mod:`zopa.advice.levers`) and the size of the shift. Other parties are held to the
 model's behaviour: a lever changes one stance and every other actor responds only as the
 model (or the bargaining solution) says; nobody counter-moves, retaliates or sees
-through a bluff. This is the "advise" use of a forecasting model (Bueno de Mesquita
-2009, *The Predictioneer's Game*, ch. 4, ranks a player's moves by re-running the model
-with changed inputs); zopa ranks explicit one-stance changes rather than searching for
-the best position, and reports the deal space beside the forecast.
+through a bluff.
+
+This is the "advise" use of a forecasting model: re-running it with one party's inputs
+changed to see which change serves that party (Bueno de Mesquita 2009, *The
+Predictioneer's Game*, Random House, does so with his expected-utility model).
+
+Deviations:
+    - Levers are explicit one-stance changes of a stated size (a step up and down), not a
+      search for the best position or a combination of moves.
+    - Any registered model can be used (the compromise model by default), and the deal
+      space (Nash bargaining over the parties' packages) is scored beside the forecast.
+    - The party's utility is the deal space's (linear or quadratic loss, saliences
+      normalised), not the expected-utility model's own utility function.
 """
 
 from __future__ import annotations
