@@ -23,9 +23,10 @@ if TYPE_CHECKING:
 #: The reference model: nothing beat the compromise model on real outcomes (docs/validity.md).
 DEFAULT_MODEL = "compromise"
 RANKINGS = ("forecast", "deal")
-#: Largest batch, in rows x actors x issues, that the levers and draws may make together
-#: (about 320 MB for positions and saliences).
-MAX_BATCH_CELLS = 20_000_000
+#: Largest batch, in rows x actors x issues, that the levers and draws may make together:
+#: positions and saliences are built and then copied into the view, about 32 bytes a
+#: cell at the peak (400 MB here; about 150 draws for one flagship actor's 360 levers).
+MAX_BATCH_CELLS = 12_000_000
 
 
 @dataclass(frozen=True, eq=False)
