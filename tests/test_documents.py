@@ -197,7 +197,7 @@ class TestEachParser:
     def test_deep_nesting_is_not_read(self, loader: Any, name: str) -> None:
         data, _, problems = read_yaml("f", TRICKY[name], loader=loader)
         assert data is None
-        assert [(p.line, p.message) for p in problems] == [(None, "nested too deeply to read")]
+        assert [(p.line, p.message) for p in problems] == [(1, "nested too deeply to read")]
 
     def test_nesting_up_to_the_limit_is_read(self, loader: Any) -> None:
         data, _, problems = read_yaml("f", TRICKY["deep at the limit"], loader=loader)
@@ -266,7 +266,7 @@ def test_json_duplicate_keys_are_located() -> None:
 def test_deep_json_is_not_read(depth: int) -> None:
     document, problems = parse_text("f.json", "[" * depth + "]" * depth, json_format=True)
     assert document.data is None
-    assert [(p.line, p.message) for p in problems] == [(None, "nested too deeply to read")]
+    assert [(p.line, p.message) for p in problems] == [(1, "nested too deeply to read")]
 
 
 @pytest.mark.parametrize("enabled", [True, False])

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from types import MappingProxyType
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from zopa.io.formats import bdm, decide, ktab, long_csv, xlsx
@@ -169,6 +169,9 @@ def test_decide_round_trip_keeps_stances_scales_and_relative_power(scenario):
 def test_bdm_round_trip_of_each_issue(scenario):
     issue = scenario.issues[0]
     one = scenario.subset(issue_ids=[issue.id])
+    # saliences all at most 1 % are written as 0..1 and read back as such (the format's
+    # documented ambiguity), so such a scenario does not round-trip
+    assume(max(s.salience for s in one.stances) > 0.01)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{issue.id}.csv"
         bdm.write(one, path)

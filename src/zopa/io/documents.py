@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from zopa.io.errors import Problem
-from zopa.io.field_paths import PathKey, format_path, too_deep
+from zopa.io.field_paths import PathKey, deep_nesting, format_path, too_deep
+from zopa.io.files import MAX_FILE_BYTES, FileReadError, decode_error, read_bytes
 from zopa.io.json_lines import json_lines
 from zopa.io.yaml_events import read_yaml
 
@@ -32,10 +33,6 @@ __all__ = [
     "parse_text",
     "read_document",
 ]
-
-MAX_FILE_BYTES = 10 * 1024 * 1024
-"""Largest file zopa reads (10 MiB): far above any real scenario, far below harm."""
-
 
 @dataclass
 class Document:
@@ -79,7 +76,14 @@ def gc_paused() -> Iterator[None]:
 def parse_text(
     file: str, text: str, *, json_format: bool = False
 ) -> tuple[Document, list[Problem]]:
-    """Parse YAML (or JSON) text into a :class:`Document`; problems instead of exceptions."""
+    """Parse YAML (or JSON) text into a :class:`Document`; problems instead of exceptions.
+
+    Text nested more deeply than the readers follow is refused before it is parsed (a
+    parser's time on deep brackets grows faster than the text).
+    """
+    deep = deep_nesting(file, text)
+    if deep is not None:
+        return Document(file, None), [deep]
     try:
         if json_format:
             return _parse_json(file, text)
@@ -103,29 +107,17 @@ def _parse_json(file: str, text: str) -> tuple[Document, list[Problem]]:
 
 
 def read_document(path: Path, *, display: str | None = None) -> tuple[Document, list[Problem]]:
-    """Read a YAML or JSON file (by extension; YAML otherwise) safely, with line numbers."""
+    """Read a YAML or JSON file (by extension; YAML otherwise) safely, with line numbers.
+
+    Only a regular file of at most :data:`MAX_FILE_BYTES` is read (:mod:`zopa.io.files`).
+    """
     file = display or str(path)
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        return Document(file, None), [Problem(file, None, "", f"cannot read file: {exc.strerror}")]
-    if size > MAX_FILE_BYTES:
-        return Document(file, None), [
-            Problem(
-                file,
-                None,
-                "",
-                "file is too large",
-                got=f"{size} bytes",
-                expected=f"at most {MAX_FILE_BYTES} bytes",
-            )
-        ]
+        raw = read_bytes(path, file)
+    except FileReadError as exc:
+        return Document(file, None), [exc.problem]
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return Document(file, None), [
-            Problem(file, None, "", f"not UTF-8 text (byte {exc.start})", expected="a UTF-8 file")
-        ]
-    except OSError as exc:
-        return Document(file, None), [Problem(file, None, "", f"cannot read file: {exc.strerror}")]
+        return Document(file, None), [decode_error(file, raw, exc)]
     return parse_text(file, text, json_format=path.suffix.lower() == ".json")

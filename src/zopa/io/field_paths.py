@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from zopa.io.errors import Problem
 
 PathKey = tuple[str | int, ...]
@@ -22,11 +24,32 @@ def format_path(path: PathKey) -> str:
     return out
 
 
-def too_deep(file: str) -> Problem:
+_RUN = re.compile(r"(?<![\[{\s])[\[{\s]{%d,}" % (MAX_DEPTH + 1))
+"""A run of opening brackets and blanks, long enough to hold too many brackets; each run
+is matched from its start only, so the search is linear in the text."""
+
+
+def deep_nesting(file: str, text: str) -> Problem | None:
+    """The problem of text that opens more lists or mappings at once than the readers follow.
+
+    A cheap check run before any parser: a run of more than :data:`MAX_DEPTH` ``[`` or
+    ``{`` separated only by blanks (the shape that costs a YAML parser seconds) is nesting
+    too deep, whatever follows. Deep nesting of other shapes is found by the readers as
+    they go, at no such cost.
+    """
+    for match in _RUN.finditer(text):
+        run = match.group()
+        if run.count("[") + run.count("{") > MAX_DEPTH:
+            start = match.start() + len(run) - len(run.lstrip())
+            return too_deep(file, text.count("\n", 0, start) + 1)
+    return None
+
+
+def too_deep(file: str, line: int | None = None) -> Problem:
     """The problem of a file nested more deeply than the readers follow."""
     return Problem(
         file,
-        None,
+        line,
         "",
         "nested too deeply to read",
         expected="plain data a few levels deep (a scenario needs four)",

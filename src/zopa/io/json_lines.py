@@ -96,7 +96,7 @@ def json_lines(file: str, text: str) -> tuple[dict[PathKey, int] | None, list[Pr
         lines[path] = line
         if kind in (_KEY_OPENS, _OPENS):
             if len(stack) >= MAX_DEPTH:
-                return None, [too_deep(file)]
+                return None, [too_deep(file, line)]
             top = _Frame(path, text[end - 1])
             stack.append(top)
     return lines, problems

@@ -12,21 +12,53 @@ import datetime as dt
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 FORMAT_VERSION = 1
 
+MAX_MAGNITUDE = 1e12
+"""Largest magnitude of any number in a scenario or deal file.
+
+Far above any capability, scale or position an analyst writes, and far enough below the
+largest float that no model's products and sums of such numbers overflow.
+"""
+
 
 def _number(value: Any) -> Any:
-    """Accept ints and floats only: no booleans, no numeric strings, no NaN/inf."""
+    """Accept ints and floats only: no booleans, no numeric strings, no NaN/inf, no giants."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError("must be a number")
-    if not math.isfinite(value):
+    try:
+        out = float(value)  # an integer literal wider than a float raises here
+    except OverflowError:
+        out = math.inf
+    if math.isnan(out):
         raise ValueError("must be a finite number")
-    return float(value)
+    if not abs(out) <= MAX_MAGNITUDE:
+        raise ValueError("must be a number between -1e12 and 1e12")
+    return out
+
+
+def _anchor_value(value: Any) -> Any:
+    """An anchor's value: a number, or its text (JSON keys are always text)."""
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            raise ValueError("must be a number") from None
+    return _number(value)
+
+
+def _no_nul(value: Any) -> Any:
+    """Text (or a list of texts) without NUL characters, which no file format can carry."""
+    texts = value if isinstance(value, list) else [value]
+    if any(isinstance(t, str) and "\x00" in t for t in texts):
+        raise ValueError("must not contain a NUL character (\\x00)")
+    return value
 
 
 Number = Annotated[float, BeforeValidator(_number)]
+AnchorValue = Annotated[float, BeforeValidator(_anchor_value)]
 Id = Annotated[
     str,
     Field(
@@ -39,6 +71,8 @@ Id = Annotated[
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    _text_without_nul = field_validator("*", mode="after")(_no_nul)
 
 
 class SourceEntry(_Strict):
@@ -78,7 +112,7 @@ class IssueEntry(_Strict):
     scale: ScaleEntry = Field(
         default_factory=ScaleEntry, description="Scale of the issue (default 0..100)."
     )
-    anchors: dict[float, str] = Field(
+    anchors: dict[AnchorValue, str] = Field(
         default_factory=dict, description="What points on the scale mean, keyed by value."
     )
     status_quo: Number | None = Field(

@@ -105,6 +105,7 @@ class _EventReader:
         self.stack: list[_Collection] = []
         self.top: _Collection | None = None
         self.depth = 0
+        self.deep_line: int | None = None  # where the nesting went too deep
         self.skip = 0  # nesting level inside a node that is passed over
         self._values: dict[str, Any] = {}  # untagged plain scalar -> its value
         self._keys: dict[str, Any] = {}  # untagged plain scalar -> the key it makes
@@ -170,6 +171,7 @@ class _EventReader:
                     self._alias(event)
                 self.depth += 1
                 if self.depth > MAX_DEPTH:
+                    self.deep_line = event.start_mark.line + 1
                     raise _StopReadingError
                 if self.skip:
                     self.skip += 1
@@ -421,10 +423,11 @@ def read_yaml(
         reader.read()
     except _StopReadingError:
         if reader.depth > MAX_DEPTH:
-            return None, {}, [too_deep(file)]
+            return None, {}, [too_deep(file, reader.deep_line)]
     except yaml.YAMLError as exc:
         if getattr(exc, "problem", None) == _LIBYAML_TOO_DEEP:
-            return None, {}, [too_deep(file)]
+            mark = getattr(exc, "problem_mark", None)
+            return None, {}, [too_deep(file, mark.line + 1 if mark is not None else None)]
         if loader is not PURE_LOADER:  # the messages and lines of PyYAML's parser
             return read_yaml(file, text, loader=PURE_LOADER)
         return None, {}, [syntax_problem(file, exc)]
