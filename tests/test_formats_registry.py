@@ -120,8 +120,9 @@ def test_text_that_is_not_utf8(tmp_path):
     path.write_bytes("actor,issue,position,salience,capability\nd\xe9,x,1,1,1\n".encode("latin-1"))
     scenario, problems = check_any(path)
     assert scenario is None
-    assert problems[0].format() == (
-        f"{path}: (file): not UTF-8 text (byte 42) (expected a UTF-8 file)"
+    assert problems[0].format() == (  # byte 42 is the second character of line 2
+        f"{path}:2: (file): not UTF-8 text: byte 0xe9 at column 2 (expected a UTF-8 file)"
+        "\n    hint: save the file as UTF-8"
     )
 
 

@@ -33,8 +33,6 @@ compromise model's MAE there is 23.9 with ``largest-member``, 24.4 with ``mean-m
 from __future__ import annotations
 
 import csv
-import io
-import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -42,6 +40,9 @@ from types import MappingProxyType
 from typing import Literal, get_args
 
 from zopa.io.errors import Problem
+
+_MAX_WEIGHT = 1e12
+"""Largest weight read (the bound of every number in a scenario, zopa.io.schema)."""
 
 InstitutionRule = Literal["co-legislator", "mean-member", "largest-member", "council-only"]
 INSTITUTION_RULES: tuple[str, ...] = get_args(InstitutionRule)
@@ -154,14 +155,19 @@ def parse_regime_table(text: str, name: str) -> tuple[RegimeCapabilities | None,
     if not body:
         return None, [Problem(name, None, "", "no data", expected="actor;pre_nice;nice;lisbon")]
     delimiter = ";" if body[0][1].count(";") >= body[0][1].count(",") else ","
-    header_line, header_text = body[0]
-    header = [
-        c.strip().lower() for c in next(csv.reader(io.StringIO(header_text), delimiter=delimiter))
-    ]
+    header_line = body[0][0]
+    try:
+        records = [
+            (line_no, [c.strip() for c in next(csv.reader([line], delimiter=delimiter), [""])])
+            for line_no, line in body
+        ]
+    except csv.Error:
+        limit = csv.field_size_limit()
+        return None, [Problem(name, None, "", f"a cell is longer than {limit:,} characters")]
+    header = [c.lower() for c in records[0][1]]
     problems: list[Problem] = []
     weights: dict[str, dict[str, float]] = {r: {} for r in header[1:]}
-    for line_no, line in body[1:]:
-        cells = [c.strip() for c in next(csv.reader(io.StringIO(line), delimiter=delimiter))]
+    for line_no, cells in records[1:]:
         actor = cells[0].lower()
         for regime, raw in zip(header[1:], cells[1:], strict=False):
             if not raw:
@@ -171,7 +177,7 @@ def parse_regime_table(text: str, name: str) -> tuple[RegimeCapabilities | None,
             except ValueError:
                 problems.append(Problem(name, line_no, regime, "not a number", got=raw))
                 continue
-            if not math.isfinite(value) or value < 0:
+            if not 0 <= value <= _MAX_WEIGHT:
                 problems.append(Problem(name, line_no, regime, "weight must be >= 0", got=value))
                 continue
             weights[regime][actor] = value

@@ -38,8 +38,10 @@ from zopa.io.council import (
     parse_deu_date,
     parse_regime_table,
 )
-from zopa.io.documents import MAX_FILE_BYTES
 from zopa.io.errors import Problem, ScenarioError
+from zopa.io.files import FileReadError, read_bytes
+from zopa.io.formats._common import csv_error
+from zopa.io.schema import MAX_MAGNITUDE
 from zopa.scenario import Actor, Issue, Scale, Scenario, Source, Stance
 
 MISSING = 999.0
@@ -98,12 +100,16 @@ ACTOR_NAMES: Mapping[str, str] = MappingProxyType(
 
 
 def _number(text: str) -> float | None:
-    """A cell as a number; None when blank or the missing code. Raises ValueError."""
+    """A cell as a number; None when blank or the missing code; NaN as written.
+
+    Raises:
+        ValueError: The cell is not a number.
+    """
     t = text.strip().replace(",", ".")
     if not t:
         return None
     value = float(t)
-    if value == MISSING or math.isnan(value):
+    if value == MISSING:
         return None
     return value
 
@@ -111,14 +117,9 @@ def _number(text: str) -> float | None:
 def _read_text(path: Path, problems: list[Problem]) -> str | None:
     name = str(path)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            problems.append(
-                Problem(name, None, "", "file too large", expected=f"<= {MAX_FILE_BYTES} bytes")
-            )
-            return None
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(name, None, "", f"cannot read file: {exc.strerror or exc}"))
+        raw = read_bytes(path, name)
+    except FileReadError as exc:
+        problems.append(exc.problem)
         return None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -127,6 +128,11 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
             continue
     problems.append(Problem(name, None, "", "not a text file", expected="UTF-8 or cp1252"))
     return None
+
+
+def _cut_short(text: str, row: list[str], width: int) -> bool:
+    """Whether the file's last row ends in the middle: no final line break, too few cells."""
+    return not text.endswith(("\n", "\r")) and len(row) < width
 
 
 Capabilities = Mapping[str, float] | RegimeCapabilities
@@ -154,6 +160,8 @@ def check_deu(
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         return [], [Problem(name, 1, "", "empty file", expected="a header line")]
+    except csv.Error as exc:
+        return [], [Problem(name, reader.line_num, "", csv_error(exc))]
     for required in ("isnr", "out"):
         if required not in header:
             problems.append(
@@ -204,15 +212,36 @@ def check_deu(
     groups: dict[str, list[tuple[Issue, list[Stance]]]] = {}
     group_meta: dict[str, tuple[str | None, str | None]] = {}
     seen_issues: set[str] = set()
-    for row in reader:
-        line = reader.line_num
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        problems.append(Problem(name, reader.line_num, "", csv_error(exc)))
+        return [], problems
+    if rows and _cut_short(text, rows[-1][1], len(header)):
+        problems.append(
+            Problem(
+                name,
+                rows[-1][0],
+                "",
+                "the file ends in the middle of a row",
+                got=f"{len(rows[-1][1])} cell(s)",
+                expected=f"{len(header)} cells, as in the header, and a line break",
+                hint="the file may have been cut short; export it again",
+            )
+        )
+    for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         cells = row + [""] * (len(header) - len(row))
+        bad: set[str] = set()
 
-        def cell(column: str, row_cells: list[str] = cells, at: int = line) -> float | None:
+        def cell(
+            column: str, row_cells: list[str] = cells, at: int = line, bad: set[str] = bad
+        ) -> float | None:
             try:
-                return _number(row_cells[col[column]])
+                value = _number(row_cells[col[column]])
             except ValueError:
                 problems.append(
                     Problem(
@@ -224,7 +253,22 @@ def check_deu(
                         expected="a number, blank or 999",
                     )
                 )
+                bad.add(column)
                 return None
+            if value is not None and math.isnan(value):
+                problems.append(
+                    Problem(
+                        name,
+                        at,
+                        column,
+                        "NaN read as missing",
+                        severity="warning",
+                        got=row_cells[col[column]].strip(),
+                        expected="a number, blank or 999",
+                    )
+                )
+                return None
+            return value
 
         issue_id = cells[col["isnr"]].strip()
         if not issue_id:
@@ -244,8 +288,8 @@ def check_deu(
         no_salience: list[str] = []
         for code in codes:
             pos, sal = cell("p" + code), cell("s" + code)
-            if pos is None:
-                continue
+            if pos is None or "s" + code in bad:
+                continue  # no stance, or one whose cell is reported already
             if not 0 <= pos <= 100:
                 problems.append(Problem(name, line, "p" + code, "outside the 0-100 scale", got=pos))
                 continue
@@ -347,8 +391,11 @@ def check_capabilities(
         return (table if table is not None else {}), found
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     out: dict[str, float] = {}
-    for row in reader:
-        line = reader.line_num
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        return {}, [Problem(name, reader.line_num, "", csv_error(exc))]
+    for line, row in rows:
         cells = [c.strip() for c in row]
         if not any(cells) or cells[0].startswith("#"):
             continue
@@ -367,8 +414,17 @@ def check_capabilities(
                 continue
             problems.append(Problem(name, line, actor, "not a number", got=raw))
             continue
-        if not math.isfinite(value) or value < 0:
-            problems.append(Problem(name, line, actor, "capability must be >= 0", got=value))
+        if not 0 <= value <= MAX_MAGNITUDE:
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    actor,
+                    "capability out of range",
+                    got=raw,
+                    expected=f"a number from 0 to {MAX_MAGNITUDE:.0e}".replace("e+", "e"),
+                )
+            )
             continue
         if actor in out:
             problems.append(Problem(name, line, actor, "actor listed twice"))
@@ -401,12 +457,16 @@ def read_deu_columns(path: Path | str, columns: tuple[str, ...]) -> dict[str, di
     if text is None:
         raise ScenarioError(problems)
     reader = csv.reader(io.StringIO(text), delimiter=";")
-    header = [h.strip().lower() for h in next(reader, [])]
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+        rows = list(reader)
+    except csv.Error as exc:
+        raise ScenarioError([Problem(str(path), reader.line_num, "", csv_error(exc))]) from None
     if "isnr" not in header:
         raise ScenarioError([Problem(str(path), 1, "isnr", "missing column")])
     col = {h: k for k, h in enumerate(header)}
     out: dict[str, dict[str, str]] = {}
-    for row in reader:
+    for row in rows:
         if not any(cell.strip() for cell in row):
             continue
         cells = row + [""] * (len(header) - len(row))

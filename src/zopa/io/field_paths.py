@@ -24,7 +24,7 @@ def format_path(path: PathKey) -> str:
     return out
 
 
-_RUN = re.compile(r"(?<![\[{\s])[\[{\s]{%d,}" % (MAX_DEPTH + 1))
+_RUN = re.compile(r"(?<![\[{\s])[\[{\s]{" + str(MAX_DEPTH + 1) + ",}")
 """A run of opening brackets and blanks, long enough to hold too many brackets; each run
 is matched from its start only, so the search is linear in the text."""
 

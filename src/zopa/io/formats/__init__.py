@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from zopa.io.files import read_prefix
 from zopa.io.formats import bdm, decide, ktab, long_csv, xlsx
 from zopa.io.formats._common import FEATURES, lost_features, raise_on_errors
 from zopa.io.scenario_file import check_scenario, save_scenario
@@ -141,22 +142,19 @@ def detect_format(
     )
 
 
+def _head_lines(path: Path | str) -> list[str]:
+    """The lines of the first 64 KiB of a regular file ([] if it cannot be read)."""
+    return read_prefix(path).decode("utf-8-sig", errors="replace").splitlines()
+
+
 def _first_line(path: Path | str) -> str:
     """The first line of a file that is neither blank nor a ``#`` comment ('' if unreadable)."""
-    try:
-        with Path(path).open(encoding="utf-8-sig", errors="replace") as handle:
-            return next((line for line in handle if line.strip() and line[0] != "#"), "")
-    except OSError:
-        return ""  # the reader reports the file problem
+    return next((line for line in _head_lines(path) if line.strip() and line[0] != "#"), "")
 
 
 def _sniff_csv(path: Path | str) -> str:
     """The name of the CSV dialect of a file, from its first non-blank line."""
-    try:
-        with Path(path).open(encoding="utf-8-sig", errors="replace") as handle:
-            first = next((line for line in handle if line.strip()), "")
-    except OSError:
-        return long_csv.NAME  # the reader reports the file problem
+    first = next((line for line in _head_lines(path) if line.strip()), "")
     if decide.sniff(first):
         return decide.NAME
     if ktab.sniff(first):

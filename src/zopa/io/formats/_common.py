@@ -9,15 +9,16 @@ problem is reported at once, located at the file's line.
 
 from __future__ import annotations
 
+import csv
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from zopa.io.documents import MAX_FILE_BYTES
 from zopa.io.errors import Problem, ScenarioError
+from zopa.io.files import MAX_FILE_BYTES, FileReadError, check_file, decode_error, read_bytes
 from zopa.io.scenario_file import check_data
 from zopa.scenario import Confidence
 
@@ -348,39 +349,40 @@ def free_text(value: object) -> str | None:
 def read_text(path: Path | str, col: Collector) -> str | None:
     """The text of a table file, or ``None`` with a located problem.
 
-    Files above :data:`zopa.io.MAX_FILE_BYTES` are not read, as for YAML files.
+    Only a regular file of at most :data:`zopa.io.MAX_FILE_BYTES` is read, as for YAML
+    files. Line breaks are kept as written (inside quoted cells too: csv's advice).
     """
-    size = file_size(path, col)
-    if size is None:
+    try:
+        raw = read_bytes(path, col.file, limit=MAX_FILE_BYTES)
+    except FileReadError as exc:
+        col.problems.append(_as_file_problem(exc.problem))
         return None
     try:
-        # newline="": line breaks inside quoted cells are kept as written (csv's advice)
-        with Path(path).open(encoding="utf-8-sig", newline="") as handle:
-            return handle.read()
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        col.add(None, "(file)", f"not UTF-8 text (byte {exc.start})", expected="a UTF-8 file")
-    except OSError as exc:
-        col.add(None, "(file)", f"cannot read file: {exc.strerror}")
+        col.problems.append(_as_file_problem(decode_error(col.file, raw, exc)))
     return None
 
 
+def _as_file_problem(problem: Problem) -> Problem:
+    return problem if problem.path else replace(problem, path="(file)")
+
+
 def file_size(path: Path | str, col: Collector) -> int | None:
-    """The size of a file within the size limit, or ``None`` with a located problem."""
+    """The size of a regular file within the size limit, or ``None`` with a located problem."""
     try:
-        size = Path(path).stat().st_size
-    except OSError as exc:
-        col.add(None, "(file)", f"cannot read file: {exc.strerror}")
+        return check_file(path, col.file, limit=MAX_FILE_BYTES)
+    except FileReadError as exc:
+        col.problems.append(_as_file_problem(exc.problem))
         return None
-    if size > MAX_FILE_BYTES:
-        col.add(
-            None,
-            "(file)",
-            "file is too large",
-            got=f"{size} bytes",
-            expected=f"at most {MAX_FILE_BYTES} bytes",
-        )
-        return None
-    return size
+
+
+def csv_error(exc: Exception, what: str = "malformed CSV") -> str:
+    """Words for a CSV parser's error (its field limit said with the limit in characters)."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"a cell is longer than {csv.field_size_limit():,} characters"
+    return f"{what}: {text}"
 
 
 def csv_delimiter(first_line: str) -> str:

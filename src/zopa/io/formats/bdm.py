@@ -38,6 +38,7 @@ from zopa.io.errors import Problem, ScenarioError
 from zopa.io.formats._common import (
     Collector,
     csv_delimiter,
+    csv_error,
     finish,
     format_number,
     from_percent,
@@ -68,7 +69,10 @@ def _canonical(name: str) -> str:
 def sniff(first_line: str) -> bool:
     """Whether a file's first line is a BdM header (the four columns, no ``issue``)."""
     delimiter = csv_delimiter(first_line)
-    cells = {_canonical(c) for c in next(csv.reader([first_line], delimiter=delimiter), [])}
+    try:
+        cells = {_canonical(c) for c in next(csv.reader([first_line], delimiter=delimiter), [])}
+    except csv.Error:
+        return False
     return set(COLUMNS) <= cells and "issue" not in cells
 
 
@@ -119,7 +123,7 @@ def check(
             actors.append(actor)
             stances.append(stance)
     except csv.Error as exc:
-        col.add(reader.line_num, "(row)", f"malformed CSV: {exc}")
+        col.add(reader.line_num, "(row)", csv_error(exc))
         return None, col.problems
     if header is None:
         col.add(

@@ -40,6 +40,7 @@ from zopa.io.atomic import atomic_write
 from zopa.io.errors import Problem
 from zopa.io.formats._common import (
     Collector,
+    csv_error,
     finish,
     from_percent,
     raise_on_errors,
@@ -118,7 +119,7 @@ def _records(text: str, col: Collector) -> list[tuple[int, list[str]]] | None:
             if cells:
                 out.append((line, cells))
     except csv.Error as exc:
-        col.add(reader.line_num, "(line)", f"malformed line: {exc}")
+        col.add(reader.line_num, "(line)", csv_error(exc, "malformed line"))
         return None
     return out
 

@@ -27,6 +27,7 @@ from zopa.io.atomic import atomic_write
 from zopa.io.errors import Problem
 from zopa.io.formats._common import (
     Collector,
+    csv_error,
     finish,
     format_number,
     from_percent,
@@ -50,7 +51,10 @@ _FIXED = ("Actor", "Description", "Influence")
 
 def sniff(first_line: str) -> bool:
     """Whether a file's first line looks like KTAB's (name, description, two counts)."""
-    cells = [c.strip() for c in next(csv.reader([first_line]), [])]
+    try:
+        cells = [c.strip() for c in next(csv.reader([first_line]), [])]
+    except csv.Error:
+        return False
     while cells and not cells[-1]:
         cells.pop()
     return len(cells) == 4 and cells[2].isdigit() and cells[3].isdigit()
@@ -96,7 +100,7 @@ def _records(text: str, col: Collector) -> list[tuple[int, list[str]]] | None:
             if cells:
                 out.append((line, cells))
     except csv.Error as exc:
-        col.add(reader.line_num, "(row)", f"malformed CSV: {exc}")
+        col.add(reader.line_num, "(row)", csv_error(exc))
         return None
     return out
 

@@ -30,6 +30,7 @@ from zopa.io.formats._common import (
     FEATURES,
     Collector,
     csv_delimiter,
+    csv_error,
     finish,
     format_number,
     free_text,
@@ -141,7 +142,7 @@ def _rows(text: str, col: Collector) -> list[tuple[int, Row]] | None:
                 )
             rows.append((line, dict(zip(header, record, strict=False))))
     except csv.Error as exc:
-        col.add(reader.line_num, "(row)", f"malformed CSV: {exc}")
+        col.add(reader.line_num, "(row)", csv_error(exc))
         return None
     if header is None:
         col.add(None, "(file)", "empty file", expected="a header row and one row per stance")
