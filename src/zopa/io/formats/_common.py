@@ -106,7 +106,10 @@ class Collector:
         elif isinstance(value, bool):
             problem = ("not a number", value)
         elif isinstance(value, int | float):
-            out = float(value)
+            try:
+                out = float(value)
+            except OverflowError:  # an integer wider than a float
+                out = math.inf
         else:
             text = str(value).strip()
             if self.decimal_comma and _DECIMAL_COMMA.fullmatch(text):

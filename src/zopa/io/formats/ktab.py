@@ -139,6 +139,7 @@ def _build(
             got=len(header),
             expected=f"{len(_FIXED) + 2 * n_dims} (3 + 2 x nDims = {n_dims})",
         )
+        n_dims = header_dims  # what the file holds, never the declared count, is read
     if n_actors is not None and len(rows) != n_actors:
         col.add(
             line1,

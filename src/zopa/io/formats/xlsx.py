@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import warnings
 import zipfile
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +77,8 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 """Largest total size of a workbook's unpacked parts (guards against zip bombs)."""
+MAX_CELLS = 2_000_000
+"""Most cells with a value read from a workbook (a 15-actor scenario has a few hundred)."""
 META_KEYS = ("zopa", "title", "as_of", "description")
 
 Record = dict[str, object]
@@ -85,69 +90,164 @@ def read(path: Path | str) -> Scenario:
 
 
 def check(path: Path | str) -> tuple[Scenario | None, list[Problem]]:
-    """Read an XLSX workbook and return the scenario (or ``None``) and all problems."""
+    """Read an XLSX workbook and return the scenario (or ``None``) and all problems.
+
+    The workbook is read as untrusted input: its size, packed and unpacked, is bounded;
+    an XML part with a document type declaration (the vehicle of entity bombs and
+    external entities) is refused before any parser sees it; the sheets are read cell by
+    cell as written, whatever their ``<dimension>`` element declares; and any failure of
+    the parser is a located problem, never a traceback.
+    """
     import openpyxl
 
     file = str(path)
     col = Collector(file)
     if not _safe_archive(path, col):
         return None, col.problems
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        col.add(None, "(file)", f"not a readable XLSX workbook: {exc}")
-        return None, col.problems
-    try:
-        tables: dict[str, list[tuple[int, Record]]] = {}
-        names = {str(n).strip().lower(): n for n in workbook.sheetnames}
-        for sheet in SHEETS:
-            if sheet not in names:
-                if sheet in REQUIRED_SHEETS:
-                    col.add(None, sheet, "missing sheet", expected=", ".join(REQUIRED_SHEETS))
-                continue
-            tables[sheet] = _table(workbook[names[sheet]], sheet, col)
-        for name in names:
-            if name not in SHEETS:
-                col.warn(None, name, "unknown sheet ignored", expected=", ".join(SHEETS))
-    finally:
-        workbook.close()
+    tables: dict[str, list[tuple[int, Record]]] = {}
+    with warnings.catch_warnings():  # openpyxl's notes on parts it skips are not the user's
+        warnings.simplefilter("ignore")
+        try:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # whatever the parser trips on is the file's
+            col.add(None, "(file)", f"not a readable XLSX workbook: {_reason(exc)}")
+            return None, col.problems
+        try:
+            names = {str(n).strip().lower(): n for n in workbook.sheetnames}
+            budget = _CellBudget(MAX_CELLS)
+            for sheet in SHEETS:
+                if sheet not in names:
+                    if sheet in REQUIRED_SHEETS:
+                        col.add(None, sheet, "missing sheet", expected=", ".join(REQUIRED_SHEETS))
+                    continue
+                try:
+                    tables[sheet] = _table(workbook[names[sheet]], sheet, col, budget)
+                except _TooManyCellsError:
+                    col.add(
+                        None,
+                        sheet,
+                        "the workbook has too many cells",
+                        expected=f"at most {MAX_CELLS:,} cells with a value",
+                    )
+                    return None, col.problems
+                except Exception as exc:  # as above
+                    col.add(None, sheet, f"sheet not readable: {_reason(exc)}")
+                    return None, col.problems
+            for name in names:
+                if name not in SHEETS:
+                    col.warn(None, name, "unknown sheet ignored", expected=", ".join(SHEETS))
+        finally:
+            workbook.close()
     if any(sheet not in tables for sheet in REQUIRED_SHEETS):
         return None, col.problems
     return _build(tables, col, Path(path).stem)
 
 
+def _reason(exc: Exception) -> str:
+    """What went wrong, in one short line."""
+    text = " ".join(str(exc).split())
+    text = text if len(text) <= 120 else text[:117] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def _safe_archive(path: Path | str, col: Collector) -> bool:
-    """Whether the workbook is within the size limits, packed and unpacked."""
+    """Whether the workbook is within the size limits, packed and unpacked, and has no DTD."""
     if file_size(path, col) is None:
         return False
     try:
         with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (OSError, zipfile.BadZipFile) as exc:
-        col.add(None, "(file)", f"not a readable XLSX workbook: {exc}")
-        return False
-    if unpacked > MAX_UNPACKED_BYTES:
-        col.add(
-            None,
-            "(file)",
-            "workbook unpacks too large",
-            got=f"{unpacked} bytes",
-            expected=f"at most {MAX_UNPACKED_BYTES} bytes",
-        )
+            members = archive.infolist()
+            unpacked = sum(info.file_size for info in members)
+            if unpacked > MAX_UNPACKED_BYTES:
+                col.add(
+                    None,
+                    "(file)",
+                    "workbook unpacks too large",
+                    got=f"{unpacked} bytes",
+                    expected=f"at most {MAX_UNPACKED_BYTES} bytes",
+                )
+                return False
+            for info in members:
+                if _has_dtd(archive, info):
+                    col.add(
+                        None,
+                        "(file)",
+                        "XML with a document type declaration is not read",
+                        got=info.filename,
+                        expected="workbook parts without <!DOCTYPE> or <!ENTITY>",
+                        hint="entity declarations can expand to huge text or read other files",
+                    )
+                    return False
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError) as exc:
+        col.add(None, "(file)", f"not a readable XLSX workbook: {_reason(exc)}")
         return False
     return True
 
 
-def _table(sheet: object, name: str, col: Collector) -> list[tuple[int, Record]]:
-    rows = sheet.iter_rows(values_only=True)  # type: ignore[attr-defined]
-    header: list[str] | None = None
+def _has_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether an archive member holds a DTD (read in chunks; never more than it declares)."""
+    tail = b""
+    with archive.open(info) as member:
+        while chunk := member.read(1 << 20):
+            window = tail + chunk
+            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                return True
+            tail = window[-16:]
+    return False
+
+
+class _TooManyCellsError(Exception):
+    """The workbook holds more cells than are read."""
+
+
+class _CellBudget:
+    """How many more cells with a value the reader takes (over every sheet)."""
+
+    def __init__(self, cells: int) -> None:
+        self.left = cells
+
+    def spend(self, n: int) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise _TooManyCellsError
+
+
+def _sheet_rows(sheet: Any) -> Iterator[tuple[int, dict[int, object]]]:
+    """Each row of a sheet as written: its number and its cells' values by column.
+
+    openpyxl's own row iterator pads every row to the sheet's declared ``<dimension>``
+    and stops at its last row: a cell declared at XFD1048576 makes a billion empty
+    cells, and a stale dimension drops the rows past it silently. Its sheet parser
+    (the one that iterator uses, with the same settings) gives only the cells written.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    workbook = sheet.parent
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            yield number, {c["column"]: c["value"] for c in cells if c["value"] is not None}
+
+
+def _table(
+    sheet: object, name: str, col: Collector, budget: _CellBudget
+) -> list[tuple[int, Record]]:
+    header: dict[int, str] | None = None
     out: list[tuple[int, Record]] = []
-    for number, values in enumerate(rows, start=1):
-        if all(is_blank(v) for v in values):
+    for number, cells in _sheet_rows(sheet):
+        budget.spend(len(cells))
+        if all(is_blank(v) for v in cells.values()):
             continue
         if header is None:
-            header = [str(v).strip().lower() if v is not None else "" for v in values]
-            for column in header:
+            header = {c: str(v).strip().lower() for c, v in sorted(cells.items())}
+            for column in header.values():
                 if column and column not in SHEETS[name]:
                     col.warn(
                         number,
@@ -156,10 +256,15 @@ def _table(sheet: object, name: str, col: Collector) -> list[tuple[int, Record]]
                         expected="one of " + ", ".join(SHEETS[name]),
                     )
             for column in REQUIRED_COLUMNS[name]:
-                if column not in header:
+                if column not in header.values():
                     col.add(number, f"{name}.{column}", "missing column")
             continue
-        out.append((number, dict(zip(header, values, strict=False))))
+        record: Record = {}
+        for c, value in cells.items():
+            column = header.get(c)
+            if column and column not in record:  # the first of two equal headers counts
+                record[column] = value
+        out.append((number, record))
     if header is None:
         for column in REQUIRED_COLUMNS[name]:
             col.add(None, f"{name}.{column}", "missing column (the sheet is empty)")
