@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
@@ -40,6 +41,7 @@ from zopa.durability.deal import (
 from zopa.durability.parameters import MECHANISM_LEVELS
 from zopa.io.documents import Document, read_document
 from zopa.io.errors import Problem, ScenarioError
+from zopa.io.files import read_prefix
 from zopa.io.pydantic_problems import pydantic_problems
 from zopa.io.schema import Id, Number, SourceEntry
 from zopa.scenario import Source
@@ -83,12 +85,24 @@ class MonitoringEntry(_Cited):
     lead: str | None = Field(None, description="Who leads the monitoring.")
 
 
+MAX_DMZ_WIDTH_KM = 1000.0
+"""Widest demilitarised zone read, in km (the Korean DMZ is 4 km wide, the Sinai zones of
+the 1979 treaty some 200 km deep): a wider one is a mistake in the file."""
+
+MAX_PERSONNEL = 10_000_000
+"""Largest force cap read (the largest armed forces today have about 2 million active
+personnel, with reserves about 5 million): a larger one is a mistake in the file."""
+
+
 class DmzEntry(_Cited):
     """Demilitarised zone."""
 
     present: bool = Field(description="Whether the deal provides a demilitarised zone.")
     width_km: Number | None = Field(
-        None, ge=0, description="Total width in km; leave out when the deal does not state it."
+        None,
+        ge=0,
+        le=MAX_DMZ_WIDTH_KM,
+        description="Total width in km; leave out when the deal does not state it.",
     )
 
 
@@ -112,8 +126,8 @@ class GuaranteesEntry(_Cited):
 class ForceCapsEntry(_Cited):
     """Caps on armed forces."""
 
-    defender_personnel: int | None = Field(None, ge=0)
-    attacker_personnel: int | None = Field(None, ge=0)
+    defender_personnel: int | None = Field(None, ge=0, le=MAX_PERSONNEL)
+    attacker_personnel: int | None = Field(None, ge=0, le=MAX_PERSONNEL)
     weapons_limits: bool = False
 
 
@@ -308,6 +322,58 @@ def scenario_path(deal_path: Path | str, deal: Deal) -> Path:
     return (Path(deal_path).parent / deal.scenario).resolve()
 
 
+def default_scenario_root(deal_path: Path | str) -> Path:
+    """The folder tree a deal's scenario must lie in: that of the deal's folder's parent.
+
+    This is the layout zopa ships and writes (``scenario.yaml`` beside a ``deals/``
+    folder), and it keeps a deal file from naming a file elsewhere on the machine.
+    """
+    return Path(deal_path).resolve().parent.parent
+
+
+_SCENARIO_START = re.compile(r'^\s*(?:\{\s*)?"?zopa"?\s*:', re.MULTILINE)
+"""The ``zopa:`` key of a YAML or JSON scenario, at the start of a line."""
+
+_TEXT_FORMATS = (".yaml", ".yml", ".json")
+
+
+def _confine(doc: Document, deal: Deal, target: Path, root: Path | None) -> Problem | None:
+    """Why the deal's scenario may not be read (outside the tree, not a scenario), if so."""
+    where = ("scenario",)
+    if Path(deal.scenario).is_absolute() or deal.scenario.startswith("~"):
+        return doc.problem(
+            where,
+            "the scenario must be named relative to the deal file",
+            got=deal.scenario,
+            expected="a relative path such as ../scenario.yaml",
+        )
+    if root is not None and not target.is_relative_to(root.resolve()):
+        return doc.problem(
+            where,
+            "the scenario lies outside the deal's folder tree",
+            got=deal.scenario,
+            expected=f"a file under {root}",
+            hint="keep the scenario beside the folder of its deal files (scenario.yaml, deals/)",
+        )
+    if not target.is_file():
+        return doc.problem(
+            where,
+            "scenario file not found",
+            got=deal.scenario,
+            expected="a path relative to the deal file",
+        )
+    if target.suffix.lower() in _TEXT_FORMATS:
+        head = read_prefix(target).decode("utf-8", errors="replace")
+        if not _SCENARIO_START.search(head):  # its content is not shown: it may be anything
+            return doc.problem(
+                where,
+                "the file named is not a zopa scenario",
+                got=deal.scenario,
+                expected="a scenario file starting with `zopa: 1`",
+            )
+    return None
+
+
 def check_deal_against_scenario(doc: Document, deal: Deal, scenario: Scenario) -> list[Problem]:
     """Terms must name the scenario's issues and lie on their scales."""
     problems: list[Problem] = []
@@ -346,6 +412,8 @@ def check_deal(
     *,
     with_scenario: bool = True,
     scenario_loader: ScenarioLoader | None = None,
+    scenario_root: Path | None = None,
+    allow_outside: bool = False,
 ) -> tuple[Deal | None, Scenario | None, list[Problem]]:
     """Read and validate a deal file and (by default) the scenario it names.
 
@@ -358,6 +426,13 @@ def check_deal(
             checking several deals may pass a memoised loader, so that a scenario that
             several deals name is read and validated once; it must not change the
             problem lists it returns.
+        scenario_root: The folder tree the scenario must lie in (default: that of the
+            deal file's folder's parent, see :func:`default_scenario_root`).
+        allow_outside: Read the scenario wherever the deal file names it.
+
+    The scenario is always named relative to the deal file's folder; an absolute path,
+    a path leaving the tree, or a YAML/JSON file that is no zopa scenario is refused
+    with a problem at ``scenario`` that does not show the file's content.
 
     Returns:
         The deal (``None`` on errors), its scenario (``None`` on errors or when not
@@ -374,15 +449,10 @@ def check_deal(
     if deal is None or not with_scenario:
         return deal, None, problems
     target = scenario_path(path, deal)
-    if not target.is_file():
-        problems.append(
-            doc.problem(
-                ("scenario",),
-                "scenario file not found",
-                got=deal.scenario,
-                expected="a path relative to the deal file",
-            )
-        )
+    root = None if allow_outside else (scenario_root or default_scenario_root(path))
+    refused = _confine(doc, deal, target, root)
+    if refused is not None:
+        problems.append(refused)
         return None, None, problems
     scenario, scen_problems = load(target)
     problems += scen_problems

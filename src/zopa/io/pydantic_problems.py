@@ -34,8 +34,12 @@ def _expected_from(error: Any) -> str | None:
         return "a list"
     if kind in {"model_type", "dict_type"}:
         return "a mapping of fields"
+    if kind == "value_error" and "too large" in error["msg"]:
+        return "a number between -1e12 and 1e12"
     if kind == "value_error" and "number" in error["msg"]:
         return "a number"
+    if kind.startswith("int_"):
+        return "a whole number"
     if kind == "too_short" and "min_length" in ctx:
         return f"at least {ctx['min_length']} item(s)"
     if kind == "too_long" and "max_length" in ctx:

@@ -24,6 +24,10 @@ largest float that no model's products and sums of such numbers overflow.
 """
 
 
+NUMBER_TOO_LARGE = "number too large"
+"""The message of a number beyond :data:`MAX_MAGNITUDE`."""
+
+
 def _number(value: Any) -> Any:
     """Accept ints and floats only: no booleans, no numeric strings, no NaN/inf, no giants."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -35,7 +39,7 @@ def _number(value: Any) -> Any:
     if math.isnan(out):
         raise ValueError("must be a finite number")
     if not abs(out) <= MAX_MAGNITUDE:
-        raise ValueError("must be a number between -1e12 and 1e12")
+        raise ValueError(NUMBER_TOO_LARGE)
     return out
 
 
