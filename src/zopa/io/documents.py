@@ -34,6 +34,7 @@ __all__ = [
     "read_document",
 ]
 
+
 @dataclass
 class Document:
     """Parsed data plus the 1-based line of every field, keyed by its path."""

@@ -388,6 +388,37 @@ def csv_error(exc: Exception, what: str = "malformed CSV") -> str:
     return f"{what}: {text}"
 
 
+FORMULA_START = frozenset("=+-@\t\r")
+"""First characters that make a spreadsheet read a CSV cell as a formula (OWASP's list)."""
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def neutralise(cell: str) -> str:
+    """A text cell a spreadsheet will not run as a formula: ``'`` before ``= + - @``, tab, CR.
+
+    Numbers (``-5``) are left alone. Text that already starts with quotes before such a
+    character gets one more, so that :func:`restore` gives back exactly what was written.
+    """
+    bare = cell.lstrip("'")
+    if bare[:1] in FORMULA_START and not (bare == cell and _is_number(cell)):
+        return "'" + cell
+    return cell
+
+
+def restore(cell: str) -> str:
+    """The text :func:`neutralise` was given (a cell not written by it is kept as is)."""
+    if cell.startswith("'") and cell.lstrip("'")[:1] in FORMULA_START:
+        return cell[1:]
+    return cell
+
+
 def csv_delimiter(first_line: str) -> str:
     """``;`` for the semicolon-separated CSV spreadsheets write in comma-decimal locales."""
     return ";" if first_line.count(";") > first_line.count(",") else ","

@@ -42,9 +42,11 @@ from zopa.io.formats._common import (
     finish,
     format_number,
     from_percent,
+    neutralise,
     percent,
     raise_on_errors,
     read_text,
+    restore,
     safe_id,
     text_or_none,
 )
@@ -108,7 +110,7 @@ def check(
     try:
         for record in reader:
             line, next_line = next_line, reader.line_num + 1
-            cells = [c.strip() for c in record]
+            cells = [restore(c.strip()) for c in record]
             if not any(cells):
                 continue
             if header is None:
@@ -270,7 +272,7 @@ def dumps(scenario: Scenario, *, file: str = "<bdm>") -> str:
             continue
         writer.writerow(
             [
-                actor.id,
+                neutralise(actor.id),
                 format_number(actor.capability),
                 format_number(stance.position),
                 format_number(percent(stance.salience)),

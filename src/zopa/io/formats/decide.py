@@ -43,8 +43,10 @@ from zopa.io.formats._common import (
     csv_error,
     finish,
     from_percent,
+    neutralise,
     raise_on_errors,
     read_text,
+    restore,
     safe_id,
     text_or_none,
 )
@@ -113,7 +115,7 @@ def _records(text: str, col: Collector) -> list[tuple[int, list[str]]] | None:
     try:
         for record in reader:
             line, next_line = next_line, reader.line_num + 1
-            cells = [c.strip() for c in record]
+            cells = [restore(c.strip()) for c in record]
             while cells and not cells[-1]:
                 cells.pop()
             if cells:
@@ -369,14 +371,14 @@ def dumps(scenario: Scenario) -> str:
     writer = csv.writer(
         out, delimiter="\t", quotechar="'", quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n"
     )
-    writer.writerow(["#/", _flat(scenario.title)])
+    _write(writer, ["#/", _flat(scenario.title)])
     for a in scenario.actors:
-        writer.writerow(["#A", a.id, _flat(a.name), _flat(a.notes)])
+        _write(writer, ["#A", a.id, _flat(a.name), _flat(a.notes)])
     for i in scenario.issues:
-        writer.writerow(["#P", i.id, _flat(i.name), _flat(i.description)])
+        _write(writer, ["#P", i.id, _flat(i.name), _flat(i.description)])
         points = {i.scale.min: "", i.scale.max: ""} | dict(i.anchors)
         for value in sorted(points):
-            writer.writerow(["#M", i.id, float(value), _flat(points[value])])
+            _write(writer, ["#M", i.id, float(value), _flat(points[value])])
     top = max((a.capability for a in scenario.actors), default=0.0)
     factor = 1.0 if top <= _MAX_POWER else _MAX_POWER / top
     power = {a.id: a.capability * factor for a in scenario.actors}
@@ -384,8 +386,13 @@ def dumps(scenario: Scenario) -> str:
         row: list[object] = ["#D", s.actor, s.issue, s.position, s.salience, power[s.actor]]
         if s.notes:
             row.append(_flat(s.notes))
-        writer.writerow(row)
+        _write(writer, row)
     return out.getvalue()
+
+
+def _write(writer: Any, row: list[object]) -> None:
+    """One record, its text cells neutralised for spreadsheets (numbers as they are)."""
+    writer.writerow([neutralise(c) if isinstance(c, str) else c for c in row])
 
 
 def _flat(text: str | None) -> str:

@@ -31,10 +31,12 @@ from zopa.io.formats._common import (
     finish,
     format_number,
     from_percent,
+    neutralise,
     percent,
     raise_on_errors,
     read_text,
     rescale,
+    restore,
     safe_id,
     text_or_none,
 )
@@ -94,7 +96,7 @@ def _records(text: str, col: Collector) -> list[tuple[int, list[str]]] | None:
     try:
         for record in reader:
             line, next_line = next_line, reader.line_num + 1
-            cells = [c.strip() for c in record]
+            cells = [restore(c.strip()) for c in record]
             while cells and not cells[-1]:
                 cells.pop()
             if cells:
@@ -266,7 +268,7 @@ def dumps(scenario: Scenario) -> str:
                 pos = rescale(s.position, lo, hi, 0.0, 100.0)
                 row += [format_number(round(pos, 10)), format_number(percent(s.salience))]
         lines.append(row)
-    return "".join(",".join(cells) + ",\n" for cells in lines)
+    return "".join(",".join(neutralise(c) for c in cells) + ",\n" for cells in lines)
 
 
 def _clean(text: str) -> str:

@@ -36,8 +36,10 @@ from zopa.io.formats._common import (
     free_text,
     is_blank,
     join_list,
+    neutralise,
     raise_on_errors,
     read_text,
+    restore,
     split_list,
     text_or_none,
 )
@@ -125,6 +127,7 @@ def _rows(text: str, col: Collector) -> list[tuple[int, Row]] | None:
     try:
         for record in reader:
             line, next_line = next_line, reader.line_num + 1
+            record = [restore(cell) for cell in record]
             if not any(cell.strip() for cell in record):
                 continue
             if header is None:
@@ -408,4 +411,4 @@ def _issue_cells(i: Issue) -> dict[str, str]:
 
 
 def _cells(values: dict[str, str]) -> list[str]:
-    return [values.get(name, "") for name in COLUMNS]
+    return [neutralise(values.get(name, "")) for name in COLUMNS]
