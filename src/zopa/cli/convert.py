@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from zopa.cli.common import EXIT_BAD_INPUT, console, fail, print_problems
+from zopa.cli.common import EXIT_ANALYSIS_FAILED, EXIT_BAD_INPUT, console, fail, print_problems
 
 if TYPE_CHECKING:
     from zopa.io.errors import Problem
@@ -114,8 +115,9 @@ def convert(
     except ScenarioError as exc:
         print_problems([_with_flags(p) for p in exc.problems])
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    except OSError as exc:
-        fail(f"cannot write {target}: {exc.strerror or exc}")
+    except OSError as exc:  # a path the user may not write to is bad input; a full disk is not
+        code = EXIT_BAD_INPUT if exc.errno in _PATH_ERRORS else EXIT_ANALYSIS_FAILED
+        fail(f"cannot write {target}: {exc.strerror or exc}", code)
     console.print(
         f"wrote {target} ({writer.name}): {len(scenario.actors)} actors,"
         f" {len(scenario.issues)} issues, {len(scenario.stances)} stances",
@@ -126,6 +128,9 @@ def convert(
     if lost:
         console.print(f"not kept by {writer.name}: {'; '.join(lost)}", markup=False, soft_wrap=True)
 
+
+_PATH_ERRORS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOTDIR})
+"""Write errors that say OUT names a place the user cannot write to (exit code 2)."""
 
 OPTION_HINTS = {"name the one issue to write": "pick one with --issue ID"}
 """Library hints said with this command's option."""
