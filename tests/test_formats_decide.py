@@ -144,6 +144,9 @@ def test_malformed_file_reports_every_problem_located():
         " comment)",
         f"{f}:9: position: not a number (got 'abc', expected a number)",
         f"{f}:10: actor: unknown actor (got 'Nobody', expected an id defined on a #A line)",
+        # a second stance is one even when the first has an error of its own
+        f"{f}:11: stances[2]: second stance of North on volume (expected one stance per actor"
+        " and issue)\n    hint: the first is on line 9",
         f"{f}:11: stances[2].position: outside the issue's scale (got 150.0, expected a value"
         " in [0, 100] (scale of volume))",
         f"{f}:12: #D line: too few fields (got 2, expected at least 5: actor, issue,"

@@ -116,7 +116,7 @@ def convert(
         print_problems([_with_flags(p) for p in exc.problems])
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except OSError as exc:  # a path the user may not write to is bad input; a full disk is not
-        code = EXIT_BAD_INPUT if exc.errno in _PATH_ERRORS else EXIT_ANALYSIS_FAILED
+        code = EXIT_ANALYSIS_FAILED if exc.errno in _DEVICE_ERRORS else EXIT_BAD_INPUT
         fail(f"cannot write {target}: {exc.strerror or exc}", code)
     console.print(
         f"wrote {target} ({writer.name}): {len(scenario.actors)} actors,"
@@ -129,8 +129,8 @@ def convert(
         console.print(f"not kept by {writer.name}: {'; '.join(lost)}", markup=False, soft_wrap=True)
 
 
-_PATH_ERRORS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOTDIR})
-"""Write errors that say OUT names a place the user cannot write to (exit code 2)."""
+_DEVICE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG})
+"""Write errors of the machine, not of the path the user named (exit code 1)."""
 
 OPTION_HINTS = {"name the one issue to write": "pick one with --issue ID"}
 """Library hints said with this command's option."""

@@ -24,10 +24,34 @@ def check_scenario(path: Path | str) -> tuple[Scenario | None, list[Problem]]:
 
 def _read_and_validate(path: Path | str) -> tuple[Scenario | None, list[Problem]]:
     doc, problems = read_document(Path(path), display=str(path))
-    if any(p.is_error for p in problems) or doc.data is None:
-        return None, problems
+    return check_parsed(doc, problems)
+
+
+def check_parsed(doc: Document, parsed: list[Problem]) -> tuple[Scenario | None, list[Problem]]:
+    """Validate a parsed document, with the problems its parser found.
+
+    A document that could be read despite a parse problem (a duplicate key keeps its
+    first value; a value with a custom tag is left out) is checked all the same, so that
+    one run reports every mistake; a field whose value the parser left out is not
+    reported again as missing or invalid.
+    """
+    if doc.data is None:
+        if not parsed:  # the file holds a single null (``null``, ``~``)
+            parsed = [
+                doc.problem(
+                    (),
+                    "the file holds no data (only null)",
+                    expected="a scenario: a mapping that starts with `zopa: 1`",
+                )
+            ]
+        return None, parsed
     scenario, more = validate_document(doc)
-    return scenario, problems + more
+    left_out = {p.path for p in parsed if p.message != "duplicate key"}
+    problems = parsed + [p for p in more if not (p.path and p.path in left_out)]
+    problems.sort(key=lambda p: (p.line is None, p.line or 0))
+    if any(p.is_error for p in problems):
+        return None, problems
+    return scenario, problems
 
 
 def check_data(

@@ -15,7 +15,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -42,12 +42,52 @@ def _list_adapter(model: type[BaseModel]) -> TypeAdapter[list[Any]]:
     return TypeAdapter(list[model])  # type: ignore[valid-type]
 
 
+@functools.cache
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    info = model.model_fields[name]
+    if not info.metadata:
+        return TypeAdapter(info.annotation)
+    return TypeAdapter(Annotated[info.annotation, *info.metadata])  # type: ignore[arg-type]
+
+
+def _partial(model: type[BaseModel], raw: object) -> Any:
+    """What of an entry that failed its checks can still be checked against the others.
+
+    Each field is checked on its own: a valid one keeps its value, an invalid one becomes
+    ``None`` (the cross-field checks then pass over it), a missing required one is absent.
+    Such an entry is never built into a scenario: the file has an error already.
+    """
+    values: dict[str, Any] = {}
+    if isinstance(raw, dict):
+        for name in model.model_fields:
+            if name in raw:
+                try:
+                    values[name] = _field_adapter(model, name).validate_python(raw[name])
+                except ValidationError:
+                    values[name] = None
+    return model.model_construct(**values)
+
+
 @dataclass
 class _Entries:
+    """Entries that passed their own checks (``partial`` adds those that did not)."""
+
     sources: list[tuple[int, SourceEntry]]
     actors: list[tuple[int, ActorEntry]]
     issues: list[tuple[int, IssueEntry]]
     stances: list[tuple[int, StanceEntry]]
+    partial_issues: list[tuple[int, IssueEntry]]
+    partial_stances: list[tuple[int, StanceEntry]]
+
+    @property
+    def checkable_issues(self) -> list[tuple[int, IssueEntry]]:
+        """Every issue whose fields can be checked against others, in file order."""
+        return sorted(self.issues + self.partial_issues, key=lambda pair: pair[0])
+
+    @property
+    def checkable_stances(self) -> list[tuple[int, StanceEntry]]:
+        """Every stance whose fields can be checked against others, in file order."""
+        return sorted(self.stances + self.partial_stances, key=lambda pair: pair[0])
 
 
 def _check_top(doc: Document) -> tuple[dict[str, Any], _Entries | None, list[Problem]]:
@@ -73,7 +113,7 @@ def _check_top(doc: Document) -> tuple[dict[str, Any], _Entries | None, list[Pro
         problems.append(
             doc.problem(("zopa",), "missing required field", hint="start the file with `zopa: 1`")
         )
-    entries: dict[str, list[tuple[int, Any]]] = {}
+    entries: dict[str, list[tuple[int, Any]]] = {"partial_issues": [], "partial_stances": []}
     for section, model in SECTION_MODELS.items():
         entries[section] = []
         raw = data.get(section)
@@ -96,6 +136,8 @@ def _check_top(doc: Document) -> tuple[dict[str, Any], _Entries | None, list[Pro
                 entries[section].append((k, model.model_validate(item)))
             except ValidationError as exc:
                 problems += pydantic_problems(doc, exc, (section, k), model)
+                if section in ("issues", "stances"):
+                    entries[f"partial_{section}"].append((k, _partial(model, item)))
     return head, _Entries(**entries), problems
 
 
@@ -144,6 +186,8 @@ def _unknown(doc: Document, path: PathKey, kind: str, value: str, known: set[str
 def _check_issues(doc: Document, issues: list[tuple[int, IssueEntry]]) -> list[Problem]:
     problems = []
     for k, issue in issues:
+        if getattr(issue, "scale", None) is None:
+            continue  # reported with the issue's own problems
         lo, hi = issue.scale.min, issue.scale.max
         if lo >= hi:
             problems.append(
@@ -157,7 +201,7 @@ def _check_issues(doc: Document, issues: list[tuple[int, IssueEntry]]) -> list[P
             continue
         expect = f"a value in [{lo:g}, {hi:g}]"
         for field in ("status_quo", "outcome"):
-            value = getattr(issue, field)
+            value = getattr(issue, field, None)
             if value is not None and not lo <= value <= hi:
                 problems.append(
                     doc.problem(
@@ -167,7 +211,7 @@ def _check_issues(doc: Document, issues: list[tuple[int, IssueEntry]]) -> list[P
                         expected=expect,
                     )
                 )
-        for value in issue.anchors:
+        for value in getattr(issue, "anchors", None) or {}:
             if not lo <= value <= hi:
                 problems.append(
                     doc.problem(
@@ -206,6 +250,8 @@ class _Positions:
         by_issue: dict[str, list[float]] = defaultdict(list)
         self._own: dict[tuple[str, str], list[float]] = defaultdict(list)
         for _, s in stances:
+            if not _has(s, "actor", "issue", "position"):
+                continue
             by_issue[s.issue].append(s.position)
             self._own[s.issue, s.actor].append(s.position)
         self._sorted = {issue: sorted(positions) for issue, positions in by_issue.items()}
@@ -218,7 +264,7 @@ class _Positions:
             ``position`` lies above it, ``"below"`` when every one lies below, ``None``
             when they lie on both sides or there is none.
         """
-        ordered = self._sorted[issue]
+        ordered = self._sorted.get(issue, [])
         below = bisect.bisect_left(ordered, position)
         above = len(ordered) - bisect.bisect_right(ordered, position)
         for own in self._own[issue, actor]:  # the actor's own stances are not the others'
@@ -233,14 +279,41 @@ class _Positions:
         return None
 
 
-def _check_stances(doc: Document, e: _Entries) -> list[Problem]:
+def _has(entry: Any, *fields: str) -> bool:
+    """Whether ``entry`` has a checked value for each field (a partial entry may not)."""
+    return all(getattr(entry, f, None) is not None for f in fields)
+
+
+def _duplicate_stances(doc: Document) -> list[Problem]:
+    """A second stance of one actor on one issue (checked on the raw entries)."""
     problems: list[Problem] = []
-    issues = {i.id: i for _, i in e.issues}
     seen: dict[tuple[str, str], int] = {}
-    positions = _Positions(e.stances)
-    for k, s in e.stances:
+    for k, raw in _raw_items(doc, "stances"):
+        actor, issue = raw.get("actor"), raw.get("issue")
+        if not (isinstance(actor, str) and isinstance(issue, str)):
+            continue
+        if (actor, issue) in seen:
+            problems.append(
+                doc.problem(
+                    ("stances", k),
+                    f"second stance of {actor} on {issue}",
+                    expected="one stance per actor and issue",
+                    hint=f"the first is on line {doc.line(('stances', seen[actor, issue]))}",
+                )
+            )
+        else:
+            seen[actor, issue] = k
+    return problems
+
+
+def _check_stances(doc: Document, e: _Entries) -> list[Problem]:
+    problems: list[Problem] = _duplicate_stances(doc)
+    issues = {i.id: i for _, i in e.checkable_issues if _has(i, "id")}
+    stances = e.checkable_stances
+    positions = _Positions(stances)
+    for k, s in stances:
         path: PathKey = ("stances", k)
-        if not s.sources:
+        if getattr(s, "sources", None) == [] and _has(s, "actor", "issue"):
             problems.append(
                 doc.problem(
                     (*path, "sources"),
@@ -249,20 +322,10 @@ def _check_stances(doc: Document, e: _Entries) -> list[Problem]:
                     hint="add `sources: [id]` naming where the position comes from",
                 )
             )
-        pair = (s.actor, s.issue)
-        if pair in seen:
-            problems.append(
-                doc.problem(
-                    path,
-                    f"second stance of {s.actor} on {s.issue}",
-                    expected="one stance per actor and issue",
-                    hint=f"the first is on line {doc.line(('stances', seen[pair]))}",
-                )
-            )
-        else:
-            seen[pair] = k
-        issue = issues.get(s.issue)
-        if issue is None or issue.scale.min >= issue.scale.max:
+        issue = issues.get(getattr(s, "issue", None) or "")
+        if issue is None or getattr(issue, "scale", None) is None:
+            continue
+        if issue.scale.min >= issue.scale.max:
             continue
         problems += _check_stance_values(doc, path, s, issue, positions)
     return problems
@@ -277,7 +340,8 @@ def _check_stance_values(
 ) -> list[Problem]:
     problems = []
     lo, hi = issue.scale.min, issue.scale.max
-    for field, value in (("position", s.position), ("red_line", s.red_line)):
+    position = getattr(s, "position", None)
+    for field, value in (("position", position), ("red_line", getattr(s, "red_line", None))):
         if value is not None and not lo <= value <= hi:
             problems.append(
                 doc.problem(
@@ -287,7 +351,7 @@ def _check_stance_values(
                     expected=f"a value in [{lo:g}, {hi:g}] (scale of {issue.id})",
                 )
             )
-    if s.range is not None:
+    if getattr(s, "range", None) is not None:
         low, high = s.range
         if not (lo <= low <= hi and lo <= high <= hi):
             problems.append(
@@ -307,7 +371,7 @@ def _check_stance_values(
                     expected="[low, high] with low <= high",
                 )
             )
-        elif not low <= s.position <= high:
+        elif position is not None and not low <= position <= high:
             problems.append(
                 doc.problem(
                     (*path, "range"),
@@ -316,8 +380,8 @@ def _check_stance_values(
                     expected=f"low <= {s.position:g} <= high",
                 )
             )
-    r = s.red_line
-    if r is not None and r != s.position:
+    r = getattr(s, "red_line", None)
+    if r is not None and position is not None and _has(s, "actor") and r != position:
         side = positions.side_of_others(s.issue, s.actor, s.position)
         if (side == "above" and r < s.position) or (side == "below" and r > s.position):
             problems.append(
@@ -446,7 +510,7 @@ def validate_document(doc: Document) -> tuple[Scenario | None, list[Problem]]:
     for section in ("sources", "actors", "issues"):
         problems += _duplicates(doc, section)
     problems += _check_references(doc)
-    problems += _check_issues(doc, entries.issues)
+    problems += _check_issues(doc, entries.checkable_issues)
     problems += _check_stances(doc, entries)
     problems += _check_coverage(doc, entries)
     problems.sort(key=lambda p: (p.line is None, p.line or 0))
