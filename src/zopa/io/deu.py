@@ -40,7 +40,7 @@ from zopa.io.council import (
 )
 from zopa.io.errors import Problem, ScenarioError
 from zopa.io.files import FileReadError, read_bytes
-from zopa.io.formats._common import csv_error
+from zopa.io.formats._common import CUT_SHORT, csv_error, cut_short
 from zopa.io.schema import MAX_MAGNITUDE
 from zopa.scenario import Actor, Issue, Scale, Scenario, Source, Stance
 
@@ -130,11 +130,6 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
     return None
 
 
-def _cut_short(text: str, row: list[str], width: int) -> bool:
-    """Whether the file's last row ends in the middle: no final line break, too few cells."""
-    return not text.endswith(("\n", "\r")) and len(row) < width
-
-
 Capabilities = Mapping[str, float] | RegimeCapabilities
 """One capability per actor, or Council weights by treaty regime."""
 
@@ -219,13 +214,13 @@ def check_deu(
     except csv.Error as exc:
         problems.append(Problem(name, reader.line_num, "", csv_error(exc)))
         return [], problems
-    if rows and _cut_short(text, rows[-1][1], len(header)):
+    if rows and cut_short(text, len(rows[-1][1]), len(header)):
         problems.append(
             Problem(
                 name,
                 rows[-1][0],
                 "",
-                "the file ends in the middle of a row",
+                CUT_SHORT,
                 got=f"{len(rows[-1][1])} cell(s)",
                 expected=f"{len(header)} cells, as in the header, and a line break",
                 hint="the file may have been cut short; export it again",

@@ -419,6 +419,18 @@ def restore(cell: str) -> str:
     return cell
 
 
+def cut_short(text: str, cells: int, width: int) -> bool:
+    """Whether a file ends in the middle of its last row: no final line break, too few cells.
+
+    A file cut short (an interrupted download or copy) otherwise reads as a valid file
+    with its last row's later cells blank.
+    """
+    return bool(text) and not text.endswith(("\n", "\r")) and cells < width
+
+
+CUT_SHORT = "the file ends in the middle of a row"
+
+
 def csv_delimiter(first_line: str) -> str:
     """``;`` for the semicolon-separated CSV spreadsheets write in comma-decimal locales."""
     return ";" if first_line.count(";") > first_line.count(",") else ","

@@ -27,10 +27,12 @@ from typing import Any
 from zopa.io.atomic import atomic_write
 from zopa.io.errors import Problem
 from zopa.io.formats._common import (
+    CUT_SHORT,
     FEATURES,
     Collector,
     csv_delimiter,
     csv_error,
+    cut_short,
     finish,
     format_number,
     free_text,
@@ -147,6 +149,15 @@ def _rows(text: str, col: Collector) -> list[tuple[int, Row]] | None:
     except csv.Error as exc:
         col.add(reader.line_num, "(row)", csv_error(exc))
         return None
+    if header is not None and rows and cut_short(text, len(record), len(header)):
+        col.add(
+            rows[-1][0],
+            "(row)",
+            CUT_SHORT,
+            got=f"{len(record)} cell(s)",
+            expected=f"{len(header)} cells, as in the header, and a line break",
+            hint="the file may have been cut short; export it again",
+        )
     if header is None:
         col.add(None, "(file)", "empty file", expected="a header row and one row per stance")
         return None
