@@ -260,10 +260,22 @@ def _table(
                     col.add(number, f"{name}.{column}", "missing column")
             continue
         record: Record = {}
+        outside = 0
         for c, value in cells.items():
             column = header.get(c)
             if column and column not in record:  # the first of two equal headers counts
                 record[column] = value
+            elif not column and not is_blank(value):
+                outside += 1
+        if outside:
+            col.warn(
+                number,
+                name,
+                f"{outside} cell(s) in no column of the header ignored",
+                expected="values under the header's columns",
+            )
+        if all(is_blank(v) for v in record.values()):
+            continue
         out.append((number, record))
     if header is None:
         for column in REQUIRED_COLUMNS[name]:
