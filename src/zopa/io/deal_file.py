@@ -442,10 +442,13 @@ def check_deal(
 
     load = check_scenario if scenario_loader is None else scenario_loader
     doc, problems = read_document(Path(path), display=str(path))
-    if any(p.is_error for p in problems) or doc.data is None:
+    if doc.data is None:
         return None, None, problems
-    deal, more = check_deal_document(doc)
-    problems += more
+    deal, more = check_deal_document(doc)  # checked despite a duplicate key or a custom tag
+    left_out = {p.path for p in problems if p.message != "duplicate key"}
+    problems += [p for p in more if not (p.path and p.path in left_out)]
+    if any(p.is_error for p in problems):
+        deal = None
     if deal is None or not with_scenario:
         return deal, None, problems
     target = scenario_path(path, deal)
