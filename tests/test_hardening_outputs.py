@@ -20,7 +20,7 @@ from zopa.scenario import Actor, Issue, Scale, Scenario, Stance
 
 runner = CliRunner()
 
-NAMES = ("=cmd|' /C calc'!A0", "+SUM(1+1)", "@HYPERLINK(\"http://x\")", "-2+3")
+NAMES = ("=cmd|' /C calc'!A0", "+SUM(1+1)", "@HYPERLINK(http://x)", "-2+3")
 
 
 def _hostile() -> Scenario:
