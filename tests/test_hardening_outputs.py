@@ -26,13 +26,11 @@ NAMES = ("=cmd|' /C calc'!A0", "+SUM(1+1)", "@HYPERLINK(http://x)", "-2+3")
 def _hostile() -> Scenario:
     ids = ("A", "B", "C", "D")
     return Scenario(
-        title="=HYPERLINK(\"http://x\",\"click\")",
+        title='=HYPERLINK("http://x","click")',
         description="@SUM(1)",
         actors=tuple(Actor(i, name, 1.0 + k) for k, (i, name) in enumerate(zip(ids, NAMES))),
         issues=(Issue("x", "+1 issue", Scale(-100.0, 100.0)),),
-        stances=tuple(
-            Stance(i, "x", -50.0 + 10 * k, 0.5, notes="=1+1") for k, i in enumerate(ids)
-        ),
+        stances=tuple(Stance(i, "x", -50.0 + 10 * k, 0.5, notes="=1+1") for k, i in enumerate(ids)),
     )
 
 
@@ -55,9 +53,7 @@ def _is_number(cell: str) -> bool:
 @pytest.mark.parametrize("module", [long_csv, ktab, decide, bdm])
 def test_no_cell_starts_a_formula(module) -> None:
     text = module.dumps(_hostile())
-    risky = [
-        c for c in _cells(text, module) if c[:1] in FORMULA_START and not _is_number(c)
-    ]
+    risky = [c for c in _cells(text, module) if c[:1] in FORMULA_START and not _is_number(c)]
     assert risky == []
     assert "'=cmd|' /C calc'!A0" in text or "'''=cmd" in text or module is bdm
 

@@ -113,8 +113,7 @@ def test_too_many_cells(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(xlsx, "MAX_CELLS", 10)
     path = _workbook(tmp_path, lambda xml: xml)
     assert _messages(path) == [
-        f"{path}: actors: the workbook has too many cells (expected at most 10 cells with a"
-        " value)"
+        f"{path}: actors: the workbook has too many cells (expected at most 10 cells with a value)"
     ]
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from zopa.io.errors import Problem, ScenarioError
-from zopa.io.files import MAX_FILE_BYTES, FileReadError, check_file, decode_error, read_bytes
+from zopa.io.files import MAX_FILE_BYTES, FileReadError, decode_error, read_bytes
 from zopa.io.scenario_file import check_data
 from zopa.scenario import Confidence
 
@@ -349,16 +349,27 @@ def free_text(value: object) -> str | None:
     return str(value)
 
 
+def read_bytes_or_report(path: Path | str, col: Collector) -> bytes | None:
+    """The bytes of a table file, or ``None`` with a located problem.
+
+    Only a regular file of at most :data:`zopa.io.MAX_FILE_BYTES` is read, as for YAML
+    files.
+    """
+    try:
+        return read_bytes(path, col.file, limit=MAX_FILE_BYTES)
+    except FileReadError as exc:
+        col.problems.append(_as_file_problem(exc.problem))
+        return None
+
+
 def read_text(path: Path | str, col: Collector) -> str | None:
     """The text of a table file, or ``None`` with a located problem.
 
-    Only a regular file of at most :data:`zopa.io.MAX_FILE_BYTES` is read, as for YAML
-    files. Line breaks are kept as written (inside quoted cells too: csv's advice).
+    Read as :func:`read_bytes_or_report` reads; line breaks are kept as written (inside
+    quoted cells too: csv's advice).
     """
-    try:
-        raw = read_bytes(path, col.file, limit=MAX_FILE_BYTES)
-    except FileReadError as exc:
-        col.problems.append(_as_file_problem(exc.problem))
+    raw = read_bytes_or_report(path, col)
+    if raw is None:
         return None
     try:
         return raw.decode("utf-8-sig")
@@ -369,15 +380,6 @@ def read_text(path: Path | str, col: Collector) -> str | None:
 
 def _as_file_problem(problem: Problem) -> Problem:
     return problem if problem.path else replace(problem, path="(file)")
-
-
-def file_size(path: Path | str, col: Collector) -> int | None:
-    """The size of a regular file within the size limit, or ``None`` with a located problem."""
-    try:
-        return check_file(path, col.file, limit=MAX_FILE_BYTES)
-    except FileReadError as exc:
-        col.problems.append(_as_file_problem(exc.problem))
-        return None
 
 
 def csv_error(exc: Exception, what: str = "malformed CSV") -> str:

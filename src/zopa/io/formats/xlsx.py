@@ -30,12 +30,12 @@ from zopa.io.errors import Problem
 from zopa.io.formats._common import (
     FEATURES,
     Collector,
-    file_size,
     finish,
     free_text,
     is_blank,
     join_list,
     raise_on_errors,
+    read_bytes_or_report,
     split_list,
     text_or_none,
 )
@@ -102,13 +102,14 @@ def check(path: Path | str) -> tuple[Scenario | None, list[Problem]]:
 
     file = str(path)
     col = Collector(file)
-    if not _safe_archive(path, col):
+    data = read_bytes_or_report(path, col)  # read once, in memory: no handle left open
+    if data is None or not _safe_archive(io.BytesIO(data), col):
         return None, col.problems
     tables: dict[str, list[tuple[int, Record]]] = {}
     with warnings.catch_warnings():  # openpyxl's notes on parts it skips are not the user's
         warnings.simplefilter("ignore")
         try:
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # whatever the parser trips on is the file's
             col.add(None, "(file)", f"not a readable XLSX workbook: {_reason(exc)}")
             return None, col.problems
@@ -150,12 +151,10 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _safe_archive(path: Path | str, col: Collector) -> bool:
-    """Whether the workbook is within the size limits, packed and unpacked, and has no DTD."""
-    if file_size(path, col) is None:
-        return False
+def _safe_archive(data: io.BytesIO, col: Collector) -> bool:
+    """Whether the workbook is within the size limit unpacked, and has no DTD."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(data) as archive:
             members = archive.infolist()
             unpacked = sum(info.file_size for info in members)
             if unpacked > MAX_UNPACKED_BYTES:
@@ -178,7 +177,15 @@ def _safe_archive(path: Path | str, col: Collector) -> bool:
                         hint="entity declarations can expand to huge text or read other files",
                     )
                     return False
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError) as exc:
+    except (
+        OSError,
+        EOFError,
+        ValueError,
+        RuntimeError,
+        KeyError,
+        zipfile.BadZipFile,
+        zlib.error,
+    ) as exc:
         col.add(None, "(file)", f"not a readable XLSX workbook: {_reason(exc)}")
         return False
     return True
