@@ -43,13 +43,15 @@ def _deal(tree: Path, scenario: str, **replace: str) -> Path:
 
 def _scenario_problems(path: Path) -> list[str]:
     deal, scenario, problems = check_deal(path)
-    assert deal is None and scenario is None
+    assert deal is None
+    assert scenario is None
     return [p.format() for p in problems if p.path == "scenario"]
 
 
 def test_the_shipped_layout_reads(tree: Path) -> None:
     deal, scenario, problems = check_deal(_deal(tree, "../scenario.yaml"))
-    assert deal is not None and scenario is not None
+    assert deal is not None
+    assert scenario is not None
     assert not [p for p in problems if p.is_error]
 
 
@@ -95,14 +97,17 @@ def test_the_library_may_widen_the_tree(tree: Path) -> None:
     path = _deal(tree, "../../elsewhere/s.yaml")
     assert "outside the deal's folder tree" in _scenario_problems(path)[0]
     deal, scenario, _ = check_deal(path, scenario_root=tree.parent)
-    assert deal is not None and scenario is not None
+    assert deal is not None
+    assert scenario is not None
     deal, scenario, _ = check_deal(path, allow_outside=True)
-    assert deal is not None and scenario is not None
+    assert deal is not None
+    assert scenario is not None
 
 
 def test_implausible_mechanisms_are_errors(tree: Path) -> None:
     text = DEAL.read_text(encoding="utf-8")
-    assert "dmz:" in text and "force_caps:" in text
+    assert "dmz:" in text
+    assert "force_caps:" in text
     path = _deal(tree, "../scenario.yaml")
     head, mechanisms = path.read_text(encoding="utf-8").split("\nmechanisms:\n")
     mechanisms = mechanisms.replace("  dmz:\n", "  dmz:\n    width_km: 5000\n", 1)

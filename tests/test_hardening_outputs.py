@@ -28,7 +28,9 @@ def _hostile() -> Scenario:
     return Scenario(
         title='=HYPERLINK("http://x","click")',
         description="@SUM(1)",
-        actors=tuple(Actor(i, name, 1.0 + k) for k, (i, name) in enumerate(zip(ids, NAMES))),
+        actors=tuple(
+            Actor(i, name, 1.0 + k) for k, (i, name) in enumerate(zip(ids, NAMES, strict=False))
+        ),
         issues=(Issue("x", "+1 issue", Scale(-100.0, 100.0)),),
         stances=tuple(Stance(i, "x", -50.0 + 10 * k, 0.5, notes="=1+1") for k, i in enumerate(ids)),
     )

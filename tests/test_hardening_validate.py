@@ -61,7 +61,8 @@ def test_every_message_has_file_line_and_field(tmp_path: Path) -> None:
     _, problems = check_scenario(path)
     for p in problems:
         assert p.file == str(path)
-        assert p.line is not None and p.path, p.format()
+        assert p.line is not None, p.format()
+        assert p.path, p.format()
         assert p.format().startswith(f"{path}:{p.line}: ")
 
 

@@ -243,10 +243,7 @@ def check_one(seed: Seed, data: bytes, folder: Path) -> Outcome:
 
     from zopa.cli import app
 
-    if seed.reader == "deal":
-        path = _project(folder) / "deals" / seed.name
-    else:
-        path = folder / seed.name
+    path = _project(folder) / "deals" / seed.name if seed.reader == "deal" else folder / seed.name
     path.write_bytes(data)
     started = time.perf_counter()
     if seed.reader in {"deal", "deu", "capabilities"}:
