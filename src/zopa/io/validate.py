@@ -45,9 +45,10 @@ def _list_adapter(model: type[BaseModel]) -> TypeAdapter[list[Any]]:
 @functools.cache
 def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     info = model.model_fields[name]
+    annotation: Any = info.annotation
     if not info.metadata:
-        return TypeAdapter(info.annotation)
-    return TypeAdapter(Annotated[info.annotation, *info.metadata])  # type: ignore[arg-type]
+        return TypeAdapter(annotation)
+    return TypeAdapter(Annotated[annotation, *info.metadata])
 
 
 def _partial(model: type[BaseModel], raw: object) -> Any:
@@ -351,14 +352,15 @@ def _check_stance_values(
                     expected=f"a value in [{lo:g}, {hi:g}] (scale of {issue.id})",
                 )
             )
-    if getattr(s, "range", None) is not None:
-        low, high = s.range
+    span: tuple[float, float] | None = getattr(s, "range", None)
+    if span is not None:
+        low, high = span
         if not (lo <= low <= hi and lo <= high <= hi):
             problems.append(
                 doc.problem(
                     (*path, "range"),
                     "outside the issue's scale",
-                    got=list(s.range),
+                    got=list(span),
                     expected=f"a value in [{lo:g}, {hi:g}] (scale of {issue.id})",
                 )
             )
@@ -367,7 +369,7 @@ def _check_stance_values(
                 doc.problem(
                     (*path, "range"),
                     "range is reversed",
-                    got=list(s.range),
+                    got=list(span),
                     expected="[low, high] with low <= high",
                 )
             )
@@ -376,7 +378,7 @@ def _check_stance_values(
                 doc.problem(
                     (*path, "range"),
                     "range does not contain the position",
-                    got=list(s.range),
+                    got=list(span),
                     expected=f"low <= {s.position:g} <= high",
                 )
             )

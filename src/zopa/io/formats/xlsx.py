@@ -269,10 +269,10 @@ def _table(
         record: Record = {}
         outside = 0
         for c, value in cells.items():
-            column = header.get(c)
-            if column and column not in record:  # the first of two equal headers counts
-                record[column] = value
-            elif not column and not is_blank(value):
+            heading = header.get(c)
+            if heading and heading not in record:  # the first of two equal headers counts
+                record[heading] = value
+            elif not heading and not is_blank(value):
                 outside += 1
         if outside:
             col.warn(
