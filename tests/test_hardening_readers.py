@@ -313,3 +313,33 @@ def test_not_utf8_names_the_line_and_column(tmp_path: Path) -> None:
         f"{path}:7: not UTF-8 text: byte 0xe9 at column 20 (expected a UTF-8 file)"
         "\n    hint: save the file as UTF-8"
     ]
+
+
+def test_brackets_in_quoted_text_are_text(tmp_path: Path) -> None:
+    name = "[" * 150
+    path = tmp_path / "quoted.yaml"
+    path.write_text(SCENARIO.replace("CAP", "1").replace("Actor A", f'"{name}"'))
+    scenario, _ = check_scenario(path)
+    assert scenario is not None
+    assert scenario.actors[0].name == name
+    json_path = tmp_path / "quoted.json"
+    json_path.write_text(
+        json.dumps(
+            {
+                "zopa": 1,
+                "title": "[" * 150,
+                "actors": [{"id": "A", "name": "A", "capability": 1}],
+                "issues": [{"id": "x", "name": "X"}],
+                "stances": [{"actor": "A", "issue": "x", "position": 1, "salience": 1}],
+            }
+        )
+    )
+    scenario, _ = check_scenario(json_path)
+    assert scenario is not None
+
+
+def test_deep_json_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"zopa": 1,\n"title": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    _, problems = check_scenario(path)
+    assert [(p.line, p.message) for p in problems] == [(2, "nested too deeply to read")]

@@ -79,19 +79,20 @@ def parse_text(
 ) -> tuple[Document, list[Problem]]:
     """Parse YAML (or JSON) text into a :class:`Document`; problems instead of exceptions.
 
-    Text nested more deeply than the readers follow is refused before it is parsed (a
-    parser's time on deep brackets grows faster than the text).
+    YAML nested more deeply than the readers follow is refused before it is parsed (the
+    YAML parser's time on deep brackets grows faster than the text).
     """
-    deep = deep_nesting(file, text)
-    if deep is not None:
-        return Document(file, None), [deep]
     try:
-        if json_format:
+        if json_format:  # json's own parser meets deep nesting at no such cost
             return _parse_json(file, text)
+        deep = deep_nesting(file, text)
+        if deep is not None:
+            return Document(file, None), [deep]
         data, lines, problems = read_yaml(file, text)
         return Document(file, data, lines), problems
     except RecursionError:
-        return Document(file, None), [too_deep(file)]
+        located = deep_nesting(file, text)
+        return Document(file, None), [located if located is not None else too_deep(file)]
 
 
 def _parse_json(file: str, text: str) -> tuple[Document, list[Problem]]:
