@@ -110,3 +110,28 @@ def test_a_deal_file_with_a_duplicate_key_is_checked_further(tmp_path: Path) -> 
     found = [(p.line, p.path, p.message) for p in problems if p.is_error]
     assert (3, "id", "duplicate key") in found
     assert (6, "termz", "unknown field") in found
+
+
+def test_a_deal_with_a_wrong_field_still_has_its_citations_and_levels_checked(
+    tmp_path: Path,
+) -> None:
+    from zopa.io.deal_file import check_deal
+
+    deal = (Path(__file__).resolve().parent / "test_durability_deal_file.py").read_text()
+    minimal = deal.split('MINIMAL = """\\\n', 1)[1].split('"""', 1)[0]
+    text = (
+        minimal.replace("title: A test deal", "title: ''")  # a field of its own wrong
+        .replace("sources: [src1]}\n  dmz", "sources: [srcl]}\n  dmz")
+        .replace("level: third_party", "level: trilateral")
+        .replace("settlement: deferred", "settlement: deferred\n    value: 10")
+    )
+    path = _write(tmp_path, text, "deal.yaml")
+    deal_read, _, problems = check_deal(path)
+    assert deal_read is None
+    found = [(p.path, p.message) for p in problems if p.is_error]
+    assert found == [
+        ("title", "String should have at least 1 character"),
+        ("terms.nato.value", "a deferred issue has no value"),
+        ("mechanisms.monitoring.sources[0]", "unknown source"),
+        ("mechanisms.joint_commission.level", "unknown level"),
+    ]

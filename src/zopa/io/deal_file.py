@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -254,6 +254,81 @@ def _cross_checks(doc: Document, model: DealFile) -> list[Problem]:
     return problems
 
 
+def _mapping(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _raw_cross_checks(doc: Document) -> list[Problem]:
+    """The checks of :func:`_cross_checks`, on a document whose fields are not all valid.
+
+    Run on the raw data, over every entry they can read, so that one wrong field does not
+    hide the deal's other mistakes (a citation of an unknown source, a level no mechanism
+    has, a deferred issue with a value).
+    """
+    data = _mapping(doc.data)
+    problems: list[Problem] = []
+    sources = data.get("sources")
+    known: list[str] = []
+    seen: dict[str, int] = {}
+    for k, entry in enumerate(sources if isinstance(sources, list) else []):
+        ident = _mapping(entry).get("id")
+        if not isinstance(ident, str):
+            continue
+        if ident in seen:
+            problems.append(
+                doc.problem(
+                    ("sources", k, "id"),
+                    "duplicate source id",
+                    got=ident,
+                    expected="a unique id",
+                    hint=f"first used on line {doc.line(('sources', seen[ident]))}",
+                )
+            )
+        seen.setdefault(ident, k)
+        known.append(ident)
+    if isinstance(sources, list):  # without a list of sources, every citation would be unknown
+        cited = [(("terms", str(i)), t) for i, t in _mapping(data.get("terms")).items()]
+        cited += [(("mechanisms", str(m)), e) for m, e in _mapping(data.get("mechanisms")).items()]
+        for path, entry in cited:
+            refs = _mapping(entry).get("sources")
+            for j, src in enumerate(refs if isinstance(refs, list) else []):
+                if isinstance(src, str) and src not in seen:
+                    close = difflib.get_close_matches(src, known, n=1)
+                    problems.append(
+                        doc.problem(
+                            (*path, "sources", j),
+                            "unknown source",
+                            got=src,
+                            expected="a source id listed under `sources:`",
+                            hint=f"did you mean {close[0]!r}?" if close else None,
+                        )
+                    )
+    mechanisms = _mapping(data.get("mechanisms"))
+    for name in ("arms_supply", "joint_commission", "sequencing", "specificity"):
+        level = _mapping(mechanisms.get(name)).get("level")
+        if isinstance(level, str) and level not in MECHANISM_LEVELS[name]:
+            problems.append(
+                doc.problem(
+                    ("mechanisms", name, "level"),
+                    "unknown level",
+                    got=level,
+                    expected=f"one of {', '.join(MECHANISM_LEVELS[name])}",
+                )
+            )
+    for issue, entry in _mapping(data.get("terms")).items():
+        term = _mapping(entry)
+        if term.get("settlement") == "deferred" and term.get("value") is not None:
+            problems.append(
+                doc.problem(
+                    ("terms", str(issue), "value"),
+                    "a deferred issue has no value",
+                    got=term.get("value"),
+                    expected="no value, or settlement final/interim",
+                )
+            )
+    return problems
+
+
 def _build(model: DealFile) -> Deal:
     m = model.mechanisms
     provisions = {name: _provision(getattr(m, name)) for name in MechanismsEntry.model_fields}
@@ -310,7 +385,10 @@ def check_deal_document(doc: Document) -> tuple[Deal | None, list[Problem]]:
     try:
         model = DealFile.model_validate(doc.data)
     except ValidationError as exc:
-        return None, pydantic_problems(doc, exc, (), DealFile)
+        found = pydantic_problems(doc, exc, (), DealFile)
+        reported = {p.path for p in found}
+        more = [p for p in _raw_cross_checks(doc) if p.path not in reported]
+        return None, sorted(found + more, key=lambda p: (p.line is None, p.line or 0))
     problems = _cross_checks(doc, model)
     if any(p.is_error for p in problems):
         return None, problems
