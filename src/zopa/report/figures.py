@@ -209,3 +209,18 @@ def scale_ends(lo: float, hi: float, anchors: Any, width: int = 48) -> tuple[str
         text = f"{value:g}" if not meaning else f"{value:g}: {meaning}"
         out.append(textwrap.fill(textwrap.shorten(text, 3 * width), width))
     return out[0], out[1]
+
+
+def scale_label(lo: float, hi: float, anchors: Any, room: int = 90) -> str:
+    """An axis title for an issue scale that says what both ends mean, in ``room`` chars."""
+    import textwrap
+
+    texts = dict(anchors)
+    share = max((room - 12) // 2, 12)
+    ends = [
+        f"{v:g} = {textwrap.shorten(texts[v], share, placeholder='…')}"
+        if texts.get(v)
+        else f"{v:g}"
+        for v in (lo, hi)
+    ]
+    return f"position ({ends[0]}; {ends[1]})"
