@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,16 +22,18 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from zopa.agreements.frontier import issue_frontier, nondominated
-from zopa.agreements.space import acceptable_interval
-from zopa.report.figures import new_figure, save_figure
+from zopa.agreements.space import UTILITY_TOL, acceptable_interval
+from zopa.report.figures import clip, new_figure, plain_text, save_figure, scale_ends
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
+    from matplotlib.figure import Figure
     from numpy.typing import NDArray
 
     from zopa.agreements.analysis import DealAnalysis
+    from zopa.agreements.space import DealSpace
     from zopa.agreements.tables import TableComparison
 
 _COLOURS = (
@@ -45,6 +48,7 @@ _COLOURS = (
     "#7f7f7f",
     "#bcbd22",
 )
+_RED = "#c0392b"
 _SOLUTION_STYLE = {
     "nash": ("*", "#000000", "Nash"),
     "kalai_smorodinsky": ("D", "#ff7f0e", "Kalai–Smorodinsky"),
@@ -53,9 +57,53 @@ _SOLUTION_STYLE = {
 }
 
 
-def plot_intervals(analysis: DealAnalysis, path: Path) -> Path:
-    """Per-issue acceptable intervals of every party and their overlap (PNG)."""
+def no_deal_intervals(space: DealSpace) -> NDArray[np.float64]:
+    """(A, I, 2) per actor and issue, the values it could prefer to no agreement at all.
+
+    A package is only acceptable to an actor whose utility beats no agreement. On one
+    issue, a value can pass that test only if the actor's best attainable terms on every
+    other issue (within every party's red lines where they overlap) make up for it; the
+    values that pass form an interval because each issue's utility term is concave. NaN
+    where no value passes. This is the no-deal constraint drawn issue by issue: necessary
+    for a value to be in the zone, not sufficient.
+    """
+    box = space.box()
+    best = np.stack(
+        [
+            np.where(ok[None, :] if ok.any() else True, t, -np.inf).max(axis=1)
+            for t, ok in zip(space.terms, box, strict=True)
+        ],
+        axis=1,
+    )  # (A, I) each actor's best term on each issue
+    total = best.sum(axis=1)
+    out = np.full((space.n_actors, space.n_issues, 2), np.nan)
+    for i, (levels, terms) in enumerate(zip(space.levels, space.terms, strict=True)):
+        rest = total - best[:, i]
+        passes = terms + rest[:, None] >= space.sq_utility[:, None] - UTILITY_TOL
+        for a in range(space.n_actors):
+            if passes[a].any():
+                out[a, i] = (levels[passes[a]].min(), levels[passes[a]].max())
+    return out
+
+
+def _blocking(analysis: DealAnalysis) -> tuple[list[str], bool]:
+    """Issues whose red lines collide in some conflict; whether a no-deal value is in one."""
+    issues: list[str] = []
+    no_deal = False
+    for members in analysis.conflict_constraints():
+        for c in members:
+            if c.kind == "red_line" and c.issue is not None and c.issue not in issues:
+                issues.append(c.issue)
+            no_deal = no_deal or c.kind == "no_deal"
+    return issues, no_deal
+
+
+@plain_text
+def intervals_figure(analysis: DealAnalysis) -> Figure:
+    """Per-issue acceptable intervals of every party, the no-deal limit and the overlap."""
     sp = analysis.space
+    actor_name = analysis.actor_names or {}
+    issue_name = analysis.issue_names or {}
     parties = list(sp.party_index)
     n_i, n_p = sp.n_issues, max(len(parties), 1)
     same_scale = bool(
@@ -63,36 +111,64 @@ def plot_intervals(analysis: DealAnalysis, path: Path) -> Path:
     )
     lo_all = float(sp.scale_min[0]) if same_scale else 0.0
     hi_all = float(sp.scale_max[0]) if same_scale else 1.0
+    span = hi_all - lo_all
+    no_deal = no_deal_intervals(sp)
+    blocking, no_deal_blocks = _blocking(analysis)
 
     def x(v: float, i: int) -> float:
         if same_scale:
             return v
         return (v - float(sp.scale_min[i])) / float(sp.width[i])
 
-    fig = new_figure(figsize=(11, 1.2 + 0.55 * n_i * (0.6 + 0.25 * n_p)), layout="constrained")
+    row_h = 0.62 / n_p
+    fig = new_figure(figsize=(11, 2.4 + n_i * (0.5 + 0.16 * n_p)), layout="constrained")
     ax = fig.subplots()
-    row_h = 0.8 / n_p
     for i in range(n_i):
         y0 = n_i - 1 - i
-        ints = []
-        for k, a in enumerate(parties):
+        meets_lo, meets_hi = float(sp.scale_min[i]), float(sp.scale_max[i])
+        if len(sp.levels[i]) == 1:  # no party holds a stance: left at its status quo
+            ax.text(
+                x(float(sp.levels[i][0]), i),
+                y0 + 0.05,
+                "  no party holds a stance here: it stays at the status quo",
+                va="center",
+                fontsize=8,
+                color="0.3",
+            )
+            parties_here: list[int] = []
+        else:
+            parties_here = parties
+        for k, a in enumerate(parties_here):
             lo, hi = acceptable_interval(
                 float(sp.position[a, i]),
                 float(sp.red_line[a, i]),
                 float(sp.scale_min[i]),
                 float(sp.scale_max[i]),
             )
-            ints.append((lo, hi))
-            yy = y0 + 0.4 - (k + 0.5) * row_h
+            nd_lo, nd_hi = no_deal[a, i]
+            yy = y0 + 0.36 - (k + 0.5) * row_h
             colour = _COLOURS[k % len(_COLOURS)]
+            # the red-line interval, faded; solid where the no-deal limit lets it pass too
             ax.plot(
                 [x(lo, i), x(hi, i)],
                 [yy, yy],
                 color=colour,
-                lw=6 if n_p < 4 else 4,
+                lw=5,
+                alpha=0.3,
                 solid_capstyle="butt",
-                alpha=0.85,
             )
+            ok_lo, ok_hi = max(lo, nd_lo), min(hi, nd_hi)
+            if np.isfinite(ok_lo) and ok_lo <= ok_hi:
+                ax.plot(
+                    [x(ok_lo, i), x(ok_hi, i)],
+                    [yy, yy],
+                    color=colour,
+                    lw=5,
+                    solid_capstyle="butt",
+                )
+                meets_lo, meets_hi = max(meets_lo, ok_lo), min(meets_hi, ok_hi)
+            else:
+                meets_lo, meets_hi = np.inf, -np.inf
             if sp.salience[a, i] > 0:
                 ax.plot(
                     [x(float(sp.position[a, i]), i)],
@@ -104,91 +180,162 @@ def plot_intervals(analysis: DealAnalysis, path: Path) -> Path:
                     ms=6,
                     zorder=5,
                 )
-        lo_c = max(v[0] for v in ints) if ints else float(sp.scale_min[i])
-        hi_c = min(v[1] for v in ints) if ints else float(sp.scale_max[i])
-        if lo_c <= hi_c:
+        top, bottom = y0 + 0.4, y0 - 0.3
+        if meets_lo <= meets_hi and parties_here:
             ax.add_patch(
                 Rectangle(
-                    (x(lo_c, i), y0 - 0.45),
-                    max(x(hi_c, i) - x(lo_c, i), 0.004 * (hi_all - lo_all)),
-                    0.9,
-                    color="#2ca02c",
-                    alpha=0.18,
+                    (x(meets_lo, i), bottom),
+                    max(x(meets_hi, i) - x(meets_lo, i), 0.004 * span),
+                    top - bottom,
+                    color="0.5",
+                    alpha=0.13,
                     lw=0,
                     zorder=0,
                 )
-            )
-        else:
-            ax.add_patch(
-                Rectangle(
-                    (x(hi_c, i), y0 - 0.45),
-                    x(lo_c, i) - x(hi_c, i),
-                    0.9,
-                    facecolor="none",
-                    edgecolor="#c0392b",
-                    hatch="///",
-                    lw=0,
-                    zorder=0,
-                )
-            )
-            ax.text(
-                x((lo_c + hi_c) / 2, i),
-                y0,
-                "no overlap",
-                ha="center",
-                va="center",
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.9},
-                color="#c0392b",
-                fontsize=8,
-                fontweight="bold",
             )
         zr = analysis.zopa.ranges.get(sp.issue_ids[i])
         if zr is not None:
             ax.plot(
                 [x(zr[0], i), x(zr[1], i)],
-                [y0 - 0.47, y0 - 0.47],
+                [bottom, bottom],
                 color="#145a32",
-                lw=2.5,
+                lw=3,
                 solid_capstyle="butt",
             )
         sq = float(sp.status_quo[i])
         if np.isfinite(sq):
-            ax.plot([x(sq, i)] * 2, [y0 - 0.45, y0 + 0.45], color="black", lw=1.2, ls="--")
-    ax.set_yticks(range(n_i))
-    ax.set_yticklabels(list(reversed(sp.issue_ids)))
-    ax.set_ylim(-0.7, n_i - 0.3)
-    pad = 0.02 * (hi_all - lo_all)
+            ax.plot([x(sq, i)] * 2, [bottom, top], color="black", lw=1.2, ls="--")
+        g_lo, g_hi = _gap(sp, parties_here, i)
+        if np.isfinite(g_lo):
+            ax.add_patch(
+                Rectangle(
+                    (x(g_lo, i), bottom),
+                    x(g_hi, i) - x(g_lo, i),
+                    top - bottom,
+                    facecolor="none",
+                    edgecolor=_RED,
+                    hatch="///",
+                    lw=0,
+                    zorder=0,
+                )
+            )
+        ends = scale_ends(
+            float(sp.scale_min[i]),
+            float(sp.scale_max[i]),
+            analysis_anchors(analysis, sp.issue_ids[i]),
+            width=200,
+        )
+        for value, text, align in ((lo_all, ends[0], "left"), (hi_all, ends[1], "right")):
+            ax.text(
+                value,
+                bottom - 0.02,
+                clip(text.replace("\n", " "), 58),
+                ha=align,
+                va="top",
+                fontsize=6.5,
+                color="0.4",
+            )
+    labels = [clip(issue_name.get(iid, iid), 32) for iid in reversed(sp.issue_ids)]
+    ax.set_yticks(range(n_i), labels, fontsize=8.5)
+    for tick, iid in zip(ax.get_yticklabels(), reversed(sp.issue_ids), strict=True):
+        if iid in blocking:
+            tick.set_color(_RED)
+            tick.set_fontweight("bold")
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(-0.62, n_i - 0.5)
+    pad = 0.01 * span
     ax.set_xlim(lo_all - pad, hi_all + pad)
     ax.set_xlabel(
-        "issue scale" if same_scale else "position on the issue's scale (0 = min, 1 = max)"
+        f"position on each issue's scale ({lo_all:g} to {hi_all:g}; what the two ends mean "
+        "is printed under each row)"
+        if same_scale
+        else "position on each issue's scale (0 = its lower end, 1 = its upper end; "
+        "printed under each row)"
     )
-    ax.grid(axis="x", color="0.9")
+    ax.set_ylabel("issue (red: its red lines collide)")
+    ax.grid(axis="x", color="0.93")
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
     handles: list[Artist] = [
-        Patch(color=_COLOURS[k % len(_COLOURS)], label=f"{sp.actor_ids[a]} accepts")
+        Line2D(
+            [],
+            [],
+            color=_COLOURS[k % len(_COLOURS)],
+            lw=5,
+            label=clip(actor_name.get(sp.actor_ids[a], sp.actor_ids[a]), 30),
+        )
         for k, a in enumerate(parties)
     ]
     handles += [
-        Patch(color="#2ca02c", alpha=0.25, label="red lines overlap"),
-        Patch(facecolor="none", edgecolor="#c0392b", hatch="///", label="red lines collide"),
-        Line2D([], [], color="#145a32", lw=2.5, label="ZOPA range (all constraints)"),
-        Line2D([], [], color="black", ls="--", label="status quo"),
+        Line2D(
+            [],
+            [],
+            color="0.5",
+            lw=5,
+            alpha=0.3,
+            label="faded: inside the red line, but worse than no deal",
+        ),
         Line2D([], [], marker="o", ls="", mfc="white", mec="0.3", label="position"),
+        Line2D([], [], color="black", ls="--", label="status quo (no agreement)"),
+        Patch(color="0.5", alpha=0.25, label="the parties' ranges meet on this issue alone"),
+        Patch(facecolor="none", edgecolor=_RED, hatch="///", label="red lines collide: no overlap"),
+        Line2D([], [], color="#145a32", lw=3, label="zone of possible agreement (every issue)"),
     ]
-    ax.legend(
+    fig.legend(
         handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.08 if n_i > 6 else -0.18),
-        ncol=min(len(handles), 4),
+        loc="outside lower center",
+        ncol=min(len(handles), 3),
         fontsize=8,
         frameon=False,
     )
-    state = "EMPTY" if analysis.zopa.empty else "not empty"
-    ax.set_title(
-        f"Acceptable ranges of the parties — zone of possible agreement {state}",
-        loc="left",
+    if analysis.zopa.empty:
+        why = []
+        if blocking:
+            why.append(
+                "red lines collide on "
+                + ", ".join(clip(issue_name.get(b, b), 60) for b in blocking)
+            )
+        if no_deal_blocks:
+            why.append("no package beats every party's no-deal value")
+        state = "EMPTY" + (": " + "; ".join(why) if why else "")
+    else:
+        state = "not empty: the dark green lines show each issue's range of feasible packages"
+    fig.suptitle(
+        "What each party accepts, issue by issue\n"
+        + textwrap.fill("Zone of possible agreement " + state, 125),
+        x=0.01,
+        ha="left",
         fontsize=11,
     )
-    return save_figure(fig, path)
+    return fig
+
+
+def _gap(sp: DealSpace, parties: list[int], i: int) -> tuple[float, float]:
+    """The stretch of issue ``i`` between the parties' red-line intervals (NaN if they meet)."""
+    ints = [
+        acceptable_interval(
+            float(sp.position[a, i]),
+            float(sp.red_line[a, i]),
+            float(sp.scale_min[i]),
+            float(sp.scale_max[i]),
+        )
+        for a in parties
+    ]
+    if not ints:
+        return (np.nan, np.nan)
+    hi = min(v[1] for v in ints)
+    lo = max(v[0] for v in ints)
+    return (hi, lo) if hi < lo else (np.nan, np.nan)
+
+
+def analysis_anchors(analysis: DealAnalysis, issue_id: str) -> dict[float, str]:
+    """The anchor texts of an issue, when the analysis carries them (else none)."""
+    return dict(analysis.issue_anchors.get(issue_id, {}))
+
+
+def plot_intervals(analysis: DealAnalysis, path: Path) -> Path:
+    """Per-issue acceptable intervals of every party and their overlap (PNG)."""
+    return save_figure(intervals_figure(analysis), path)
 
 
 def _sample_packages(sizes: Sequence[int], n: int, seed: int = 0) -> NDArray[np.intp]:
@@ -198,6 +345,14 @@ def _sample_packages(sizes: Sequence[int], n: int, seed: int = 0) -> NDArray[np.
 
 def plot_utility_space(analysis: DealAnalysis, a: str, b: str, path: Path) -> Path:
     """Two actors' utility space: packages, feasible ones, frontier, solutions, status quo."""
+    return save_figure(utility_space_figure(analysis, a, b), path)
+
+
+@plain_text
+def utility_space_figure(analysis: DealAnalysis, a: str, b: str) -> Figure:
+    """Two actors' utility space as a figure (see :func:`plot_utility_space`)."""
+    name_a = clip(analysis.actor_names.get(a, a), 40)
+    name_b = clip(analysis.actor_names.get(b, b), 40)
     sp = analysis.space
     ia, ib = sp.actor_ids.index(a), sp.actor_ids.index(b)
     if sp.size <= 200_000:
@@ -208,7 +363,7 @@ def plot_utility_space(analysis: DealAnalysis, a: str, b: str, path: Path) -> Pa
         label_all = f"random sample of {len(pk):,} of {sp.size:.2g} packages"
     u = sp.utilities(pk)
     feas = sp.feasible(pk)
-    fig = new_figure(figsize=(7.5, 6.5), layout="constrained")
+    fig = new_figure(figsize=(10, 6.5), layout="constrained")
     ax = fig.subplots()
     ax.scatter(
         u[:, ia], u[:, ib], s=4, color="0.6", alpha=0.5, lw=0, label=label_all, rasterized=True
@@ -227,7 +382,11 @@ def plot_utility_space(analysis: DealAnalysis, a: str, b: str, path: Path) -> Pa
     _fpk, fu = issue_frontier(sp, np.array([ia, ib]))
     order = np.argsort(fu[:, 0])
     ax.plot(
-        fu[order, 0], fu[order, 1], color="#1f77b4", lw=1.5, label=f"Pareto frontier of {a} and {b}"
+        fu[order, 0],
+        fu[order, 1],
+        color="#1f77b4",
+        lw=1.5,
+        label=f"Pareto frontier of {name_a} and {name_b}",
     )
     _, fb = issue_frontier(sp, np.array([ia, ib]), allowed=sp.box())
     if len(fb):
@@ -283,14 +442,19 @@ def plot_utility_space(analysis: DealAnalysis, a: str, b: str, path: Path) -> Pa
     ax.scatter([sqa], [sqb], marker="X", s=120, color="#c0392b", zorder=6, label="no agreement")
     ax.axvline(sqa, color="#c0392b", lw=0.8, ls=":")
     ax.axhline(sqb, color="#c0392b", lw=0.8, ls=":")
-    ax.set_xlabel(f"utility of {a}")
-    ax.set_ylabel(f"utility of {b}")
+    ax.set_xlabel(f"utility of {name_a} (0 = its worst package, 1 = its ideal)")
+    ax.set_ylabel(f"utility of {name_b} (0 = its worst package, 1 = its ideal)")
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
     ax.grid(color="0.92")
-    ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
-    ax.set_title(f"Utility space: {a} vs {b} ({analysis.method})", loc="left", fontsize=11)
-    return save_figure(fig, path)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
+    ax.set_title(
+        f"What each package gives {name_a} and {name_b}: packages, frontier and solutions "
+        f"({analysis.method})",
+        loc="left",
+        fontsize=11,
+    )
+    return fig
 
 
 def plot_deals(
@@ -311,6 +475,12 @@ def plot_deals(
 
 def plot_table_composition(comparison: TableComparison, path: Path) -> Path:
     """Each actor's utility under each table's deal, no-deal utility marked (PNG)."""
+    return save_figure(table_composition_figure(comparison), path)
+
+
+@plain_text
+def table_composition_figure(comparison: TableComparison) -> Figure:
+    """Each actor's utility under each table's deal as a figure."""
     names = list(comparison.tables)
     actors = list(comparison.actor_ids)
     n_t = max(len(names), 1)
@@ -347,24 +517,17 @@ def plot_table_composition(comparison: TableComparison, path: Path) -> Path:
     )
     ax.set_xticks(xs)
     ax.set_xticklabels([f"{a}*" if comparison.veto[a] else a for a in actors])
-    ax.set_ylabel("utility under the table's deal (Nash package)")
+    ax.set_ylabel("utility under the table's deal (Nash package)\n(0 = worst package, 1 = ideal)")
+    ax.set_xlabel("actor (* veto player)")
     ax.set_ylim(0, 1.05)
     ax.grid(axis="y", color="0.92")
     handles, labels = ax.get_legend_handles_labels()
     handles.append(Patch(facecolor="white", edgecolor="0.4", hatch="////"))
     labels.append("hatched: actor not at the table")
-    ax.legend(
-        handles,
-        labels,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.08),
-        ncol=1,
-        fontsize=8,
-        frameon=False,
-    )
+    fig.legend(handles, labels, loc="outside lower center", ncol=1, fontsize=8, frameon=False)
     ax.set_title(
-        "Who is at the table: each actor's utility under each table's deal (* veto player)",
+        "Who is at the table: each actor's utility under the deal each table reaches",
         loc="left",
         fontsize=11,
     )
-    return save_figure(fig, path)
+    return fig
