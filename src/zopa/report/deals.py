@@ -505,15 +505,14 @@ def table_composition_figure(comparison: TableComparison) -> Figure:
                 bars[j].set_facecolor("white")
                 bars[j].set_edgecolor(colour)
                 bars[j].set_hatch("////")
-    ax.scatter(
-        xs,
+    ax.hlines(
         [comparison.no_deal[a] for a in actors],
-        marker="_",
-        s=260,
-        linewidths=2.5,
+        xs - 0.44,
+        xs + 0.44,
         color="black",
+        linewidth=2,
         zorder=5,
-        label="no agreement",
+        label="no agreement (each actor's utility without a deal)",
     )
     ax.set_xticks(xs)
     ax.set_xticklabels([f"{a}*" if comparison.veto[a] else a for a in actors])

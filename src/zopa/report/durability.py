@@ -52,7 +52,7 @@ def _note(note: str) -> dict[str, object]:
 
 def _markevery(n_points: int, rank: int, size: int) -> tuple[int, int]:
     """Marker positions of a curve: evenly spaced, shifted within a group of coinciding curves."""
-    step = max(n_points // _MARKS, 1)
+    step = max(n_points // _MARKS, size, 1)
     return ((rank * step) // max(size, 1) + step // 2) % max(n_points, 1), step
 
 
@@ -145,6 +145,9 @@ def deterrence_figure(
     top, mid, low = fig.subplots(
         3, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1.2, 0.18 + 0.12 * n]}
     )
+    engine = fig.get_layout_engine()
+    if engine is not None:  # room between the panels for their titles and edge ticks
+        engine.set(hspace=0.04)
     first = results[0][1]
     t = first.times
     a_lo, a_med, a_hi = np.quantile(first.deterrence.attacker, (0.05, 0.5, 0.95), axis=0)
@@ -263,6 +266,7 @@ def deterrence_figure(
     )
     low.set_xlim(0, float(t[-1]))
     mid.set_ylim(bottom=0)
+    top.set_ylim(bottom=0)
     mid.set_ylabel(
         "deterrence balance\n(defender / attacker;\n1 = parity, 0 = defenceless)", fontsize=9
     )

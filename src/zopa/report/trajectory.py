@@ -80,14 +80,15 @@ def trajectory_figure(
     for row, (a, actor, w) in enumerate(rows):
         colour, marker = series_style(row)
         rank, size = groups[row]
-        offset = (rank * step) // size if size > 1 else row % step
+        every = max(step, size)  # a group of coinciding lines shares the rounds out
+        offset = (rank * every) // size if size > 1 else row % step
         ax.plot(
             rounds,
             traj[:, a],
             color=colour,
             lw=0.8 + 3.2 * w / w_max,
             marker=marker,
-            markevery=(offset % (n_rounds + 1), max(step, size)),
+            markevery=(offset % (n_rounds + 1), every),
             ms=6,
             mec="white",
             mew=0.6,

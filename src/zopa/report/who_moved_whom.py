@@ -87,7 +87,7 @@ def who_moved_whom_figure(
                     fontsize=7,
                     color="white" if mat[i, j] > 0.6 * vmax else "black",
                 )
-    ax.set_xticks(range(n), names, rotation=60, ha="right", fontsize=8)
+    ax.set_xticks(range(n), names, rotation=90, fontsize=8)
     ax.set_yticks(range(n), names, fontsize=8)
     ax.set_xlabel("moved by (proposer)")
     ax.set_ylabel("actor that moved")
