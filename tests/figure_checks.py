@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def all_axes(fig: Figure) -> list[Axes]:
     """Every axes of ``fig``, secondary axes and colour bars included."""
-    return [o for o in fig.findobj(lambda o: isinstance(o, Axes))]
+    return list(fig.findobj(lambda o: isinstance(o, Axes)))
 
 
 def is_colorbar(ax: Axes) -> bool:
@@ -46,7 +46,7 @@ def shown_texts(fig: Figure) -> list[Text]:
         for axis in (ax.xaxis, ax.yaxis):
             for tick in [*axis.majorTicks, *axis.minorTicks]:
                 tick_texts.update((id(tick.label1), id(tick.label2)))
-            shown += [t for t in axis.get_ticklabels(which="both")]
+            shown += list(axis.get_ticklabels(which="both"))
     shown += [t for t in fig.findobj(Text) if id(t) not in tick_texts]
     unique = {id(t): t for t in shown if t.get_visible() and t.get_text().strip()}
     return list(unique.values())
@@ -60,10 +60,7 @@ def text_overlaps(fig: Figure, *, slack: float = 1.0) -> list[tuple[str, str]]:
     for (ta, a), (tb, b) in combinations(boxes, 2):
         if a.width == 0 or b.width == 0:
             continue
-        if (
-            min(a.x1, b.x1) - max(a.x0, b.x0) > slack
-            and min(a.y1, b.y1) - max(a.y0, b.y0) > slack
-        ):
+        if min(a.x1, b.x1) - max(a.x0, b.x0) > slack and min(a.y1, b.y1) - max(a.y0, b.y0) > slack:
             out.append((ta, tb))
     return out
 

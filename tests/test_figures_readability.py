@@ -7,10 +7,13 @@ stay distinguishable, and 20 actors get 20 different (colour, marker) pairs.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
+
 from figure_checks import (
     assert_readable,
     legend_over_data,
@@ -19,8 +22,6 @@ from figure_checks import (
     shown_texts,
     text_overlaps,
 )
-from matplotlib.figure import Figure
-
 from zopa.durability.simulate import DurabilityResult
 from zopa.io import load_scenario
 from zopa.models import make_model
@@ -101,8 +102,14 @@ def test_coincident_groups() -> None:
 
 def test_position_map_of_the_flagship_reads_well(flagship: Scenario) -> None:
     # territory: status quo, eum, median and smp within 0.2 of 50 (as on the flagship)
-    forecasts = {"compromise": 64.7, "exchange": 78.7, "eum": 50.0, "median": 50.0,
-                 "nash": 63.5, "smp": 49.8}
+    forecasts = {
+        "compromise": 64.7,
+        "exchange": 78.7,
+        "eum": 50.0,
+        "median": 50.0,
+        "nash": 63.5,
+        "smp": 49.8,
+    }
     fig = position_map_figure(flagship, "territory", forecasts=forecasts)
     assert_readable(fig)
     ax = fig.axes[0]
@@ -144,8 +151,9 @@ def test_red_line_ticks_never_cover_actor_names(flagship: Scenario) -> None:
 
 def _twenty() -> Scenario:
     actors = tuple(Actor(f"A{k}", f"Actor number {k}", 1.0 + k % 5) for k in range(20))
-    issue = Issue("i", "One issue", Scale(0, 100), anchors={0.0: "nothing", 100.0: "all"},
-                  status_quo=50.0)
+    issue = Issue(
+        "i", "One issue", Scale(0, 100), anchors={0.0: "nothing", 100.0: "all"}, status_quo=50.0
+    )
     # five blocs of four actors at the same position: lines that coincide throughout
     stances = tuple(
         Stance(a.id, "i", float(20 * (k % 5)), 0.5 + 0.1 * (k % 5)) for k, a in enumerate(actors)
@@ -169,7 +177,7 @@ def test_trajectory_of_twenty_actors_keeps_every_line_distinct_and_visible() -> 
     crowded = [group for group in by_path.values() if len(group) > 1]
     assert crowded, "the scenario has coinciding lines"
     for group in crowded:
-        for a_points, b_points in zip(group, group[1:], strict=False):
+        for a_points, b_points in itertools.pairwise(group):
             assert a_points != b_points
 
 
@@ -203,10 +211,16 @@ def test_no_deal_limit_by_hand() -> None:
     sc = Scenario(
         "two",
         (Actor("A", "A", 1.0, veto=True), Actor("B", "B", 1.0, veto=True)),
-        (Issue("x", "X", Scale(0, 100), status_quo=0.0),
-         Issue("y", "Y", Scale(0, 100), status_quo=100.0)),
-        (Stance("A", "x", 0.0, 0.5), Stance("B", "x", 100.0, 0.5),
-         Stance("A", "y", 0.0, 0.5), Stance("B", "y", 100.0, 0.5)),
+        (
+            Issue("x", "X", Scale(0, 100), status_quo=0.0),
+            Issue("y", "Y", Scale(0, 100), status_quo=100.0),
+        ),
+        (
+            Stance("A", "x", 0.0, 0.5),
+            Stance("B", "x", 100.0, 0.5),
+            Stance("A", "y", 0.0, 0.5),
+            Stance("B", "y", 100.0, 0.5),
+        ),
     )
     limits = no_deal_intervals(deals(sc).analysis.space)
     # A gets at best 0.5 from y (y = 0); to beat 0.5 overall its x term must be >= 0:
@@ -223,10 +237,16 @@ def test_no_deal_limit_cuts_an_issue_by_hand() -> None:
     sc = Scenario(
         "cut",
         (Actor("A", "A", 1.0, veto=True), Actor("B", "B", 1.0, veto=True)),
-        (Issue("x", "X", Scale(0, 100), status_quo=0.0),
-         Issue("y", "Y", Scale(0, 100), status_quo=100.0)),
-        (Stance("A", "x", 0.0, 0.75), Stance("B", "x", 100.0, 0.5),
-         Stance("A", "y", 0.0, 0.25), Stance("B", "y", 100.0, 0.5)),
+        (
+            Issue("x", "X", Scale(0, 100), status_quo=0.0),
+            Issue("y", "Y", Scale(0, 100), status_quo=100.0),
+        ),
+        (
+            Stance("A", "x", 0.0, 0.75),
+            Stance("B", "x", 100.0, 0.5),
+            Stance("A", "y", 0.0, 0.25),
+            Stance("B", "y", 100.0, 0.5),
+        ),
     )
     space = deals(sc, grid=31).analysis.space
     limits = no_deal_intervals(space)
@@ -285,7 +305,10 @@ def test_the_checks_catch_what_they_look_for() -> None:
     ax.legend(loc="center")
     ax.text(0.5, 0.5, "one label")
     ax.text(0.5, 0.5, "another label")
-    assert missing_titles(fig) == ["axes 0: no title", "axes 0: no x-axis title",
-                                   "axes 0: no y-axis title"]
+    assert missing_titles(fig) == [
+        "axes 0: no title",
+        "axes 0: no x-axis title",
+        "axes 0: no y-axis title",
+    ]
     assert ("one label", "another label") in text_overlaps(fig)
     assert legend_over_data(fig)

@@ -9,9 +9,10 @@ per deal.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 
 from zopa.report.figures import (
@@ -146,7 +147,7 @@ def deterrence_figure(
         3, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1.2, 0.18 + 0.12 * n]}
     )
     engine = fig.get_layout_engine()
-    if engine is not None:  # room between the panels for their titles and edge ticks
+    if isinstance(engine, ConstrainedLayoutEngine):  # room for titles and edge ticks
         engine.set(hspace=0.04)
     first = results[0][1]
     t = first.times
@@ -167,7 +168,7 @@ def deterrence_figure(
         colour, marker, style = _style(k)
         rank, size = groups[k]
         every = _markevery(len(t), rank, size)
-        line_kw = {
+        line_kw: dict[str, Any] = {
             "color": colour,
             "linewidth": 2,
             "linestyle": style,

@@ -114,8 +114,8 @@ def render(fig: Figure) -> Any:
             text.set_parse_math(False)
         canvas = fig.canvas
         assert isinstance(canvas, FigureCanvasAgg)
-        canvas.draw()
-        return canvas.get_renderer()
+        canvas.draw()  # type: ignore[no-untyped-call]
+        return canvas.get_renderer()  # type: ignore[no-untyped-call]
 
 
 def save_figure(fig: Figure, path: Path, *, dpi: int = 110) -> Path:
