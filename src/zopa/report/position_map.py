@@ -159,7 +159,7 @@ def position_map_figure(
         )
     ax.set_ylabel("actors (by position); forecasts below", fontsize=9)
     ax.set_title(
-        f"Where the actors stand and where the models land: {clip(issue.name, 80)}",
+        f"{clip(issue.name, 90)}\nwhere the actors stand and where the models land",
         loc="left",
         fontsize=12,
         fontweight="bold",
