@@ -312,3 +312,35 @@ def test_the_checks_catch_what_they_look_for() -> None:
     ]
     assert ("one label", "another label") in text_overlaps(fig)
     assert legend_over_data(fig)
+
+
+def test_an_empty_zone_from_a_no_deal_value_is_drawn_as_such() -> None:
+    # B's red line keeps x >= 40. A gets 0.75 from no deal (x = 0 with salience 0.75, y = 100
+    # against its 0): any x >= 40 gives it at most 0.75 * 0.6 + 0.25 = 0.7 < 0.75, so A
+    # walks away from every package B accepts. Its no-deal limit on x is x <= 30 (grid 10):
+    # 0.75 * 0.7 + 0.25 = 0.775 >= 0.75 while 0.75 * 0.6 + 0.25 = 0.7 is not.
+    sc = Scenario(
+        "walk away",
+        (Actor("A", "Alpha", 1.0, veto=True), Actor("B", "Beta", 1.0, veto=True)),
+        (
+            Issue("x", "X", Scale(0, 100), status_quo=0.0),
+            Issue("y", "Y", Scale(0, 100), status_quo=100.0),
+        ),
+        (
+            Stance("A", "x", 0.0, 0.75),
+            Stance("B", "x", 100.0, 0.75, red_line=40.0),
+            Stance("A", "y", 0.0, 0.25),
+            Stance("B", "y", 100.0, 0.25),
+        ),
+    )
+    analysis = deals(sc).analysis
+    assert analysis.zopa.empty
+    assert no_deal_intervals(analysis.space)[0, 0].tolist() == [0.0, 30.0]
+    fig = intervals_figure(analysis)
+    assert_readable(fig)
+    title = fig._suptitle.get_text().replace("\n", " ")
+    assert "Alpha would rather have no deal than any package within the red lines on X" in title
+    assert "collide" not in title
+    ax = fig.axes[0]
+    gaps = [p for p in ax.patches if p.get_hatch()]
+    assert [(p.get_x(), p.get_x() + p.get_width()) for p in gaps] == [(30.0, 40.0)]

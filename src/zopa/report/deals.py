@@ -1,9 +1,13 @@
 """Pictures of the deal space.
 
-- :func:`plot_intervals`: one row per issue; every party's acceptable interval (from its
-  red line) as a coloured bar, its position as a dot, the status quo as a black tick, and
-  the overlap shaded green. Where the parties' intervals do not meet, the gap is hatched
-  red, so an empty zone of possible agreement shows at a glance.
+- :func:`plot_intervals`: one row per issue, named; every party's acceptable interval
+  (from its red line) as a coloured bar, faded where even its best terms on every other
+  issue leave it worse off than no deal (:func:`no_deal_intervals`), its position as a
+  dot, the status quo as a dashed tick. Grey shading marks where the parties' ranges meet
+  on that issue alone; red hatching the gap where their red lines collide; dark green
+  lines the zone of possible agreement on each issue, drawn only when the zone is not
+  empty. The title says whether the zone is empty and why, so the picture and the verdict
+  agree.
 - :func:`plot_utility_space`: two actors' utilities for every package (a sample when the
   space is large), the feasible packages, the Pareto frontier of the two, the bargaining
   solutions and the no-agreement point.
@@ -23,7 +27,14 @@ from matplotlib.patches import Patch, Rectangle
 
 from zopa.agreements.frontier import issue_frontier, nondominated
 from zopa.agreements.space import UTILITY_TOL, acceptable_interval
-from zopa.report.figures import clip, new_figure, plain_text, save_figure, scale_ends
+from zopa.report.figures import (
+    SERIES_COLOURS,
+    clip,
+    new_figure,
+    plain_text,
+    save_figure,
+    scale_ends,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -36,18 +47,7 @@ if TYPE_CHECKING:
     from zopa.agreements.space import DealSpace
     from zopa.agreements.tables import TableComparison
 
-_COLOURS = (
-    "#1f77b4",
-    "#d62728",
-    "#2ca02c",
-    "#9467bd",
-    "#ff7f0e",
-    "#8c564b",
-    "#e377c2",
-    "#17becf",
-    "#7f7f7f",
-    "#bcbd22",
-)
+_COLOURS = SERIES_COLOURS  # twenty distinct colours: parties and tables never share one
 _RED = "#c0392b"
 _SOLUTION_STYLE = {
     "nash": ("*", "#000000", "Nash"),
@@ -86,16 +86,25 @@ def no_deal_intervals(space: DealSpace) -> NDArray[np.float64]:
     return out
 
 
-def _blocking(analysis: DealAnalysis) -> tuple[list[str], bool]:
-    """Issues whose red lines collide in some conflict; whether a no-deal value is in one."""
-    issues: list[str] = []
-    no_deal = False
+def _blocking(analysis: DealAnalysis) -> tuple[list[str], list[str], list[str]]:
+    """Why the zone is empty, from the conflicts found.
+
+    Returns:
+        The issues where red lines alone collide; the parties whose no-deal value is in a
+        conflict; the issues whose red lines are in a conflict with a no-deal value.
+    """
+    collide: list[str] = []
+    no_deal: list[str] = []
+    with_no_deal: list[str] = []
     for members in analysis.conflict_constraints():
-        for c in members:
-            if c.kind == "red_line" and c.issue is not None and c.issue not in issues:
-                issues.append(c.issue)
-            no_deal = no_deal or c.kind == "no_deal"
-    return issues, no_deal
+        red = [c.issue for c in members if c.kind == "red_line" and c.issue is not None]
+        walk_away = [c.actor for c in members if c.kind == "no_deal"]
+        if not walk_away:
+            collide += [i for i in red if i not in collide]
+        else:
+            no_deal += [a for a in walk_away if a not in no_deal]
+            with_no_deal += [i for i in red if i not in with_no_deal]
+    return collide, no_deal, with_no_deal
 
 
 @plain_text
@@ -113,7 +122,7 @@ def intervals_figure(analysis: DealAnalysis) -> Figure:
     hi_all = float(sp.scale_max[0]) if same_scale else 1.0
     span = hi_all - lo_all
     no_deal = no_deal_intervals(sp)
-    blocking, no_deal_blocks = _blocking(analysis)
+    blocking, walk_away, walk_away_issues = _blocking(analysis)
 
     def x(v: float, i: int) -> float:
         if same_scale:
@@ -138,6 +147,7 @@ def intervals_figure(analysis: DealAnalysis) -> Figure:
             parties_here: list[int] = []
         else:
             parties_here = parties
+        solid: list[tuple[float, float]] = []
         for k, a in enumerate(parties_here):
             lo, hi = acceptable_interval(
                 float(sp.position[a, i]),
@@ -167,6 +177,7 @@ def intervals_figure(analysis: DealAnalysis) -> Figure:
                     solid_capstyle="butt",
                 )
                 meets_lo, meets_hi = max(meets_lo, ok_lo), min(meets_hi, ok_hi)
+                solid.append((ok_lo, ok_hi))
             else:
                 meets_lo, meets_hi = np.inf, -np.inf
             if sp.salience[a, i] > 0:
@@ -206,6 +217,11 @@ def intervals_figure(analysis: DealAnalysis) -> Figure:
         if np.isfinite(sq):
             ax.plot([x(sq, i)] * 2, [bottom, top], color="black", lw=1.2, ls="--")
         g_lo, g_hi = _gap(sp, parties_here, i)
+        edge = _RED
+        if not np.isfinite(g_lo) and solid and max(v[0] for v in solid) > min(v[1] for v in solid):
+            # the red lines meet, but the ranges left by the no-deal limit do not
+            g_lo, g_hi = min(v[1] for v in solid), max(v[0] for v in solid)
+            edge = "0.45"
         if np.isfinite(g_lo):
             ax.add_patch(
                 Rectangle(
@@ -213,8 +229,8 @@ def intervals_figure(analysis: DealAnalysis) -> Figure:
                     x(g_hi, i) - x(g_lo, i),
                     top - bottom,
                     facecolor="none",
-                    edgecolor=_RED,
-                    hatch="///",
+                    edgecolor=edge,
+                    hatch="///" if edge == _RED else "\\\\",
                     lw=0,
                     zorder=0,
                 )
@@ -252,7 +268,7 @@ def intervals_figure(analysis: DealAnalysis) -> Figure:
         else "position on each issue's scale (0 = its lower end, 1 = its upper end; "
         "printed under each row)"
     )
-    ax.set_ylabel("issue (red: its red lines collide)")
+    ax.set_ylabel("issue (red: its red lines collide)" if blocking else "issue")
     ax.grid(axis="x", color="0.93")
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
@@ -279,6 +295,12 @@ def intervals_figure(analysis: DealAnalysis) -> Figure:
         Line2D([], [], color="black", ls="--", label="status quo (no agreement)"),
         Patch(color="0.5", alpha=0.25, label="the parties' ranges meet on this issue alone"),
         Patch(facecolor="none", edgecolor=_RED, hatch="///", label="red lines collide: no overlap"),
+        Patch(
+            facecolor="none",
+            edgecolor="0.45",
+            hatch="\\\\",
+            label="no overlap once the no-deal limit is drawn",
+        ),
         Line2D([], [], color="#145a32", lw=3, label="zone of possible agreement (every issue)"),
     ]
     fig.legend(
@@ -295,8 +317,15 @@ def intervals_figure(analysis: DealAnalysis) -> Figure:
                 "red lines collide on "
                 + ", ".join(clip(issue_name.get(b, b), 60) for b in blocking)
             )
-        if no_deal_blocks:
-            why.append("no package beats every party's no-deal value")
+        if walk_away:
+            who = ", ".join(clip(actor_name.get(a, a), 30) for a in walk_away)
+            within = (
+                " within the red lines on "
+                + ", ".join(clip(issue_name.get(i, i), 40) for i in walk_away_issues)
+                if walk_away_issues
+                else ""
+            )
+            why.append(f"{who} would rather have no deal than any package{within}")
         state = "EMPTY" + (": " + "; ".join(why) if why else "")
     else:
         state = "not empty: the dark green lines show each issue's range of feasible packages"
