@@ -196,7 +196,9 @@ def test_deal_figures_of_the_flagship(flagship: Scenario) -> None:
     assert_readable(fig)
     title = fig._suptitle.get_text()
     assert "EMPTY" in title
-    assert "Territory / line of contact" in title  # names, not ids
+    assert title.count("Territory / line of contact") == 1  # names, not ids; once
+    assert "NATO" in title
+    assert "Foreign reassurance force" in title
     labels = {t.get_text() for t in fig.axes[0].get_yticklabels()}
     assert "Sanctions relief" in labels
     assert "sanctions" not in labels

@@ -104,7 +104,7 @@ def _blocking(analysis: DealAnalysis) -> tuple[list[str], list[str], list[str]]:
         else:
             no_deal += [a for a in walk_away if a not in no_deal]
             with_no_deal += [i for i in red if i not in with_no_deal]
-    return collide, no_deal, with_no_deal
+    return list(dict.fromkeys(collide)), no_deal, list(dict.fromkeys(with_no_deal))
 
 
 @plain_text
