@@ -8,7 +8,7 @@ title or axis titles.
 from __future__ import annotations
 
 from itertools import combinations
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -22,6 +22,13 @@ from zopa.report.figures import render
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.transforms import Bbox
+
+
+def _drawn(fig: Figure) -> Any:
+    """The renderer of ``fig``, drawing it first only if something changed since."""
+    if fig.stale:
+        return render(fig)
+    return fig.canvas.get_renderer()  # type: ignore[attr-defined]
 
 
 def all_axes(fig: Figure) -> list[Axes]:
@@ -39,7 +46,7 @@ def is_secondary(ax: Axes) -> bool:
 
 def shown_texts(fig: Figure) -> list[Text]:
     """The texts a reader sees: titles, labels, annotations, legend entries, tick labels."""
-    render(fig)
+    _drawn(fig)
     tick_texts: set[int] = set()
     shown: list[Text] = []
     for ax in all_axes(fig):
@@ -54,7 +61,7 @@ def shown_texts(fig: Figure) -> list[Text]:
 
 def text_overlaps(fig: Figure, *, slack: float = 1.0) -> list[tuple[str, str]]:
     """Pairs of shown texts whose boxes overlap by more than ``slack`` pixels."""
-    renderer = render(fig)
+    renderer = _drawn(fig)
     boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in shown_texts(fig)]
     out = []
     for (ta, a), (tb, b) in combinations(boxes, 2):
@@ -96,7 +103,7 @@ def _data_hits(ax: Axes, box: Bbox) -> list[str]:
 
 def legend_over_data(fig: Figure) -> list[str]:
     """Data artists that a legend (of an axes or of the figure) covers."""
-    renderer = render(fig)
+    renderer = _drawn(fig)
     legends = [*fig.legends, *(ax.get_legend() for ax in all_axes(fig))]
     out = []
     for legend in legends:
@@ -115,7 +122,7 @@ def missing_titles(fig: Figure) -> list[str]:
     An x-axis title is needed where the axes shows x tick labels; a y-axis title always.
     Colour bars and secondary axes are judged by their own labels elsewhere.
     """
-    render(fig)
+    _drawn(fig)
     problems = []
     suptitle = fig._suptitle.get_text() if fig._suptitle is not None else ""
     for k, ax in enumerate(all_axes(fig)):

@@ -191,7 +191,7 @@ def test_trajectory_and_who_moved_whom_on_the_flagship(flagship: Scenario) -> No
 
 
 def test_deal_figures_of_the_flagship(flagship: Scenario) -> None:
-    analysis = deals(flagship).analysis
+    analysis = deals(flagship, grid=3).analysis  # red lines and anchors join the grid
     fig = intervals_figure(analysis)
     assert_readable(fig)
     title = fig._suptitle.get_text()
@@ -203,7 +203,12 @@ def test_deal_figures_of_the_flagship(flagship: Scenario) -> None:
     assert "Sanctions relief" in labels
     assert "sanctions" not in labels
     assert_readable(utility_space_figure(analysis, "RU", "UA"))
-    comparison = tables(flagship, {"bilateral": ["US", "RU"], "with-ukraine": ["US", "RU", "UA"]})
+    comparison = tables(
+        flagship,
+        {"bilateral": ["US", "RU"], "with-ukraine": ["US", "RU", "UA"]},
+        grid=3,
+        forecasts=False,
+    )
     assert_readable(table_composition_figure(comparison.comparison))
 
 
