@@ -25,12 +25,8 @@ from figure_checks import (
 from zopa.durability.simulate import DurabilityResult
 from zopa.io import load_scenario
 from zopa.models import make_model
-from zopa.report.deals import (
-    intervals_figure,
-    no_deal_intervals,
-    table_composition_figure,
-    utility_space_figure,
-)
+from zopa.report.deal_intervals import intervals_figure, no_deal_intervals
+from zopa.report.deals import table_composition_figure, utility_space_figure
 from zopa.report.durability import deterrence_figure, survival_figure
 from zopa.report.figures import (
     SERIES_COLOURS,
