@@ -48,5 +48,6 @@ def test_drawing_keeps_the_callers_backend_and_never_loads_pyplot(tmp_path: Path
     )
     seen = json.loads(out.stdout)
     assert seen == {"backend": "svg", "pyplot": False, "written": str(target)}
-    # figsize (11, 1.6 + 0.42 x 3 actors with a stance) inches at 110 dpi, cut to pixels
-    assert png_size(target) == (1210, 314)
+    # figsize (11, 2.3 + 0.36 x (3 actors with a stance + the status quo row)) inches at
+    # 110 dpi, cut to pixels
+    assert png_size(target) == (1210, 411)

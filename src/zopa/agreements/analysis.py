@@ -10,7 +10,7 @@ packages; the logrolls; and the agenda.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -69,6 +69,12 @@ class DealAnalysis:
     notes: tuple[str, ...] = ()
     set_aside: tuple[str, ...] = ()
     core: DealAnalysis | None = None
+    actor_names: dict[str, str] = field(default_factory=dict)
+    """Display names of the scenario's actors by id (for figures; empty: use the ids)."""
+    issue_names: dict[str, str] = field(default_factory=dict)
+    """Display names of the scenario's issues by id (for figures; empty: use the ids)."""
+    issue_anchors: dict[str, dict[float, str]] = field(default_factory=dict)
+    """What points of each issue's scale mean, by issue id (for figures' axis titles)."""
 
     def conflict_constraints(self) -> list[list[Constraint]]:
         """The conflicts as lists of constraints."""
@@ -364,4 +370,10 @@ def analyse_deals(
                 parties=parties,
                 extra_levels=levels,
             )
-    return analyse_space(space, method=method, subspaces=subspaces, logroll_count=logroll_count)
+    analysis = analyse_space(space, method=method, subspaces=subspaces, logroll_count=logroll_count)
+    return replace(
+        analysis,
+        actor_names={a.id: a.name for a in scenario.actors},
+        issue_names={i.id: i.name for i in scenario.issues},
+        issue_anchors={i.id: dict(i.anchors) for i in scenario.issues},
+    )

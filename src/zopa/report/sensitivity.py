@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.ticker import PercentFormatter
 
-from zopa.report.figures import clip, new_figure, save_figure
+from zopa.report.figures import clip, new_figure, plain_text, save_figure
 from zopa.uncertainty.sensitivity import shown_morris, shown_sobol
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
     from numpy.typing import NDArray
 
     from zopa.scenario import Scenario
@@ -42,6 +43,20 @@ def plot_issue_sensitivity(
 
     ``labels`` maps input names to the words shown (e.g. "Russia's position on Territory").
     """
+    fig = sensitivity_figure(scenario, result, issue_id, labels=labels, top=top)
+    return None if fig is None else save_figure(fig, path)
+
+
+@plain_text
+def sensitivity_figure(
+    scenario: Scenario,
+    result: SensitivityResult,
+    issue_id: str,
+    *,
+    labels: Mapping[str, str],
+    top: int = 10,
+) -> Figure | None:
+    """One issue's indices for its ``top`` inputs as a figure; ``None`` when it has none."""
     issue_result = result.issue(issue_id)
     ranked = (
         shown_sobol(issue_result, top) if issue_result.sobol else shown_morris(issue_result, top)
@@ -58,26 +73,27 @@ def plot_issue_sensitivity(
     issue_name = clip(scenario.issue(issue_id).name, 90)
     if issue_result.sobol:
         _sobol_bars(ax, issue_result, y)
-        ax.set_xlabel("share of the forecast's variance")
+        ax.set_xlabel("share of the forecast's variance (0 % = no influence, 100 % = all of it)")
         what = "Sobol' indices"
     else:
         _morris_bars(ax, issue_result, y)
-        ax.set_xlabel("change of the forecast over the input's range (scale points)")
+        ax.set_xlabel("change of the forecast over the input's range (scale points; 0 = no effect)")
         what = "Morris screening"
     ax.set_yticks(y, wrapped)
     ax.set_ylim(-0.7, n - 0.3)
     ax.grid(axis="x", color="0.9")
     ax.set_axisbelow(True)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="lower right", frameon=False, fontsize=9)
+    ax.set_ylabel("input (varied over its range)")
+    fig.legend(loc="outside lower center", ncol=2, frameon=False, fontsize=9)
     ax.set_title(
-        f"{issue_name}: what drives the {result.model} forecast\n"
+        f"What drives the {result.model} forecast of {issue_name}\n"
         f"{what}, {result.evaluations:,} runs, {result.distribution} ranges — "
         f"forecast {issue_result.mean:.1f} ± {issue_result.std:.1f} (sd)",
         loc="left",
         fontsize=11,
     )
-    return save_figure(fig, path)
+    return fig
 
 
 def _sobol_bars(ax: Axes, result: IssueSensitivity, y: NDArray[np.float64]) -> None:

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from zopa.report.figures import clip, new_figure, save_figure
+from zopa.report.figures import clip, new_figure, plain_text, save_figure
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from matplotlib.figure import Figure
     from numpy.typing import NDArray
 
     from zopa.models.base import Forecast
@@ -57,10 +58,11 @@ def movement_matrix(
     return by_proposer, by_kind
 
 
-def plot_who_moved_whom(
-    scenario: Scenario, forecast: Forecast, issue_id: str, path: Path, *, draw: int = 0
-) -> Path:
-    """Draw the who-moved-whom chart of one issue to a PNG and return its path."""
+@plain_text
+def who_moved_whom_figure(
+    scenario: Scenario, forecast: Forecast, issue_id: str, *, draw: int = 0
+) -> Figure:
+    """The who-moved-whom chart of one issue."""
     by_proposer, by_kind = movement_matrix(forecast, issue_id, draw=draw)
     issue = scenario.issue(issue_id)
     keep = [a for a, actor in enumerate(scenario.actors) if scenario.stance(actor.id, issue_id)]
@@ -85,11 +87,11 @@ def plot_who_moved_whom(
                     fontsize=7,
                     color="white" if mat[i, j] > 0.6 * vmax else "black",
                 )
-    ax.set_xticks(range(n), names, rotation=60, ha="right", fontsize=8)
+    ax.set_xticks(range(n), names, rotation=90, fontsize=8)
     ax.set_yticks(range(n), names, fontsize=8)
     ax.set_xlabel("moved by (proposer)")
     ax.set_ylabel("actor that moved")
-    ax.set_title("distance moved, summed over rounds", loc="left", fontsize=10)
+    ax.set_title("distance each actor moved on each proposer's offers", loc="left", fontsize=10)
     fig.colorbar(
         image, ax=ax, shrink=0.8, label=f"scale units ({issue.scale.min:g} to {issue.scale.max:g})"
     )
@@ -101,21 +103,36 @@ def plot_who_moved_whom(
         left += kinds[:, c]
     bx.set_yticks(y, names, fontsize=8)
     bx.invert_yaxis()
-    bx.set_xlabel("total distance moved")
+    bx.set_xlabel(f"total distance moved (scale units, {issue.scale.min:g} to {issue.scale.max:g})")
+    bx.set_ylabel("actor that moved")
     bx.set_title("by kind of offer accepted", loc="left", fontsize=10)
     bx.set_xlim(0, max(float(left.max()), 1e-9) * 1.05)
-    bx.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=len(kind_names))
+    bx.legend(
+        fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        title="offer accepted",
+        title_fontsize=8,
+        frameon=False,
+    )
     bx.grid(axis="x", alpha=0.3)
     for side in ("top", "right"):
         bx.spines[side].set_visible(False)
     rounds = int(np.asarray(forecast.diagnostics["move"]).shape[1])
     fig.suptitle(
-        f"{clip(issue.name, 90)} — who moved whom ({forecast.model}, {rounds} rounds)",
+        f"Who moved whom ({forecast.model}, {rounds} rounds): {clip(issue.name, 80)}",
         x=0.01,
         ha="left",
         fontsize=12,
     )
-    return save_figure(fig, path)
+    return fig
+
+
+def plot_who_moved_whom(
+    scenario: Scenario, forecast: Forecast, issue_id: str, path: Path, *, draw: int = 0
+) -> Path:
+    """Draw the who-moved-whom chart of one issue to a PNG and return its path."""
+    return save_figure(who_moved_whom_figure(scenario, forecast, issue_id, draw=draw), path)
 
 
 def plot_who_moved_whom_all(
