@@ -165,12 +165,19 @@ class DealSpace:
         idx = np.asarray(index)
         return np.stack([self.levels[i][idx[:, i]] for i in range(self.n_issues)], axis=1)
 
-    def utilities(self, index: NDArray[np.integer[Any]]) -> NDArray[np.float64]:
-        """(N, A) utilities of packages given as (N, I) level indices (issue-order sums)."""
+    def utilities(
+        self, index: NDArray[np.integer[Any]], actors: NDArray[np.intp] | None = None
+    ) -> NDArray[np.float64]:
+        """(N, A) utilities of packages given as (N, I) level indices (issue-order sums).
+
+        With ``actors``, only those actors' columns, (N, len(actors)): the same numbers.
+        """
         idx = np.asarray(index)
-        out = np.zeros((idx.shape[0], self.n_actors))
+        n_cols = self.n_actors if actors is None else len(actors)
+        out = np.zeros((idx.shape[0], n_cols))
         for i in range(self.n_issues):
-            out = out + self.terms[i][:, idx[:, i]].T
+            t = self.terms[i] if actors is None else self.terms[i][actors]
+            out += t[:, idx[:, i]].T
         return out
 
     def acceptable(self, index: NDArray[np.integer[Any]]) -> NDArray[np.bool_]:
@@ -182,8 +189,18 @@ class DealSpace:
         return ok & (self.utilities(idx) >= self.sq_utility - UTILITY_TOL)
 
     def feasible(self, index: NDArray[np.integer[Any]]) -> NDArray[np.bool_]:
-        """(N,) whether every party finds each package acceptable."""
-        return np.asarray(self.acceptable(index)[:, self.parties].all(axis=1))
+        """(N,) whether every party finds each package acceptable.
+
+        The same test as :meth:`acceptable` on the parties' columns, computed for the
+        parties only (a large scenario has many actors and few parties).
+        """
+        idx = np.asarray(index)
+        parties = self.party_index
+        ok = np.ones(idx.shape[0], dtype=bool)
+        for i in range(self.n_issues):
+            ok &= self.allowed[i][parties][:, idx[:, i]].all(axis=0)
+        u = self.utilities(idx, parties)
+        return np.asarray(ok & (u >= self.sq_utility[parties] - UTILITY_TOL).all(axis=1))
 
     def unravel(self, flat: NDArray[np.int64]) -> NDArray[np.intp]:
         """(N, I) level indices of packages numbered in mixed radix (last issue fastest)."""
