@@ -34,6 +34,7 @@ import numpy as np
 
 from zopa.agreements.constraints import violation_tables
 from zopa.agreements.enumeration import RELAX_TOL
+from zopa.agreements.frontier import nondominated
 from zopa.agreements.ranges import zone_ranges
 from zopa.agreements.results import ZopaSummary
 from zopa.agreements.solutions import CONCEPTS, GAIN_TOL
@@ -160,13 +161,46 @@ class MilpBackend:
         self._feasible: NDArray[np.intp] | None = None  # a feasible package, once found
         self._zone_checked = False
         self._picks: dict[str, tuple[NDArray[np.intp] | None, str | None]] | None = None
+        self._undominated: list[NDArray[np.bool_]] | None = None
 
     # -- the zone -------------------------------------------------------------------------
-    def _zone(self, n_extra: int = 0) -> _Problem:
+    def _zone(self, n_extra: int = 0, *, keep_issue: int | None = None) -> _Problem:
+        """The zone's programme, on the parties' undominated levels.
+
+        Args:
+            n_extra: Continuous columns to add.
+            keep_issue: An issue whose levels all stay (its level is the objective).
+        """
         p = _Problem(self.space, n_extra)
-        p.forbid_levels(self.space.box())
+        p.forbid_levels(self._useful_levels(keep_issue))
         p.require_no_deal([int(a) for a in self.space.party_index])
         return p
+
+    def _useful_levels(self, keep_issue: int | None) -> list[NDArray[np.bool_]]:
+        """Per issue, the levels inside the parties' red lines that no other one dominates.
+
+        A level that another level inside the red lines beats for one party and matches
+        for every other can be swapped for it in any package: every party keeps its
+        no-deal row, and no objective here (a party's utility, the total, the smallest
+        gain, the Nash product) gets worse; with the total in it, it gets strictly
+        better. So these programmes have the same optima without those levels, and
+        HiGHS has fewer columns to branch on. Levels with equal terms all stay.
+        """
+        if self._undominated is None:
+            parties = self.space.party_index
+            out = []
+            for i, inside in enumerate(self.space.box()):
+                ids = np.flatnonzero(inside)
+                keep = np.zeros(len(inside), dtype=bool)
+                if len(ids):
+                    keep[ids[nondominated(self.space.terms[i][np.ix_(parties, ids)].T)]] = True
+                out.append(keep)
+            self._undominated = out
+        if keep_issue is None:
+            return self._undominated
+        useful = list(self._undominated)
+        useful[keep_issue] = self.space.box()[keep_issue]
+        return useful
 
     def _optimise(
         self, problem: _Problem, cost: NDArray[np.float64], *, maximize: bool, check: bool = True
@@ -195,7 +229,7 @@ class MilpBackend:
         self, i: int, levels: NDArray[np.bool_], *, highest: bool
     ) -> NDArray[np.intp] | None:
         """A feasible package with the lowest (highest) level of issue ``i`` among ``levels``."""
-        p = self._zone()
+        p = self._zone(keep_issue=i)
         seg = p.upper[p.offsets[i] : p.offsets[i + 1]]
         seg[~levels] = 0.0
         cost = np.zeros(p.n)

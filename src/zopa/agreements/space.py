@@ -68,6 +68,26 @@ def red_line_mask(
     return np.abs(levels - red_line) <= tol
 
 
+def red_line_masks(
+    levels: NDArray[np.float64],
+    position: NDArray[np.float64],
+    red_line: NDArray[np.float64],
+    width: float,
+) -> NDArray[np.bool_]:
+    """(A, L) :func:`red_line_mask` of every actor on one issue at once (the same tests)."""
+    p = np.asarray(position, dtype=float)[:, None]
+    r = np.asarray(red_line, dtype=float)[:, None]
+    lv = np.asarray(levels, dtype=float)[None, :]
+    tol = 1e-9 * width
+    with np.errstate(invalid="ignore"):
+        out = np.where(
+            p < r,
+            lv <= r + tol,
+            np.where(p > r, lv >= r - tol, np.abs(lv - r) <= tol),
+        )
+    return np.asarray(out | np.isnan(r))
+
+
 def acceptable_interval(
     position: float, red_line: float, scale_min: float, scale_max: float
 ) -> tuple[float, float]:
@@ -301,26 +321,23 @@ def build_space(
             raise KeyError(", ".join(sorted(unknown)))
         party = np.isin(np.asarray(view.actor_ids), np.asarray(list(parties)))
     levels: list[NDArray[np.float64]] = []
-    terms: list[NDArray[np.float64]] = []
-    allowed: list[NDArray[np.bool_]] = []
     for i in range(len(view.issue_ids)):
         extra = [*red[:, i].tolist(), float(sq[i])]
         if extra_levels is not None:
             extra += [float(v) for v in extra_levels.get(view.issue_ids[i], ())]
-        lv = grid_levels(float(smin[i]), float(smax[i]), grid, extra)
-        levels.append(lv)
-        # terms for every actor at every level: (A, L) from values (L, 1) vs (A, I)
-        t = issue_terms(lv[:, None, None], position, salience, smin, smax, loss=loss)
-        terms.append(np.ascontiguousarray(t[:, :, i].T))
-        width = float(smax[i] - smin[i])
-        allowed.append(
-            np.stack(
-                [
-                    red_line_mask(lv, float(position[a, i]), float(red[a, i]), width)
-                    for a in range(len(view.actor_ids))
-                ]
-            )
-        )
+        levels.append(grid_levels(float(smin[i]), float(smax[i]), grid, extra))
+    # every issue's levels at once (padded with NaN): the terms are elementwise, so each
+    # one is the number a call for that issue alone gives
+    n_max = max((len(lv) for lv in levels), default=0)
+    values = np.full((n_max, len(levels)), np.nan)
+    for i, lv in enumerate(levels):
+        values[: len(lv), i] = lv
+    every = issue_terms(values[:, None, :], position, salience, smin, smax, loss=loss)  # (L, A, I)
+    terms = [np.ascontiguousarray(every[: len(lv), :, i].T) for i, lv in enumerate(levels)]
+    allowed = [
+        red_line_masks(lv, position[:, i], red[:, i], float(smax[i] - smin[i]))
+        for i, lv in enumerate(levels)
+    ]
     return DealSpace(
         actor_ids=view.actor_ids,
         issue_ids=view.issue_ids,
