@@ -40,7 +40,8 @@ def grid_levels(
     if grid < 2:
         raise ValueError(f"grid must have at least 2 levels (got {grid})")
     base = np.linspace(scale_min, scale_max, grid)
-    extra_arr = np.asarray([v for v in extra if np.isfinite(v)], dtype=float)
+    extra_arr = np.asarray(extra, dtype=float).reshape(-1)
+    extra_arr = extra_arr[np.isfinite(extra_arr)]
     levels = np.sort(np.concatenate([base, extra_arr]))
     tol = 1e-9 * (scale_max - scale_min)
     keep = np.concatenate([[True], np.diff(levels) > tol])
