@@ -9,8 +9,9 @@ Comp. 10, for the HiGHS solver):
 
 - feasibility, each issue's range (min and max level, solved only where the feasible
   packages already found leave an end open, see :mod:`~zopa.agreements.ranges`), each
-  party's ideal gain, the utilitarian package, maximin and Kalai-Smorodinsky (max ``t`` with ``g_a >= t`` or
-  ``g_a / ideal_a >= t``, then the largest total among the ties) are single MILPs;
+  party's ideal gain, the utilitarian package, maximin and Kalai-Smorodinsky (max ``t``
+  with ``g_a >= t`` or ``g_a / ideal_a >= t``, then the largest total among the ties)
+  are single MILPs, over each issue's levels that no other level beats for the parties;
 - the Nash package maximises ``sum_a c_a log g_a``. Tangent lines over-estimate the
   concave logarithm, so a MILP with ``y_a <= log g_k + (g_a - g_k) / g_k`` for a set of
   points ``g_k`` bounds the optimum from above; the tangent at the incumbent's gains is

@@ -45,7 +45,8 @@ class BoundSolver(Protocol):
 
     def __call__(
         self, i: int, levels: NDArray[np.bool_], *, highest: bool
-    ) -> NDArray[np.intp] | None: ...
+    ) -> NDArray[np.intp] | None:
+        """The package, or ``None``."""
 
 
 def possible_levels(space: DealSpace) -> list[NDArray[np.bool_]]:

@@ -153,7 +153,7 @@ def _rank(
     i_place: np.ndarray,
 ) -> int:
     """Order of exchange ``j`` by its actors' and issues' places in the sorted ids."""
-    lp, lq = np.int64(ex_i[j, _LP]), np.int64(ex_i[j, _LQ])
+    lp, lq = int(np.int64(ex_i[j, _LP])), int(np.int64(ex_i[j, _LQ]))
     a1, a2 = a_place[leg_i[lp, _MOVER]], a_place[leg_i[lq, _MOVER]]
     i1, i2 = i_place[leg_i[lp, _ISSUE]], i_place[leg_i[lq, _ISSUE]]
     n_a, n_i = a_place.size, i_place.size
@@ -583,7 +583,7 @@ def _round(
             leg_i[g, _USES] = 0
     n_alive = 0
     for j in range(n_ex):
-        lp, lq = np.int64(ex_i[j, _LP]), np.int64(ex_i[j, _LQ])
+        lp, lq = int(np.int64(ex_i[j, _LP])), int(np.int64(ex_i[j, _LQ]))
         ok, sc, da, db = _evaluate(lp, lq, leg_f, leg_i, s, rks)
         if ok and leg_ok[lp] and leg_ok[lq]:
             score[j] = sc
@@ -658,7 +658,7 @@ def _round(
                             best = j
                             best_rank = rank
         j = best
-        lp, lq = np.int64(ex_i[j, _LP]), np.int64(ex_i[j, _LQ])
+        lp, lq = int(np.int64(ex_i[j, _LP])), int(np.int64(ex_i[j, _LQ]))
         dv, du = leg_f[lp, _DIR], leg_f[lq, _DIR]
         v, u = leg_i[lp, _MOVER], leg_i[lq, _MOVER]
         p, q = leg_i[lp, _ISSUE], leg_i[lq, _ISSUE]
@@ -753,7 +753,7 @@ def _round(
                 # no room or a move back: every exchange with this leg is infeasible
                 # (it could shift the outcome by 0 at most)
                 for h in range(leg_n[g]):
-                    e = np.int64(leg_ex[start + h])
+                    e = int(np.int64(leg_ex[start + h]))
                     if score[e] != _NEG_INF:
                         score[e] = _NEG_INF
                         leg_i[ex_i[e, _LP], _USES] -= 1
@@ -765,13 +765,13 @@ def _round(
                 continue
             h = 0
             while h < leg_n[g]:
-                e = np.int64(leg_ex[start + h])
+                e = int(np.int64(leg_ex[start + h]))
                 if score[e] == _NEG_INF:
                     leg_n[g] -= 1
                     leg_ex[start + h] = leg_ex[start + leg_n[g]]
                     continue
                 h += 1
-                ep, eq = np.int64(ex_i[e, _LP]), np.int64(ex_i[e, _LQ])
+                ep, eq = int(np.int64(ex_i[e, _LP])), int(np.int64(ex_i[e, _LQ]))
                 ok, sc, da, db = _evaluate(ep, eq, leg_f, leg_i, s, rks)
                 ex_f[e, _A] = da
                 ex_f[e, _B] = db
