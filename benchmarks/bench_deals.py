@@ -11,6 +11,13 @@ Goals:
 
 Run:  PYTHONPATH=src python benchmarks/bench_deals.py
 Prints best-of-N wall times (the machine is shared; the minimum is the least disturbed).
+
+Large scenarios (``--large``, or ``--large-only`` for those alone): ``zopa deals FILE
+--format json`` as a whole process on synthetic scenarios of 10 x 20 to 160 x 80 with 4
+veto players and red lines (``make_scenario.py A I OUT --veto 4 --red-lines 0.3``), wall
+time, CPU time and peak RSS (``/usr/bin/time -v``), against the goals (40 x 80 under 5 s;
+160 x 80 under 30 s and 2 GB) and the figures measured before this work (4.4 s at
+10 x 20, 30 s at 40 x 80, 222 s and 6.3 GB at 160 x 80).
 """
 
 from __future__ import annotations
@@ -128,7 +135,79 @@ def big_scenario(seed: int, *, empty: bool) -> Scenario:
     return Scenario(f"15x15x11 seed {seed}", actors, issues, tuple(stances))
 
 
+#: (actors, issues): before (wall s, peak GB), goal (wall s, peak GB); None: not stated
+Figures = tuple[float | None, float | None]
+LARGE: dict[tuple[int, int], tuple[Figures, Figures]] = {
+    (10, 20): ((4.4, None), (None, None)),
+    (40, 20): ((None, None), (None, None)),  # before: "faster than 10 x 20"
+    (40, 80): ((30.0, None), (5.0, None)),
+    (160, 80): ((222.0, 6.3), (30.0, 2.0)),
+}
+
+
+def large(sizes: list[tuple[int, int]]) -> None:
+    """``zopa deals`` on the synthetic large scenarios, whole processes."""
+    from large_runs import load, python, scenario_file, whole_process
+
+    print("== `zopa deals FILE --format json`, whole process, 4 veto players with red lines")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n_a, n_i in sizes:
+            path = scenario_file(Path(tmp), n_a, n_i)
+            before = load()
+            wall, cpu, rss = whole_process(
+                [python(), "-m", "zopa", "deals", str(path), "--format", "json"]
+            )
+            (b_wall, b_gb), (g_wall, g_gb) = LARGE.get((n_a, n_i), ((None, None), (None, None)))
+            print(
+                f"  {n_a:>3} x {n_i:<3}: {wall:6.1f} s wall, {cpu:6.1f} s CPU, {rss:6.0f} MB"
+                f"{versus(wall, rss, b_wall, b_gb, g_wall, g_gb)}  [{before}]",
+                flush=True,
+            )
+
+
+def versus(
+    wall: float,
+    rss_mb: float,
+    b_wall: float | None,
+    b_gb: float | None,
+    g_wall: float | None,
+    g_gb: float | None,
+) -> str:
+    """The ratios to the figures before and to the goals, where they are stated."""
+    parts = []
+    if b_wall is not None:
+        parts.append(f"before {b_wall:g} s: {b_wall / wall:.1f}x faster")
+    if b_gb is not None:
+        parts.append(f"before {b_gb:g} GB: {b_gb * 1024 / rss_mb:.1f}x less")
+    if g_wall is not None:
+        verdict = "met" if wall < g_wall else "MISSED"
+        parts.append(f"goal < {g_wall:g} s: {verdict} ({wall / g_wall:.2f} of it)")
+    if g_gb is not None:
+        verdict = "met" if rss_mb < g_gb * 1024 else "MISSED"
+        parts.append(f"goal < {g_gb:g} GB: {verdict} ({rss_mb / (g_gb * 1024):.2f} of it)")
+    return "  (" + "; ".join(parts) + ")" if parts else ""
+
+
 def main() -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--large", action="store_true", help="also the large scenarios")
+    ap.add_argument("--large-only", action="store_true", help="only the large scenarios")
+    ap.add_argument(
+        "--sizes", default="10x20,40x20,40x80,160x80", help="large sizes, e.g. 40x80,160x80"
+    )
+    args = ap.parse_args()
+    sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes.split(",")]
+    if args.large_only:
+        large(sizes)  # type: ignore[arg-type]
+        return
+    small()
+    if args.large:
+        large(sizes)  # type: ignore[arg-type]
+
+
+def small() -> None:
     print("== Pareto frontier + Nash + Kalai-Smorodinsky, 3 actors, 6 issues x 10 levels (10^6)")
     # anywhere: single-peaked utilities, positions uniform; opposed: two actors at the two
     # ends of every issue; random: random linear-additive utilities as NegMAS generates

@@ -7,6 +7,12 @@ Usage:
     PYTHONPATH=src python benchmarks/bench_exchange.py [--decide-input FILE] [--skip-decide]
         [--fresh]
 
+``--large`` times whole processes instead (``/usr/bin/time -v``): one point forecast on
+the synthetic 40 x 80 and 160 x 80 scenarios of the deal-space figures
+(``make_scenario.py A I OUT --veto 4 --red-lines 0.3``; about 10 million candidate
+exchanges in the first round of 160 x 80), wall time, CPU time and peak RSS, against
+the goal (160 x 80 under 5 s and 1 GB) and the figures before this work (25 s, 2.8 GB).
+
 ``--decide-input`` reads an input file in Decide's format (``#A``/``#P``/``#D`` rows,
 tab-separated, values quoted with '), e.g. ``data/input/cop21.csv`` of the Decide
 repository; without it a synthetic 15 x 13 input with the same shape and the same
@@ -135,6 +141,37 @@ def time_decide(actors: Stances, issues: list[str], rounds: int) -> float | None
     return time.process_time() - t
 
 
+#: (actors, issues): before (wall s, peak GB), goal (wall s, peak GB); None: not stated
+LARGE = {
+    (40, 80): ((None, None), (None, None)),
+    (160, 80): ((25.0, 2.8), (5.0, 1.0)),
+}
+ONE_FORECAST = (
+    "import sys; from zopa.io import load_scenario; from zopa.models.exchange import "
+    "ExchangeModel; ExchangeModel().forecast(load_scenario(sys.argv[1]).arrays())"
+)
+
+
+def large() -> None:
+    """One exchange forecast per whole process on the large synthetic scenarios."""
+    from bench_deals import versus
+    from large_runs import load, python, scenario_file, whole_process
+
+    print("== exchange model, one point forecast (10 rounds), whole process")
+    # compile or load the kernel once, so that no figure below includes a compilation
+    whole_process([python(), "-c", FIRST_CALL])
+    with tempfile.TemporaryDirectory() as tmp:
+        for (n_a, n_i), ((b_wall, b_gb), (g_wall, g_gb)) in LARGE.items():
+            path = scenario_file(Path(tmp), n_a, n_i)
+            before = load()
+            wall, cpu, rss = whole_process([python(), "-c", ONE_FORECAST, str(path)])
+            print(
+                f"  {n_a:>3} x {n_i:<3}: {wall:6.1f} s wall, {cpu:6.1f} s CPU, {rss:6.0f} MB"
+                f"{versus(wall, rss, b_wall, b_gb, g_wall, g_gb)}  [{before}]",
+                flush=True,
+            )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--decide-input", type=Path)
@@ -143,7 +180,11 @@ def main() -> None:
     ap.add_argument(
         "--fresh", action="store_true", help="also time the first call in new processes"
     )
+    ap.add_argument("--large", action="store_true", help="only the large scenarios")
     args = ap.parse_args()
+    if args.large:
+        large()
+        return
 
     flag = load_scenario(FLAGSHIP).arrays()
     t = time.perf_counter()

@@ -8,6 +8,10 @@ writes a scenario of 160 actors and 80 issues in which every actor holds a stanc
 issue (12,800 stances, about 1 MB of YAML), laid out like the shipped scenario (block
 mappings, short lists in flow style). The numbers come from a fixed seed, so the same
 arguments always give the same file. A ``.json`` name writes JSON instead.
+
+The deal-space benchmarks use ``--veto 4 --red-lines 0.3``: four veto players, each with
+a red line on about 30% of the issues, 30, 40 or 50 points from its position towards the
+far side of the scale (as in ``bench_deals.py``'s 15 x 15 scenarios).
 """
 
 from __future__ import annotations
@@ -25,9 +29,26 @@ SEED = 20261206
 N_SOURCES = 12
 
 
-def scenario_data(n_actors: int, n_issues: int, seed: int = SEED) -> dict[str, Any]:
-    """The scenario as plain data; every actor holds a stance on every issue."""
+def scenario_data(
+    n_actors: int,
+    n_issues: int,
+    seed: int = SEED,
+    *,
+    veto: int = 3,
+    red_lines: float = 0.0,
+) -> dict[str, Any]:
+    """The scenario as plain data; every actor holds a stance on every issue.
+
+    Args:
+        n_actors: Actors.
+        n_issues: Issues.
+        seed: The random seed.
+        veto: The first ``veto`` actors are veto players.
+        red_lines: Share of its issues on which each veto player has a red line (drawn
+            from a second generator, so that the rest of the file does not change).
+    """
     rng = random.Random(seed)
+    red_rng = random.Random(seed + 1)
     sources = [
         {
             "id": f"src{k:02d}",
@@ -41,7 +62,7 @@ def scenario_data(n_actors: int, n_issues: int, seed: int = SEED) -> dict[str, A
             "id": f"A{a:03d}",
             "name": f"Actor {a}",
             "capability": round(rng.uniform(1, 100), 1),
-            **({"veto": True} if a < 3 else {}),
+            **({"veto": True} if a < veto else {}),
         }
         for a in range(n_actors)
     ]
@@ -60,6 +81,10 @@ def scenario_data(n_actors: int, n_issues: int, seed: int = SEED) -> dict[str, A
                 low = round(rng.uniform(0, stance["position"]), 1)
                 high = round(rng.uniform(stance["position"], 100), 1)
                 stance["range"] = [low, high]
+            if a < veto and red_rng.random() < red_lines:
+                pos = stance["position"]
+                step = red_rng.choice([30, 40, 50])
+                stance["red_line"] = min(max(pos - step if pos >= 50 else pos + step, 0), 100)
             stances.append(stance)
     return {
         "zopa": 1,
@@ -72,9 +97,11 @@ def scenario_data(n_actors: int, n_issues: int, seed: int = SEED) -> dict[str, A
     }
 
 
-def write_scenario(n_actors: int, n_issues: int, out: Path) -> int:
+def write_scenario(
+    n_actors: int, n_issues: int, out: Path, *, veto: int = 3, red_lines: float = 0.0
+) -> int:
     """Write the scenario to ``out`` (JSON for ``.json``, YAML otherwise); the size in bytes."""
-    data = scenario_data(n_actors, n_issues)
+    data = scenario_data(n_actors, n_issues, veto=veto, red_lines=red_lines)
     if out.suffix.lower() == ".json":
         text = json.dumps(data, indent=2, default=str) + "\n"
     else:
@@ -89,8 +116,14 @@ def main() -> None:
     parser.add_argument("actors", type=int)
     parser.add_argument("issues", type=int)
     parser.add_argument("out", type=Path)
+    parser.add_argument("--veto", type=int, default=3, help="veto players (the first actors)")
+    parser.add_argument(
+        "--red-lines", type=float, default=0.0, help="share of issues with a veto red line"
+    )
     args = parser.parse_args()
-    size = write_scenario(args.actors, args.issues, args.out)
+    size = write_scenario(
+        args.actors, args.issues, args.out, veto=args.veto, red_lines=args.red_lines
+    )
     print(f"{args.out}: {args.actors} actors x {args.issues} issues, {size:,} bytes")
 
 

@@ -10,6 +10,7 @@ packages; the logrolls; and the agenda.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from zopa.agreements.solutions import CONCEPTS
 from zopa.agreements.space import DealSpace, build_space, issue_levels
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     from numpy.typing import NDArray
 
@@ -240,7 +241,7 @@ def analyse_space(
     space: DealSpace,
     *,
     method: str = "auto",
-    subspaces: dict[str, DealSpace] | None = None,
+    subspaces: Mapping[str, DealSpace] | None = None,
     logroll_count: int = 10,
     with_core: bool = True,
 ) -> DealAnalysis:
@@ -359,17 +360,7 @@ def analyse_deals(
     space = build_space(
         scenario.arrays(), grid=grid, loss=loss, parties=parties, extra_levels=levels
     )
-    subspaces: dict[str, DealSpace] = {}
-    if len(scenario.issues) > 1:
-        for issue in scenario.issue_ids:
-            rest = [i for i in scenario.issue_ids if i != issue]
-            subspaces[issue] = build_space(
-                scenario.subset(issue_ids=rest).arrays(),
-                grid=grid,
-                loss=loss,
-                parties=parties,
-                extra_levels=levels,
-            )
+    subspaces = _Subspaces(scenario, grid=grid, loss=loss, parties=parties, levels=levels)
     analysis = analyse_space(space, method=method, subspaces=subspaces, logroll_count=logroll_count)
     return replace(
         analysis,
@@ -377,3 +368,45 @@ def analyse_deals(
         issue_names={i.id: i.name for i in scenario.issues},
         issue_anchors={i.id: dict(i.anchors) for i in scenario.issues},
     )
+
+
+class _Subspaces(Mapping[str, DealSpace]):
+    """The space without each issue, keyed by the issue removed, built when first read.
+
+    The agenda's deal-breaker test reads them only when the zone is empty; building one
+    per issue up front cost more than the rest of a large analysis.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        grid: int,
+        loss: Loss,
+        parties: Sequence[str] | None,
+        levels: dict[str, tuple[float, ...]],
+    ) -> None:
+        self._scenario = scenario
+        self._options: dict[str, Any] = {
+            "grid": grid,
+            "loss": loss,
+            "parties": parties,
+            "extra_levels": levels,
+        }
+        self._issues = scenario.issue_ids if len(scenario.issues) > 1 else ()
+        self._built: dict[str, DealSpace] = {}
+
+    def __getitem__(self, issue: str) -> DealSpace:
+        if issue not in self._issues:
+            raise KeyError(issue)
+        if issue not in self._built:
+            rest = [i for i in self._issues if i != issue]
+            view = self._scenario.subset(issue_ids=rest).arrays()
+            self._built[issue] = build_space(view, **self._options)
+        return self._built[issue]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._issues)
+
+    def __len__(self) -> int:
+        return len(self._issues)

@@ -38,6 +38,69 @@ if TYPE_CHECKING:
 TOL = 1e-9
 #: Default smallest gain, for each side, that makes a trade worth reporting.
 MIN_GAIN = 0.005
+#: Elements of the (pairs, issues, levels, levels) arrays built at once.
+PAIR_BLOCK_ELEMENTS = 1 << 21
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """Per actor, issue and level (A, I, L): gain over the start, and which moves count."""
+
+    gain: NDArray[np.float64]  # -inf where the issue has fewer levels
+    toward: NDArray[np.bool_]  # the level lies between the start and the actor's position
+    concede: NDArray[np.bool_]  # the actor loses there
+    inside: NDArray[np.bool_]  # inside the actor's red line
+    min_gain: float
+
+
+def _pair_trades(
+    t: _Tables, a: NDArray[np.intp], b: NDArray[np.intp], n_l: int
+) -> list[tuple[float, int, int, int, int, int, int, float, float]]:
+    """The best trade of each pair ``(a[k], b[k])`` and ordered pair of issues.
+
+    ``a`` gains on issue ``i`` (level ``l``), ``b`` on issue ``j`` (level ``m``); among
+    the admissible ``(l, m)`` the largest joint gain, the first in ``(l, m)`` order on a
+    tie.
+    """
+    g, n_i = t.gain, t.gain.shape[1]
+    out: list[tuple[float, int, int, int, int, int, int, float, float]] = []
+    for i in range(n_i):
+        # axes: pair, j, l (level on i), m (level on j)
+        du_a = g[a, None, i, :, None] + g[a, :, None, :]
+        du_b = g[b, None, i, :, None] + g[b, :, None, :]
+        ok = (
+            t.toward[a, None, i, :, None]
+            & t.toward[b, :, None, :]
+            & t.concede[b, None, i, :, None]
+            & t.concede[a, :, None, :]
+            & t.inside[a, None, i, :, None]
+            & t.inside[b, None, i, :, None]
+            & t.inside[a, :, None, :]
+            & t.inside[b, :, None, :]
+            & (du_a >= t.min_gain)
+            & (du_b >= t.min_gain)
+        )
+        ok[:, i] = False
+        joint = np.where(ok, du_a + du_b, -np.inf).reshape(len(a), n_i, n_l * n_l)
+        best = joint.argmax(axis=2)
+        val = np.take_along_axis(joint, best[..., None], axis=2)[..., 0]
+        for k, j in zip(*np.nonzero(np.isfinite(val)), strict=True):
+            l_i, m_j = divmod(int(best[k, j]), n_l)
+            ak, bk = int(a[k]), int(b[k])
+            out.append(
+                (
+                    float(val[k, j]),
+                    ak,
+                    bk,
+                    i,
+                    int(j),
+                    l_i,
+                    m_j,
+                    float(g[ak, i, l_i] + g[ak, j, m_j]),
+                    float(g[bk, i, l_i] + g[bk, j, m_j]),
+                )
+            )
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,46 +184,21 @@ def find_logrolls(
     toward &= space.salience[:, :, None] > 0
     concede = np.nan_to_num(gain, nan=0.0) < -TOL
     g = np.nan_to_num(gain, nan=-np.inf)
-    pair = np.triu(np.ones((n_a, n_a), dtype=bool), k=1)
-    found: list[tuple[float, int, int, int, int, int, int, float, float]] = []
-    for i in range(n_i):
-        # axes: a, b, j, l (level on i), m (level on j)
-        du_a = g[:, None, None, i, :, None] + g[:, None, :, None, :]
-        du_b = g[None, :, None, i, :, None] + g[None, :, :, None, :]
-        ok = (
-            toward[:, None, None, i, :, None]
-            & toward[None, :, :, None, :]
-            & concede[None, :, None, i, :, None]
-            & concede[:, None, :, None, :]
-            & inside[:, None, None, i, :, None]
-            & inside[None, :, None, i, :, None]
-            & inside[:, None, :, None, :]
-            & inside[None, :, :, None, :]
-            & (du_a >= max(min_gain, TOL))
-            & (du_b >= max(min_gain, TOL))
-            & pair[:, :, None, None, None]
-        )
-        ok[:, :, i] = False
-        joint = np.where(ok, du_a + du_b, -np.inf).reshape(n_a, n_a, n_i, n_l * n_l)
-        best = joint.argmax(axis=3)
-        val = np.take_along_axis(joint, best[..., None], axis=3)[..., 0]
-        for a, b, j in zip(*np.nonzero(np.isfinite(val)), strict=True):
-            lm = int(best[a, b, j])
-            l_i, m_j = divmod(lm, n_l)
-            found.append(
-                (
-                    float(val[a, b, j]),
-                    int(a),
-                    int(b),
-                    i,
-                    int(j),
-                    l_i,
-                    m_j,
-                    float(g[a, i, l_i] + g[a, j, m_j]),
-                    float(g[b, i, l_i] + g[b, j, m_j]),
-                )
-            )
+    tables = _Tables(g, toward, concede, inside, max(min_gain, TOL))
+    # trades between two parties sort first, then those with one party, then the rest:
+    # when a group already fills ``top``, the later groups cannot enter it
     party = space.parties
+    a_idx, b_idx = np.triu_indices(n_a, k=1)
+    group = 2 - party[a_idx].astype(int) - party[b_idx].astype(int)
+    found: list[tuple[float, int, int, int, int, int, int, float, float]] = []
+    block = max(1, PAIR_BLOCK_ELEMENTS // (n_i * n_l * n_l))
+    for k in range(3):
+        pairs = np.flatnonzero(group == k)
+        for first in range(0, len(pairs), block):
+            chunk = pairs[first : first + block]
+            found.extend(_pair_trades(tables, a_idx[chunk], b_idx[chunk], n_l))
+        if top is not None and len(found) >= top:
+            break
     found.sort(key=lambda f: (2 - int(party[f[1]]) - int(party[f[2]]), -f[0], f[1:7]))
     if top is not None:
         found = found[:top]

@@ -7,9 +7,11 @@ the ``z_il`` of the levels it rules out to 0; a no-deal alternative is the row
 ``u_a >= u_a(status quo)``. On this exact encoding (Huangfu & Hall 2018, Math. Prog.
 Comp. 10, for the HiGHS solver):
 
-- feasibility, each issue's range (min and max level), each party's ideal gain, the
-  utilitarian package, maximin and Kalai-Smorodinsky (max ``t`` with ``g_a >= t`` or
-  ``g_a / ideal_a >= t``, then the largest total among the ties) are single MILPs;
+- feasibility, each issue's range (min and max level, solved only where the feasible
+  packages already found leave an end open, see :mod:`~zopa.agreements.ranges`), each
+  party's ideal gain, the utilitarian package, maximin and Kalai-Smorodinsky (max ``t``
+  with ``g_a >= t`` or ``g_a / ideal_a >= t``, then the largest total among the ties)
+  are single MILPs, over each issue's levels that no other level beats for the parties;
 - the Nash package maximises ``sum_a c_a log g_a``. Tangent lines over-estimate the
   concave logarithm, so a MILP with ``y_a <= log g_k + (g_a - g_k) / g_k`` for a set of
   points ``g_k`` bounds the optimum from above; the tangent at the incumbent's gains is
@@ -33,6 +35,8 @@ import numpy as np
 
 from zopa.agreements.constraints import violation_tables
 from zopa.agreements.enumeration import RELAX_TOL
+from zopa.agreements.frontier import nondominated
+from zopa.agreements.ranges import zone_ranges
 from zopa.agreements.results import ZopaSummary
 from zopa.agreements.solutions import CONCEPTS, GAIN_TOL
 from zopa.agreements.space import UTILITY_TOL
@@ -50,6 +54,8 @@ if TYPE_CHECKING:
 ROW_SCALE = 1e4
 #: Packages sampled to estimate the size of the zone.
 SIZE_SAMPLES = 200_000
+#: Sampled packages tested at once.
+SAMPLE_BLOCK = 25_000
 NASH_MAX_ROUNDS = 60
 
 
@@ -153,13 +159,49 @@ class MilpBackend:
         self.space = space
         self.seed = seed
         self._ideal: NDArray[np.float64] | None = None
+        self._feasible: NDArray[np.intp] | None = None  # a feasible package, once found
+        self._zone_checked = False
+        self._picks: dict[str, tuple[NDArray[np.intp] | None, str | None]] | None = None
+        self._undominated: list[NDArray[np.bool_]] | None = None
 
     # -- the zone -------------------------------------------------------------------------
-    def _zone(self, n_extra: int = 0) -> _Problem:
+    def _zone(self, n_extra: int = 0, *, keep_issue: int | None = None) -> _Problem:
+        """The zone's programme, on the parties' undominated levels.
+
+        Args:
+            n_extra: Continuous columns to add.
+            keep_issue: An issue whose levels all stay (its level is the objective).
+        """
         p = _Problem(self.space, n_extra)
-        p.forbid_levels(self.space.box())
+        p.forbid_levels(self._useful_levels(keep_issue))
         p.require_no_deal([int(a) for a in self.space.party_index])
         return p
+
+    def _useful_levels(self, keep_issue: int | None) -> list[NDArray[np.bool_]]:
+        """Per issue, the levels inside the parties' red lines that no other one dominates.
+
+        A level that another level inside the red lines beats for one party and matches
+        for every other can be swapped for it in any package: every party keeps its
+        no-deal row, and no objective here (a party's utility, the total, the smallest
+        gain, the Nash product) gets worse; with the total in it, it gets strictly
+        better. So these programmes have the same optima without those levels, and
+        HiGHS has fewer columns to branch on. Levels with equal terms all stay.
+        """
+        if self._undominated is None:
+            parties = self.space.party_index
+            out = []
+            for i, inside in enumerate(self.space.box()):
+                ids = np.flatnonzero(inside)
+                keep = np.zeros(len(inside), dtype=bool)
+                if len(ids):
+                    keep[ids[nondominated(self.space.terms[i][np.ix_(parties, ids)].T)]] = True
+                out.append(keep)
+            self._undominated = out
+        if keep_issue is None:
+            return self._undominated
+        useful = list(self._undominated)
+        useful[keep_issue] = self.space.box()[keep_issue]
+        return useful
 
     def _optimise(
         self, problem: _Problem, cost: NDArray[np.float64], *, maximize: bool, check: bool = True
@@ -176,51 +218,79 @@ class MilpBackend:
         raise RuntimeError("the solver kept returning packages outside the zone")
 
     def any_feasible(self) -> bool:
-        """Whether some package satisfies every party."""
-        p = self._zone()
-        return self._optimise(p, np.zeros(p.n), maximize=False) is not None
+        """Whether some package satisfies every party (solved once, then remembered)."""
+        if not self._zone_checked:
+            p = self._zone()
+            found = self._optimise(p, np.zeros(p.n), maximize=False)
+            self._feasible = None if found is None else found[0]
+            self._zone_checked = True
+        return self._feasible is not None
 
-    def _level_bound(self, i: int, *, highest: bool) -> int | None:
-        p = self._zone()
+    def _extreme_level(
+        self, i: int, levels: NDArray[np.bool_], *, highest: bool
+    ) -> NDArray[np.intp] | None:
+        """A feasible package with the lowest (highest) level of issue ``i`` among ``levels``."""
+        p = self._zone(keep_issue=i)
+        seg = p.upper[p.offsets[i] : p.offsets[i + 1]]
+        seg[~levels] = 0.0
         cost = np.zeros(p.n)
         cost[p.offsets[i] : p.offsets[i + 1]] = np.arange(self.space.n_levels[i], dtype=float)
         found = self._optimise(p, cost, maximize=highest)
-        return None if found is None else int(found[0][i])
+        return None if found is None else found[0]
 
-    def _estimate_size(self) -> tuple[float, tuple[float, float]]:
-        """The zone's size: counted exactly when its bounding box is small, else sampled."""
+    def _estimate_size(self) -> tuple[float, tuple[float, float], NDArray[np.intp]]:
+        """The zone's size: counted exactly when its bounding box is small, else sampled.
+
+        Also returns the feasible packages met on the way, (N, I).
+        """
         sp = self.space
         ids = [np.flatnonzero(b) for b in sp.box()]
         box = 1.0
         for v in ids:
             box *= len(v)
+        none = np.zeros((0, sp.n_issues), dtype=np.intp)
         if box == 0:
-            return 0.0, (0.0, 0.0)
+            return 0.0, (0.0, 0.0), none
         if box <= SIZE_SAMPLES:
             # fewer packages in the box than samples: count every one of them
             grid = np.stack([g.ravel() for g in np.meshgrid(*ids, indexing="ij")], axis=1)
-            count = float(sp.feasible(grid).sum())
-            return count, (count, count)
+            ok = sp.feasible(grid)
+            count = float(ok.sum())
+            return count, (count, count), grid[ok]
         rng = np.random.default_rng(self.seed)
-        sample = np.stack([v[rng.integers(0, len(v), SIZE_SAMPLES)] for v in ids], axis=1)
-        hits = int(sp.feasible(sample).sum())
+        # the same draws as one (SIZE_SAMPLES, I) array, kept small and tested in blocks
+        sample = np.stack(
+            [v[rng.integers(0, len(v), SIZE_SAMPLES)].astype(np.int16) for v in ids], axis=1
+        )
+        found = []
+        for start in range(0, SIZE_SAMPLES, SAMPLE_BLOCK):
+            block = sample[start : start + SAMPLE_BLOCK]
+            found.append(block[sp.feasible(block)])
+        feasible = np.concatenate(found).astype(np.intp)
+        hits = len(feasible)
         lo, hi = _wilson(hits, SIZE_SAMPLES)
-        return box * hits / SIZE_SAMPLES, (box * lo, box * hi)
+        return box * hits / SIZE_SAMPLES, (box * lo, box * hi), feasible
 
     def summary(self) -> ZopaSummary:
-        """Emptiness and ranges exactly (MILP); size counted in a small box, else sampled."""
+        """Emptiness and ranges exactly (MILP); size counted in a small box, else sampled.
+
+        The ranges start from the feasible packages found for the solutions and by the
+        size estimate, and solve a programme only where those leave an end open
+        (:mod:`~zopa.agreements.ranges`).
+        """
         sp = self.space
         ranges: dict[str, tuple[float, float] | None] = {}
         if not self.any_feasible():
             ranges = dict.fromkeys(sp.issue_ids)
             return ZopaSummary(0.0, True, (0.0, 0.0), ranges)
+        size, (s_lo, s_hi), sampled = self._estimate_size()
+        assert self._feasible is not None
+        known = [self._feasible] + [pk for pk, _ in self.solutions().values() if pk is not None]
+        witnesses = np.concatenate([np.stack(known), sampled])
+        bounds = zone_ranges(sp, witnesses, self._extreme_level)
         for i, issue in enumerate(sp.issue_ids):
-            lo = self._level_bound(i, highest=False)
-            hi = self._level_bound(i, highest=True)
-            assert lo is not None
-            assert hi is not None
+            lo, hi = bounds[i]
             ranges[issue] = (float(sp.levels[i][lo]), float(sp.levels[i][hi]))
-        size, (s_lo, s_hi) = self._estimate_size()
         if s_lo == s_hi:  # counted, not estimated
             return ZopaSummary(size, True, (size, size), ranges)
         size = max(size, 1.0)
@@ -318,7 +388,12 @@ class MilpBackend:
         return best
 
     def solutions(self) -> dict[str, tuple[NDArray[np.intp] | None, str | None]]:
-        """Nash, Kalai-Smorodinsky, maximin and utilitarian packages."""
+        """Nash, Kalai-Smorodinsky, maximin and utilitarian packages (solved once)."""
+        if self._picks is None:
+            self._picks = self._solve_concepts()
+        return dict(self._picks)
+
+    def _solve_concepts(self) -> dict[str, tuple[NDArray[np.intp] | None, str | None]]:
         sp = self.space
         empty = "the zone of possible agreement is empty"
         if not self.any_feasible():

@@ -40,7 +40,8 @@ def grid_levels(
     if grid < 2:
         raise ValueError(f"grid must have at least 2 levels (got {grid})")
     base = np.linspace(scale_min, scale_max, grid)
-    extra_arr = np.asarray([v for v in extra if np.isfinite(v)], dtype=float)
+    extra_arr = np.asarray(extra, dtype=float).reshape(-1)
+    extra_arr = extra_arr[np.isfinite(extra_arr)]
     levels = np.sort(np.concatenate([base, extra_arr]))
     tol = 1e-9 * (scale_max - scale_min)
     keep = np.concatenate([[True], np.diff(levels) > tol])
@@ -66,6 +67,26 @@ def red_line_mask(
     if position > red_line:
         return levels >= red_line - tol
     return np.abs(levels - red_line) <= tol
+
+
+def red_line_masks(
+    levels: NDArray[np.float64],
+    position: NDArray[np.float64],
+    red_line: NDArray[np.float64],
+    width: float,
+) -> NDArray[np.bool_]:
+    """(A, L) :func:`red_line_mask` of every actor on one issue at once (the same tests)."""
+    p = np.asarray(position, dtype=float)[:, None]
+    r = np.asarray(red_line, dtype=float)[:, None]
+    lv = np.asarray(levels, dtype=float)[None, :]
+    tol = 1e-9 * width
+    with np.errstate(invalid="ignore"):
+        out = np.where(
+            p < r,
+            lv <= r + tol,
+            np.where(p > r, lv >= r - tol, np.abs(lv - r) <= tol),
+        )
+    return np.asarray(out | np.isnan(r))
 
 
 def acceptable_interval(
@@ -165,12 +186,19 @@ class DealSpace:
         idx = np.asarray(index)
         return np.stack([self.levels[i][idx[:, i]] for i in range(self.n_issues)], axis=1)
 
-    def utilities(self, index: NDArray[np.integer[Any]]) -> NDArray[np.float64]:
-        """(N, A) utilities of packages given as (N, I) level indices (issue-order sums)."""
+    def utilities(
+        self, index: NDArray[np.integer[Any]], actors: NDArray[np.intp] | None = None
+    ) -> NDArray[np.float64]:
+        """(N, A) utilities of packages given as (N, I) level indices (issue-order sums).
+
+        With ``actors``, only those actors' columns, (N, len(actors)): the same numbers.
+        """
         idx = np.asarray(index)
-        out = np.zeros((idx.shape[0], self.n_actors))
+        n_cols = self.n_actors if actors is None else len(actors)
+        out = np.zeros((idx.shape[0], n_cols))
         for i in range(self.n_issues):
-            out = out + self.terms[i][:, idx[:, i]].T
+            t = self.terms[i] if actors is None else self.terms[i][actors]
+            out += t[:, idx[:, i]].T
         return out
 
     def acceptable(self, index: NDArray[np.integer[Any]]) -> NDArray[np.bool_]:
@@ -182,8 +210,18 @@ class DealSpace:
         return ok & (self.utilities(idx) >= self.sq_utility - UTILITY_TOL)
 
     def feasible(self, index: NDArray[np.integer[Any]]) -> NDArray[np.bool_]:
-        """(N,) whether every party finds each package acceptable."""
-        return np.asarray(self.acceptable(index)[:, self.parties].all(axis=1))
+        """(N,) whether every party finds each package acceptable.
+
+        The same test as :meth:`acceptable` on the parties' columns, computed for the
+        parties only (a large scenario has many actors and few parties).
+        """
+        idx = np.asarray(index)
+        parties = self.party_index
+        ok = np.ones(idx.shape[0], dtype=bool)
+        for i in range(self.n_issues):
+            ok &= self.allowed[i][parties][:, idx[:, i]].all(axis=0)
+        u = self.utilities(idx, parties)
+        return np.asarray(ok & (u >= self.sq_utility[parties] - UTILITY_TOL).all(axis=1))
 
     def unravel(self, flat: NDArray[np.int64]) -> NDArray[np.intp]:
         """(N, I) level indices of packages numbered in mixed radix (last issue fastest)."""
@@ -284,26 +322,23 @@ def build_space(
             raise KeyError(", ".join(sorted(unknown)))
         party = np.isin(np.asarray(view.actor_ids), np.asarray(list(parties)))
     levels: list[NDArray[np.float64]] = []
-    terms: list[NDArray[np.float64]] = []
-    allowed: list[NDArray[np.bool_]] = []
     for i in range(len(view.issue_ids)):
         extra = [*red[:, i].tolist(), float(sq[i])]
         if extra_levels is not None:
             extra += [float(v) for v in extra_levels.get(view.issue_ids[i], ())]
-        lv = grid_levels(float(smin[i]), float(smax[i]), grid, extra)
-        levels.append(lv)
-        # terms for every actor at every level: (A, L) from values (L, 1) vs (A, I)
-        t = issue_terms(lv[:, None, None], position, salience, smin, smax, loss=loss)
-        terms.append(np.ascontiguousarray(t[:, :, i].T))
-        width = float(smax[i] - smin[i])
-        allowed.append(
-            np.stack(
-                [
-                    red_line_mask(lv, float(position[a, i]), float(red[a, i]), width)
-                    for a in range(len(view.actor_ids))
-                ]
-            )
-        )
+        levels.append(grid_levels(float(smin[i]), float(smax[i]), grid, extra))
+    # every issue's levels at once (padded with NaN): the terms are elementwise, so each
+    # one is the number a call for that issue alone gives
+    n_max = max((len(lv) for lv in levels), default=0)
+    values = np.full((n_max, len(levels)), np.nan)
+    for i, lv in enumerate(levels):
+        values[: len(lv), i] = lv
+    every = issue_terms(values[:, None, :], position, salience, smin, smax, loss=loss)  # (L, A, I)
+    terms = [np.ascontiguousarray(every[: len(lv), :, i].T) for i, lv in enumerate(levels)]
+    allowed = [
+        red_line_masks(lv, position[:, i], red[:, i], float(smax[i] - smin[i]))
+        for i, lv in enumerate(levels)
+    ]
     return DealSpace(
         actor_ids=view.actor_ids,
         issue_ids=view.issue_ids,

@@ -25,7 +25,11 @@ draw made an exchange. Arithmetic follows the model's formulas term by term and 
 fixed order (``error_model="numpy"``: a division by zero gives inf or nan, which the
 feasibility test rejects), so that a call with D draws equals D calls with one. Buffers
 sized by the number of exchanges are allocated once per call and grow when a round
-needs more.
+needs more (to an eighth more than it needs). An exchange keeps only what changes
+during a round: its two legs (32-bit indices), its score and its two outcome shifts;
+its actors, issues, saliences and equal-gain rate are read through its legs and
+recomputed (the same expression, so the same number) whenever it is evaluated. A
+160-actor, 80-issue round has about 10 million candidate exchanges.
 """
 
 from __future__ import annotations
@@ -114,6 +118,33 @@ def _exchange(
 
 
 @numba.njit(cache=True, error_model="numpy")
+def _evaluate(
+    lp: int, lq: int, leg_f: np.ndarray, leg_i: np.ndarray, s: np.ndarray, rks: bool
+) -> tuple[bool, float, float, float]:
+    """:func:`_exchange` of the exchange with legs ``lp`` and ``lq``.
+
+    Its actors and issues are its legs' (``v`` moves on ``p`` towards ``u``, ``u`` on
+    ``q`` towards ``v``), its saliences are read from ``s`` and its equal-gain rate is
+    computed as when it was built, so nothing more is stored per exchange.
+    """
+    v, p = leg_i[lp, _MOVER], leg_i[lp, _ISSUE]
+    u, q = leg_i[lq, _MOVER], leg_i[lq, _ISSUE]
+    su_p, su_q, sv_p, sv_q = s[u, p], s[u, q], s[v, p], s[v, q]
+    return _exchange(
+        leg_f[lp, _AMAX],
+        leg_f[lq, _AMAX],
+        leg_f[lp, _K],
+        leg_f[lq, _K],
+        su_p,
+        su_q,
+        sv_p,
+        sv_q,
+        (su_p + sv_p) / (su_q + sv_q),
+        rks,
+    )
+
+
+@numba.njit(cache=True, error_model="numpy")
 def _rank(
     j: int,
     ex_i: np.ndarray,
@@ -122,7 +153,7 @@ def _rank(
     i_place: np.ndarray,
 ) -> int:
     """Order of exchange ``j`` by its actors' and issues' places in the sorted ids."""
-    lp, lq = ex_i[j, _LP], ex_i[j, _LQ]
+    lp, lq = int(np.int64(ex_i[j, _LP])), int(np.int64(ex_i[j, _LQ]))
     a1, a2 = a_place[leg_i[lp, _MOVER]], a_place[leg_i[lq, _MOVER]]
     i1, i2 = i_place[leg_i[lp, _ISSUE]], i_place[leg_i[lq, _ISSUE]]
     n_a, n_i = a_place.size, i_place.size
@@ -147,12 +178,13 @@ def _tree_set(tree: np.ndarray, leaf0: int, j: int, value: float) -> None:
 
 
 # exchange columns: floats and ints
-_SUP, _SUQ, _SVP, _SVQ, _RATE, _A, _B = 0, 1, 2, 3, 4, 5, 6
+_A, _B = 0, 1
 _LP, _LQ = 0, 1
 # leg columns: floats and ints
 _TARGET, _K, _REACH, _AMAX, _DIR = 0, 1, 2, 3, 4
 _MOVER, _USES, _ISSUE = 0, 1, 2
 _TREE_MIN = 1024  # from this many exchanges on, the best is found with a max-tree
+_KEY_SLACK = 1e-9  # margin (on the 0-100 scale) when picking the legs a step can bind
 _COMPACT_MIN = 32  # below this many exchanges, dead ones are not compacted away
 
 
@@ -194,41 +226,50 @@ class _Scratch(NamedTuple):
     issue_hi: np.ndarray  # (I,) int: end of each issue's legs
     leg_of: np.ndarray  # (2 I,) int: a pair's leg on each issue and mover
     stack: np.ndarray  # (128,) int: nodes of the max-tree still to visit
+    mover_start: np.ndarray  # (I, A + 1) int: where each mover's legs start in ``by_mover``
+    split: np.ndarray  # (I,) int: end of the issue's rising legs in ``order``
+    falling_end: np.ndarray  # (I,) int: end of its falling legs in ``order``
 
 
 class _Buffers(NamedTuple):
     """Buffers sized by exchanges and legs, reused across rounds and draws."""
 
-    ex_f: np.ndarray  # (n_ex, 7) exchange floats (``_SUP`` .. ``_B``)
-    ex_i: np.ndarray  # (n_ex, 2) int: the exchange's legs (``_LP``, ``_LQ``)
+    ex_f: np.ndarray  # (n_ex, 2) the shifts of the outcome, ``_A`` on p and ``_B`` on q
+    ex_i: np.ndarray  # (n_ex, 2) int32: the exchange's legs (``_LP``, ``_LQ``)
     leg_f: np.ndarray  # (n_legs, 5) leg floats (``_TARGET`` .. ``_DIR``)
     leg_i: np.ndarray  # (n_legs, 3) int: mover, live exchanges using it, issue
     leg_ok: np.ndarray  # (n_legs,) bool: the leg keeps its mover's direction
     leg_start: np.ndarray  # (n_legs + 1,) int: where each leg's exchanges start
     leg_n: np.ndarray  # (n_legs,) int: how many there are
-    leg_ex: np.ndarray  # (2 n_ex,) int: the exchanges of every leg
+    leg_ex: np.ndarray  # (2 n_ex,) int32: the exchanges of every leg
     tree: np.ndarray  # (4 n_ex,) max-tree over the scores
     changed: np.ndarray  # (n_legs,) int: legs changed by a step
     new_id: np.ndarray  # (n_legs,) int: a leg's place after compaction
     score: np.ndarray  # (n_ex,): -inf where the exchange is dead
+    by_mover: np.ndarray  # (n_legs,) int: each issue's legs grouped by mover
+    order: np.ndarray  # (n_legs,) int: each issue's legs by the outcome that binds them
+    okey: np.ndarray  # (n_legs,) that outcome, in ``order``'s order
 
 
 @numba.njit(cache=True)
 def _buffers(n_ex: int, n_legs: int) -> _Buffers:
     """Buffers for ``n_ex`` exchanges and ``n_legs`` legs, reused across rounds and draws."""
     return _Buffers(
-        np.empty((n_ex, 7)),
-        np.empty((n_ex, 2), dtype=np.int64),
+        np.empty((n_ex, 2)),
+        np.empty((n_ex, 2), dtype=np.int32),
         np.empty((n_legs, 5)),
         np.empty((n_legs, 3), dtype=np.int64),
         np.empty(n_legs, dtype=np.bool_),
         np.empty(n_legs + 1, dtype=np.int64),
         np.empty(n_legs, dtype=np.int64),
-        np.empty(2 * n_ex, dtype=np.int64),
+        np.empty(2 * n_ex, dtype=np.int32),
         np.empty(4 * n_ex),
         np.empty(n_legs, dtype=np.int64),
         np.empty(n_legs, dtype=np.int64),
         np.empty(n_ex),
+        np.empty(n_legs, dtype=np.int64),
+        np.empty(n_legs, dtype=np.int64),
+        np.empty(n_legs),
     )
 
 
@@ -246,6 +287,9 @@ def _scratch(n_a: int, n_i: int) -> _Scratch:
         np.empty(n_i, dtype=np.int64),
         np.empty(2 * n_i, dtype=np.int64),
         np.empty(128, dtype=np.int64),
+        np.empty((n_i, n_a + 1), dtype=np.int64),
+        np.empty(n_i, dtype=np.int64),
+        np.empty(n_i, dtype=np.int64),
     )
 
 
@@ -266,6 +310,74 @@ def _index_legs(n_ex: int, n_legs: int, buffers: _Buffers) -> None:
             g = ex_i[j, _LQ]
             leg_ex[leg_start[g] + leg_n[g]] = j
             leg_n[g] += 1
+
+
+@numba.njit(cache=True)
+def _index_issues(buffers: _Buffers, scratch: _Scratch) -> None:
+    """Per issue, its legs grouped by mover, and ordered by the outcome that binds them.
+
+    A leg whose mover did not move changes only when its room, the distance from the
+    outcome to its target, is below its reach: for a rising leg (towards higher values)
+    when the outcome is above ``target - reach``, for a falling one when the outcome is
+    below ``target + reach``. ``order`` lists the issue's rising legs by
+    ``target - reach`` and then its falling legs by ``-(target + reach)`` (keys in
+    ``okey``); a step visits the start of each list only. A leg's reach only shrinks
+    during a round (its mover moves towards its target or the leg is dead), so a key
+    only grows: one taken earlier never leaves out a leg that the outcome binds.
+    """
+    leg_f, leg_i, by_mover = buffers.leg_f, buffers.leg_i, buffers.by_mover
+    order, okey = buffers.order, buffers.okey
+    issue_lo, issue_hi = scratch.issue_lo, scratch.issue_hi
+    mover_start, split, falling_end = scratch.mover_start, scratch.split, scratch.falling_end
+    n_a = mover_start.shape[1] - 1
+    for i in range(issue_lo.size):
+        lo, hi = issue_lo[i], issue_hi[i]
+        # legs grouped by mover (a counting sort)
+        mover_start[i, :] = 0
+        for g in range(lo, hi):
+            mover_start[i, leg_i[g, _MOVER] + 1] += 1
+        mover_start[i, 0] = lo
+        for a in range(n_a):
+            mover_start[i, a + 1] += mover_start[i, a]
+        for g in range(lo, hi):
+            a = leg_i[g, _MOVER]
+            by_mover[mover_start[i, a]] = g
+            mover_start[i, a] += 1
+        for a in range(n_a, 0, -1):
+            mover_start[i, a] = mover_start[i, a - 1]
+        mover_start[i, 0] = lo
+        # rising legs, then falling legs, each by the key of its binding outcome
+        n_up = 0
+        n_down = 0
+        for g in range(lo, hi):
+            if leg_f[g, _DIR] > 0.0:
+                n_up += 1
+            elif leg_f[g, _DIR] < 0.0:
+                n_down += 1
+        keys = np.empty(n_up + n_down)
+        ids = np.empty(n_up + n_down, dtype=np.int64)
+        k_up = 0
+        k_down = n_up
+        for g in range(lo, hi):
+            d = leg_f[g, _DIR]
+            if d > 0.0:
+                keys[k_up] = leg_f[g, _TARGET] - leg_f[g, _REACH]
+                ids[k_up] = g
+                k_up += 1
+            elif d < 0.0:
+                keys[k_down] = -(leg_f[g, _TARGET] + leg_f[g, _REACH])
+                ids[k_down] = g
+                k_down += 1
+        up = np.argsort(keys[:n_up])
+        down = np.argsort(keys[n_up:])
+        for h in range(n_up):
+            order[lo + h] = ids[up[h]]
+            okey[lo + h] = keys[up[h]]
+        for h in range(n_down):
+            order[lo + n_up + h] = ids[n_up + down[h]]
+            okey[lo + n_up + h] = keys[n_up + down[h]]
+        split[i] = lo + n_up
+        falling_end[i] = lo + n_up + n_down
 
 
 @numba.njit(cache=True)
@@ -319,8 +431,8 @@ def _compact(
     for j in range(n_ex):
         if score[j] != _NEG_INF:
             if k != j:
-                for col in range(7):
-                    ex_f[k, col] = ex_f[j, col]
+                ex_f[k, _A] = ex_f[j, _A]
+                ex_f[k, _B] = ex_f[j, _B]
                 score[k] = score[j]
             ex_i[k, _LP] = new_id[ex_i[j, _LP]]
             ex_i[k, _LQ] = new_id[ex_i[j, _LQ]]
@@ -344,7 +456,8 @@ def _round(
     """
     x, s, w, total = draw
     rks, a_place, i_place = rules
-    code, pair_m, pair_opp, outcome, moved, issue_lo, issue_hi, leg_of, stack = scratch
+    code, pair_m, pair_opp, outcome, moved, issue_lo, issue_hi, leg_of, stack = scratch[:9]
+    mover_start, split, falling_end = scratch.mover_start, scratch.split, scratch.falling_end
     log_rows, n_log = log.rows, log.n
     n_a, n_i = x.shape
     for i in range(n_i):
@@ -388,12 +501,15 @@ def _round(
         issue_hi[i] = n_slots
         n_slots += slots
     if buffers.ex_f.shape[0] < bound or buffers.leg_f.shape[0] < n_slots:
-        buffers = _buffers(
-            max(bound, 2 * buffers.ex_f.shape[0]), max(n_slots, 2 * buffers.leg_f.shape[0])
-        )
+        # an eighth more than this round needs: rounds and draws after it need about as
+        # many, and a large scenario's first round needs millions
+        n_ex_new = max(bound + bound // 8, buffers.ex_f.shape[0])
+        n_legs_new = max(n_slots + n_slots // 8, buffers.leg_f.shape[0])
+        buffers = _buffers(n_ex_new, n_legs_new)
     ex_f, ex_i, score, tree = buffers.ex_f, buffers.ex_i, buffers.score, buffers.tree
     leg_f, leg_i, leg_ok, changed = buffers.leg_f, buffers.leg_i, buffers.leg_ok, buffers.changed
     leg_start, leg_n, leg_ex = buffers.leg_start, buffers.leg_n, buffers.leg_ex
+    by_mover, order, okey = buffers.by_mover, buffers.order, buffers.okey
 
     n_ex = int(np.int64(0))  # not a literal: one compiled version of the callees
     k = -1
@@ -421,17 +537,10 @@ def _round(
                     prod2 = s2p * s1q
                     if prod1 > prod2:
                         u, v = a1, a2
-                        su_p, su_q, sv_p, sv_q = s1p, s1q, s2p, s2q
                     elif prod1 < prod2:
                         u, v = a2, a1
-                        su_p, su_q, sv_p, sv_q = s2p, s2q, s1p, s1q
                     else:
                         continue
-                    ex_f[n_ex, _SUP] = su_p
-                    ex_f[n_ex, _SUQ] = su_q
-                    ex_f[n_ex, _SVP] = sv_p
-                    ex_f[n_ex, _SVQ] = sv_q
-                    ex_f[n_ex, _RATE] = (su_p + sv_p) / (su_q + sv_q)
                     # v moves on p towards u; u moves on q towards v
                     key = 2 * p + (1 if v == a2 else 0)
                     if leg_of[key] < 0:
@@ -474,19 +583,8 @@ def _round(
             leg_i[g, _USES] = 0
     n_alive = 0
     for j in range(n_ex):
-        lp, lq = ex_i[j, _LP], ex_i[j, _LQ]
-        ok, sc, da, db = _exchange(
-            leg_f[lp, _AMAX],
-            leg_f[lq, _AMAX],
-            leg_f[lp, _K],
-            leg_f[lq, _K],
-            ex_f[j, _SUP],
-            ex_f[j, _SUQ],
-            ex_f[j, _SVP],
-            ex_f[j, _SVQ],
-            ex_f[j, _RATE],
-            rks,
-        )
+        lp, lq = int(np.int64(ex_i[j, _LP])), int(np.int64(ex_i[j, _LQ]))
+        ok, sc, da, db = _evaluate(lp, lq, leg_f, leg_i, s, rks)
         if ok and leg_ok[lp] and leg_ok[lq]:
             score[j] = sc
             ex_f[j, _A] = da
@@ -502,6 +600,7 @@ def _round(
     if 3 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
         n_ex, n_legs = _compact(n_ex, buffers, issue_lo, issue_hi)
     _index_legs(n_ex, n_legs, buffers)
+    _index_issues(buffers, scratch)
     leaf0 = _build_tree(n_ex, buffers)
     moved[:] = 0.0  # sign of the moves made this round
 
@@ -559,7 +658,7 @@ def _round(
                             best = j
                             best_rank = rank
         j = best
-        lp, lq = ex_i[j, _LP], ex_i[j, _LQ]
+        lp, lq = int(np.int64(ex_i[j, _LP])), int(np.int64(ex_i[j, _LQ]))
         dv, du = leg_f[lp, _DIR], leg_f[lq, _DIR]
         v, u = leg_i[lp, _MOVER], leg_i[lq, _MOVER]
         p, q = leg_i[lp, _ISSUE], leg_i[lq, _ISSUE]
@@ -568,6 +667,7 @@ def _round(
         move_u = size_b / leg_f[lq, _K]
         y[v, p] += dv * move_v
         y[u, q] += du * move_u
+        before_p, before_q = outcome[p], outcome[q]
         outcome[p] += dv * size_a
         outcome[q] += du * size_b
         moved[v, p] = dv
@@ -597,29 +697,45 @@ def _round(
 
         # recompute the legs on the two issues that moved: the legs of the actor that
         # moved from scratch, every other one only through the outcome (its mover, and
-        # so its reach, did not change)
+        # so its reach, did not change), and of those only the ones whose room is below
+        # their reach before or after the step (the start of the issue's two lists in
+        # ``order``): the others keep their reach as their largest shift
         n_changed = 0
         for side in range(2):
             i = p if side == 0 else q
             mover = v if side == 0 else u
             o_i = outcome[i]
-            for g in range(issue_lo[i], issue_hi[i]):
+            before = before_p if side == 0 else before_q
+            for h in range(mover_start[i, mover], mover_start[i, mover + 1]):
+                g = by_mover[h]
                 target = leg_f[g, _TARGET]
-                if leg_i[g, _MOVER] == mover:
-                    pos = y[mover, i]
-                    k_g = leg_f[g, _K]
-                    amax, direction, ok = _leg(target, pos, o_i, k_g, moved[mover, i])
-                    leg_f[g, _REACH] = k_g * abs(target - pos)
-                    if amax != leg_f[g, _AMAX] or direction != leg_f[g, _DIR] or ok != leg_ok[g]:
-                        leg_f[g, _AMAX] = amax
-                        leg_f[g, _DIR] = direction
-                        leg_ok[g] = ok
-                        changed[n_changed] = g
-                        n_changed += 1
+                pos = y[mover, i]
+                k_g = leg_f[g, _K]
+                amax, direction, ok = _leg(target, pos, o_i, k_g, moved[mover, i])
+                leg_f[g, _REACH] = k_g * abs(target - pos)
+                if amax != leg_f[g, _AMAX] or direction != leg_f[g, _DIR] or ok != leg_ok[g]:
+                    leg_f[g, _AMAX] = amax
+                    leg_f[g, _DIR] = direction
+                    leg_ok[g] = ok
+                    changed[n_changed] = g
+                    n_changed += 1
+            # rising legs bound at an outcome above their key, falling ones below minus
+            # theirs (the slack only widens the visit)
+            for half in range(2):
+                h0 = issue_lo[i] if half == 0 else split[i]
+                h1 = split[i] if half == 0 else falling_end[i]
+                if half == 0:
+                    limit = max(before, o_i) + _KEY_SLACK
                 else:
-                    # (branch-free; no nan can arise here: the outcome of an issue
-                    # with legs is finite)
-                    room = (target - o_i) * leg_f[g, _DIR]
+                    limit = _KEY_SLACK - min(before, o_i)
+                for h in range(h0, h1):
+                    if okey[h] >= limit:
+                        break
+                    g = order[h]
+                    if leg_i[g, _MOVER] == mover:
+                        continue
+                    # (no nan can arise here: the outcome of an issue with legs is finite)
+                    room = (leg_f[g, _TARGET] - o_i) * leg_f[g, _DIR]
                     room = 0.0 if room < 0.0 else room
                     reach = leg_f[g, _REACH]
                     amax = reach if reach <= room else room
@@ -637,7 +753,7 @@ def _round(
                 # no room or a move back: every exchange with this leg is infeasible
                 # (it could shift the outcome by 0 at most)
                 for h in range(leg_n[g]):
-                    e = leg_ex[start + h]
+                    e = int(np.int64(leg_ex[start + h]))
                     if score[e] != _NEG_INF:
                         score[e] = _NEG_INF
                         leg_i[ex_i[e, _LP], _USES] -= 1
@@ -649,25 +765,14 @@ def _round(
                 continue
             h = 0
             while h < leg_n[g]:
-                e = leg_ex[start + h]
+                e = int(np.int64(leg_ex[start + h]))
                 if score[e] == _NEG_INF:
                     leg_n[g] -= 1
                     leg_ex[start + h] = leg_ex[start + leg_n[g]]
                     continue
                 h += 1
-                ep, eq = ex_i[e, _LP], ex_i[e, _LQ]
-                ok, sc, da, db = _exchange(
-                    leg_f[ep, _AMAX],
-                    leg_f[eq, _AMAX],
-                    leg_f[ep, _K],
-                    leg_f[eq, _K],
-                    ex_f[e, _SUP],
-                    ex_f[e, _SUQ],
-                    ex_f[e, _SVP],
-                    ex_f[e, _SVQ],
-                    ex_f[e, _RATE],
-                    rks,
-                )
+                ep, eq = int(np.int64(ex_i[e, _LP])), int(np.int64(ex_i[e, _LQ]))
+                ok, sc, da, db = _evaluate(ep, eq, leg_f, leg_i, s, rks)
                 ex_f[e, _A] = da
                 ex_f[e, _B] = db
                 if not (ok and leg_ok[ep] and leg_ok[eq]):
@@ -685,6 +790,7 @@ def _round(
             # most exchanges are gone: keep the live ones and their legs only
             n_ex, n_legs = _compact(n_ex, buffers, issue_lo, issue_hi)
             _index_legs(n_ex, n_legs, buffers)
+            _index_issues(buffers, scratch)
             leaf0 = _build_tree(n_ex, buffers)
     return n_exec, _Log(log_rows, n_log, log.record, log.round_number), buffers
 
