@@ -1,0 +1,1 @@
+"""The rule-based negotiating agents (importing this package registers them)."""

@@ -1,0 +1,1 @@
+"""The negotiation protocols (importing this package registers them)."""

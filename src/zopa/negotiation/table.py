@@ -1,0 +1,325 @@
+"""The table: who negotiates, under which rules, over which packages, valuing them how.
+
+The package space is the deal space's (:func:`zopa.agreements.build_space`: each issue
+on a grid holding the red lines, the status quo and the anchors), the utilities are the
+deal space's (:func:`zopa.agreements.issue_terms`), evaluated for every draw of the
+stances, and no agreement is worth the status quo or, where given, a party's stated
+alternative (a utility). Only the parties at the table act; actors outside it get the
+outcome without a say, and their utilities are reported beside the parties'.
+
+What each party is assumed to know: its own stances in each draw (its true utility) and
+every party's *stated* stances (the scenario as written, public). With one draw the two
+coincide (complete information).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from zopa.agreements.analysis import analyse_space
+from zopa.agreements.utility import issue_terms, status_quo_utility
+from zopa.negotiation.candidates import ENUMERATE_UP_TO, MAX_POINTS, enumerate_packages, pareto_fold
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from numpy.typing import NDArray
+
+    from zopa.agreements.space import DealSpace
+    from zopa.arrays import ScenarioArrays
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    """The public setting of a run, and every draw's utilities (the protocol's referee data).
+
+    Attributes:
+        space: The stated deal space (all actors, point estimate).
+        parties: Actor ids at the table, in speaking order (P of them).
+        party_index: (P,) their indices in ``space.actor_ids``.
+        required: (P,) parties whose acceptance every agreement needs (veto players).
+        quorum: Share of the other parties at the table whose acceptance is also needed.
+        deadline: Number of rounds.
+        terms: Per issue, (D, A, L_i) every actor's utility term per draw.
+        no_deal: (D, A) every actor's utility of no agreement per draw.
+        candidates: (N, I) the packages agents choose offers from.
+        stated: (N, P) each party's stated utility of each candidate.
+        stated_no_deal: (P,) each party's stated utility of no agreement.
+        idle: Issues no party at the table holds a stance on (left at the status quo).
+        nash: (I,) the table's stated Nash package, or ``None``.
+        kalai_smorodinsky: (I,) the stated Kalai-Smorodinsky package, or ``None``.
+        solution_note: How the two were found (``"nash"``, or with colliding issues set aside).
+    """
+
+    space: DealSpace
+    parties: tuple[str, ...]
+    party_index: NDArray[np.intp]
+    required: NDArray[np.bool_]
+    quorum: float
+    deadline: int
+    terms: tuple[NDArray[np.float64], ...]
+    no_deal: NDArray[np.float64]
+    candidates: NDArray[np.intp]
+    stated: NDArray[np.float64]
+    stated_no_deal: NDArray[np.float64]
+    idle: tuple[int, ...]
+    nash: NDArray[np.intp] | None
+    kalai_smorodinsky: NDArray[np.intp] | None
+    solution_note: str
+
+    @property
+    def n_draws(self) -> int:
+        """D."""
+        return int(self.no_deal.shape[0])
+
+    @property
+    def issue_ids(self) -> tuple[str, ...]:
+        """Issue ids."""
+        return self.space.issue_ids
+
+    @property
+    def n_levels(self) -> tuple[int, ...]:
+        """Levels per issue."""
+        return self.space.n_levels
+
+    def utilities(
+        self, packages: NDArray[np.intp], *, everyone: bool = False, draw: int | None = None
+    ) -> NDArray[np.float64]:
+        """(D, K, P) the parties' true utilities (``everyone``: all A actors).
+
+        Args:
+            packages: (K, I) packages shared by every draw, or (D, K, I) per draw.
+            everyone: All actors instead of the parties at the table.
+            draw: Only this draw (D = 1 in the result).
+        """
+        who = slice(None) if everyone else self.party_index
+        pk = np.asarray(packages)
+        out: NDArray[np.float64] | None = None
+        for i, t in enumerate(self.terms):
+            ti = t[:, who] if draw is None else t[draw : draw + 1, who]
+            if pk.ndim == 2:
+                g = ti[:, :, pk[:, i]]
+            else:
+                ix = np.clip(pk[..., i], 0, ti.shape[2] - 1)
+                g = np.take_along_axis(ti, ix[:, None, :], axis=2)
+            out = g if out is None else out + g
+        assert out is not None
+        return np.swapaxes(out, 1, 2)
+
+    def no_deal_of_parties(self) -> NDArray[np.float64]:
+        """(D, P) the parties' utilities of no agreement."""
+        out: NDArray[np.float64] = self.no_deal[:, self.party_index]
+        return out
+
+    def stated_utilities(self, packages: NDArray[np.intp]) -> NDArray[np.float64]:
+        """(..., P) the parties' stated utilities of packages given as (..., I) levels."""
+        pk = np.asarray(packages)
+        out = np.zeros((*pk.shape[:-1], len(self.parties)))
+        for i, t in enumerate(self.space.terms):
+            out = out + np.moveaxis(t[self.party_index][:, np.clip(pk[..., i], 0, t.shape[1] - 1)], 0, -1)
+        return out
+
+    def package_dict(self, levels: NDArray[np.intp]) -> dict[str, float]:
+        """``{issue: value}`` of one package."""
+        return {
+            issue: float(self.space.levels[i][int(levels[i])])
+            for i, issue in enumerate(self.issue_ids)
+        }
+
+    def levels_of(self, package: Mapping[str, float]) -> NDArray[np.intp]:
+        """(I,) the level indices of a package given as ``{issue: value}`` (nearest level)."""
+        out = np.empty(len(self.issue_ids), dtype=np.intp)
+        for i, issue in enumerate(self.issue_ids):
+            out[i] = int(np.argmin(np.abs(self.space.levels[i] - float(package[issue]))))
+        return out
+
+
+def draw_terms(
+    space: DealSpace, view: ScenarioArrays
+) -> tuple[tuple[NDArray[np.float64], ...], NDArray[np.float64]]:
+    """Per issue (D, A, L_i) utility terms on the space's grid for every draw of ``view``,
+    and (D, A) the utility of no agreement."""
+    lmax = max(space.n_levels)
+    grid = np.full((lmax, space.n_issues), np.nan)
+    for i, lv in enumerate(space.levels):
+        grid[: lv.size, i] = lv
+    t = issue_terms(
+        grid[:, None, None, :],
+        view.position,
+        view.salience,
+        view.scale_min,
+        view.scale_max,
+        loss=space.loss,
+    )  # (L, D, A, I)
+    terms = tuple(
+        np.ascontiguousarray(np.moveaxis(t[: lv.size, :, :, i], 0, 2))
+        for i, lv in enumerate(space.levels)
+    )
+    return terms, status_quo_utility(view, loss=space.loss)
+
+
+def make_table(
+    space: DealSpace,
+    *,
+    parties: Sequence[str],
+    draws: ScenarioArrays | None = None,
+    veto: Sequence[str] | None = None,
+    quorum: float = 1.0,
+    deadline: int = 50,
+    no_deal: Mapping[str, float] | None = None,
+    max_points: int = MAX_POINTS,
+) -> Table:
+    """Set a table over a stated deal space.
+
+    Args:
+        space: The stated deal space (:func:`zopa.agreements.build_space`).
+        parties: Actor ids at the table, in speaking order.
+        draws: The stances per draw (default: the stated stances, one draw).
+        veto: Parties whose acceptance is required (default: the scenario's veto players
+            at the table; every party when none of them is one).
+        quorum: Share (0..1) of the other parties whose acceptance is also required.
+        deadline: Rounds before the talks end without agreement.
+        no_deal: Stated alternatives: actor id -> utility of no agreement (replaces the
+            status quo's utility for that actor).
+        max_points: Frontier thinning bound (see :mod:`zopa.negotiation.candidates`).
+    """
+    if len(set(parties)) != len(parties):
+        raise ValueError("a party is listed twice at the table")
+    unknown = [p for p in parties if p not in space.actor_ids]
+    if unknown:
+        raise KeyError(", ".join(unknown))
+    if not 0.0 <= quorum <= 1.0:
+        raise ValueError(f"quorum must lie in 0..1 (got {quorum})")
+    if deadline < 1:
+        raise ValueError(f"deadline must be at least 1 round (got {deadline})")
+    idx = np.array([space.actor_ids.index(p) for p in parties], dtype=np.intp)
+    if veto is None:
+        req = np.asarray(space.veto[idx], dtype=bool)
+        if not req.any():
+            req = np.ones(len(parties), dtype=bool)
+    else:
+        bad = [v for v in veto if v not in parties]
+        if bad:
+            raise KeyError(", ".join(bad))
+        req = np.isin(np.asarray(parties), np.asarray(list(veto)))
+    if draws is None:
+        terms = tuple(t[None] for t in space.terms)
+        nd = space.sq_utility[None].copy()
+    else:
+        terms, nd = draw_terms(space, draws)
+    stated_nd = space.sq_utility.copy()
+    for actor, value in (no_deal or {}).items():
+        a = space.actor_ids.index(actor)
+        nd[:, a] = value
+        stated_nd[a] = value
+    party_salience = space.salience[idx]
+    idle = tuple(
+        i
+        for i in range(space.n_issues)
+        if not (party_salience[:, i] > 0).any() and not np.isnan(space.status_quo[i])
+    )
+    sq_level = _status_quo_levels(space)
+    room = space.restrict(list(parties), parties=list(parties))
+    nash, ks, note = _solutions(room, stated_nd[idx])
+    if space.size <= ENUMERATE_UP_TO:
+        cand = enumerate_packages(space.n_levels)
+        for i in idle:
+            cand = cand[cand[:, i] == sq_level[i]]
+    else:
+        cand = _frontier_candidates(space, idx, idle, sq_level, max_points)
+    extra = [p for p in (nash, ks) if p is not None]
+    if all(v >= 0 for v in sq_level):
+        extra.append(sq_level)
+    if extra:
+        cand = np.unique(np.concatenate([cand, np.stack(extra)]), axis=0)
+    stated = np.zeros((cand.shape[0], len(parties)))
+    for i, t in enumerate(space.terms):
+        stated += t[idx][:, cand[:, i]].T
+    return Table(
+        space=space,
+        parties=tuple(parties),
+        party_index=idx,
+        required=req,
+        quorum=float(quorum),
+        deadline=int(deadline),
+        terms=terms,
+        no_deal=nd,
+        candidates=cand,
+        stated=stated,
+        stated_no_deal=stated_nd[idx],
+        idle=idle,
+        nash=nash,
+        kalai_smorodinsky=ks,
+        solution_note=note,
+    )
+
+
+def _status_quo_levels(space: DealSpace) -> NDArray[np.intp]:
+    out = np.full(space.n_issues, -1, dtype=np.intp)
+    for i, lv in enumerate(space.levels):
+        sq = space.status_quo[i]
+        if not np.isnan(sq):
+            out[i] = int(np.argmin(np.abs(lv - sq)))
+    return out
+
+
+def _solutions(
+    room: DealSpace, no_deal: NDArray[np.float64]
+) -> tuple[NDArray[np.intp] | None, NDArray[np.intp] | None, str]:
+    """The table's stated Nash and Kalai-Smorodinsky packages (as ``zopa tables`` finds them)."""
+    from dataclasses import replace
+
+    room = replace(room, sq_utility=no_deal)
+    analysis = analyse_space(room, logroll_count=0)
+    note = "nash"
+    sol = analysis.solutions
+    if sol["nash"].levels is None and analysis.core is not None:
+        sol = analysis.core.solutions
+        note = "colliding issues set aside: " + ", ".join(analysis.set_aside)
+    nash = None if sol["nash"].levels is None else np.asarray(sol["nash"].levels, dtype=np.intp)
+    ks_levels = sol["kalai_smorodinsky"].levels
+    ks = None if ks_levels is None else np.asarray(ks_levels, dtype=np.intp)
+    if nash is None:
+        note = sol["nash"].reason or "no Nash package"
+    return nash, ks, note
+
+
+def _frontier_candidates(
+    space: DealSpace,
+    idx: NDArray[np.intp],
+    idle: Sequence[int],
+    sq_level: NDArray[np.intp],
+    max_points: int,
+) -> NDArray[np.intp]:
+    cap = space.capability[idx]
+    out = []
+    for k, a in enumerate(idx):
+        others = np.delete(np.arange(idx.size), k)
+        w = cap[others] if cap[others].sum() > 0 else np.ones(others.size)
+        w = w / w.sum() if w.size else w
+        own, other, allowed = [], [], []
+        for i, t in enumerate(space.terms):
+            own.append(t[a])
+            other.append(w @ t[idx[others]] if others.size else np.zeros(t.shape[1]))
+            mask = space.allowed[i][a].copy()
+            if i in idle:
+                mask = np.zeros_like(mask)
+                mask[sq_level[i]] = True
+            allowed.append(mask)
+        out.append(pareto_fold(own, other, allowed, max_points=max_points))
+    return np.unique(np.concatenate(out), axis=0)
+
+
+def describe(table: Table) -> dict[str, Any]:
+    """Plain data about a table (its parties, rules and candidate count)."""
+    return {
+        "parties": list(table.parties),
+        "required": [p for p, r in zip(table.parties, table.required, strict=True) if r],
+        "quorum": table.quorum,
+        "deadline": table.deadline,
+        "candidates": int(table.candidates.shape[0]),
+        "idle_issues": [table.issue_ids[i] for i in table.idle],
+    }
