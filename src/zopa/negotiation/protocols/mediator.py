@@ -38,14 +38,21 @@ OPEN = frozenset({Move.OFFER, Move.ACCEPT, Move.WALK_AWAY})
 
 
 def weighted_median(values: NDArray[np.intp], weights: NDArray[np.float64]) -> NDArray[np.intp]:
-    """(D,) the lower weighted median of each row of (D, P) values with (D, P) weights."""
+    """(D,) the weighted median of each row of (D, P) values with (D, P) weights.
+
+    Where the weight splits exactly in half between two values, the level halfway
+    between them (rounded down), so that two equal parties meet in the middle.
+    """
     order = np.argsort(values, axis=1, kind="stable")
     v = np.take_along_axis(values, order, axis=1)
     w = np.take_along_axis(weights, order, axis=1)
     cum = np.cumsum(w, axis=1)
     half = cum[:, -1:] / 2.0
-    k = (cum < half - 1e-12).sum(axis=1)
-    out: NDArray[np.intp] = v[np.arange(v.shape[0]), np.minimum(k, v.shape[1] - 1)]
+    k = np.minimum((cum < half - 1e-12).sum(axis=1), v.shape[1] - 1)
+    rows = np.arange(v.shape[0])
+    tie = np.abs(cum[rows, k] - half[:, 0]) <= 1e-12
+    nxt = np.minimum(k + 1, v.shape[1] - 1)
+    out: NDArray[np.intp] = np.where(tie, (v[rows, k] + v[rows, nxt]) // 2, v[rows, k])
     return out
 
 
