@@ -47,6 +47,7 @@ class Table:
         no_deal: (D, A) every actor's utility of no agreement per draw.
         candidates: (N, I) the packages agents choose offers from.
         stated: (N, P) each party's stated utility of each candidate.
+        inside: (N, P) whether each candidate lies inside each party's red lines.
         stated_no_deal: (P,) each party's stated utility of no agreement.
         idle: Issues no party at the table holds a stance on (left at the status quo).
         nash: (I,) the table's stated Nash package, or ``None``.
@@ -64,6 +65,7 @@ class Table:
     no_deal: NDArray[np.float64]
     candidates: NDArray[np.intp]
     stated: NDArray[np.float64]
+    inside: NDArray[np.bool_]
     stated_no_deal: NDArray[np.float64]
     idle: tuple[int, ...]
     nash: NDArray[np.intp] | None
@@ -120,6 +122,15 @@ class Table:
         out = np.zeros((*pk.shape[:-1], len(self.parties)))
         for i, t in enumerate(self.space.terms):
             out = out + np.moveaxis(t[self.party_index][:, np.clip(pk[..., i], 0, t.shape[1] - 1)], 0, -1)
+        return out
+
+    def within_red_lines(self, packages: NDArray[np.intp]) -> NDArray[np.bool_]:
+        """(..., P) whether packages given as (..., I) levels lie inside each party's red lines."""
+        pk = np.asarray(packages)
+        out = np.ones((*pk.shape[:-1], len(self.parties)), dtype=bool)
+        for i, al in enumerate(self.space.allowed):
+            a = al[self.party_index]
+            out &= np.moveaxis(a[:, np.clip(pk[..., i], 0, a.shape[1] - 1)], 0, -1)
         return out
 
     def package_dict(self, levels: NDArray[np.intp]) -> dict[str, float]:
@@ -236,8 +247,10 @@ def make_table(
     if extra:
         cand = np.unique(np.concatenate([cand, np.stack(extra)]), axis=0)
     stated = np.zeros((cand.shape[0], len(parties)))
+    inside = np.ones((cand.shape[0], len(parties)), dtype=bool)
     for i, t in enumerate(space.terms):
         stated += t[idx][:, cand[:, i]].T
+        inside &= space.allowed[i][idx][:, cand[:, i]].T
     return Table(
         space=space,
         parties=tuple(parties),
@@ -249,6 +262,7 @@ def make_table(
         no_deal=nd,
         candidates=cand,
         stated=stated,
+        inside=inside,
         stated_no_deal=stated_nd[idx],
         idle=idle,
         nash=nash,

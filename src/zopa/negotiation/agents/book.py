@@ -3,7 +3,8 @@
 The offer book answers "which package should I offer if I want at least utility t?"
 for every draw at once: among the candidate packages inside the party's red lines and
 worth at least t to it, the one the other parties (by their stated utilities) like
-best. It sorts the candidates once per draw by the party's own utility and keeps the
+best, a package that crosses another party's stated red line ranking below every one
+that does not (red lines are public: the scenario states them). It sorts the candidates once per draw by the party's own utility and keeps the
 running best for the others, so each query is one binary search per draw.
 """
 
@@ -25,7 +26,8 @@ TOL = 1e-9
 
 
 def others_stated(brief: Brief) -> NDArray[np.float64]:
-    """(N,) the capability-weighted mean of the other parties' stated utilities."""
+    """(N,) the capability-weighted mean of the other parties' stated utilities, less one
+    for each other party whose stated red line the package crosses."""
     table = brief.table
     p = len(table.parties)
     others = np.delete(np.arange(p), brief.index)
@@ -33,7 +35,7 @@ def others_stated(brief: Brief) -> NDArray[np.float64]:
         return np.zeros(table.candidates.shape[0])
     w = table.space.capability[table.party_index[others]]
     w = w / w.sum() if w.sum() > 0 else np.full(others.size, 1.0 / others.size)
-    out: NDArray[np.float64] = table.stated[:, others] @ w
+    out: NDArray[np.float64] = table.stated[:, others] @ w - (~table.inside[:, others]).sum(axis=1)
     return out
 
 

@@ -10,7 +10,8 @@ whose proposal has the smaller Nash product concedes, to the proposal best for i
 among those whose product reaches the other's; agreement is then at a package that
 maximises the Nash product (the toy cases' test checks it against zopa's Nash solution).
 
-Each agent opens with its best package worth at least no agreement to it. It judges
+Each agent opens with its best package worth at least no agreement to it. A package
+across a party's (stated, public) red line counts as worse than no agreement for it. It judges
 products with its own (true) gains and the others' stated gains, so with one draw
 (complete information) the agents agree on the products. With several parties the
 agent concedes when its proposal's product is the smallest of all current proposals
@@ -70,7 +71,8 @@ class _ZeuthenNegotiator:
             else np.ones(len(table.parties))
         )
         self.w = w / w.mean() if w.sum() > 0 else np.ones(len(table.parties))
-        stated_gain = table.stated - table.stated_no_deal[None, :]  # (N, P)
+        # a package across a party's stated red line is worth less than no deal to it
+        stated_gain = np.where(table.inside, table.stated - table.stated_no_deal[None, :], -1.0)
         own_gain = brief.utility - brief.no_deal[:, None]  # (D, N)
         gains = np.broadcast_to(stated_gain, (brief.n_draws, *stated_gain.shape)).copy()
         gains[:, :, p] = own_gain
@@ -88,6 +90,7 @@ class _ZeuthenNegotiator:
         out = table.stated_utilities(packages) - table.stated_no_deal
         own = table.utilities(packages)[:, :, self.brief.index] - self.brief.no_deal[:, None]
         out[:, :, self.brief.index] = own
+        out = np.where(table.within_red_lines(packages), out, -1.0)
         return out
 
     def _others(self, turn: Turn) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
