@@ -125,7 +125,7 @@ class Brief:
 
     def value(self, packages: NDArray[np.intp]) -> NDArray[np.float64]:
         """(D,) own utility of one package per draw, given as (D, I) level indices."""
-        return self.table.utilities(packages[:, None, :])[:, 0, self.index]
+        return self.table.utilities(packages[:, None, :], party=self.index)[:, 0, 0]
 
     def within_red_lines(self, packages: NDArray[np.intp]) -> NDArray[np.bool_]:
         """(D,) whether each draw's package lies inside the party's red lines."""

@@ -15,6 +15,7 @@ coincide (complete information).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, eq=False)
-class Table:
+class Table:  # cached_property needs a __dict__: no slots
     """The public setting of a run, and every draw's utilities (the protocol's referee data).
 
     Attributes:
@@ -52,6 +53,7 @@ class Table:
         idle: Issues no party at the table holds a stance on (left at the status quo).
         nash: (I,) the table's stated Nash package, or ``None``.
         kalai_smorodinsky: (I,) the stated Kalai-Smorodinsky package, or ``None``.
+        no_deal_stated: (A,) every actor's stated utility of no agreement.
         solution_note: How the two were found (``"nash"``, or with colliding issues set aside).
     """
 
@@ -70,6 +72,7 @@ class Table:
     idle: tuple[int, ...]
     nash: NDArray[np.intp] | None
     kalai_smorodinsky: NDArray[np.intp] | None
+    no_deal_stated: NDArray[np.float64]
     solution_note: str
 
     @property
@@ -87,29 +90,51 @@ class Table:
         """Levels per issue."""
         return self.space.n_levels
 
+    @cached_property
+    def _padded_all(self) -> NDArray[np.float64]:
+        """(A, D, I, Lmax) every actor's terms, zero-padded: one gather per evaluation."""
+        d, a = self.no_deal.shape
+        lmax = max(self.n_levels)
+        out = np.zeros((a, d, len(self.terms), lmax))
+        for i, t in enumerate(self.terms):
+            out[:, :, i, : t.shape[2]] = np.moveaxis(t, 1, 0)
+        return out
+
+    @cached_property
+    def _padded_parties(self) -> NDArray[np.float64]:
+        """(P, D, I, Lmax) the parties' terms (contiguous)."""
+        return np.ascontiguousarray(self._padded_all[self.party_index])
+
     def utilities(
-        self, packages: NDArray[np.intp], *, everyone: bool = False, draw: int | None = None
+        self,
+        packages: NDArray[np.intp],
+        *,
+        everyone: bool = False,
+        draw: int | None = None,
+        party: int | None = None,
     ) -> NDArray[np.float64]:
-        """(D, K, P) the parties' true utilities (``everyone``: all A actors).
+        """(D, K, P) the parties' true utilities of packages.
 
         Args:
             packages: (K, I) packages shared by every draw, or (D, K, I) per draw.
-            everyone: All actors instead of the parties at the table.
+            everyone: All A actors instead of the parties at the table.
             draw: Only this draw (D = 1 in the result).
+            party: Only this party (index at the table; P = 1 in the result).
         """
-        who = slice(None) if everyone else self.party_index
-        pk = np.asarray(packages)
-        out: NDArray[np.float64] | None = None
-        for i, t in enumerate(self.terms):
-            ti = t[:, who] if draw is None else t[draw : draw + 1, who]
-            if pk.ndim == 2:
-                g = ti[:, :, pk[:, i]]
-            else:
-                ix = np.clip(pk[..., i], 0, ti.shape[2] - 1)
-                g = np.take_along_axis(ti, ix[:, None, :], axis=2)
-            out = g if out is None else out + g
-        assert out is not None
-        return np.swapaxes(out, 1, 2)
+        terms = self._padded_all if everyone else self._padded_parties
+        if party is not None:
+            terms = terms[party : party + 1]
+        if draw is not None:
+            terms = np.ascontiguousarray(terms[:, draw : draw + 1])
+        a, d, n_issues, lmax = terms.shape
+        pk = np.clip(np.asarray(packages), 0, lmax - 1)
+        if pk.ndim == 2:
+            pk = np.broadcast_to(pk, (d, *pk.shape))
+        # flat index of terms[a, d, i, pk[d, k, i]], laid out as (D, K, A, I)
+        base = (np.arange(a)[None, None, :, None] * d + np.arange(d)[:, None, None, None]) * n_issues
+        flat = (base + np.arange(n_issues)) * lmax + pk[:, :, None, :]
+        out: NDArray[np.float64] = terms.reshape(-1)[flat].sum(axis=-1)
+        return out
 
     def no_deal_of_parties(self) -> NDArray[np.float64]:
         """(D, P) the parties' utilities of no agreement."""
@@ -182,6 +207,7 @@ def make_table(
     deadline: int = 50,
     no_deal: Mapping[str, float] | None = None,
     max_points: int = MAX_POINTS,
+    like: Table | None = None,
 ) -> Table:
     """Set a table over a stated deal space.
 
@@ -196,6 +222,8 @@ def make_table(
         no_deal: Stated alternatives: actor id -> utility of no agreement (replaces the
             status quo's utility for that actor).
         max_points: Frontier thinning bound (see :mod:`zopa.negotiation.candidates`).
+        like: A table over the same space, parties and alternatives whose candidates and
+            stated solutions to reuse (e.g. the stated table when setting the draws').
     """
     if len(set(parties)) != len(parties):
         raise ValueError("a party is listed twice at the table")
@@ -233,19 +261,12 @@ def make_table(
         if not (party_salience[:, i] > 0).any() and not np.isnan(space.status_quo[i])
     )
     sq_level = _status_quo_levels(space)
-    room = space.restrict(list(parties), parties=list(parties))
-    nash, ks, note = _solutions(room, stated_nd[idx])
-    if space.size <= ENUMERATE_UP_TO:
-        cand = enumerate_packages(space.n_levels)
-        for i in idle:
-            cand = cand[cand[:, i] == sq_level[i]]
+    if like is not None:
+        nash, ks, note, cand = like.nash, like.kalai_smorodinsky, like.solution_note, like.candidates
     else:
-        cand = _frontier_candidates(space, idx, idle, sq_level, max_points)
-    extra = [p for p in (nash, ks) if p is not None]
-    if all(v >= 0 for v in sq_level):
-        extra.append(sq_level)
-    if extra:
-        cand = np.unique(np.concatenate([cand, np.stack(extra)]), axis=0)
+        room = space.restrict(list(parties), parties=list(parties))
+        nash, ks, note = _solutions(room, stated_nd[idx])
+        cand = _candidates(space, idx, idle, sq_level, max_points, nash, ks)
     stated = np.zeros((cand.shape[0], len(parties)))
     inside = np.ones((cand.shape[0], len(parties)), dtype=bool)
     for i, t in enumerate(space.terms):
@@ -267,8 +288,42 @@ def make_table(
         idle=idle,
         nash=nash,
         kalai_smorodinsky=ks,
+        no_deal_stated=stated_nd,
         solution_note=note,
     )
+
+
+def colliding_issues(space: DealSpace, parties: Sequence[str]) -> list[str]:
+    """Issues on which the parties' red lines collide (those ``zopa tables`` sets aside)."""
+    from zopa.agreements.constraints import red_line_conflicts, space_constraints
+
+    room = space.restrict(list(parties), parties=list(parties))
+    constraints = space_constraints(room)
+    hit = {constraints[k].issue_index for c in red_line_conflicts(room, constraints) for k in c}
+    return [space.issue_ids[i] for i in sorted(hit)]
+
+
+def _candidates(
+    space: DealSpace,
+    idx: NDArray[np.intp],
+    idle: Sequence[int],
+    sq_level: NDArray[np.intp],
+    max_points: int,
+    nash: NDArray[np.intp] | None,
+    ks: NDArray[np.intp] | None,
+) -> NDArray[np.intp]:
+    if space.size <= ENUMERATE_UP_TO:
+        cand = enumerate_packages(space.n_levels)
+        for i in idle:
+            cand = cand[cand[:, i] == sq_level[i]]
+    else:
+        cand = _frontier_candidates(space, idx, idle, sq_level, max_points)
+    extra = [p for p in (nash, ks) if p is not None]
+    if all(v >= 0 for v in sq_level):
+        extra.append(sq_level)
+    if extra:
+        cand = np.unique(np.concatenate([cand, np.stack(extra)]), axis=0)
+    return cand
 
 
 def _status_quo_levels(space: DealSpace) -> NDArray[np.intp]:

@@ -10,6 +10,7 @@ running best for the others, so each query is one binary search per draw.
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -77,8 +78,22 @@ class OfferBook:
         return out
 
 
+#: Offer books per brief (a tournament starts many negotiators from the same briefs).
+_BOOKS: weakref.WeakKeyDictionary[Brief, dict[bool, OfferBook]] = weakref.WeakKeyDictionary()
+
+
 def make_book(brief: Brief, *, red_lines: bool = True) -> OfferBook:
-    """The offer book of a party (inside its red lines unless ``red_lines`` is False)."""
+    """The offer book of a party (inside its red lines unless ``red_lines`` is False).
+
+    Built once per brief and kept while the brief lives (books are read-only).
+    """
+    books = _BOOKS.setdefault(brief, {})
+    if red_lines not in books:
+        books[red_lines] = _build_book(brief, red_lines)
+    return books[red_lines]
+
+
+def _build_book(brief: Brief, red_lines: bool) -> OfferBook:
     cand = brief.table.candidates
     admissible = np.ones(cand.shape[0], dtype=bool)
     if red_lines:
