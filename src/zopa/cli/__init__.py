@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "tables": "tables",
     "sensitivity": "sensitivity",
     "advise": "advise",
+    "simulate": "simulate",
     "serve": "serve",
 }
 COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))

@@ -25,6 +25,8 @@ from zopa.service.loading import DealFile, Loader, ScenarioFile, load_deal, load
 from zopa.service.overrides import with_overrides
 from zopa.service.report import ReportResult, report
 from zopa.service.sensitivity import SensitivityReport, sensitivity
+from zopa.service.simulate import SimulationResult, simulate
+from zopa.service.simulate import default_parties as simulate_default_parties
 from zopa.service.tables import TablesResult, tables
 from zopa.service.validation import ValidationResult, validate
 
@@ -41,6 +43,7 @@ __all__ = [
     "ReportResult",
     "ScenarioFile",
     "SensitivityReport",
+    "SimulationResult",
     "TablesResult",
     "ValidationResult",
     "advise",
@@ -54,6 +57,8 @@ __all__ = [
     "load_scenario",
     "report",
     "sensitivity",
+    "simulate",
+    "simulate_default_parties",
     "tables",
     "validate",
     "with_overrides",
