@@ -98,6 +98,7 @@ def test_public_api():
             "ReportResult",
             "ScenarioFile",
             "SensitivityReport",
+            "SimulationResult",
             "TablesResult",
             "ValidationResult",
             "backtest",
@@ -110,6 +111,7 @@ def test_public_api():
             "load_scenario",
             "report",
             "sensitivity",
+            "simulate",
             "tables",
             "validate",
             "with_overrides",
@@ -123,7 +125,7 @@ def test_public_api():
 # Layers, lowest first: a module may import its own package and any lower layer only.
 # Within the analysis layer the forecasting models come first: the deal space runs them
 # on each table, sensitivity and backtests run them; durability scores deals with the
-# deal space's utility.
+# deal space's utility. Simulated talks (negotiation) play over the deal space.
 LAYERS = {
     "frozen": 0,  # the read-only mapping the core types hold
     "scenario": 0.5,
@@ -134,6 +136,7 @@ LAYERS = {
     "durability": 1.2,
     "advice": 1.2,  # advice for one party: runs the models and the deal space
     "backtest": 1.2,
+    "negotiation": 1.2,  # simulated talks over the deal space (agreements, uncertainty)
     "io": 2,
     "service": 3,
     "report": 4,

@@ -45,10 +45,11 @@ def _ids(text: str | None) -> list[str] | None:
     return None if text is None else [p.strip() for p in text.split(",") if p.strip()]
 
 
-def parse_agents(items: list[str], parties: list[str] | None) -> dict[str, list[str]]:
-    """``PARTY=NAME,NAME`` items (``*`` for every party at the table); exit 2 if malformed."""
+def parse_agents(
+    items: list[str], parties: list[str] | None, bad: list[str]
+) -> dict[str, list[str]]:
+    """``PARTY=NAME,NAME`` items (``*`` for every party at the table); appends to ``bad``."""
     out: dict[str, list[str]] = {}
-    bad = []
     for item in items:
         party, sep, names = item.partition("=")
         chosen = [n.strip() for n in names.split(",") if n.strip()]
@@ -63,29 +64,25 @@ def parse_agents(items: list[str], parties: list[str] | None) -> dict[str, list[
                 out.setdefault(p, chosen)
             continue
         out[party.strip()] = chosen
-    fail_all(bad)
     return out
 
 
-def parse_agent_params(items: list[str]) -> dict[str, dict[str, Any]]:
-    """``AGENT.NAME=VALUE`` items as ``{agent: {name: value}}``; exit 2 if malformed."""
-    flat = parse_params(items)
+def parse_agent_params(items: list[str], bad: list[str]) -> dict[str, dict[str, Any]]:
+    """``AGENT.NAME=VALUE`` items as ``{agent: {name: value}}``; appends to ``bad``."""
     out: dict[str, dict[str, Any]] = {}
-    bad = []
-    for key, value in flat.items():
+    for item in items:
+        key, sep, raw = item.partition("=")
         agent, dot, name = key.partition(".")
-        if not dot or not agent or not name:
-            bad.append(f"--param {key!r}: expected AGENT.NAME=VALUE (e.g. boulware.beta=0.2)")
+        if not sep or not dot or not agent or not name:
+            bad.append(f"--param {item!r}: expected AGENT.NAME=VALUE (e.g. boulware.beta=0.2)")
             continue
-        out.setdefault(agent, {})[name] = value
-    fail_all(bad)
+        out.setdefault(agent, {}).update(parse_params([f"{name}={raw}"]))
     return out
 
 
-def parse_no_deal(items: list[str]) -> dict[str, float]:
-    """``ACTOR=UTILITY`` items; exit 2 if malformed."""
+def parse_no_deal(items: list[str], bad: list[str]) -> dict[str, float]:
+    """``ACTOR=UTILITY`` items; appends to ``bad``."""
     out: dict[str, float] = {}
-    bad = []
     for item in items:
         actor, sep, raw = item.partition("=")
         try:
@@ -96,7 +93,6 @@ def parse_no_deal(items: list[str]) -> dict[str, float]:
             bad.append(f"--no-deal {item!r}: expected ACTOR=UTILITY (e.g. UA=0.45)")
             continue
         out[actor.strip()] = value
-    fail_all(bad)
     return out
 
 
@@ -219,18 +215,16 @@ def simulate_command(
         zopa simulate scenarios/ukraine-ceasefire-2026.yaml --parties RU,UA --set-aside colliding --agent '*=boulware,conceder' --draws 1000
     """
     from zopa import service
-    from zopa.negotiation import AGENTS
 
     party_ids = _ids(parties)
-    agents = parse_agents(agent or [], party_ids)
-    params = parse_agent_params(param or [])
-    alternatives = parse_no_deal(no_deal or [])
+    bad: list[str] = []
+    agents = parse_agents(agent or [], party_ids, bad)
+    params = parse_agent_params(param or [], bad)
+    alternatives = parse_no_deal(no_deal or [], bad)
     if plot is not None and plot.suffix.lower() != ".png":
-        fail_all([f"--plot {plot}: expected a file name ending in .png"])
+        bad.append(f"--plot {plot}: expected a file name ending in .png")
+    fail_all(bad)
     scenario = load_or_exit(file, quiet_warnings=True).scenario
-    if tournament:
-        for p in party_ids or service.simulate_default_parties(scenario):
-            agents.setdefault(p, list(AGENTS.names()))
     with service_errors(FLAGS):
         result = service.simulate(
             scenario,
@@ -247,6 +241,7 @@ def simulate_command(
             loss=loss,
             no_deal=alternatives,
             set_aside=set_aside or (),
+            tournament=tournament,
         )
     if output is OutputFormat.json:
         print_result_json(result)

@@ -26,7 +26,6 @@ from zopa.service.overrides import with_overrides
 from zopa.service.report import ReportResult, report
 from zopa.service.sensitivity import SensitivityReport, sensitivity
 from zopa.service.simulate import SimulationResult, simulate
-from zopa.service.simulate import default_parties as simulate_default_parties
 from zopa.service.tables import TablesResult, tables
 from zopa.service.validation import ValidationResult, validate
 
@@ -58,7 +57,6 @@ __all__ = [
     "report",
     "sensitivity",
     "simulate",
-    "simulate_default_parties",
     "tables",
     "validate",
     "with_overrides",

@@ -192,6 +192,7 @@ def simulation_problems(
     draws: int,
     no_deal: Mapping[str, float],
     set_aside: Sequence[str],
+    tournament: bool = False,
 ) -> list[Problem]:
     """Every problem with the arguments of :func:`simulate`, at once."""
     from zopa.negotiation import AGENTS, PROTOCOLS
@@ -266,7 +267,7 @@ def simulation_problems(
             )
     n = 1
     for p in parties:
-        n *= max(1, len(agents.get(p, ("x",))))
+        n *= max(1, len(agents.get(p, AGENTS.names() if tournament else ("x",))))
     if n > MAX_COMBINATIONS:
         problems.append(
             argument_problem("agents", f"{n} combinations of agents, more than {MAX_COMBINATIONS}", got=n)
@@ -303,6 +304,7 @@ def simulate(
     no_deal: Mapping[str, float] | None = None,
     set_aside: Sequence[str] = (),
     transcripts: bool = True,
+    tournament: bool = False,
 ) -> SimulationResult:
     """Simulate the talks.
 
@@ -328,6 +330,7 @@ def simulate(
         set_aside: Issues kept off the table at their status quo; ``"colliding"`` sets
             aside those on which the parties' red lines collide (as ``tables`` does).
         transcripts: Keep each stated run's transcript.
+        tournament: Every registered agent for each party not given in ``agents``.
 
     Raises:
         BadInput: Every problem with the arguments at once.
@@ -358,11 +361,12 @@ def simulate(
         draws=draws,
         no_deal=alternatives,
         set_aside=set_aside,
+        tournament=tournament,
     )
     if problems:
         raise BadInput(problems)
     for p in table_parties:
-        chosen.setdefault(p, [default_agent(scenario, p)])
+        chosen.setdefault(p, list(AGENTS.names()) if tournament else [default_agent(scenario, p)])
     view = scenario.arrays()
     try:
         space = build_space(view, grid=grid, loss=cast("Any", loss), extra_levels=issue_levels(scenario))
