@@ -55,7 +55,12 @@ def test_zeuthen_logroll_by_hand():
     # A cares 0.8 about x and 0.2 about y, B the reverse, positions opposite and no status
     # quo: the Nash package gives each its own important issue, u = (0.8, 0.8)
     sc = scenario(
-        [("A", "x", 0.0, 0.8), ("A", "y", 0.0, 0.2), ("B", "x", 100.0, 0.2), ("B", "y", 100.0, 0.8)],
+        [
+            ("A", "x", 0.0, 0.8),
+            ("A", "y", 0.0, 0.2),
+            ("B", "x", 100.0, 0.2),
+            ("B", "y", 100.0, 0.8),
+        ],
         issues=[Issue("x", "x"), Issue("y", "y")],
     )
     t = table_of(sc, deadline=200)
@@ -65,7 +70,9 @@ def test_zeuthen_logroll_by_hand():
 
 
 def random_toy(rng, n_issues=3):
-    issues = [Issue(f"i{k}", f"i{k}", status_quo=float(rng.integers(0, 5)) * 25) for k in range(n_issues)]
+    issues = [
+        Issue(f"i{k}", f"i{k}", status_quo=float(rng.integers(0, 5)) * 25) for k in range(n_issues)
+    ]
     stances = [
         (a, f"i{k}", float(rng.integers(0, 5) * 25), float(rng.integers(1, 5)) / 4)
         for a in "AB"
@@ -80,7 +87,9 @@ def test_zeuthen_reaches_the_nash_product_on_random_toys(weights):
     for seed in range(25):
         sc = random_toy(np.random.default_rng(seed))
         if weights == "capability":
-            sc = Scenario(sc.title, (Actor("A", "A", 1.0), Actor("B", "B", 3.0)), sc.issues, sc.stances)
+            sc = Scenario(
+                sc.title, (Actor("A", "A", 1.0), Actor("B", "B", 3.0)), sc.issues, sc.stances
+            )
         space = build_space(sc.arrays(), grid=5)
         t = neg.make_table(space, parties=["A", "B"], deadline=200)
         every = t.candidates  # the whole space (5^3 packages): an independent enumeration
@@ -111,7 +120,8 @@ def test_hard_liner_against_conceder_by_hand():
     # offers 10; in round 3 A accepts 10.
     t = table_of(one_issue(), deadline=10)
     out = run(t, "alternating", ["hard_liner", "conceder"])
-    assert out.agreed[0] and out.round[0] == 3
+    assert out.agreed[0]
+    assert out.round[0] == 3
     assert value(t, out) == 10.0
     offers_b = [r["package"]["x"] for r in out.transcript.records(t) if r["party"] == "B"]
     assert offers_b == [100.0, 20.0, 10.0]
@@ -156,7 +166,9 @@ def test_alternating_needs_two_parties():
 
 
 def scripted(*answers):
-    return ScriptedNegotiator([Actions(np.array([m], np.int8), np.array([[o]], np.intp)) for m, o in answers])
+    return ScriptedNegotiator(
+        [Actions(np.array([m], np.int8), np.array([[o]], np.intp)) for m, o in answers]
+    )
 
 
 def test_invalid_answer_is_reprompted_then_counts_as_the_last_offer():
@@ -164,9 +176,13 @@ def test_invalid_answer_is_reprompted_then_counts_as_the_last_offer():
     a = scripted((Move.OFFER, 3))
     b = scripted((Move.ACCEPT, 0))
     out = PROTOCOLS.make("alternating").run(t, (a, b))
-    assert out.agreed[0] and out.round[0] == 0 and out.package[0, 0] == 3
+    assert out.agreed[0]
+    assert out.round[0] == 0
+    assert out.package[0, 0] == 3
     # A first accepts with nothing on the table, then names level 99 (off the grid)
-    a = scripted((Move.ACCEPT, 0), (Move.OFFER, 99), (Move.OFFER, 5), (Move.OFFER, 99), (Move.OFFER, 99))
+    a = scripted(
+        (Move.ACCEPT, 0), (Move.OFFER, 99), (Move.OFFER, 5), (Move.OFFER, 99), (Move.OFFER, 99)
+    )
     b = scripted((Move.OFFER, 8), (Move.OFFER, 7), (Move.OFFER, 6))
     out = PROTOCOLS.make("alternating").run(t, (a, b))
     steps = out.transcript.steps
@@ -174,10 +190,13 @@ def test_invalid_answer_is_reprompted_then_counts_as_the_last_offer():
     assert first.refused[0] == "there is no offer on the table to accept"
     assert len(first.answers) == 2
     assert first.move[0] == Move.PASS  # off the grid again, and no earlier offer
-    assert steps[2].move[0] == Move.OFFER and steps[2].offer[0, 0] == 5
+    assert steps[2].move[0] == Move.OFFER
+    assert steps[2].offer[0, 0] == 5
     assert steps[4].refused[0].startswith("the offer names a level")
-    assert steps[4].move[0] == Move.OFFER and steps[4].offer[0, 0] == 5  # repeats 5
-    assert not out.agreed[0] and out.ended[0] == Ending.DEADLINE
+    assert steps[4].move[0] == Move.OFFER
+    assert steps[4].offer[0, 0] == 5
+    assert not out.agreed[0]
+    assert out.ended[0] == Ending.DEADLINE
 
 
 def test_replay_reproduces_a_run_from_its_transcript():
@@ -187,7 +206,8 @@ def test_replay_reproduces_a_run_from_its_transcript():
         agents = ["zeuthen", "zeuthen"] if protocol == "concession" else ["boulware", "tit_for_tat"]
         out = run(t, protocol, agents)
         again = neg.replay(PROTOCOLS.make(protocol), t, out.transcript)
-        assert again.agreed[0] == out.agreed[0] and again.round[0] == out.round[0]
+        assert again.agreed[0] == out.agreed[0]
+        assert again.round[0] == out.round[0]
         np.testing.assert_array_equal(again.package, out.package)
         records = out.transcript.records(t)
         assert again.transcript.records(t) == records
@@ -205,12 +225,14 @@ def test_concession_refuses_a_step_back():
     assert "at least as much to every other party" in step.refused[0]
     assert step.offer[0, 0] == 2  # counted as standing still
     # B conceded in rounds 1 and 2 (9 -> 8 -> 7), A stood still: the deadline ends it
-    assert out.ended[0] == Ending.DEADLINE and not out.agreed[0]
+    assert out.ended[0] == Ending.DEADLINE
+    assert not out.agreed[0]
     # a round in which nobody concedes ends the talks
     a = scripted((Move.OFFER, 2), (Move.OFFER, 2))
     b = scripted((Move.OFFER, 9), (Move.OFFER, 9))
     out = PROTOCOLS.make("concession").run(t, (a, b))
-    assert out.ended[0] == Ending.NO_CONCESSION and out.round[0] == 1
+    assert out.ended[0] == Ending.NO_CONCESSION
+    assert out.round[0] == 1
 
 
 def test_stacked_quorum_and_veto():
@@ -226,14 +248,17 @@ def test_stacked_quorum_and_veto():
     b = scripted((Move.ACCEPT, 0))
     c = scripted()
     out = PROTOCOLS.make("stacked").run(t, (a, b, c))
-    assert out.agreed[0] and out.package[0, 0] == 4 and out.round[0] == 0
+    assert out.agreed[0]
+    assert out.package[0, 0] == 4
+    assert out.round[0] == 0
     # with quorum 1, C's walking away (not a veto player) leaves B and C short: no deal
     t = neg.make_table(space, parties=["A", "B", "C"], quorum=1.0, deadline=3)
     a = scripted((Move.OFFER, 4))
     b = scripted((Move.ACCEPT, 0))
     c = scripted((Move.WALK_AWAY, 0))
     out = PROTOCOLS.make("stacked").run(t, (a, b, c))
-    assert not out.agreed[0] and out.ended[0] == Ending.WALK_AWAY
+    assert not out.agreed[0]
+    assert out.ended[0] == Ending.WALK_AWAY
 
 
 def test_mediator_first_draft_and_weighted_median():
@@ -254,7 +279,8 @@ def test_mediator_agrees_when_everyone_accepts_the_text():
     out = run(t, "mediator", ["linear", "linear"])
     # the draft meets in the middle (50) and objections 0 and 100 keep it there; a
     # linear agent's target 1 - r/29 reaches u(50) = 0.5 in round 15 (r = 14 gives 0.517)
-    assert out.agreed[0] and out.round[0] == 15
+    assert out.agreed[0]
+    assert out.round[0] == 15
     assert value(t, out) == 50.0
 
 
@@ -268,13 +294,24 @@ def test_batch_of_draws_equals_each_draw_alone():
         sc.actors,
         sc.issues,
         tuple(
-            Stance(s.actor, s.issue, s.position, s.salience, range=(max(0, s.position - 20), min(100, s.position + 20)))
+            Stance(
+                s.actor,
+                s.issue,
+                s.position,
+                s.salience,
+                range=(max(0, s.position - 20), min(100, s.position + 20)),
+            )
             for s in sc.stances
         ),
     )
     space = build_space(sc.arrays(), grid=5)
     draws = sample_positions(sc.arrays(), 4, np.random.default_rng(1))
-    for protocol, agents in [("alternating", ["boulware", "tit_for_tat"]), ("concession", ["zeuthen", "zeuthen"]), ("mediator", ["conceder", "nash_seeker"]), ("stacked", ["linear", "hard_liner"])]:
+    for protocol, agents in [
+        ("alternating", ["boulware", "tit_for_tat"]),
+        ("concession", ["zeuthen", "zeuthen"]),
+        ("mediator", ["conceder", "nash_seeker"]),
+        ("stacked", ["linear", "hard_liner"]),
+    ]:
         t = neg.make_table(space, parties=["A", "B"], draws=draws, deadline=20)
         out = run(t, protocol, agents)
         for d in range(4):

@@ -31,9 +31,12 @@ def test_nash_seekers_agree_on_the_core_nash_package(collide):
     )
     data = result.to_dict()
     assert data["set_aside"] == ["border"]
-    assert data["table"]["parties"] == ["A", "B"] and data["absent"] == ["C"]
+    assert data["table"]["parties"] == ["A", "B"]
+    assert data["absent"] == ["C"]
     (r,) = data["runs"]
-    assert r["agreed"] and r["round"] == 0 and r["distance_nash"] == 0.0
+    assert r["agreed"]
+    assert r["round"] == 0
+    assert r["distance_nash"] == 0.0
     # the same package as the deal space's core (computed by enumeration in `zopa deals`)
     core = service.deals(scenario).analysis.core
     assert core is not None
@@ -49,7 +52,9 @@ def test_red_lines_collide_and_nothing_is_set_aside(collide):
     scenario = service.load_scenario(collide).scenario
     result = service.simulate(scenario, agents={"A": ["conceder"], "B": ["conceder"]}, deadline=10)
     (r,) = result.to_dict()["runs"]
-    assert not r["agreed"] and r["ended"] == "deadline" and r["package"] is None
+    assert not r["agreed"]
+    assert r["ended"] == "deadline"
+    assert r["package"] is None
     assert all(v == 0.0 for v in r["gains"].values())
 
 
@@ -68,9 +73,11 @@ def test_tournament_plays_every_combination_with_draws(collide):
     ]
     for r in runs:
         mc = r["monte_carlo"]
-        assert mc["draws"] == 20 and 0.0 <= mc["agreement_rate"] <= 1.0
+        assert mc["draws"] == 20
+        assert 0.0 <= mc["agreement_rate"] <= 1.0
     rows = result.to_rows()
-    assert len(rows) == 6 * 3 and {row["actor"] for row in rows} == {"A", "B", "C"}
+    assert len(rows) == 6 * 3
+    assert {row["actor"] for row in rows} == {"A", "B", "C"}
     again = service.simulate(
         scenario,
         agents={"A": ["boulware", "conceder", "hard_liner"], "B": ["linear", "tit_for_tat"]},
@@ -97,14 +104,26 @@ def test_every_bad_argument_at_once(collide):
             set_aside=["aid", "nowhere"],
         )
     where = {p.path for p in err.value.problems}
-    assert where >= {"protocol", "parties", "agents", "params", "quorum", "deadline", "draws", "no_deal", "set_aside"}
+    assert where >= {
+        "protocol",
+        "parties",
+        "agents",
+        "params",
+        "quorum",
+        "deadline",
+        "draws",
+        "no_deal",
+        "set_aside",
+    }
     text = " ".join(p.message for p in err.value.problems)
     assert "has none" in text  # aid has no status quo to leave it at
 
 
 def test_stated_alternative_replaces_the_status_quo(collide):
     scenario = service.load_scenario(collide).scenario
-    base = service.simulate(scenario, agents={"A": ["nash_seeker"], "B": ["nash_seeker"]}, set_aside=["colliding"])
+    base = service.simulate(
+        scenario, agents={"A": ["nash_seeker"], "B": ["nash_seeker"]}, set_aside=["colliding"]
+    )
     high = service.simulate(
         scenario,
         agents={"A": ["nash_seeker"], "B": ["nash_seeker"]},
@@ -117,18 +136,30 @@ def test_stated_alternative_replaces_the_status_quo(collide):
 
 
 def test_cli_table_json_csv_and_plot(collide, tmp_path):
-    args = ["simulate", str(collide), "--set-aside", "colliding", "--agent", "*=boulware,conceder", "--parties", "A,B"]
+    args = [
+        "simulate",
+        str(collide),
+        "--set-aside",
+        "colliding",
+        "--agent",
+        "*=boulware,conceder",
+        "--parties",
+        "A,B",
+    ]
     out = run(*args, "--transcript", "--plot", str(tmp_path / "offers.png"))
     assert out.exit_code == 0, out.output
-    assert "A=boulware, B=conceder" in out.stdout and "Transcript" in out.stdout
+    assert "A=boulware, B=conceder" in out.stdout
+    assert "Transcript" in out.stdout
     assert (tmp_path / "offers.png").read_bytes()[:4] == b"\x89PNG"
     out = run(*args, "--format", "json")
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
-    assert len(data["runs"]) == 4 and data["runs"][0]["transcript"][0]["party"] == "A"
+    assert len(data["runs"]) == 4
+    assert data["runs"][0]["transcript"][0]["party"] == "A"
     out = run(*args, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
-    assert len(rows) == 4 * 3 and rows[0]["agents"] == "A=boulware B=boulware"
+    assert len(rows) == 4 * 3
+    assert rows[0]["agents"] == "A=boulware B=boulware"
 
 
 def test_cli_bad_input_names_the_options(collide):
@@ -136,7 +167,9 @@ def test_cli_bad_input_names_the_options(collide):
     assert out.exit_code == 2
     assert "--agent 'A': expected PARTY=AGENT" in out.stderr
     assert "--no-deal 'B=high'" in out.stderr
-    out = run("simulate", str(collide), "--protocol", "auction", "--agent", "A=bold", "--quorum", "2")
+    out = run(
+        "simulate", str(collide), "--protocol", "auction", "--agent", "A=bold", "--quorum", "2"
+    )
     assert out.exit_code == 2
     assert "--protocol 'auction': unknown protocol" in out.stderr
     assert "--agent 'bold': unknown agent for A" in out.stderr
@@ -149,7 +182,10 @@ def test_report_section_lines(collide):
 
     scenario = service.load_scenario(collide).scenario
     result = service.simulate(
-        scenario, agents={"A": ["nash_seeker", "conceder"], "B": ["nash_seeker"]}, set_aside=["colliding"], draws=10
+        scenario,
+        agents={"A": ["nash_seeker", "conceder"], "B": ["nash_seeker"]},
+        set_aside=["colliding"],
+        draws=10,
     )
     lines = talks_section([("A and B, border set aside", result)])
     assert lines[0] == "## How the talks might go"

@@ -138,7 +138,10 @@ def print_runs(result: SimulationResult) -> None:
         table.add_row(*cells)
     console.print(table)
     if d["nash"] is not None:
-        console.print(f"Nash package of the table ({d['solution_note']}): " + ", ".join(f"{k}={v:g}" for k, v in d["nash"].items()))
+        console.print(
+            f"Nash package of the table ({d['solution_note']}): "
+            + ", ".join(f"{k}={v:g}" for k, v in d["nash"].items())
+        )
 
 
 def print_transcript(result: SimulationResult, run: int = 0) -> None:
@@ -149,7 +152,10 @@ def print_transcript(result: SimulationResult, run: int = 0) -> None:
     if r["transcript"] is None:
         return
     parties = result.table.parties
-    table = Table(title=f"Transcript: {', '.join(f'{p}={a}' for p, a in r['agents'].items())}", title_justify="left")
+    table = Table(
+        title=f"Transcript: {', '.join(f'{p}={a}' for p, a in r['agents'].items())}",
+        title_justify="left",
+    )
     table.add_column("round", justify="right")
     table.add_column("who")
     table.add_column("move")
@@ -173,33 +179,84 @@ def simulate_command(
     file: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).")],
     protocol: Annotated[
         str,
-        typer.Option("--protocol", "-p", help="alternating (two parties), stacked, mediator or concession."),
+        typer.Option(
+            "--protocol", "-p", help="alternating (two parties), stacked, mediator or concession."
+        ),
     ] = "alternating",
     parties: Annotated[
         str | None,
-        typer.Option("--parties", help="Comma-separated actor ids at the table, in speaking order (default: the veto players)."),
+        typer.Option(
+            "--parties",
+            help="Comma-separated actor ids at the table, in speaking order "
+            "(default: the veto players).",
+        ),
     ] = None,
     agent: Annotated[
         list[str] | None,
-        typer.Option("--agent", "-a", help="PARTY=AGENT[,AGENT...]; '*' for every party. Several agents play a tournament."),
+        typer.Option(
+            "--agent",
+            "-a",
+            help="PARTY=AGENT[,AGENT...]; '*' for every party. Several agents play a tournament.",
+        ),
     ] = None,
     tournament: Annotated[
-        bool, typer.Option("--tournament", help="Every registered agent for every party without --agent.")
+        bool,
+        typer.Option(
+            "--tournament", help="Every registered agent for every party without --agent."
+        ),
     ] = False,
     param: Annotated[
         list[str] | None, typer.Option("--param", help="AGENT.NAME=VALUE, e.g. boulware.beta=0.2.")
     ] = None,
-    quorum: Annotated[float, typer.Option("--quorum", help="Share of the parties that are not veto players whose acceptance is needed.")] = 1.0,
-    veto: Annotated[str | None, typer.Option("--veto", help="Comma-separated parties whose acceptance is required (default: veto players at the table).")] = None,
-    deadline: Annotated[int, typer.Option("--deadline", help="Rounds before the talks end without agreement.")] = 50,
-    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws of the positions (0: stated stances only).")] = 0,
+    quorum: Annotated[
+        float,
+        typer.Option(
+            "--quorum",
+            help="Share of the parties that are not veto players whose acceptance is needed.",
+        ),
+    ] = 1.0,
+    veto: Annotated[
+        str | None,
+        typer.Option(
+            "--veto",
+            help="Comma-separated parties whose acceptance is required "
+            "(default: veto players at the table).",
+        ),
+    ] = None,
+    deadline: Annotated[
+        int, typer.Option("--deadline", help="Rounds before the talks end without agreement.")
+    ] = 50,
+    draws: Annotated[
+        int,
+        typer.Option(
+            "--draws", help="Monte Carlo draws of the positions (0: stated stances only)."
+        ),
+    ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the draws.")] = 0,
-    grid: Annotated[int, typer.Option("--grid", min=2, max=201, help="Evenly spaced levels per issue.")] = 11,
-    loss: Annotated[str, typer.Option("--loss", help="Utility loss: linear or quadratic.")] = "linear",
-    no_deal: Annotated[list[str] | None, typer.Option("--no-deal", help="ACTOR=UTILITY: a stated alternative to agreement.")] = None,
-    set_aside: Annotated[list[str] | None, typer.Option("--set-aside", help="An issue kept at its status quo; 'colliding' for those where red lines collide.")] = None,
-    transcript: Annotated[bool, typer.Option("--transcript", help="Print the first run's transcript.")] = False,
-    plot: Annotated[Path | None, typer.Option("--plot", help="Write the first run's offers in utility space to this PNG.")] = None,
+    grid: Annotated[
+        int, typer.Option("--grid", min=2, max=201, help="Evenly spaced levels per issue.")
+    ] = 11,
+    loss: Annotated[
+        str, typer.Option("--loss", help="Utility loss: linear or quadratic.")
+    ] = "linear",
+    no_deal: Annotated[
+        list[str] | None,
+        typer.Option("--no-deal", help="ACTOR=UTILITY: a stated alternative to agreement."),
+    ] = None,
+    set_aside: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set-aside",
+            help="An issue kept at its status quo; 'colliding' for those where red lines collide.",
+        ),
+    ] = None,
+    transcript: Annotated[
+        bool, typer.Option("--transcript", help="Print the first run's transcript.")
+    ] = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Write the first run's offers in utility space to this PNG."),
+    ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Simulate the talks round by round with negotiating agents.
@@ -212,7 +269,8 @@ def simulate_command(
     --draws, the same over Monte Carlo draws of the positions.
 
     Example:
-        zopa simulate scenarios/ukraine-ceasefire-2026.yaml --parties RU,UA --set-aside colliding --agent '*=boulware,conceder' --draws 1000
+        zopa simulate scenarios/ukraine-ceasefire-2026.yaml --parties RU,UA
+        --set-aside colliding --agent '*=boulware,conceder' --draws 1000
     """
     from zopa import service
 

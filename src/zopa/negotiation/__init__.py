@@ -37,8 +37,10 @@ from zopa.negotiation.transcript import (
 )
 
 __all__ = [
+    "AGENTS",
     "MEDIATOR",
     "NO_PACKAGE",
+    "PROTOCOLS",
     "Actions",
     "Agent",
     "Brief",
@@ -55,11 +57,9 @@ __all__ = [
     "Table",
     "Transcript",
     "Turn",
-    "AGENTS",
     "briefs",
     "make_table",
     "negotiate",
-    "PROTOCOLS",
     "replay",
     "settle",
     "transcript_from_records",

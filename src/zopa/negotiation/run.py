@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from zopa.negotiation.interface import Agent, NegotiationProtocol
     from zopa.negotiation.table import Table
-    from zopa.scenario import Scenario
+    from zopa.scenario import Actor, Scenario, Source, Stance
 
 
 def briefs(table: Table, scenario: Scenario | None = None) -> tuple[Brief, ...]:
@@ -33,12 +33,14 @@ def briefs(table: Table, scenario: Scenario | None = None) -> tuple[Brief, ...]:
     out = []
     for p, party in enumerate(table.parties):
         a = int(table.party_index[p])
-        actor, stances, sources = None, (), ()
+        actor: Actor | None = None
+        stances: tuple[Stance, ...] = ()
+        sources: tuple[Source, ...] = ()
         if scenario is not None:
             actor = scenario.actor(party)
             stances = tuple(s for s in scenario.stances if s.actor == party)
-            cited = {c for s in stances for c in s.sources}
-            sources = tuple(s for s in scenario.sources if s.id in cited)
+            cited = {c for st in stances for c in st.sources}
+            sources = tuple(src for src in scenario.sources if src.id in cited)
         out.append(
             Brief(
                 party=party,
@@ -70,7 +72,8 @@ def negotiate(
     bs = briefs(table) if party_briefs is None else party_briefs
     seeds = np.random.SeedSequence(seed).spawn(len(agents))
     negotiators = tuple(
-        agent.start(b, np.random.default_rng(s)) for agent, b, s in zip(agents, bs, seeds, strict=True)
+        agent.start(b, np.random.default_rng(s))
+        for agent, b, s in zip(agents, bs, seeds, strict=True)
     )
     return protocol.run(table, negotiators, record=record)
 

@@ -131,7 +131,9 @@ class Table:  # cached_property needs a __dict__: no slots
         if pk.ndim == 2:
             pk = np.broadcast_to(pk, (d, *pk.shape))
         # flat index of terms[a, d, i, pk[d, k, i]], laid out as (D, K, A, I)
-        base = (np.arange(a)[None, None, :, None] * d + np.arange(d)[:, None, None, None]) * n_issues
+        base = (
+            np.arange(a)[None, None, :, None] * d + np.arange(d)[:, None, None, None]
+        ) * n_issues
         flat = (base + np.arange(n_issues)) * lmax + pk[:, :, None, :]
         out: NDArray[np.float64] = terms.reshape(-1)[flat].sum(axis=-1)
         return out
@@ -146,7 +148,9 @@ class Table:  # cached_property needs a __dict__: no slots
         pk = np.asarray(packages)
         out = np.zeros((*pk.shape[:-1], len(self.parties)))
         for i, t in enumerate(self.space.terms):
-            out = out + np.moveaxis(t[self.party_index][:, np.clip(pk[..., i], 0, t.shape[1] - 1)], 0, -1)
+            out = out + np.moveaxis(
+                t[self.party_index][:, np.clip(pk[..., i], 0, t.shape[1] - 1)], 0, -1
+            )
         return out
 
     def within_red_lines(self, packages: NDArray[np.intp]) -> NDArray[np.bool_]:
@@ -176,8 +180,10 @@ class Table:  # cached_property needs a __dict__: no slots
 def draw_terms(
     space: DealSpace, view: ScenarioArrays
 ) -> tuple[tuple[NDArray[np.float64], ...], NDArray[np.float64]]:
-    """Per issue (D, A, L_i) utility terms on the space's grid for every draw of ``view``,
-    and (D, A) the utility of no agreement."""
+    """Utility terms on the space's grid for every draw of ``view``.
+
+    Returns per issue (D, A, L_i) the terms, and (D, A) the utility of no agreement.
+    """
     lmax = max(space.n_levels)
     grid = np.full((lmax, space.n_issues), np.nan)
     for i, lv in enumerate(space.levels):
@@ -262,7 +268,12 @@ def make_table(
     )
     sq_level = _status_quo_levels(space)
     if like is not None:
-        nash, ks, note, cand = like.nash, like.kalai_smorodinsky, like.solution_note, like.candidates
+        nash, ks, note, cand = (
+            like.nash,
+            like.kalai_smorodinsky,
+            like.solution_note,
+            like.candidates,
+        )
     else:
         room = space.restrict(list(parties), parties=list(parties))
         nash, ks, note = _solutions(room, stated_nd[idx])

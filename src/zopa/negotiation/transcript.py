@@ -87,7 +87,9 @@ class Transcript:
                 levels = s.offer[draw : draw + 1]
                 rec["package"] = table.package_dict(levels[0])
                 u = table.utilities(levels[:, None, :], draw=draw)[0, 0]
-                rec["utilities"] = {p: round(float(v), 9) for p, v in zip(self.parties, u, strict=True)}
+                rec["utilities"] = {
+                    p: round(float(v), 9) for p, v in zip(self.parties, u, strict=True)
+                }
             out.append(rec)
         return out
 

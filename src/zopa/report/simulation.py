@@ -1,5 +1,4 @@
-"""Simulated talks drawn and written: offers over rounds in utility space, and the
-report's section "How the talks might go".
+"""Simulated talks drawn and written: offers in utility space, "How the talks might go".
 
 The plot puts each offer of a run at its utilities to two parties (one axis each), in
 the order made, one line per proposer (and the mediator's texts), with the no-deal
@@ -49,16 +48,45 @@ def offers_figure(
             pk = np.stack([s.offer[0] for s in steps])
             u = table.utilities(pk, everyone=True, draw=0)[0]
             name = "mediator" if who == MEDIATOR else table.parties[who]
-            ax.plot(u[:, ia], u[:, ib], "-o", ms=3, lw=1, alpha=0.8, label=f"offers of {clip(name, 20)}", color=f"C{k}")
+            ax.plot(
+                u[:, ia],
+                u[:, ib],
+                "-o",
+                ms=3,
+                lw=1,
+                alpha=0.8,
+                label=f"offers of {clip(name, 20)}",
+                color=f"C{k}",
+            )
     nd = table.no_deal[0]
     ax.plot([nd[ia]], [nd[ib]], "kx", ms=9, label="no agreement")
-    for pkg, label, marker in ((table.nash, "Nash", "*"), (table.kalai_smorodinsky, "Kalai–Smorodinsky", "D")):
+    for pkg, label, marker in (
+        (table.nash, "Nash", "*"),
+        (table.kalai_smorodinsky, "Kalai–Smorodinsky", "D"),
+    ):
         if pkg is not None:
             u = table.utilities(pkg[None], everyone=True, draw=0)[0, 0]
-            ax.plot([u[ia]], [u[ib]], marker, color="black", ms=10 if marker == "*" else 6, mfc="none", label=label)
+            ax.plot(
+                [u[ia]],
+                [u[ib]],
+                marker,
+                color="black",
+                ms=10 if marker == "*" else 6,
+                mfc="none",
+                label=label,
+            )
     if chosen.outcome.agreed[0]:
         u = chosen.settlement.utility[0]
-        ax.plot([u[ia]], [u[ib]], "o", color="green", ms=12, mfc="none", mew=2, label=f"agreement (round {int(chosen.outcome.round[0]) + 1})")
+        ax.plot(
+            [u[ia]],
+            [u[ib]],
+            "o",
+            color="green",
+            ms=12,
+            mfc="none",
+            mew=2,
+            label=f"agreement (round {int(chosen.outcome.round[0]) + 1})",
+        )
     ax.set_xlabel(f"utility of {clip(a, 30)}")
     ax.set_ylabel(f"utility of {clip(b, 30)}")
     agents = ", ".join(f"{p}: {s}" for p, s in chosen.agents.items())
@@ -115,7 +143,15 @@ def talks_section(
         )
         lines.append("")
         parties = table["parties"]
-        head = ["agents", "outcome", "round", *[f"gain {p}" for p in parties], "from Nash", "agreed in draws", *[f"mean gain {p}" for p in parties]]
+        head = [
+            "agents",
+            "outcome",
+            "round",
+            *[f"gain {p}" for p in parties],
+            "from Nash",
+            "agreed in draws",
+            *[f"mean gain {p}" for p in parties],
+        ]
         lines.append("| " + " | ".join(head) + " |")
         lines.append("|" + "---|" * len(head))
         for r in d["runs"]:
@@ -137,8 +173,12 @@ def talks_section(
         agreed = sum(1 for r in d["runs"] if r["agreed"])
         lines.append(
             f"{agreed} of {len(d['runs'])} pairings agree on the stated stances"
-            + (f"; over the draws, agreement in {_pct(min(rates))}–{_pct(max(rates))} of runs" if rates else "")
-            + ". Gains are utility over no agreement (0..1); \"from Nash\" is the mean share of "
+            + (
+                f"; over the draws, agreement in {_pct(min(rates))}–{_pct(max(rates))} of runs"
+                if rates
+                else ""
+            )
+            + '. Gains are utility over no agreement (0..1); "from Nash" is the mean share of '
             "each issue's scale between the agreed package and the table's Nash package."
         )
         lines.append("")

@@ -22,8 +22,6 @@ from zopa.service.errors import AnalysisFailed, BadInput, argument_problem
 from zopa.service.results import Result, jsonable
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from zopa.io.errors import Problem
     from zopa.negotiation import Outcome, Settlement, Table
     from zopa.scenario import Scenario
@@ -82,7 +80,9 @@ class SimulationResult(Result):
             "draws": self.n_draws,
             "seed": self.seed,
             "parameters": self.parameters,
-            "no_deal_utility": {a: round(float(v), 9) for a, v in zip(actors, t.no_deal_stated, strict=True)},
+            "no_deal_utility": {
+                a: round(float(v), 9) for a, v in zip(actors, t.no_deal_stated, strict=True)
+            },
             "nash": None if t.nash is None else t.package_dict(t.nash),
             "kalai_smorodinsky": (
                 None if t.kalai_smorodinsky is None else t.package_dict(t.kalai_smorodinsky)
@@ -111,9 +111,7 @@ class SimulationResult(Result):
             "gains": {a: round(float(v), 9) for a, v in zip(actors, s.gain[0], strict=True)},
             "distance_nash": _num(s.distance_nash[0]),
             "distance_ks": _num(s.distance_ks[0]),
-            "transcript": (
-                o.transcript.records(t) if o.transcript is not None else None
-            ),
+            "transcript": (o.transcript.records(t) if o.transcript is not None else None),
         }
         if run.draws is not None and run.draws_settlement is not None:
             out["monte_carlo"] = _draws_dict(t, run.draws, run.draws_settlement)
@@ -168,14 +166,20 @@ def _draws_dict(t: Table, o: Outcome, s: Settlement) -> dict[str, Any]:
         "draws": int(agreed.size),
         "agreement_rate": round(float(agreed.mean()), 6),
         "mean_round": round(float(o.round[agreed].mean()), 3) if agreed.any() else None,
-        "gain_mean": {a: round(float(v), 9) for a, v in zip(actors, s.gain.mean(axis=0), strict=True)},
+        "gain_mean": {
+            a: round(float(v), 9) for a, v in zip(actors, s.gain.mean(axis=0), strict=True)
+        },
         "gain_p5": {
-            a: round(float(v), 9) for a, v in zip(actors, np.percentile(s.gain, 5, axis=0), strict=True)
+            a: round(float(v), 9)
+            for a, v in zip(actors, np.percentile(s.gain, 5, axis=0), strict=True)
         },
         "gain_p95": {
-            a: round(float(v), 9) for a, v in zip(actors, np.percentile(s.gain, 95, axis=0), strict=True)
+            a: round(float(v), 9)
+            for a, v in zip(actors, np.percentile(s.gain, 95, axis=0), strict=True)
         },
-        "distance_nash_mean": round(float(np.nanmean(dn)), 6) if dn.size and not np.isnan(dn).all() else None,
+        "distance_nash_mean": round(float(np.nanmean(dn)), 6)
+        if dn.size and not np.isnan(dn).all()
+        else None,
     }
 
 
@@ -201,17 +205,25 @@ def simulation_problems(
     problems = []
     if protocol not in PROTOCOLS.names():
         problems.append(
-            argument_problem("protocol", "unknown protocol", got=protocol, expected=", ".join(PROTOCOLS.names()))
+            argument_problem(
+                "protocol", "unknown protocol", got=protocol, expected=", ".join(PROTOCOLS.names())
+            )
         )
     unknown = [p for p in parties if p not in known]
     if unknown:
         problems.append(
-            argument_problem("parties", f"unknown actor(s); known: {', '.join(known)}", got=",".join(unknown))
+            argument_problem(
+                "parties", f"unknown actor(s); known: {', '.join(known)}", got=",".join(unknown)
+            )
         )
     if len(set(parties)) != len(parties):
-        problems.append(argument_problem("parties", "an actor is named twice", got=",".join(parties)))
+        problems.append(
+            argument_problem("parties", "an actor is named twice", got=",".join(parties))
+        )
     if len(parties) < 2:
-        problems.append(argument_problem("parties", "a table needs at least two parties", got=",".join(parties)))
+        problems.append(
+            argument_problem("parties", "a table needs at least two parties", got=",".join(parties))
+        )
     if protocol == "alternating" and len(parties) != 2:
         problems.append(
             argument_problem(
@@ -222,17 +234,30 @@ def simulation_problems(
         )
     for party, names in agents.items():
         if party not in parties:
-            problems.append(argument_problem("agents", f"{party} is not at the table ({', '.join(parties)})", got=party))
+            problems.append(
+                argument_problem(
+                    "agents", f"{party} is not at the table ({', '.join(parties)})", got=party
+                )
+            )
         for name in names:
             if name not in AGENTS.names():
                 problems.append(
-                    argument_problem("agents", f"unknown agent for {party}", got=name, expected=", ".join(AGENTS.names()))
+                    argument_problem(
+                        "agents",
+                        f"unknown agent for {party}",
+                        got=name,
+                        expected=", ".join(AGENTS.names()),
+                    )
                 )
         if not names:
             problems.append(argument_problem("agents", f"no agent given for {party}", got=party))
     for name, values in params.items():
         if name not in AGENTS.names():
-            problems.append(argument_problem("params", "unknown agent", got=name, expected=", ".join(AGENTS.names())))
+            problems.append(
+                argument_problem(
+                    "params", "unknown agent", got=name, expected=", ".join(AGENTS.names())
+                )
+            )
             continue
         from zopa.negotiation import RegistryError
 
@@ -244,33 +269,52 @@ def simulation_problems(
         problems.append(argument_problem("quorum", "out of range", got=quorum, expected="0..1"))
     for v in veto or ():
         if v not in parties:
-            problems.append(argument_problem("veto", "not at the table", got=v, expected=", ".join(parties)))
+            problems.append(
+                argument_problem("veto", "not at the table", got=v, expected=", ".join(parties))
+            )
     if not 1 <= deadline <= 10_000:
-        problems.append(argument_problem("deadline", "out of range", got=deadline, expected="1..10000"))
+        problems.append(
+            argument_problem("deadline", "out of range", got=deadline, expected="1..10000")
+        )
     if not 0 <= draws <= MAX_DRAWS:
-        problems.append(argument_problem("draws", "out of range", got=draws, expected=f"0..{MAX_DRAWS}"))
+        problems.append(
+            argument_problem("draws", "out of range", got=draws, expected=f"0..{MAX_DRAWS}")
+        )
     for actor, value in no_deal.items():
         if actor not in known:
-            problems.append(argument_problem("no_deal", "unknown actor", got=actor, expected=", ".join(known)))
+            problems.append(
+                argument_problem("no_deal", "unknown actor", got=actor, expected=", ".join(known))
+            )
         if not 0.0 <= value <= 1.0:
-            problems.append(argument_problem("no_deal", f"{actor}: a utility lies in 0..1", got=value))
+            problems.append(
+                argument_problem("no_deal", f"{actor}: a utility lies in 0..1", got=value)
+            )
     for issue in set_aside:
         if issue != COLLIDING and issue not in scenario.issue_ids:
             problems.append(
                 argument_problem(
-                    "set_aside", "unknown issue", got=issue, expected=f"{', '.join(scenario.issue_ids)} or {COLLIDING}"
+                    "set_aside",
+                    "unknown issue",
+                    got=issue,
+                    expected=f"{', '.join(scenario.issue_ids)} or {COLLIDING}",
                 )
             )
         elif issue != COLLIDING and scenario.issue(issue).status_quo is None:
             problems.append(
-                argument_problem("set_aside", "an issue set aside stays at its status quo, and it has none", got=issue)
+                argument_problem(
+                    "set_aside",
+                    "an issue set aside stays at its status quo, and it has none",
+                    got=issue,
+                )
             )
     n = 1
     for p in parties:
         n *= max(1, len(agents.get(p, AGENTS.names() if tournament else ("x",))))
     if n > MAX_COMBINATIONS:
         problems.append(
-            argument_problem("agents", f"{n} combinations of agents, more than {MAX_COMBINATIONS}", got=n)
+            argument_problem(
+                "agents", f"{n} combinations of agents, more than {MAX_COMBINATIONS}", got=n
+            )
         )
     return problems
 
@@ -369,13 +413,21 @@ def simulate(
         chosen.setdefault(p, list(AGENTS.names()) if tournament else [default_agent(scenario, p)])
     view = scenario.arrays()
     try:
-        space = build_space(view, grid=grid, loss=cast("Any", loss), extra_levels=issue_levels(scenario))
+        space = build_space(
+            view, grid=grid, loss=cast("Any", loss), extra_levels=issue_levels(scenario)
+        )
         aside = [i for i in set_aside if i != COLLIDING]
         if COLLIDING in set_aside:
             aside += [i for i in colliding_issues(space, table_parties) if i not in aside]
         if aside:
             space = space.set_aside([scenario.issue_ids.index(i) for i in aside])
-        rules = {"parties": table_parties, "veto": veto, "quorum": quorum, "deadline": deadline, "no_deal": alternatives}
+        rules = {
+            "parties": table_parties,
+            "veto": veto,
+            "quorum": quorum,
+            "deadline": deadline,
+            "no_deal": alternatives,
+        }
         table = make_table(space, **rules)  # type: ignore[arg-type]
         batch = None
         if draws > 0:
@@ -389,7 +441,9 @@ def simulate(
     runs = []
     for combo in itertools.product(*[chosen[p] for p in table_parties]):
         made = [AGENTS.make(name, **params.get(name, {})) for name in combo]
-        out = negotiate(table, rule, made, seed=seed, record=transcripts, party_briefs=stated_briefs)
+        out = negotiate(
+            table, rule, made, seed=seed, record=transcripts, party_briefs=stated_briefs
+        )
         run = SimulatedRun(dict(zip(table_parties, combo, strict=True)), out, settle(table, out))
         if batch is not None and batch_briefs is not None:
             many = negotiate(batch, rule, made, seed=seed, record=False, party_briefs=batch_briefs)
@@ -405,5 +459,3 @@ def simulate(
         set_aside=tuple(aside),
         parameters={name: dict(p) for name, p in params.items()},
     )
-
-

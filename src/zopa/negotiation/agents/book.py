@@ -4,8 +4,9 @@ The offer book answers "which package should I offer if I want at least utility 
 for every draw at once: among the candidate packages inside the party's red lines and
 worth at least t to it, the one the other parties (by their stated utilities) like
 best, a package that crosses another party's stated red line ranking below every one
-that does not (red lines are public: the scenario states them). It sorts the candidates once per draw by the party's own utility and keeps the
-running best for the others, so each query is one binary search per draw.
+that does not (red lines are public: the scenario states them). It sorts the
+candidates once per draw by the party's own utility and keeps the running best for the
+others, so each query is one binary search per draw.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ TOL = 1e-9
 
 
 def others_stated(brief: Brief) -> NDArray[np.float64]:
-    """(N,) the capability-weighted mean of the other parties' stated utilities, less one
-    for each other party whose stated red line the package crosses."""
+    """(N,) what the other parties get: their capability-weighted stated utilities.
+
+    Less one for each other party whose stated red line the package crosses.
+    """
     table = brief.table
     p = len(table.parties)
     others = np.delete(np.arange(p), brief.index)
@@ -44,7 +47,10 @@ class OfferBook:
     """Per draw, the candidates sorted by own utility with the best for the others so far."""
 
     def __init__(
-        self, utility: NDArray[np.float64], others: NDArray[np.float64], admissible: NDArray[np.bool_]
+        self,
+        utility: NDArray[np.float64],
+        others: NDArray[np.float64],
+        admissible: NDArray[np.bool_],
     ) -> None:
         d, n = utility.shape
         u = np.where(admissible[None, :], utility, -np.inf)
@@ -110,7 +116,9 @@ def reservation(brief: Brief, book: OfferBook) -> NDArray[np.float64]:
     return out
 
 
-def best_on_table(brief: Brief, turn: Turn) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.bool_]]:
+def best_on_table(
+    brief: Brief, turn: Turn
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.bool_]]:
     """The other parties' offer (or the mediator's text) worth most to the party.
 
     Returns (D, I) the package, (D,) its utility to the party, (D,) whether there is one.

@@ -33,6 +33,8 @@ from zopa.negotiation.interface import Actions
 from zopa.negotiation.registries import AGENTS
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
     from zopa.negotiation.interface import Brief, Negotiator, Turn
 
 CITATION = (
@@ -50,9 +52,10 @@ class _TimeNegotiator:
         self.best = self.book.top_utility
         self.floor = reservation(brief, self.book)
 
-    def target(self, t: float) -> np.ndarray:
+    def target(self, t: float) -> NDArray[np.float64]:
         alpha = self.kappa + (1.0 - self.kappa) * min(max(t, 0.0), 1.0) ** (1.0 / self.beta)
-        return self.best - alpha * (self.best - self.floor)
+        out: NDArray[np.float64] = self.best - alpha * (self.best - self.floor)
+        return out
 
     def act(self, turn: Turn) -> Actions:
         target = self.target(turn.time)

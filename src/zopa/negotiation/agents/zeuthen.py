@@ -53,8 +53,10 @@ def risk(own: NDArray[np.float64], other: NDArray[np.float64]) -> NDArray[np.flo
 
 
 def resolve(r: NDArray[np.float64], w: float | NDArray[np.float64]) -> NDArray[np.float64]:
-    """``-w log(1 - r)``: compares risks with weights (Harsanyi's weighted product); for
-    equal weights it orders risks as they are."""
+    """``-w log(1 - r)``: risks compared with weights (Harsanyi's weighted product).
+
+    With equal weights it orders risks as they are.
+    """
     with np.errstate(divide="ignore"):
         out: NDArray[np.float64] = -w * np.log1p(-np.minimum(r, 1.0))
     return out
@@ -146,7 +148,9 @@ class _ZeuthenNegotiator:
     def _proposer_index(self, turn: Turn, k: int) -> int:
         if turn.proposals is not None:
             return k
-        return int(turn.standing_from[0]) if turn.standing_from is not None else 1 - self.brief.index
+        return (
+            int(turn.standing_from[0]) if turn.standing_from is not None else 1 - self.brief.index
+        )
 
     def _own_gain_of_proposer(self, turn: Turn, theirs: NDArray[np.float64]) -> NDArray[np.float64]:
         """(D, K) each proposer's believed gain of its own proposal."""
@@ -155,7 +159,9 @@ class _ZeuthenNegotiator:
         j = self._proposer_index(turn, 0)
         return theirs[:, :, j]
 
-    def _gain_of_mine_for_proposer(self, turn: Turn, mine: NDArray[np.float64]) -> NDArray[np.float64]:
+    def _gain_of_mine_for_proposer(
+        self, turn: Turn, mine: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
         """(D, K) each proposer's believed gain of this party's proposal."""
         if turn.proposals is not None:
             return mine

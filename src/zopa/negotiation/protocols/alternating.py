@@ -1,5 +1,7 @@
-"""Bilateral alternating offers with a deadline (Rubinstein 1982; the stacked-offers form
-used in automated negotiation, SAO).
+"""Bilateral alternating offers with a deadline (Rubinstein 1982; SAO).
+
+The form used in automated negotiation (the stacked alternating offers protocol with
+two parties, SAO).
 
 Rubinstein, A. (1982). Perfect equilibrium in a bargaining model. Econometrica 50(1),
 97-109. The two parties take turns; at its turn a party accepts the offer on the table
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from zopa.negotiation.interface import NO_PACKAGE, Actions, Ending, Move, Outcome
-from zopa.negotiation.protocols.session import Session, end
+from zopa.negotiation.protocols.session import Check, Session, end
 from zopa.negotiation.registries import PROTOCOLS
 
 if TYPE_CHECKING:
@@ -30,9 +32,7 @@ if TYPE_CHECKING:
 OPEN = frozenset({Move.OFFER, Move.ACCEPT, Move.WALK_AWAY})
 
 
-def no_offer_to_accept(
-    standing_from: NDArray[np.intp],
-) -> object:
+def no_offer_to_accept(standing_from: NDArray[np.intp]) -> Check:
     """A check refusing an acceptance where no other party's offer is on the table."""
 
     def check(party: int, a: Actions) -> NDArray[np.object_]:
@@ -84,7 +84,7 @@ class AlternatingOffers:
                     standing=standing.copy() if has.any() else None,
                     standing_from=standing_from.copy() if has.any() else None,
                 )
-                act = s.ask(p, turn, no_offer_to_accept(standing_from))  # type: ignore[arg-type]
+                act = s.ask(p, turn, no_offer_to_accept(standing_from))
                 live = s.active
                 acc = live & (act.move == Move.ACCEPT)
                 walk = live & (act.move == Move.WALK_AWAY)

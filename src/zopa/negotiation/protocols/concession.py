@@ -1,5 +1,4 @@
-"""The monotonic concession protocol (Rosenschein & Zlotkin 1994; several parties as in
-Endriss 2006).
+"""The monotonic concession protocol (Rosenschein & Zlotkin 1994; Endriss 2006).
 
 Rosenschein, J. S., & Zlotkin, G. (1994). Rules of Encounter: Designing Conventions for
 Automated Negotiation among Computers. MIT Press. Endriss, U. (2006). Monotonic
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from zopa.negotiation.interface import NO_PACKAGE, Actions, Ending, Move, Outcome
-from zopa.negotiation.protocols.session import Session, end, needed
+from zopa.negotiation.protocols.session import Check, Session, end, needed
 from zopa.negotiation.registries import PROTOCOLS
 
 if TYPE_CHECKING:
@@ -118,7 +117,7 @@ class MonotonicConcession:
         )
 
     @staticmethod
-    def _check(table: Table, party: int, before: NDArray[np.intp], round_: int) -> object:
+    def _check(table: Table, party: int, before: NDArray[np.intp], round_: int) -> Check:
         def check(p: int, a: Actions) -> NDArray[np.object_]:
             out = np.full(a.move.shape[0], "", dtype=object)
             if round_ == 0:
@@ -128,7 +127,9 @@ class MonotonicConcession:
             if not off.any():
                 return out
             old = table.utilities(before[:, party][:, None, :])[:, 0]  # (D, P)
-            cand = table.utilities(np.where(off[:, None], a.offer, before[:, party])[:, None, :])[:, 0]
+            cand = table.utilities(np.where(off[:, None], a.offer, before[:, party])[:, None, :])[
+                :, 0
+            ]
             others = np.ones(len(table.parties), dtype=bool)
             others[party] = False
             worse = ((cand < old - TOL) & others).any(axis=1) & off

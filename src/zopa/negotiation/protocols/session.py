@@ -11,12 +11,15 @@ transcript.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 
 from zopa.negotiation.interface import NO_PACKAGE, Actions, Move, Turn
 from zopa.negotiation.transcript import Step, Transcript
+
+#: A protocol's own rule: (party, answer) -> per draw why it is refused ("" if valid).
+Check: TypeAlias = "Callable[[int, Actions], NDArray[np.object_]]"
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -25,7 +28,6 @@ if TYPE_CHECKING:
 
     from zopa.negotiation.interface import Negotiator
     from zopa.negotiation.table import Table
-
 
 
 class Session:
@@ -57,9 +59,9 @@ class Session:
         return Turn(
             round=round_,
             deadline=self.table.deadline,
-            record=self.transcript() if self.record else Transcript(
-                self.table.parties, self.table.issue_ids
-            ),
+            record=self.transcript()
+            if self.record
+            else Transcript(self.table.parties, self.table.issue_ids),
             open_moves=open_moves,
             active=self.active.copy(),
             **seen,  # type: ignore[arg-type]
@@ -69,7 +71,7 @@ class Session:
         self,
         party: int,
         turn: Turn,
-        check: Callable[[int, Actions], NDArray[np.object_]] | None = None,
+        check: Check | None = None,
         *,
         listening: NDArray[np.bool_] | None = None,
     ) -> Actions:
@@ -105,7 +107,9 @@ class Session:
                 )
         move = np.where(live, move, Move.PASS).astype(np.int8)
         offer = np.where((move == Move.OFFER)[:, None], offer, NO_PACKAGE)
-        self.last_offer[party] = np.where((move == Move.OFFER)[:, None], offer, self.last_offer[party])
+        self.last_offer[party] = np.where(
+            (move == Move.OFFER)[:, None], offer, self.last_offer[party]
+        )
         if self.record:
             refused = tuple(str(r) if b else "" for r, b in zip(reasons, bad, strict=True))
             self.steps.append(
@@ -121,7 +125,9 @@ class Session:
             )
         return Actions(move, offer, message)
 
-    def note(self, round_: int, party: int, move: NDArray[np.int8], offer: NDArray[np.intp]) -> None:
+    def note(
+        self, round_: int, party: int, move: NDArray[np.int8], offer: NDArray[np.intp]
+    ) -> None:
         """Record a step that no negotiator answered (the mediator's text)."""
         if self.record:
             self.steps.append(Step(round=round_, party=party, move=move, offer=offer))
@@ -140,7 +146,7 @@ class Session:
         party: int,
         a: Actions,
         open_moves: frozenset[Move],
-        check: Callable[[int, Actions], NDArray[np.object_]] | None,
+        check: Check | None,
     ) -> NDArray[np.object_]:
         d, n = self.n_draws, self.n_issues
         out = np.full(d, "", dtype=object)
@@ -160,7 +166,16 @@ class Session:
             off_grid = ((offer < 0) | (offer >= self._n_levels)).any(axis=1) & offers
             out[off_grid] = "the offer names a level that does not exist on some issue"
         if check is not None:
-            extra = check(party, Actions(move.astype(np.int8), offer.astype(np.intp) if offer.shape == (d, n) else np.zeros((d, n), dtype=np.intp), a.message))
+            extra = check(
+                party,
+                Actions(
+                    move.astype(np.int8),
+                    offer.astype(np.intp)
+                    if offer.shape == (d, n)
+                    else np.zeros((d, n), dtype=np.intp),
+                    a.message,
+                ),
+            )
             fill = (out == "") & (extra != "")
             out[fill] = extra[fill]
         return out

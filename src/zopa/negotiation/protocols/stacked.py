@@ -73,7 +73,10 @@ class StackedAlternatingOffers:
                     standing_from=standing_from.copy() if has.any() else None,
                 )
                 act = s.ask(
-                    p, turn, no_offer_to_accept(standing_from), listening=listening  # type: ignore[arg-type]
+                    p,
+                    turn,
+                    no_offer_to_accept(standing_from),
+                    listening=listening,
                 )
                 acc = listening & (act.move == Move.ACCEPT)
                 walk = listening & (act.move == Move.WALK_AWAY)
