@@ -80,9 +80,9 @@ class Actions:
         walk: NDArray[np.bool_] | None = None,
     ) -> Actions:
         """Accept where ``accept``, walk away where ``walk``, offer ``offer`` elsewhere."""
-        move = np.where(accept, Move.ACCEPT, Move.OFFER).astype(np.int8)
+        move = np.where(accept, 1, 0).astype(np.int8)  # Move.ACCEPT, Move.OFFER
         if walk is not None:
-            move = np.where(walk & ~accept, Move.WALK_AWAY, move).astype(np.int8)
+            move = np.where(walk & ~accept, 2, move).astype(np.int8)  # Move.WALK_AWAY
         return cls(move, np.asarray(offer, dtype=np.intp))
 
     @property
@@ -125,7 +125,7 @@ class Brief:
 
     def value(self, packages: NDArray[np.intp]) -> NDArray[np.float64]:
         """(D,) own utility of one package per draw, given as (D, I) level indices."""
-        return self.table.utilities(packages[:, None, :], party=self.index)[:, 0, 0]
+        return self.table.value_of(packages, self.index)
 
     def within_red_lines(self, packages: NDArray[np.intp]) -> NDArray[np.bool_]:
         """(D,) whether each draw's package lies inside the party's red lines."""

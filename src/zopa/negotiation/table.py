@@ -105,6 +105,22 @@ class Table:  # cached_property needs a __dict__: no slots
         """(P, D, I, Lmax) the parties' terms (contiguous)."""
         return np.ascontiguousarray(self._padded_all[self.party_index])
 
+    @cached_property
+    def _offsets(self) -> NDArray[np.intp]:
+        """(D, I) flat offsets of each draw's and issue's row in one party's terms."""
+        d = self.n_draws
+        n_issues = len(self.terms)
+        lmax = max(self.n_levels)
+        out: NDArray[np.intp] = (np.arange(d)[:, None] * n_issues + np.arange(n_issues)) * lmax
+        return out
+
+    def value_of(self, packages: NDArray[np.intp], party: int) -> NDArray[np.float64]:
+        """(D,) one party's true utility of one package per draw, given as (D, I) levels."""
+        terms = self._padded_parties[party]
+        pk = np.clip(packages, 0, terms.shape[2] - 1)
+        out: NDArray[np.float64] = terms.reshape(-1)[self._offsets + pk].sum(axis=1)
+        return out
+
     def utilities(
         self,
         packages: NDArray[np.intp],
@@ -214,6 +230,7 @@ def make_table(
     no_deal: Mapping[str, float] | None = None,
     max_points: int = MAX_POINTS,
     like: Table | None = None,
+    solutions: bool = True,
 ) -> Table:
     """Set a table over a stated deal space.
 
@@ -230,6 +247,8 @@ def make_table(
         max_points: Frontier thinning bound (see :mod:`zopa.negotiation.candidates`).
         like: A table over the same space, parties and alternatives whose candidates and
             stated solutions to reuse (e.g. the stated table when setting the draws').
+        solutions: Find the table's stated Nash and Kalai-Smorodinsky packages (the
+            Nash seeker and the distances need them; a bare run does not).
     """
     if len(set(parties)) != len(parties):
         raise ValueError("a party is listed twice at the table")
@@ -276,7 +295,9 @@ def make_table(
         )
     else:
         room = space.restrict(list(parties), parties=list(parties))
-        nash, ks, note = _solutions(room, stated_nd[idx])
+        nash, ks, note = (
+            _solutions(room, stated_nd[idx]) if solutions else (None, None, "not computed")
+        )
         cand = _candidates(space, idx, idle, sq_level, max_points, nash, ks)
     stated = np.zeros((cand.shape[0], len(parties)))
     inside = np.ones((cand.shape[0], len(parties)), dtype=bool)

@@ -55,6 +55,16 @@ def write_report(result: ReportResult, out: Path) -> list[Path]:
         )
         files.append(_write(out / "tables.json", result.tables.to_json()))
         text += md.tables_section(result.tables.to_dict(), chart, relative_to=out)
+    if result.talks:  # simulated talks: zopa.report.simulation
+        from zopa.report.simulation import plot_offers
+        from zopa.service.results import json_text
+
+        talks = result.talks
+        charts = [
+            plot_offers(r, out / "talks" / f"offers-{n + 1}.png") for n, (_, r) in enumerate(talks)
+        ]
+        files.append(_write(out / "talks.json", json_text({k: r.to_dict() for k, r in talks})))
+        text += md.talks_section(result.talks, charts, relative_to=out)
     if result.durability is not None:
         plots = durability_plots(result.durability, out / "durability")
         files.append(_write(out / "durability.json", result.durability.to_json()))

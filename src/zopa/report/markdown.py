@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from zopa.report.advice import advice_section as advice_section  # its own module
+from zopa.report.simulation import talks_section as talks_section  # "How the talks might go"
 from zopa.report.text import fmt_number
 
 if TYPE_CHECKING:

@@ -107,6 +107,29 @@ def _pct(v: float | None) -> str:
     return "—" if v is None else f"{100 * v:.0f}%"
 
 
+def _absent_lines(res: SimulationResult, d: dict[str, Any]) -> list[str]:
+    """What the veto players outside the table get from the deals reached without them."""
+    space = res.table.space
+    out = []
+    for k, actor in enumerate(space.actor_ids):
+        if actor in res.table.parties or not space.veto[k]:
+            continue
+        gains = [r["gains"][actor] for r in d["runs"] if r["agreed"]]
+        if not gains:
+            continue
+        low, high = min(gains), max(gains)
+        span = (
+            fmt_number(low, 3) if low == high else f"{fmt_number(low, 3)} to {fmt_number(high, 3)}"
+        )
+        verdict = (
+            "below its utility of no agreement in every deal: it would reject them"
+            if high < -1e-9
+            else "at least its utility of no agreement in some deals"
+        )
+        out.append(f"{actor}, a veto player not at the table, gains {span}: {verdict}.")
+    return [*out, ""] if out else []
+
+
 def talks_section(
     results: Sequence[tuple[str, SimulationResult]],
     charts: Sequence[Path | None] = (),
@@ -171,17 +194,18 @@ def talks_section(
         lines.append("")
         rates = [r["monte_carlo"]["agreement_rate"] for r in d["runs"] if r.get("monte_carlo")]
         agreed = sum(1 for r in d["runs"] if r["agreed"])
+        spread = ""
+        if rates:
+            low, high = _pct(min(rates)), _pct(max(rates))
+            spread = f"; over the draws, agreement in {low if low == high else low + '–' + high}"
+            spread += " of the runs" + (" of every pairing" if low == high else "")
         lines.append(
-            f"{agreed} of {len(d['runs'])} pairings agree on the stated stances"
-            + (
-                f"; over the draws, agreement in {_pct(min(rates))}–{_pct(max(rates))} of runs"
-                if rates
-                else ""
-            )
-            + '. Gains are utility over no agreement (0..1); "from Nash" is the mean share of '
+            f"{agreed} of {len(d['runs'])} pairings agree on the stated stances{spread}. "
+            'Gains are utility over no agreement (0..1); "from Nash" is the mean share of '
             "each issue's scale between the agreed package and the table's Nash package."
         )
         lines.append("")
+        lines += _absent_lines(res, d)
         chart = charts[n] if n < len(charts) else None
         if chart is not None:
             link = chart.relative_to(relative_to) if relative_to is not None else chart

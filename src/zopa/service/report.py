@@ -19,6 +19,7 @@ from zopa.service.errors import BadInput, argument_problem
 from zopa.service.forecast import ForecastResult, forecast
 from zopa.service.loading import DealFile, Loader, ScenarioFile
 from zopa.service.results import Result
+from zopa.service.simulate import SimulationResult, report_talks
 from zopa.service.tables import TablesResult, table_problems, tables
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class ReportResult(Result):
         tables: The table comparison (``None`` without tables).
         durability: The deals about this scenario compared (``None`` without deals).
         advice: Where each advised actor's effort pays (empty when none was asked for).
+        talks: Simulated talks, one (label, simulation) per table played.
     """
 
     source: ScenarioFile
@@ -44,6 +46,8 @@ class ReportResult(Result):
     tables: TablesResult | None
     durability: DurabilityReport | None
     advice: tuple[AdviceResult, ...] = ()
+    # simulated talks (zopa.service.simulate): (label, simulation) per table played
+    talks: tuple[tuple[str, SimulationResult], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Each part's documented JSON under its name (``tables``/``durability`` if run)."""
@@ -57,6 +61,8 @@ class ReportResult(Result):
             out["durability"] = self.durability.to_dict()
         if self.advice:
             out["advice"] = [a.to_dict() for a in self.advice]
+        if self.talks:
+            out["talks"] = {label: r.to_dict() for label, r in self.talks}
         return out
 
     def to_rows(self) -> list[dict[str, Any]]:
@@ -142,7 +148,12 @@ def report(
     if chosen:
         durability = assess(chosen, loader.parameters(), max(draws * 10, 1000), seed, compared=True)
     advice = _advice(source, advise, grid)
-    return ReportResult(source, forecasts, deal_space, comparison, durability, advice)
+    talks = report_talks(
+        source.scenario, tables or {}, draws=min(draws, 1000), seed=seed, grid=grid
+    )
+    return ReportResult(
+        source, forecasts, deal_space, comparison, durability, advice, talks=talks
+    )
 
 
 # -- advice for some actors (a section of its own) -----------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
 from zopa.service.deals import option_problems
@@ -459,3 +459,60 @@ def simulate(
         set_aside=tuple(aside),
         parameters={name: dict(p) for name, p in params.items()},
     )
+
+
+#: The strategies the report plays against each other.
+REPORT_AGENTS = ("boulware", "linear", "conceder", "nash_seeker")
+#: Most tables the report simulates (the default one first).
+REPORT_TABLES = 3
+
+
+def report_talks(
+    scenario: Scenario,
+    tables: Mapping[str, Sequence[str]],
+    *,
+    draws: int,
+    seed: int,
+    grid: int = 11,
+) -> tuple[tuple[str, SimulationResult], ...]:
+    """The simulations behind the report's section "How the talks might go".
+
+    The default table (the veto players, or everyone) and each table given (up to
+    :data:`REPORT_TABLES` in all), the issues where red lines collide set aside. Two
+    parties play alternating offers, every pairing of :data:`REPORT_AGENTS`; more play
+    stacked alternating offers, every party with the same strategy, one run per strategy.
+    """
+    plan: list[tuple[str, list[str]]] = []
+    default = default_parties(scenario)
+    plan.append((f"{', '.join(default)} at the table", default))
+    for name, members in tables.items():
+        ordered = [a for a in scenario.actor_ids if a in set(members)]
+        if len(ordered) >= 2 and ordered != default and len(plan) < REPORT_TABLES:
+            plan.append((f"{name}: {', '.join(ordered)} at the table", ordered))
+    out: list[tuple[str, SimulationResult]] = []
+    for label, parties in plan:
+        common: dict[str, Any] = {
+            "parties": parties,
+            "set_aside": [COLLIDING],
+            "draws": draws,
+            "seed": seed,
+            "grid": grid,
+            "transcripts": True,
+        }
+        if len(parties) == 2:
+            res = simulate(
+                scenario,
+                protocol="alternating",
+                agents={p: list(REPORT_AGENTS) for p in parties},
+                **common,
+            )
+        else:
+            parts = [
+                simulate(
+                    scenario, protocol="stacked", agents={p: [name] for p in parties}, **common
+                )
+                for name in REPORT_AGENTS
+            ]
+            res = replace(parts[0], runs=tuple(r for p in parts for r in p.runs))
+        out.append((label, res))
+    return tuple(out)

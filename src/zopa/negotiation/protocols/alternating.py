@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from zopa.negotiation.interface import NO_PACKAGE, Actions, Ending, Move, Outcome
-from zopa.negotiation.protocols.session import Check, Session, end
+from zopa.negotiation.protocols.session import ACCEPT, Check, Session, end
 from zopa.negotiation.registries import PROTOCOLS
 
 if TYPE_CHECKING:
@@ -37,9 +37,10 @@ def no_offer_to_accept(standing_from: NDArray[np.intp]) -> Check:
 
     def check(party: int, a: Actions) -> NDArray[np.object_]:
         out = np.full(a.move.shape[0], "", dtype=object)
-        acc = a.move == Move.ACCEPT
-        out[acc & (standing_from < 0)] = "there is no offer on the table to accept"
-        out[acc & (standing_from == party)] = "the offer on the table is your own"
+        acc = a.move == ACCEPT
+        if acc.any():
+            out[acc & (standing_from < 0)] = "there is no offer on the table to accept"
+            out[acc & (standing_from == party)] = "the offer on the table is your own"
         return out
 
     return check

@@ -18,6 +18,8 @@ import numpy as np
 from zopa.negotiation.interface import NO_PACKAGE, Actions, Move, Turn
 from zopa.negotiation.transcript import Step, Transcript
 
+OFFER, ACCEPT, WALK_AWAY, PASS = (int(m) for m in Move)
+
 #: A protocol's own rule: (party, answer) -> per draw why it is refused ("" if valid).
 Check: TypeAlias = "Callable[[int, Actions], NDArray[np.object_]]"
 
@@ -82,36 +84,40 @@ class Session:
         live = self.active if listening is None else listening
         first = self.negotiators[party].act(turn)
         reasons = self._reasons(party, first, turn.open_moves, check)
-        bad = live & (reasons != "")
+        bad = None if reasons is None else live & (reasons != "")
         answers: tuple[Actions, ...] = (first,)
         move, offer = self._normalised(first)
         message = first.message
-        if bad.any():
+        if bad is not None and bad.any():
+            assert reasons is not None
             feedback = tuple(str(r) if b else "" for r, b in zip(reasons, bad, strict=True))
             second = self.negotiators[party].act(replace(turn, feedback=feedback))
             answers = (first, second)
             reasons2 = self._reasons(party, second, turn.open_moves, check)
             move2, offer2 = self._normalised(second)
-            fixed = bad & (reasons2 == "")
+            fixed = bad if reasons2 is None else bad & (reasons2 == "")
             still = bad & ~fixed
             move = np.where(fixed, move2, move).astype(np.int8)
             offer = np.where(fixed[:, None], offer2, offer)
             last = self.last_offer[party]
             has_last = last[:, 0] != NO_PACKAGE
-            move = np.where(still, np.where(has_last, Move.OFFER, Move.PASS), move).astype(np.int8)
+            move = np.where(still, np.where(has_last, OFFER, PASS), move).astype(np.int8)
             offer = np.where(still[:, None], last, offer)
             if second.message and len(second.message) == self.n_draws:
                 base = message if len(message) == self.n_draws else ("",) * self.n_draws
                 message = tuple(
                     m2 if b else m for m, m2, b in zip(base, second.message, bad, strict=True)
                 )
-        move = np.where(live, move, Move.PASS).astype(np.int8)
-        offer = np.where((move == Move.OFFER)[:, None], offer, NO_PACKAGE)
-        self.last_offer[party] = np.where(
-            (move == Move.OFFER)[:, None], offer, self.last_offer[party]
-        )
+        else:
+            bad = None
+        move = np.where(live, move, PASS).astype(np.int8)
+        offers = move == OFFER
+        offer = np.where(offers[:, None], offer, NO_PACKAGE)
+        self.last_offer[party][offers] = offer[offers]
         if self.record:
-            refused = tuple(str(r) if b else "" for r, b in zip(reasons, bad, strict=True))
+            refused: tuple[str, ...] = ()
+            if bad is not None and reasons is not None:
+                refused = tuple(str(r) if b else "" for r, b in zip(reasons, bad, strict=True))
             self.steps.append(
                 Step(
                     round=turn.round,
@@ -119,7 +125,7 @@ class Session:
                     move=move,
                     offer=offer,
                     answers=answers,
-                    refused=refused if bad.any() else (),
+                    refused=refused,
                     message=message if len(message) == self.n_draws else (),
                 )
             )
@@ -136,10 +142,10 @@ class Session:
         move = np.asarray(a.move)
         offer = np.asarray(a.offer)
         if move.shape != (self.n_draws,):
-            move = np.full(self.n_draws, Move.PASS, dtype=np.int8)
+            move = np.full(self.n_draws, PASS, dtype=np.int8)
         if offer.shape != (self.n_draws, self.n_issues):
             offer = np.full((self.n_draws, self.n_issues), NO_PACKAGE, dtype=np.intp)
-        return move.astype(np.int8), offer.astype(np.intp)
+        return move.astype(np.int8, copy=False), offer.astype(np.intp, copy=False)
 
     def _reasons(
         self,
@@ -147,37 +153,41 @@ class Session:
         a: Actions,
         open_moves: frozenset[Move],
         check: Check | None,
-    ) -> NDArray[np.object_]:
+    ) -> NDArray[np.object_] | None:
+        """Per draw why the answer is refused ("" where valid); ``None`` when all are valid."""
         d, n = self.n_draws, self.n_issues
-        out = np.full(d, "", dtype=object)
         move = np.asarray(a.move)
         offer = np.asarray(a.offer)
         if move.shape != (d,):
-            out[:] = f"the answer has {move.size} moves for {d} draws"
-            return out
-        known = np.isin(move, [int(m) for m in open_moves])
-        allowed = ", ".join(m.name.lower() for m in sorted(open_moves))
-        out[~known] = f"that move is not open now (open: {allowed})"
-        offers = known & (move == Move.OFFER)
-        if offers.any():
-            if offer.shape != (d, n):
-                out[offers] = f"an offer needs one level on each of the {n} issues"
-                return out
+            return np.full(d, f"the answer has {move.size} moves for {d} draws", dtype=object)
+        allowed = np.zeros(len(Move) + 1, dtype=bool)
+        allowed[[int(m) for m in open_moves]] = True
+        known = allowed[np.clip(move, 0, len(Move))]
+        offers = known & (move == OFFER)
+        shape_ok = offer.shape == (d, n)
+        off_grid = None
+        if offers.any() and shape_ok:
             off_grid = ((offer < 0) | (offer >= self._n_levels)).any(axis=1) & offers
-            out[off_grid] = "the offer names a level that does not exist on some issue"
+        extra = None
         if check is not None:
-            extra = check(
-                party,
-                Actions(
-                    move.astype(np.int8),
-                    offer.astype(np.intp)
-                    if offer.shape == (d, n)
-                    else np.zeros((d, n), dtype=np.intp),
-                    a.message,
-                ),
-            )
-            fill = (out == "") & (extra != "")
-            out[fill] = extra[fill]
+            pk = offer.astype(np.intp) if shape_ok else np.zeros((d, n), dtype=np.intp)
+            extra = check(party, Actions(move.astype(np.int8), pk, a.message))
+        if (
+            known.all()
+            and (shape_ok or not offers.any())
+            and (off_grid is None or not off_grid.any())
+            and (extra is None or not (extra != "").any())
+        ):
+            return None
+        out = np.full(d, "", dtype=object)
+        if extra is not None:
+            out[:] = extra
+        if off_grid is not None:
+            out[off_grid] = "the offer names a level that does not exist on some issue"
+        if offers.any() and not shape_ok:
+            out[offers] = f"an offer needs one level on each of the {n} issues"
+        names = ", ".join(m.name.lower() for m in sorted(open_moves))
+        out[~known] = f"that move is not open now (open: {names})"
         return out
 
 
