@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from zopa.agreements.analysis import analyse_space
+from zopa.agreements.analysis import idle_issues, make_backend
 from zopa.agreements.utility import issue_terms, status_quo_utility
 from zopa.negotiation.candidates import ENUMERATE_UP_TO, MAX_POINTS, enumerate_packages, pareto_fold
 
@@ -370,22 +370,35 @@ def _status_quo_levels(space: DealSpace) -> NDArray[np.intp]:
 def _solutions(
     room: DealSpace, no_deal: NDArray[np.float64]
 ) -> tuple[NDArray[np.intp] | None, NDArray[np.intp] | None, str]:
-    """The table's stated Nash and Kalai-Smorodinsky packages (as ``zopa tables`` finds them)."""
+    """The table's stated Nash and Kalai-Smorodinsky packages (as ``zopa tables`` finds them).
+
+    The deal space's own computation paths (enumeration or MILP); issues no party holds
+    a stance on stay at the status quo, and when red lines collide the colliding issues
+    are set aside at the status quo, as the deal-space analysis does for its core deal.
+    """
     from dataclasses import replace
 
     room = replace(room, sq_utility=no_deal)
-    analysis = analyse_space(room, logroll_count=0)
+    idle = idle_issues(room)
+    if idle:
+        room = room.set_aside(idle)
+    picks = make_backend(room).solutions()
     note = "nash"
-    sol = analysis.solutions
-    if sol["nash"].levels is None and analysis.core is not None:
-        sol = analysis.core.solutions
-        note = "colliding issues set aside: " + ", ".join(analysis.set_aside)
-    nash = None if sol["nash"].levels is None else np.asarray(sol["nash"].levels, dtype=np.intp)
-    ks_levels = sol["kalai_smorodinsky"].levels
-    ks = None if ks_levels is None else np.asarray(ks_levels, dtype=np.intp)
+    if picks["nash"][0] is None:
+        hit = colliding_issues(room, room.actor_ids)
+        if hit:
+            core = room.set_aside([room.issue_ids.index(i) for i in hit])
+            picks = make_backend(core).solutions()
+            note = "colliding issues set aside: " + ", ".join(hit)
+    nash, why = picks["nash"]
+    ks = picks["kalai_smorodinsky"][0]
     if nash is None:
-        note = sol["nash"].reason or "no Nash package"
-    return nash, ks, note
+        note = why or "no Nash package"
+    return (
+        None if nash is None else np.asarray(nash, dtype=np.intp),
+        None if ks is None else np.asarray(ks, dtype=np.intp),
+        note,
+    )
 
 
 def _frontier_candidates(

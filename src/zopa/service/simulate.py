@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from zopa.service.deals import option_problems
@@ -197,6 +197,7 @@ def simulation_problems(
     no_deal: Mapping[str, float],
     set_aside: Sequence[str],
     tournament: bool = False,
+    same: bool = False,
 ) -> list[Problem]:
     """Every problem with the arguments of :func:`simulate`, at once."""
     from zopa.negotiation import AGENTS, PROTOCOLS
@@ -310,6 +311,8 @@ def simulation_problems(
     n = 1
     for p in parties:
         n *= max(1, len(agents.get(p, AGENTS.names() if tournament else ("x",))))
+    if same:
+        n = len({a for p in parties for a in agents.get(p, ())}) or 1
     if n > MAX_COMBINATIONS:
         problems.append(
             argument_problem(
@@ -349,6 +352,7 @@ def simulate(
     set_aside: Sequence[str] = (),
     transcripts: bool = True,
     tournament: bool = False,
+    same: bool = False,
 ) -> SimulationResult:
     """Simulate the talks.
 
@@ -375,6 +379,8 @@ def simulate(
             aside those on which the parties' red lines collide (as ``tables`` does).
         transcripts: Keep each stated run's transcript.
         tournament: Every registered agent for each party not given in ``agents``.
+        same: Every party plays the same strategy: one run per strategy named in
+            ``agents`` (in order) instead of every combination.
 
     Raises:
         BadInput: Every problem with the arguments at once.
@@ -406,6 +412,7 @@ def simulate(
         no_deal=alternatives,
         set_aside=set_aside,
         tournament=tournament,
+        same=same,
     )
     if problems:
         raise BadInput(problems)
@@ -439,7 +446,12 @@ def simulate(
     stated_briefs = briefs(table, scenario)
     batch_briefs = briefs(batch, scenario) if batch is not None else None
     runs = []
-    for combo in itertools.product(*[chosen[p] for p in table_parties]):
+    if same:
+        names = list(dict.fromkeys(n for p in table_parties for n in chosen[p]))
+        combos: list[tuple[str, ...]] = [(n,) * len(table_parties) for n in names]
+    else:
+        combos = list(itertools.product(*[chosen[p] for p in table_parties]))
+    for combo in combos:
         made = [AGENTS.make(name, **params.get(name, {})) for name in combo]
         out = negotiate(
             table, rule, made, seed=seed, record=transcripts, party_briefs=stated_briefs
@@ -507,12 +519,12 @@ def report_talks(
                 **common,
             )
         else:
-            parts = [
-                simulate(
-                    scenario, protocol="stacked", agents={p: [name] for p in parties}, **common
-                )
-                for name in REPORT_AGENTS
-            ]
-            res = replace(parts[0], runs=tuple(r for p in parts for r in p.runs))
+            res = simulate(
+                scenario,
+                protocol="stacked",
+                agents={p: list(REPORT_AGENTS) for p in parties},
+                same=True,
+                **common,
+            )
         out.append((label, res))
     return tuple(out)
