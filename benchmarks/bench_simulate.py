@@ -153,6 +153,14 @@ def main() -> None:
         )
     )
     print(f"  of which: 100 rounds of the protocol, transcript kept: {1000 * t:.1f} ms")
+    c0 = time.process_time()
+    for _ in range(10):
+        sao_run(scenario, "hard_liner")
+    cpu = (time.process_time() - c0) / 10
+    print(
+        f"  CPU time of the whole 100-round run (mean of 10; one free core): {1000 * cpu:.1f} ms, "
+        f"{NEGMAS_SAO / cpu:.0f}x the anchor"
+    )
     negmas = negmas_side()
     if negmas is not None:
         t_ours, _ = best_of(lambda: sao_run(scenario, "boulware"))
@@ -169,13 +177,19 @@ def main() -> None:
     t0 = time.perf_counter()
     tournament(flagship, 1000)
     cold = time.perf_counter() - t0
+    c0 = time.process_time()
     t, result = best_of(lambda: tournament(flagship, 1000), repeat=3)
+    cpu = (time.process_time() - c0) / 3
     rates = [r.draws.agreed.mean() for r in result.runs if r.draws is not None]
     print(
         f"tournament on the flagship (RU, UA; {n_agents}x{n_agents} = {len(result.runs)} pairs of "
         f"{n_agents} agents, 1,000 draws): {t:.2f} s (first call in the process {cold:.2f} s); "
         f"goal < {GOAL_TOURNAMENT:.0f} s: {GOAL_TOURNAMENT / t:.1f}x inside; agreement in "
         f"{100 * min(rates):.0f}-{100 * max(rates):.0f}% of draws per pair"
+    )
+    print(
+        f"  CPU time of one tournament (mean of 3; what one free core takes): {cpu:.2f} s, "
+        f"{GOAL_TOURNAMENT / cpu:.1f}x inside the goal"
     )
     print(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     sys.stdout.flush()

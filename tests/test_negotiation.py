@@ -331,3 +331,55 @@ def test_registry_checks_parameters():
         AGENTS.make("boulware", beta=0)
     assert AGENTS.parameters("conceder")["beta"] == (20.0, "float")
     assert NO_PACKAGE == -1
+
+
+class Learner:
+    """Offers off the grid first, then reads the refusal and offers a valid package."""
+
+    def __init__(self):
+        self.feedback = []
+
+    def act(self, turn):
+        self.feedback.append(turn.feedback)
+        level = 99 if turn.feedback is None else 2
+        return Actions(np.array([Move.OFFER], np.int8), np.array([[level]], np.intp), ("hello",))
+
+
+def test_a_corrected_answer_counts_after_the_reprompt():
+    t = table_of(one_issue(), deadline=1)
+    learner = Learner()
+    out = PROTOCOLS.make("alternating").run(t, (learner, scripted((Move.ACCEPT, 0))))
+    assert learner.feedback[0] is None
+    assert learner.feedback[1] == ("the offer names a level that does not exist on some issue",)
+    step = out.transcript.steps[0]
+    assert step.move[0] == Move.OFFER
+    assert step.offer[0, 0] == 2
+    assert len(step.answers) == 2
+    assert out.agreed[0]
+    assert out.package[0, 0] == 2
+    (record, _) = out.transcript.records(t)
+    assert record["message"] == "hello"
+    assert record["refused"].startswith("the offer names a level")
+    assert record["answers"][0]["offer"] == [99]
+
+
+def test_mediator_with_a_quorum_and_an_outsider():
+    # B and C are not required; A is. With quorum 1/2, A and one of B, C suffice.
+    sc = scenario(
+        [
+            ("A", "x", 50.0, 1.0),
+            ("B", "x", 40.0, 1.0),
+            ("C", "x", 100.0, 1.0),
+            ("D", "x", 0.0, 1.0),
+        ],
+        actors=[Actor("A", "A", 1.0, veto=True), *(Actor(c, c, 1.0) for c in "BCD")],
+        issues=[Issue("x", "x")],
+    )
+    space = build_space(sc.arrays(), grid=11)
+    t = neg.make_table(space, parties=["A", "B", "C"], quorum=0.5, deadline=10)
+    out = run(t, "mediator", ["nash_seeker", "nash_seeker", "hard_liner"])
+    assert out.agreed[0]
+    settled = neg.settle(t, out)
+    # D is not at the table, but its utility of the agreed text is reported
+    assert settled.utility.shape == (1, 4)
+    assert settled.utility[0, 3] == pytest.approx(1 - value(t, out) / 100)

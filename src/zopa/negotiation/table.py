@@ -117,7 +117,9 @@ class Table:  # cached_property needs a __dict__: no slots
     def value_of(self, packages: NDArray[np.intp], party: int) -> NDArray[np.float64]:
         """(D,) one party's true utility of one package per draw, given as (D, I) levels."""
         terms = self._padded_parties[party]
-        pk = np.clip(packages, 0, terms.shape[2] - 1)
+        pk = np.asarray(packages)
+        if pk.size and (pk.min() < 0 or pk.max() >= terms.shape[2]):
+            pk = np.clip(pk, 0, terms.shape[2] - 1)
         out: NDArray[np.float64] = terms.reshape(-1)[self._offsets + pk].sum(axis=1)
         return out
 

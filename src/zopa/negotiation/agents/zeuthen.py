@@ -41,6 +41,14 @@ if TYPE_CHECKING:
     from zopa.negotiation.interface import Brief, Negotiator, Turn
 
 
+def log_product(gains: NDArray[np.float64], weights: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Weighted log Nash product over the last axis; -inf where a gain is <= 0."""
+    positive = (gains > TOL).all(axis=-1)
+    logs = np.log(np.where(gains > TOL, gains, 1.0))
+    out: NDArray[np.float64] = np.where(positive, (logs * weights).sum(axis=-1), -np.inf)
+    return out
+
+
 def risk(own: NDArray[np.float64], other: NDArray[np.float64]) -> NDArray[np.float64]:
     """Willingness to risk conflict, from gains over no agreement (Zeuthen's ratio).
 
@@ -79,6 +87,7 @@ class _ZeuthenNegotiator:
         gains = np.broadcast_to(stated_gain, (brief.n_draws, *stated_gain.shape)).copy()
         gains[:, :, p] = own_gain
         self.gains = gains  # (D, N, P) believed gains of every candidate
+        self.logp = log_product(gains, self.w)  # (D, N), -inf where a gain is <= 0
         admissible = np.ones(table.candidates.shape[0], dtype=bool)
         for i, allowed in enumerate(brief.allowed):
             admissible &= allowed[table.candidates[:, i]]
@@ -90,7 +99,9 @@ class _ZeuthenNegotiator:
         """(D, K, P) believed gains of (D, K, I) packages."""
         table = self.brief.table
         out = table.stated_utilities(packages) - table.stated_no_deal
-        own = table.utilities(packages)[:, :, self.brief.index] - self.brief.no_deal[:, None]
+        own = (
+            table.utilities(packages, party=self.brief.index)[:, :, 0] - self.brief.no_deal[:, None]
+        )
         out[:, :, self.brief.index] = own
         out = np.where(table.within_red_lines(packages), out, -1.0)
         return out
@@ -123,15 +134,14 @@ class _ZeuthenNegotiator:
         concede = (valid & (my_risk <= their_risk + TOL)).any(axis=1)
         stuck = np.zeros(d, dtype=bool)
         if concede.any():
-            # candidates x after which every other proposer must concede: r_j(x) <= r_i(x)
-            g = self.gains  # (D, N, P)
-            ok = self.admissible.copy()
+            # candidates x after which every other proposer k must concede, r_k(x) < r_i(x):
+            # with positive gains exactly those whose (weighted) product of gains exceeds
+            # that of k's proposal (Harsanyi); a proposal that gives anyone nothing has
+            # product 0, so every package with positive gains for all qualifies
+            ok = self.admissible & np.isfinite(self.logp)
+            theirs_logp = log_product(theirs, w)  # (D, K)
             for k in range(valid.shape[1]):
-                j = self._proposer_index(turn, k)
-                r_i = resolve(risk(g[:, :, p], theirs[:, k, p][:, None]), w[p])
-                r_j = resolve(risk(theirs[:, k, j][:, None], g[:, :, j]), w[j])
-                ok &= ~valid[:, k][:, None] | (r_j < r_i - TOL)
-            ok &= (g > -TOL).all(axis=2)
+                ok &= ~valid[:, k][:, None] | (self.logp > theirs_logp[:, k][:, None] + TOL)
             pick = np.argmax(np.where(ok, brief.utility, -np.inf), axis=1)
             found = ok[rows, pick]
             stuck = concede & (~found | (pick == self.current))
