@@ -145,7 +145,9 @@ class Table:  # cached_property needs a __dict__: no slots
         if draw is not None:
             terms = np.ascontiguousarray(terms[:, draw : draw + 1])
         a, d, n_issues, lmax = terms.shape
-        pk = np.clip(np.asarray(packages), 0, lmax - 1)
+        pk = np.asarray(packages)
+        if pk.size and (pk.min() < 0 or pk.max() >= lmax):
+            pk = np.clip(pk, 0, lmax - 1)
         if pk.ndim == 2:
             pk = np.broadcast_to(pk, (d, *pk.shape))
         # flat index of terms[a, d, i, pk[d, k, i]], laid out as (D, K, A, I)
@@ -161,23 +163,40 @@ class Table:  # cached_property needs a __dict__: no slots
         out: NDArray[np.float64] = self.no_deal[:, self.party_index]
         return out
 
+    @cached_property
+    def _stated_padded(self) -> tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.intp]]:
+        """(P, I, Lmax) stated terms, (P, I, Lmax) red-line masks, (P, I) flat offsets."""
+        p, n_issues, lmax = len(self.parties), len(self.terms), max(self.n_levels)
+        terms = np.zeros((p, n_issues, lmax))
+        allowed = np.zeros((p, n_issues, lmax), dtype=bool)
+        for i, (t, al) in enumerate(zip(self.space.terms, self.space.allowed, strict=True)):
+            terms[:, i, : t.shape[1]] = t[self.party_index]
+            allowed[:, i, : al.shape[1]] = al[self.party_index]
+        offsets = (np.arange(p)[:, None] * n_issues + np.arange(n_issues)) * lmax
+        return terms, allowed, offsets
+
+    def _flat_index(self, packages: NDArray[np.intp]) -> NDArray[np.intp]:
+        """(..., P, I) flat indices into the padded stated arrays of (..., I) packages."""
+        _, _, offsets = self._stated_padded
+        pk = np.asarray(packages)
+        lmax = max(self.n_levels)
+        if pk.size and (pk.min() < 0 or pk.max() >= lmax):
+            pk = np.clip(pk, 0, lmax - 1)
+        out: NDArray[np.intp] = offsets + pk[..., None, :]
+        return out
+
     def stated_utilities(self, packages: NDArray[np.intp]) -> NDArray[np.float64]:
         """(..., P) the parties' stated utilities of packages given as (..., I) levels."""
-        pk = np.asarray(packages)
-        out = np.zeros((*pk.shape[:-1], len(self.parties)))
-        for i, t in enumerate(self.space.terms):
-            out = out + np.moveaxis(
-                t[self.party_index][:, np.clip(pk[..., i], 0, t.shape[1] - 1)], 0, -1
-            )
+        terms, _, _ = self._stated_padded
+        out: NDArray[np.float64] = terms.reshape(-1)[self._flat_index(packages)].sum(axis=-1)
         return out
 
     def within_red_lines(self, packages: NDArray[np.intp]) -> NDArray[np.bool_]:
         """(..., P) whether packages given as (..., I) levels lie inside each party's red lines."""
-        pk = np.asarray(packages)
-        out = np.ones((*pk.shape[:-1], len(self.parties)), dtype=bool)
-        for i, al in enumerate(self.space.allowed):
-            a = al[self.party_index]
-            out &= np.moveaxis(a[:, np.clip(pk[..., i], 0, a.shape[1] - 1)], 0, -1)
+        _, allowed, _ = self._stated_padded
+        out: NDArray[np.bool_] = np.asarray(
+            allowed.reshape(-1)[self._flat_index(packages)].all(axis=-1)
+        )
         return out
 
     def package_dict(self, levels: NDArray[np.intp]) -> dict[str, float]:
