@@ -193,3 +193,13 @@ def test_report_section_lines(collide):
     assert "### A and B, border set aside" in text
     assert "| A: nash_seeker, B: nash_seeker | agreement | 1 |" in text
     assert "2 of 2 pairings agree" in text
+
+
+def test_the_stated_run_is_the_same_with_or_without_draws(collide):
+    scenario = service.load_scenario(collide).scenario
+    kw = {"agents": {"A": ["boulware", "tit_for_tat"], "B": ["linear", "zeuthen"]}}
+    alone = service.simulate(scenario, set_aside=["colliding"], **kw).to_dict()
+    batched = service.simulate(scenario, set_aside=["colliding"], draws=30, **kw).to_dict()
+    for a, b in zip(alone["runs"], batched["runs"], strict=True):
+        b = {k: v for k, v in b.items() if k != "monte_carlo"}
+        assert a == b

@@ -145,6 +145,58 @@ class SimulationResult(Result):
         return rows
 
 
+def take_draws(
+    outcome: Outcome, start: int, stop: int | None, *, transcript: bool = True
+) -> Outcome:
+    """The outcome of draws ``start:stop`` (with the transcript cut to them, if kept)."""
+    from dataclasses import replace
+
+    from zopa.negotiation import Actions, Step
+
+    cut = slice(start, stop)
+    record = None
+    if transcript and outcome.transcript is not None:
+        steps = tuple(
+            Step(
+                round=s.round,
+                party=s.party,
+                move=s.move[cut],
+                offer=s.offer[cut],
+                answers=tuple(
+                    Actions(a.move[cut], a.offer[cut], a.message[cut] if a.message else ())
+                    for a in s.answers
+                ),
+                refused=s.refused[cut] if s.refused else (),
+                message=s.message[cut] if s.message else (),
+            )
+            for s in outcome.transcript.steps
+        )
+        record = replace(outcome.transcript, steps=steps)
+    return replace(
+        outcome,
+        agreed=outcome.agreed[cut],
+        package=outcome.package[cut],
+        round=outcome.round[cut],
+        ended=outcome.ended[cut],
+        walked=outcome.walked[cut],
+        transcript=record,
+    )
+
+
+def take_settlement(s: Settlement, start: int, stop: int | None) -> Settlement:
+    """The settlement of draws ``start:stop``."""
+    from dataclasses import replace
+
+    cut = slice(start, stop)
+    return replace(
+        s,
+        utility=s.utility[cut],
+        gain=s.gain[cut],
+        distance_nash=s.distance_nash[cut],
+        distance_ks=s.distance_ks[cut],
+    )
+
+
 def agents_label(agents: Mapping[str, str]) -> str:
     """``RU=boulware UA=linear``."""
     return " ".join(f"{p}={a}" for p, a in agents.items())
@@ -435,16 +487,20 @@ def simulate(
             "deadline": deadline,
             "no_deal": alternatives,
         }
-        table = make_table(space, **rules)  # type: ignore[arg-type]
-        batch = None
+        joint = None
         if draws > 0:
+            # the stated stances ride along as draw 0 of the batch: one run gives both
             sampled = sample_positions(view, draws, np.random.default_rng(seed))
-            batch = make_table(space, draws=sampled, like=table, **rules)  # type: ignore[arg-type]
+            joint = view.with_draws(
+                position=np.concatenate([view.position, sampled.position]),
+                salience=np.concatenate([view.salience, sampled.salience]),
+                capability=np.concatenate([view.capability, sampled.capability]),
+            )
+        table = make_table(space, draws=joint, **rules)  # type: ignore[arg-type]
     except (ValueError, KeyError) as exc:
         raise AnalysisFailed(str(exc)) from exc
     rule = PROTOCOLS.make(protocol)
-    stated_briefs = briefs(table, scenario)
-    batch_briefs = briefs(batch, scenario) if batch is not None else None
+    party_briefs = briefs(table, scenario)
     runs = []
     if same:
         names = list(dict.fromkeys(n for p in table_parties for n in chosen[p]))
@@ -453,13 +509,18 @@ def simulate(
         combos = list(itertools.product(*[chosen[p] for p in table_parties]))
     for combo in combos:
         made = [AGENTS.make(name, **params.get(name, {})) for name in combo]
-        out = negotiate(
-            table, rule, made, seed=seed, record=transcripts, party_briefs=stated_briefs
-        )
-        run = SimulatedRun(dict(zip(table_parties, combo, strict=True)), out, settle(table, out))
-        if batch is not None and batch_briefs is not None:
-            many = negotiate(batch, rule, made, seed=seed, record=False, party_briefs=batch_briefs)
-            run = SimulatedRun(run.agents, out, run.settlement, many, settle(batch, many))
+        out = negotiate(table, rule, made, seed=seed, record=transcripts, party_briefs=party_briefs)
+        settled = settle(table, out)
+        agents_of = dict(zip(table_parties, combo, strict=True))
+        run = SimulatedRun(agents_of, take_draws(out, 0, 1), take_settlement(settled, 0, 1))
+        if draws > 0:
+            run = SimulatedRun(
+                agents_of,
+                run.outcome,
+                run.settlement,
+                take_draws(out, 1, None, transcript=False),
+                take_settlement(settled, 1, None),
+            )
         runs.append(run)
     return SimulationResult(
         scenario=scenario,
