@@ -10,6 +10,9 @@ agreement in a draw, it proposes its own best package instead.
 Hard-liner: proposes its own best package in every round, never crosses its red lines,
 and accepts only offers whose gain over no agreement is at least ``floor`` of its best
 package's gain (the Boulware limit beta -> 0 of Faratin, Sierra & Jennings 1998).
+
+Parameters: ``tolerance = 0`` and ``floor = 0.9`` are assumptions (the literature gives no
+value for either).
 """
 
 from __future__ import annotations
