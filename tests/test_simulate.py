@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -203,3 +205,44 @@ def test_the_stated_run_is_the_same_with_or_without_draws(collide):
     for a, b in zip(alone["runs"], batched["runs"], strict=True):
         b = {k: v for k, v in b.items() if k != "monte_carlo"}
         assert a == b
+
+
+FLAGSHIP_RUNS = [
+    ("alternating", ["RU", "UA"], ["boulware", "tit_for_tat", "zeuthen"]),
+    ("stacked", ["RU", "UA", "US"], ["linear", "nash_seeker"]),
+    ("mediator", ["RU", "UA", "US", "UK"], ["conceder", "hard_liner"]),
+    ("concession", ["US", "RU"], ["zeuthen", "conceder"]),
+]
+
+
+@pytest.mark.parametrize(("protocol", "parties", "names"), FLAGSHIP_RUNS)
+def test_flagship_runs_keep_every_required_party_whole(protocol, parties, names):
+    scenario = service.load_scenario(
+        Path(__file__).resolve().parent.parent / "scenarios" / "ukraine-ceasefire-2026.yaml"
+    ).scenario
+    result = service.simulate(
+        scenario,
+        protocol=protocol,
+        parties=parties,
+        agents=dict.fromkeys(parties, names),
+        same=protocol != "alternating",
+        set_aside=["colliding"],
+        deadline=30,
+    )
+    data = result.to_dict()
+    required = data["table"]["required"]
+    space = result.table.space
+    for run in data["runs"]:
+        assert run["transcript"], run["agents"]
+        assert 0 <= run["round"] < 30
+        if not run["agreed"]:
+            assert all(g == 0.0 for g in run["gains"].values())
+            continue
+        # an agreement gives every required party at least its no-deal utility and
+        # respects its red lines on the issues being settled
+        for p in required:
+            assert run["gains"][p] >= -1e-9, (run["agents"], p)
+            a = space.actor_ids.index(p)
+            for i, issue in enumerate(space.issue_ids):
+                level = int(np.argmin(np.abs(space.levels[i] - run["package"][issue])))
+                assert space.allowed[i][a, level], (run["agents"], p, issue)
