@@ -57,7 +57,6 @@ def write_report(result: ReportResult, out: Path) -> list[Path]:
         text += md.tables_section(result.tables.to_dict(), chart, relative_to=out)
     if result.talks:  # simulated talks: zopa.report.simulation
         from zopa.report.simulation import plot_offers
-        from zopa.service.results import json_text
 
         talks = result.talks
         charts = [

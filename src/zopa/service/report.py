@@ -151,9 +151,7 @@ def report(
     talks = report_talks(
         source.scenario, tables or {}, draws=min(draws, 1000), seed=seed, grid=grid
     )
-    return ReportResult(
-        source, forecasts, deal_space, comparison, durability, advice, talks=talks
-    )
+    return ReportResult(source, forecasts, deal_space, comparison, durability, advice, talks=talks)
 
 
 # -- advice for some actors (a section of its own) -----------------------------------------
