@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from zopa.report.figures import clip, new_figure, save_figure
+from zopa.report.figures import clip, new_figure, plain_text, save_figure
 from zopa.report.text import fmt_number
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from zopa.service.simulate import SimulationResult
 
 
+@plain_text
 def offers_figure(
     result: SimulationResult, *, run: int = 0, pair: Sequence[str] | None = None
 ) -> Figure:
