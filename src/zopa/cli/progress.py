@@ -1,12 +1,52 @@
-"""A progress bar on stderr over the blocks of a long analysis (Monte Carlo draws)."""
+"""Long analyses: a progress bar on stderr over their chunks, and where they run.
+
+The options every batched analysis shares (``--workers``, ``--dask``, ``--progress``)
+are defined here once, so that each command reads them alike.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Annotated
+
+import typer
 
 from zopa.cli.common import err_console
+
+EXECUTOR_FLAGS = {"workers": "--workers", "dask": "--dask"}
+"""The option behind each executor argument of a service call."""
+
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="Local worker processes (default: one per core), or the workers of "
+        "--dask local; the numbers are the same whatever the number.",
+        show_default=False,
+    ),
+]
+DaskOption = Annotated[
+    str | None,
+    typer.Option(
+        "--dask",
+        envvar="ZOPA_DASK",
+        help="Run the chunks on Dask: 'local' starts a LocalCluster, or the address of a "
+        "running scheduler (tcp://HOST:8786). Default: $ZOPA_DASK, else this machine.",
+        show_default=False,
+    ),
+]
+ProgressOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--progress/--no-progress",
+        help="Show a progress bar with the time left on stderr (default: when stderr is "
+        "a terminal).",
+        show_default=False,
+    ),
+]
 
 
 def wanted(option: bool | None) -> bool:

@@ -70,11 +70,12 @@ class DrawBlock:
         return np.random.SeedSequence(seed, spawn_key=(self.index,))
 
 
-def draw_blocks(draws: int) -> tuple[DrawBlock, ...]:
-    """The blocks of a run of ``draws`` draws."""
+def draw_blocks(draws: int, size: int | None = None) -> tuple[DrawBlock, ...]:
+    """The blocks of a run of ``draws`` draws, ``size`` each (default :data:`BLOCK_DRAWS`)."""
+    step = BLOCK_DRAWS if size is None else size
     return tuple(
-        DrawBlock(b, start, min(start + BLOCK_DRAWS, draws))
-        for b, start in enumerate(range(0, draws, BLOCK_DRAWS))
+        DrawBlock(b, start, min(start + step, draws))
+        for b, start in enumerate(range(0, draws, step))
     )
 
 
