@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "tables": "tables",
     "sensitivity": "sensitivity",
     "advise": "advise",
+    "sweep": "sweep",
+    "runs": "runs",
     "serve": "serve",
 }
 COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))

@@ -24,7 +24,9 @@ from zopa.service.forecast import ForecastResult, forecast
 from zopa.service.loading import DealFile, Loader, ScenarioFile, load_deal, load_scenario
 from zopa.service.overrides import with_overrides
 from zopa.service.report import ReportResult, report
+from zopa.service.runs import RunList, RunResult, list_runs, load_run
 from zopa.service.sensitivity import SensitivityReport, sensitivity
+from zopa.service.sweep import SweepResult, sweep
 from zopa.service.tables import TablesResult, tables
 from zopa.service.validation import ValidationResult, validate
 
@@ -39,8 +41,11 @@ __all__ = [
     "ForecastResult",
     "Loader",
     "ReportResult",
+    "RunList",
+    "RunResult",
     "ScenarioFile",
     "SensitivityReport",
+    "SweepResult",
     "TablesResult",
     "ValidationResult",
     "advise",
@@ -49,11 +54,14 @@ __all__ = [
     "deals",
     "durability",
     "forecast",
+    "list_runs",
     "load_cases",
     "load_deal",
+    "load_run",
     "load_scenario",
     "report",
     "sensitivity",
+    "sweep",
     "tables",
     "validate",
     "with_overrides",
