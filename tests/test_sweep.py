@@ -139,7 +139,8 @@ def test_a_stopped_sweep_resumes_on_dask_with_the_numbers_of_one_never_stopped(
     again = resumed.load()
     assert again.missing == ()
     for a, b in zip(again.points, whole.points, strict=True):
-        assert a.outcomes is not None and b.outcomes is not None
+        assert a.outcomes is not None
+        assert b.outcomes is not None
         np.testing.assert_array_equal(a.outcomes.to_array(), b.outcomes.to_array())
         assert a.point == pytest.approx(b.point, nan_ok=True)
     executors = [s["executor"] for s in again.metadata["sessions"]]
@@ -183,6 +184,8 @@ def test_bad_grids_and_overrides_exit_2_with_every_problem_located(tmp_path: Pat
     assert "--grid: nash.joint: model nash is not among the sweep's models" in err
     assert "--grid: smp.max_turns=x:" in err
     assert "--vary: RU:territory.colour: a stance override sets one of position" in err
+    assert "--vary 'XX on territory'" in err
+    assert "no such stance in the scenario" in err
     assert "Traceback" not in err
     assert not list(tmp_path.iterdir())  # nothing stored
     malformed = runner.invoke(app, ["sweep", str(FLAGSHIP), "--grid", "victory_power"])
@@ -192,17 +195,16 @@ def test_bad_grids_and_overrides_exit_2_with_every_problem_located(tmp_path: Pat
         app, ["sweep", str(FLAGSHIP), "-m", "median", "--vary", "XX:territory.position=1"]
     )
     assert unknown.exit_code == 2
-    assert "--vary" in unknown.stderr and "no such stance" in unknown.stderr
+    assert "--vary" in unknown.stderr
+    assert "no such stance" in unknown.stderr
 
 
 def test_the_commands_store_list_and_show_a_run(tmp_path: Path) -> None:
     runner = CliRunner()
     store = str(tmp_path / "runs")
-    made = runner.invoke(
-        app,
-        ["sweep", str(FLAGSHIP), "-m", "median", "--draws", "50", "--store", store]
-        + ["--vary", "RU:territory.position=20,40", "--workers", "1", "-f", "json"],
-    )
+    command = ["sweep", str(FLAGSHIP), "-m", "median", "--draws", "50", "--store", store]
+    command += ["--vary", "RU:territory.position=20,40", "--workers", "1", "-f", "json"]
+    made = runner.invoke(app, command)
     assert made.exit_code == 0, made.stderr
     run = json.loads(made.stdout)["run"]
     listed = runner.invoke(app, ["runs", "--store", store, "-f", "json"])
@@ -215,11 +217,7 @@ def test_the_commands_store_list_and_show_a_run(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["runs", "ffff", "--store", store])
     assert missing.exit_code == 2
     assert "no such run in the store" in missing.stderr
-    again = runner.invoke(
-        app,
-        ["sweep", str(FLAGSHIP), "-m", "median", "--draws", "50", "--store", store]
-        + ["--vary", "RU:territory.position=20,40", "--workers", "1", "-f", "json"],
-    )
+    again = runner.invoke(app, command)
     assert json.loads(again.stdout)["reused"] == 2
     assert json.loads(again.stdout)["computed"] == 0
 

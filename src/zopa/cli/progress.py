@@ -58,7 +58,8 @@ def wanted(option: bool | None) -> bool:
 def progress_bar(label: str, *, show: bool) -> Iterator[Callable[[int, int], None] | None]:
     """A callback ``(done, total)`` drawing a bar on stderr, or ``None`` when not shown.
 
-    The bar shows the share done, the count and an estimate of the time remaining; on a
+    The bar shows the share done, the count and an estimate of the time remaining (from
+    the speed of the chunks computed, not of those found already stored); on a
     terminal it disappears when the analysis ends, elsewhere (a log) its last state is
     written once at the end.
     """
@@ -84,8 +85,15 @@ def progress_bar(label: str, *, show: bool) -> Iterator[Callable[[int, int], Non
     )
     with Progress(*columns, console=err_console, transient=err_console.is_terminal) as bar:
         task = bar.add_task(label, total=None)
+        started = False
 
         def update(done: int, total: int) -> None:
+            nonlocal started
+            if not started:
+                # work found done (a resumed sweep) is no speed sample for the estimate
+                bar.reset(task, total=total, completed=done)
+                started = True
+                return
             bar.update(task, completed=done, total=total)
 
         yield update

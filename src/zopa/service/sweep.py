@@ -307,9 +307,7 @@ def plan_sweep(
         problems += [p for p in found if p.is_error]
         if scenario is not None:
             scenarios.append((f, scenario))
-    if problems:
-        raise BadInput(problems)
-
+    # overrides are checked on every scenario read, even with other problems found
     combos = [
         dict(zip([k for k, _, _ in changes], c, strict=True))
         for c in itertools.product(*(changes_given[k] for k, _, _ in changes))
