@@ -28,6 +28,10 @@ ADDRESS = re.compile(r"^(?:(tcp|tls|ws|wss)://)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9_.\
 #: Seconds to wait for a remote scheduler to answer.
 CONNECT_TIMEOUT = 10
 
+#: Tasks kept in flight per worker (plus 8): enough to hide the round trips through the
+#: scheduler, few enough that the results waiting to be taken stay small.
+WINDOW_PER_WORKER = 4
+
 
 def check_address(address: str) -> str | None:
     """Why ``address`` is not a scheduler address or ``"local"`` (``None`` if it is)."""
@@ -117,7 +121,7 @@ class DaskExecutor(Executor):
             client.cancel(futures)
 
         try:
-            yield from in_order(submit, result, cancel, tasks, 2 * self.workers)
+            yield from in_order(submit, result, cancel, tasks, WINDOW_PER_WORKER * self.workers + 8)
         finally:
             for future in sent:
                 future.release()
