@@ -176,3 +176,26 @@ def test_the_local_executor_loads_no_dask() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == ["[1, 2]", "[]"]
+
+
+def test_draws_go_to_a_running_scheduler_by_its_address(flagship: Scenario) -> None:
+    """A scheduler listening on TCP (started here, as a cluster's would be) takes the blocks."""
+    import logging
+
+    import distributed
+
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        dashboard_address=":0",  # no fixed port: never "port 8787 in use"
+        silence_logs=logging.ERROR,
+    ) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://")
+        there = service.forecast(
+            flagship, models=["median", "smp"], draws=250, seed=8, dask=address
+        )
+    here = service.forecast(flagship, models=["median", "smp"], draws=250, seed=8, workers=1)
+    assert there.to_json() == here.to_json()

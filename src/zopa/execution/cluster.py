@@ -78,7 +78,7 @@ class DaskExecutor(Executor):
                 n_workers=n,
                 threads_per_worker=1,
                 processes=processes,
-                dashboard_address=None,
+                dashboard_address=":0",  # no fixed port: never "port 8787 in use"
                 silence_logs=logging.ERROR,
             )
             self._client = distributed.Client(self._cluster, set_as_default=False)
