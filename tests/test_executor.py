@@ -99,11 +99,11 @@ def test_dask_maps_in_task_order(dask_cluster: Executor) -> None:
 def test_draws_are_bit_identical_on_every_executor_and_grouping(
     flagship: Scenario, dask_cluster: Executor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Blocks of 150 draws, 7 blocks: one process, grouped 1 or 3 a task, threads, Dask."""
-    monkeypatch.setattr(monte_carlo, "BLOCK_DRAWS", 150)
+    """Blocks of 60 draws, 7 blocks: one process, grouped 1 or 3 a task, threads, Dask."""
+    monkeypatch.setattr(monte_carlo, "BLOCK_DRAWS", 60)
     models = {name: make_model(name) for name in MODELS}
     view = flagship.arrays()
-    draws = 6 * 150 + 41
+    draws = 6 * 60 + 17
     here = forecast_draws(models, view, draws, seed=11, workers=1)
     runs = {
         "grouped by 3": forecast_draws(models, view, draws, seed=11, blocks_per_task=3),
@@ -121,7 +121,7 @@ def test_draws_are_bit_identical_on_every_executor_and_grouping(
             )
     # blocks beyond the first really are seeded apart: not a repeat of block 0
     first = here["median"].to_array()
-    assert not np.array_equal(first[:150], first[150:300])
+    assert not np.array_equal(first[:60], first[60:120])
 
 
 def test_the_service_runs_draws_on_dask(flagship: Scenario, dask_cluster: Executor) -> None:
