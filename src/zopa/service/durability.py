@@ -31,6 +31,11 @@ DRAWS_RANGE = (100, 1_000_000)
 BLOCK_DRAWS = 10_000
 BLOCKS_PER_TASK = 1
 
+#: Below this many draws in all (deals x draws), the default executor runs the blocks in
+#: this process: a durability draw costs about 25 µs, so starting worker processes
+#: (about 2 s) would cost more than it saves. Given ``workers`` or ``dask`` are obeyed.
+IN_PROCESS_BELOW = 400_000
+
 
 def mechanism_setting(m: Mechanisms, name: str, *, short: bool = False) -> str:
     """A mechanism's setting in words (``short``: without names of states)."""
@@ -311,6 +316,8 @@ def assess(
     shared = (tuple((d.deal.id, d.deal.mechanisms) for d in deals), parameters, seed)
     parts: list[list[DurabilityResult]] = [[] for _ in deals]
     total = draws * len(deals)
+    if workers is None and not dask and executor is None and total < IN_PROCESS_BELOW:
+        workers = 1
     with open_for_analysis(workers=workers, dask=dask, executor=executor) as runner:
         results = runner.map(durability_blocks, tasks, shared=shared)
         try:
@@ -357,8 +364,9 @@ def durability(
         draws: Monte Carlo draws of the parameters (100..1,000,000), in blocks of
             :data:`BLOCK_DRAWS` each seeded on its own from ``seed``.
         seed: Seed of the draws.
-        workers: Local worker processes (``None``: one per core), or the workers of a
-            Dask LocalCluster.
+        workers: Local worker processes (``None``: one per core, or this process below
+            :data:`IN_PROCESS_BELOW` draws in all), or the workers of a Dask
+            LocalCluster.
         dask: ``"local"`` or a Dask scheduler's address: run the blocks there.
         executor: An executor already open (it stays open).
         progress: Called after each task with (draws done, draws in all).
