@@ -96,6 +96,7 @@ def draws_on_executors(draws: int, models: dict[str, object], view: object) -> d
     reference = None
     for label, (kind, options) in executors().items():
         with make(kind, options) as executor:
+            n = executor.workers
             forecast_draws(models, view, 2 * BLOCK_DRAWS, 1, executor=executor)  # type: ignore[arg-type]
             before = load()
             t0 = time.perf_counter()
@@ -106,7 +107,6 @@ def draws_on_executors(draws: int, models: dict[str, object], view: object) -> d
             reference = arrays
         same = all(np.array_equal(arrays[m], reference[m], equal_nan=True) for m in arrays)
         walls[label] = wall
-        n = executor.workers
         speedup = walls["local, 1 process"] / wall
         print(
             f"{label:34} {wall:7.1f}s {wall / draws * 1e3:9.3f}s {speedup:8.2f}x "
