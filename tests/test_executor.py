@@ -199,3 +199,10 @@ def test_draws_go_to_a_running_scheduler_by_its_address(flagship: Scenario) -> N
         )
     here = service.forecast(flagship, models=["median", "smp"], draws=250, seed=8, workers=1)
     assert there.to_json() == here.to_json()
+
+
+def test_a_closed_dask_executor_still_says_how_many_workers_it_had() -> None:
+    executor = open_executor(dask="local", workers=2, threads=True)
+    assert executor.workers == 2
+    executor.close()
+    assert executor.workers == 2

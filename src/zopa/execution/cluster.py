@@ -71,6 +71,7 @@ class DaskExecutor(Executor):
         distributed: Any = module  # untyped: called through Any
         self.address = address
         self._cluster: Any = None
+        self._last_workers = 1
         self._client: Any
         if address == "local":
             n = cpu_count() if workers is None else workers
@@ -97,9 +98,11 @@ class DaskExecutor(Executor):
 
     @property
     def workers(self) -> int:
-        """Workers the scheduler has now (at least 1)."""
-        info = self._client.scheduler_info()
-        return max(1, len(info.get("workers", {})))
+        """Workers the scheduler has now (at least 1; once closed, the last count)."""
+        if self._client.status in ("running", "connecting"):
+            info = self._client.scheduler_info()
+            self._last_workers = max(1, len(info.get("workers", {})))
+        return self._last_workers
 
     def map(
         self, fn: Callable[..., R], tasks: Sequence[Any], shared: tuple[Any, ...] = ()
