@@ -127,25 +127,26 @@ def summary_cost(n: int = 1_000_000) -> float:
 
 
 def estimate(per_draw: float, per_task: float, draws: float, workers: int) -> None:
-    tasks = draws / BLOCK_DRAWS
     compute = draws * per_draw / workers
-    overhead = tasks * per_task
     volume = draws * 6 * 14 * 8 / 1e9
     per_column = summary_cost() * draws / 1e6
     summary = per_column * 6 * 14
-    print(f"\n3. Estimate: {draws:.0e} draws on {workers} workers (one block of 2,000 a task)")
+    print(f"\n3. Estimate: {draws:.0e} draws on {workers} workers")
     print(f"   compute: {draws:.0e} draws x {per_draw * 1e3:.3f} ms / {workers} = {compute:,.0f} s")
-    print(
-        f"   tasks: {tasks:,.0f}, at the measured {per_task * 1e3:.1f} ms each through one "
-        f"scheduler and client = {overhead:,.0f} s (overlaps the compute while below it)"
-    )
     print(f"   outcomes gathered at the client: {volume:,.0f} GB (6 models x 14 issues x 8 B)")
     print(
         f"   percentiles at the client, issue by issue: 84 columns x {per_column:,.1f} s "
         f"(nanpercentile of 10^6 draws, scaled linearly) = {summary:,.0f} s"
     )
-    total = max(compute, overhead) + summary
-    print(f"   => about {total / 60:,.0f} min if the client keeps up with the results")
+    for blocks in (1, 10):
+        tasks = draws / BLOCK_DRAWS / blocks
+        overhead = tasks * per_task
+        total = max(compute, overhead) + summary
+        print(
+            f"   {blocks:2d} block(s) a task: {tasks:,.0f} tasks x {per_task * 1e3:.1f} ms "
+            f"(the measured throughput of one scheduler and client) = {overhead:,.0f} s; "
+            f"=> about {total / 60:,.0f} min"
+        )
 
 
 def main() -> None:

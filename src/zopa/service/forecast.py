@@ -218,6 +218,7 @@ def forecast(
     workers: int | None = None,
     dask: str | None = None,
     executor: Executor | None = None,
+    blocks_per_task: int = 1,
 ) -> ForecastResult:
     """Forecast every issue with each model; with ``draws``, also on Monte Carlo draws.
 
@@ -250,6 +251,8 @@ def forecast(
             address of a scheduler (``tcp://HOST:8786``).
         executor: An executor already open (it stays open); overrides ``workers`` and
             ``dask``.
+        blocks_per_task: Blocks of 2,000 draws in one task (more amortise the cost of a
+            task on a large cluster; the numbers do not change).
 
     Raises:
         BadInput: Unknown models or parameters, a negative number of draws, workers
@@ -267,6 +270,12 @@ def forecast(
         bad = ("draws", draws, "0 or more") if draws < 0 else ("rounds", rounds, "1 or more")
         raise BadInput([argument_problem(bad[0], "out of range", got=bad[1], expected=bad[2])])
     problems = executor_problems(workers, dask)
+    if blocks_per_task < 1:
+        problems.append(
+            argument_problem(
+                "blocks_per_task", "out of range", got=blocks_per_task, expected="1 or more"
+            )
+        )
     if problems:
         raise BadInput(problems)
     names = resolve_models(models)
@@ -289,7 +298,13 @@ def forecast(
         with open_for_analysis(workers=workers, dask=dask, executor=executor) as runner:
             try:
                 outcomes = forecast_draws(
-                    instances, view, draws, seed, progress=progress, executor=runner
+                    instances,
+                    view,
+                    draws,
+                    seed,
+                    progress=progress,
+                    executor=runner,
+                    blocks_per_task=blocks_per_task,
                 )
             except (ValueError, ArithmeticError) as exc:
                 raise AnalysisFailed(f"Monte Carlo draws failed: {exc}") from exc
