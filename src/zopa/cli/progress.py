@@ -23,8 +23,9 @@ WorkersOption = Annotated[
     typer.Option(
         "--workers",
         min=1,
-        help="Local worker processes (default: one per core), or the workers of "
-        "--dask local; the numbers are the same whatever the number.",
+        help="Local workers (default: one per core; processes for forecast draws and "
+        "sweeps, threads for the other analyses), or the workers of --dask local; the "
+        "numbers are the same whatever the number.",
         show_default=False,
     ),
 ]

@@ -164,7 +164,7 @@ def backtest(
         params: Model parameters (as for :func:`zopa.service.forecast`).
         bootstrap: Bootstrap replicates for the intervals (0: none).
         seed: Seed of the bootstrap and of any model randomness.
-        workers: Local worker processes forecasting the scenarios, ``scenarios_per_task``
+        workers: Local worker threads forecasting the scenarios, ``scenarios_per_task``
             to a task (``None``: one per core), or the workers of a Dask LocalCluster.
         dask: ``"local"`` or a Dask scheduler's address: forecast there.
         executor: An executor already open (it stays open).
@@ -192,7 +192,8 @@ def backtest(
     settings = model_settings(params, names)
     tasks = group(tuple(scenarios), scenarios_per_task)
     forecasts: list[tuple[dict[str, NDArray[np.float64]], list[Failure]]] = []
-    with open_for_analysis(workers=workers, dask=dask, executor=executor) as runner:
+    # local workers are threads: no start-up, and scripts calling this need no main guard
+    with open_for_analysis(workers=workers, dask=dask, executor=executor, threads=True) as runner:
         results = runner.map(forecast_cases, tasks, shared=(tuple(names), settings, seed))
         try:
             for made in results:

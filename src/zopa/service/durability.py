@@ -318,7 +318,8 @@ def assess(
     total = draws * len(deals)
     if workers is None and not dask and executor is None and total < IN_PROCESS_BELOW:
         workers = 1
-    with open_for_analysis(workers=workers, dask=dask, executor=executor) as runner:
+    # local workers are threads: no start-up, and scripts calling this need no main guard
+    with open_for_analysis(workers=workers, dask=dask, executor=executor, threads=True) as runner:
         results = runner.map(durability_blocks, tasks, shared=shared)
         try:
             done = 0
@@ -364,7 +365,7 @@ def durability(
         draws: Monte Carlo draws of the parameters (100..1,000,000), in blocks of
             :data:`BLOCK_DRAWS` each seeded on its own from ``seed``.
         seed: Seed of the draws.
-        workers: Local worker processes (``None``: one per core, or this process below
+        workers: Local worker threads (``None``: one per core, or this process below
             :data:`IN_PROCESS_BELOW` draws in all), or the workers of a Dask
             LocalCluster.
         dask: ``"local"`` or a Dask scheduler's address: run the blocks there.

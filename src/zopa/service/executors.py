@@ -55,6 +55,11 @@ def open_for_analysis(
 ) -> Iterator[Executor]:
     """The given executor (left open), or a new one closed when the block ends.
 
+    ``threads`` makes a local executor's workers threads rather than processes (a Dask
+    LocalCluster keeps its worker processes): threads need no start-up and no
+    ``if __name__ == "__main__"`` guard in a calling script, which a pool of spawned
+    processes does.
+
     Raises:
         BadInput: ``workers`` below 1 or a malformed ``dask`` address.
         AnalysisFailed: The Dask executor cannot start.
@@ -68,7 +73,7 @@ def open_for_analysis(
     if problems:
         raise BadInput(problems)
     try:
-        opened = open_executor(workers=workers, dask=dask, threads=threads)
+        opened = open_executor(workers=workers, dask=dask, threads=threads and not dask)
     except ExecutorError as exc:
         raise AnalysisFailed(f"the Dask executor could not start: {exc}") from None
     try:

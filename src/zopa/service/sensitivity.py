@@ -199,7 +199,7 @@ def sensitivity(
         salience: Also vary every salience by ± this much.
         capability: Also vary every capability by ± this fraction of itself.
         seed: Seed of the design and of the bootstrap.
-        workers: Local worker processes evaluating the design's blocks of
+        workers: Local worker threads evaluating the design's blocks of
             :data:`BLOCK_ROWS` rows (``None``: one per core), or the workers of a Dask
             LocalCluster.
         dask: ``"local"`` or a Dask scheduler's address: evaluate the blocks there.
@@ -281,7 +281,8 @@ def sensitivity(
             ]
         )
     started = time.perf_counter()
-    with open_for_analysis(workers=workers, dask=dask, executor=executor) as runner:
+    # local workers are threads: no start-up, and scripts calling this need no main guard
+    with open_for_analysis(workers=workers, dask=dask, executor=executor, threads=True) as runner:
 
         def evaluate(values: NDArray[np.float64]) -> NDArray[np.float64]:
             import numpy as np
