@@ -39,7 +39,8 @@ def test_start_up_imports_nothing_heavy():
     """The command line and the library's front door start without the heavy libraries."""
     code = (
         "import sys, zopa, zopa.service, zopa.cli\n"
-        "heavy = ['numba', 'matplotlib', 'openpyxl', 'scipy', 'pandas', 'SALib']\n"
+        "heavy = ['numba', 'matplotlib', 'openpyxl', 'scipy', 'pandas', 'SALib',\n"
+        "         'dask', 'distributed', 'pyarrow']\n"
         "print([m for m in heavy if m in sys.modules])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -56,7 +57,8 @@ def test_help_imports_no_analysis():
         "    main()\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = ['numpy', 'pydantic', 'yaml', 'numba', 'matplotlib', 'scipy']\n"
+        "heavy = ['numpy', 'pydantic', 'yaml', 'numba', 'matplotlib', 'scipy', 'dask',\n"
+        "         'distributed', 'pyarrow']\n"
         "print([m for m in heavy if m in sys.modules], file=sys.stderr)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -96,9 +98,12 @@ def test_public_api():
             "ForecastResult",
             "Loader",
             "ReportResult",
+            "RunList",
+            "RunResult",
             "ScenarioFile",
             "SensitivityReport",
             "SimulationResult",
+            "SweepResult",
             "TablesResult",
             "ValidationResult",
             "backtest",
@@ -106,12 +111,15 @@ def test_public_api():
             "deals",
             "durability",
             "forecast",
+            "list_runs",
             "load_cases",
             "load_deal",
+            "load_run",
             "load_scenario",
             "report",
             "sensitivity",
             "simulate",
+            "sweep",
             "tables",
             "validate",
             "with_overrides",
@@ -130,6 +138,7 @@ LAYERS = {
     "frozen": 0,  # the read-only mapping the core types hold
     "scenario": 0.5,
     "arrays": 0.5,  # the scenario's array view: one layer with it
+    "execution": 0.7,  # where batched work runs (local pools, Dask); imports no zopa module
     "models": 1,
     "agreements": 1.1,
     "uncertainty": 1.1,

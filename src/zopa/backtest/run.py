@@ -59,12 +59,17 @@ class BacktestResult:
     skipped: Mapping[str, int] = field(default_factory=dict)
 
 
-def _forecasts(
+def scenario_forecasts(
     scenario: Scenario,
     models: Sequence[str],
     params: Mapping[str, Mapping[str, Any]],
     seed: int,
 ) -> tuple[dict[str, NDArray[np.float64]], list[Failure]]:
+    """Every model's and baseline's (I,) forecast of one scenario, and the models that failed.
+
+    Each model draws from ``default_rng(seed)`` of its own, so a scenario's forecasts do
+    not depend on the other scenarios or on where they run.
+    """
     view = scenario.arrays()
     out: dict[str, NDArray[np.float64]] = {}
     failures: list[Failure] = []
@@ -89,6 +94,7 @@ def run_backtest(
     n_boot: int = 2000,
     level: float = 0.95,
     seed: int = 0,
+    forecasts: Sequence[tuple[dict[str, NDArray[np.float64]], list[Failure]]] | None = None,
 ) -> BacktestResult:
     """Forecast every issue with a known outcome and score each model and baseline.
 
@@ -100,6 +106,8 @@ def run_backtest(
         n_boot: Bootstrap replicates for the intervals (0 for none).
         level: Coverage of the intervals.
         seed: Seed of the bootstrap and of any model randomness.
+        forecasts: Each scenario's :func:`scenario_forecasts`, in order, when computed
+            elsewhere (e.g. on an executor); default: computed here.
 
     Returns:
         The scores; a model that made no usable forecast at all is left out of
@@ -108,8 +116,11 @@ def run_backtest(
     params = params or {}
     cases: list[Case] = []
     failures: list[Failure] = []
-    for scenario in scenarios:
-        forecasts, failed = _forecasts(scenario, models, params, seed)
+    for n, scenario in enumerate(scenarios):
+        if forecasts is None:
+            made, failed = scenario_forecasts(scenario, models, params, seed)
+        else:
+            made, failed = forecasts[n]
         failures.extend(failed)
         for k, issue in enumerate(scenario.issues):
             if issue.outcome is None:
@@ -120,7 +131,7 @@ def run_backtest(
                     issue=issue.id,
                     outcome=float(issue.outcome),
                     width=float(issue.scale.width),
-                    forecasts={m: float(v[k]) for m, v in forecasts.items()},
+                    forecasts={m: float(v[k]) for m, v in made.items()},
                 )
             )
     names = [*models, *BASELINES]

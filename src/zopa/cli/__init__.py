@@ -33,6 +33,8 @@ COMMANDS: dict[str, str] = {
     "sensitivity": "sensitivity",
     "advise": "advise",
     "simulate": "simulate",
+    "sweep": "sweep",
+    "runs": "runs",
     "serve": "serve",
 }
 COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))

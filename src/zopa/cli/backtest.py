@@ -18,6 +18,14 @@ from zopa.cli.common import (
     service_errors,
 )
 from zopa.cli.parsing import parse_params
+from zopa.cli.progress import (
+    EXECUTOR_FLAGS,
+    DaskOption,
+    ProgressOption,
+    WorkersOption,
+    progress_bar,
+    wanted,
+)
 
 if TYPE_CHECKING:
     from zopa.backtest import BacktestResult
@@ -105,6 +113,9 @@ def backtest(
     seed: Annotated[
         int, typer.Option("--seed", min=0, help="Seed of the bootstrap and models.")
     ] = 0,
+    workers: WorkersOption = None,
+    dask: DaskOption = None,
+    progress: ProgressOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Score forecasting models against known outcomes, with baselines.
@@ -119,11 +130,19 @@ def backtest(
     from zopa import service
 
     params = parse_params(param or [])
-    with service_errors(FLAGS):
+    with service_errors(FLAGS | EXECUTOR_FLAGS):
         cases = service.load_cases(path, capability=capability, group_by=group_by)
-        report = service.backtest(
-            cases, models=model, params=params, bootstrap=bootstrap, seed=seed
-        )
+        with progress_bar("scenarios", show=wanted(progress)) as on_task:
+            report = service.backtest(
+                cases,
+                models=model,
+                params=params,
+                bootstrap=bootstrap,
+                seed=seed,
+                workers=workers,
+                dask=dask,
+                progress=on_task,
+            )
     result = report.result
     for f in result.failures:
         err_console.print(

@@ -15,6 +15,14 @@ from zopa.cli.common import (
     print_result_json,
     service_errors,
 )
+from zopa.cli.progress import (
+    EXECUTOR_FLAGS,
+    DaskOption,
+    ProgressOption,
+    WorkersOption,
+    progress_bar,
+    wanted,
+)
 from zopa.cli.views.durability import (
     FLAGS,
     DrawsOption,
@@ -120,6 +128,9 @@ def compare(
     seed: SeedOption = 0,
     parameters: ParamsOption = None,
     plot: PlotOption = None,
+    workers: WorkersOption = None,
+    dask: DaskOption = None,
+    progress: ProgressOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Compare deals side by side: survival, deterrence, ending, utilities; plots with --plot.
@@ -134,8 +145,17 @@ def compare(
 
     from zopa import service
 
-    with service_errors(FLAGS):
-        result = service.compare(deals, parameters=parameters, draws=draws, seed=seed)
+    show = wanted(progress)
+    with service_errors(FLAGS | EXECUTOR_FLAGS), progress_bar("draws", show=show) as on_task:
+        result = service.compare(
+            deals,
+            parameters=parameters,
+            draws=draws,
+            seed=seed,
+            workers=workers,
+            dask=dask,
+            progress=on_task,
+        )
     assessments = list(result.assessments)
     if output is OutputFormat.json:
         print_result_json(result)

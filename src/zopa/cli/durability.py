@@ -14,6 +14,14 @@ from zopa.cli.common import (
     print_result_json,
     service_errors,
 )
+from zopa.cli.progress import (
+    EXECUTOR_FLAGS,
+    DaskOption,
+    ProgressOption,
+    WorkersOption,
+    progress_bar,
+    wanted,
+)
 from zopa.cli.views.durability import (
     FLAGS,
     DrawsOption,
@@ -32,6 +40,9 @@ def durability(
     seed: SeedOption = 0,
     parameters: ParamsOption = None,
     plot: PlotOption = None,
+    workers: WorkersOption = None,
+    dask: DaskOption = None,
+    progress: ProgressOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Will a deal's ceasefire hold, does it deter renewed attack, and which ending follows.
@@ -46,8 +57,17 @@ def durability(
     """
     from zopa import service
 
-    with service_errors(FLAGS):
-        result = service.durability(deal, parameters=parameters, draws=draws, seed=seed)
+    show = wanted(progress)
+    with service_errors(FLAGS | EXECUTOR_FLAGS), progress_bar("draws", show=show) as on_task:
+        result = service.durability(
+            deal,
+            parameters=parameters,
+            draws=draws,
+            seed=seed,
+            workers=workers,
+            dask=dask,
+            progress=on_task,
+        )
     if output is OutputFormat.json:
         print_result_json(result)
     elif output is OutputFormat.csv:

@@ -19,7 +19,13 @@ from zopa.cli.common import (
     service_errors,
 )
 from zopa.cli.parsing import parse_params
-from zopa.cli.progress import progress_bar, wanted
+from zopa.cli.progress import (
+    DaskOption,
+    ProgressOption,
+    WorkersOption,
+    progress_bar,
+    wanted,
+)
 from zopa.cli.views.forecast import print_forecast
 
 FLAGS = {
@@ -28,6 +34,7 @@ FLAGS = {
     "rounds": "--rounds",
     "draws": "--draws",
     "workers": "--workers",
+    "dask": "--dask",
 }
 """The option of ``zopa forecast`` behind each argument of the service call."""
 
@@ -83,25 +90,9 @@ def forecast(
             "DEU III; see docs/validity.md).",
         ),
     ] = False,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers",
-            min=1,
-            help="Processes running the blocks of draws (default: one per core); the "
-            "numbers are the same whatever the number.",
-            show_default=False,
-        ),
-    ] = None,
-    progress: Annotated[
-        bool | None,
-        typer.Option(
-            "--progress/--no-progress",
-            help="Show a progress bar over the draws on stderr (default: when stderr is "
-            "a terminal).",
-            show_default=False,
-        ),
-    ] = None,
+    workers: WorkersOption = None,
+    dask: DaskOption = None,
+    progress: ProgressOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Forecast the outcome of every issue with one or more bargaining models.
@@ -111,8 +102,9 @@ def forecast(
     mode at the position) and every forecast gets a 5-95% interval; a point forecast
     outside its own interval is flagged with the reason. The draws run in blocks of
     2,000, each seeded on its own from --seed (the first with the seed itself), on
-    every core (--workers), keeping only each model's outcome per draw, so memory stays
-    bounded; a progress bar shows on stderr when it is a terminal (--progress). With
+    every core (--workers) or on Dask (--dask), keeping only each model's outcome per
+    draw, so memory stays bounded; a progress bar shows on stderr when it is a terminal
+    (--progress). With --trace, the first 10 draws keep their rounds too. With
     --calibrated, every forecast also gets 80% and 90% intervals from the models'
     errors on real EU legislative outcomes (a rough guide for other kinds of
     negotiation).
@@ -142,6 +134,7 @@ def forecast(
             calibrated=calibrated,
             progress=on_block,
             workers=workers,
+            dask=dask,
         )
     if output is OutputFormat.json:
         print_result_json(result)

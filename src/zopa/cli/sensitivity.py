@@ -20,6 +20,14 @@ from zopa.cli.common import (
     service_errors,
 )
 from zopa.cli.parsing import parse_params
+from zopa.cli.progress import (
+    EXECUTOR_FLAGS,
+    DaskOption,
+    ProgressOption,
+    WorkersOption,
+    progress_bar,
+    wanted,
+)
 
 if TYPE_CHECKING:
     from zopa.service.sensitivity import SensitivityReport
@@ -197,12 +205,16 @@ def sensitivity(
             "--plot", help="Write a bar chart per issue here (sensitivity-MODEL-METHOD-ISSUE.png)."
         ),
     ] = None,
+    workers: WorkersOption = None,
+    dask: DaskOption = None,
+    progress: ProgressOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Which inputs drive each issue's forecast: Sobol' indices or Morris screening.
 
     Every position with a `range` varies within it (optionally saliences and capabilities
-    too), the model runs once on the whole design, and SALib splits the variance of each
+    too), the model runs on the design in blocks of rows (on every core, --workers, or
+    on Dask, --dask), and SALib splits the variance of each
     issue's forecast among the inputs: S1 = share an input explains alone, ST = share it is
     involved in with others. Morris gives the mean absolute effect over an input's range.
 
@@ -218,7 +230,8 @@ def sensitivity(
     scenario = load_or_exit(file, quiet_warnings=True).scenario
     if plot is not None:
         output_folder_or_exit(plot, "--plot")
-    with service_errors(FLAGS):
+    show = wanted(progress)
+    with service_errors(FLAGS | EXECUTOR_FLAGS), progress_bar("rows", show=show) as on_task:
         report = service.sensitivity(
             scenario,
             model=model,
@@ -230,6 +243,9 @@ def sensitivity(
             salience=salience,
             capability=capability,
             seed=seed,
+            workers=workers,
+            dask=dask,
+            progress=on_task,
         )
     if output is OutputFormat.json:
         print_result_json(report)

@@ -24,8 +24,10 @@ from zopa.service.forecast import ForecastResult, forecast
 from zopa.service.loading import DealFile, Loader, ScenarioFile, load_deal, load_scenario
 from zopa.service.overrides import with_overrides
 from zopa.service.report import ReportResult, report
+from zopa.service.runs import RunList, RunResult, list_runs, load_run
 from zopa.service.sensitivity import SensitivityReport, sensitivity
 from zopa.service.simulate import SimulationResult, simulate
+from zopa.service.sweep import SweepResult, sweep
 from zopa.service.tables import TablesResult, tables
 from zopa.service.validation import ValidationResult, validate
 
@@ -40,9 +42,12 @@ __all__ = [
     "ForecastResult",
     "Loader",
     "ReportResult",
+    "RunList",
+    "RunResult",
     "ScenarioFile",
     "SensitivityReport",
     "SimulationResult",
+    "SweepResult",
     "TablesResult",
     "ValidationResult",
     "advise",
@@ -51,12 +56,15 @@ __all__ = [
     "deals",
     "durability",
     "forecast",
+    "list_runs",
     "load_cases",
     "load_deal",
+    "load_run",
     "load_scenario",
     "report",
     "sensitivity",
     "simulate",
+    "sweep",
     "tables",
     "validate",
     "with_overrides",

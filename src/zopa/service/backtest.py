@@ -12,11 +12,34 @@ from zopa.service.models import model_settings, resolve_models
 from zopa.service.results import Result, jsonable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import numpy as np
+    from numpy.typing import NDArray
+
     from zopa.backtest import BacktestResult
+    from zopa.backtest.run import Failure
+    from zopa.execution import Executor
     from zopa.io.errors import Problem
     from zopa.scenario import Scenario
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
+
+#: Scenarios forecast in one executor task. Each scenario's forecasts depend on it and
+#: the seed only, so the scores are the same whatever the grouping and the workers.
+SCENARIOS_PER_TASK = 8
+
+
+def forecast_cases(
+    models: Sequence[str],
+    params: Mapping[str, Mapping[str, Any]],
+    seed: int,
+    task: tuple[Scenario, ...],
+) -> list[tuple[dict[str, NDArray[np.float64]], list[Failure]]]:
+    """One executor task: every model's forecasts of a few scenarios with known outcomes."""
+    from zopa.backtest.run import scenario_forecasts
+
+    return [scenario_forecasts(s, models, params, seed) for s in task]
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,6 +150,11 @@ def backtest(
     params: Mapping[str, Any] | None = None,
     bootstrap: int = 2000,
     seed: int = 0,
+    workers: int | None = None,
+    dask: str | None = None,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    scenarios_per_task: int = SCENARIOS_PER_TASK,
 ) -> BacktestReport:
     """Score models (and the status-quo and mean baselines) against known outcomes.
 
@@ -136,20 +164,47 @@ def backtest(
         params: Model parameters (as for :func:`zopa.service.forecast`).
         bootstrap: Bootstrap replicates for the intervals (0: none).
         seed: Seed of the bootstrap and of any model randomness.
+        workers: Local worker threads forecasting the scenarios, ``scenarios_per_task``
+            to a task (``None``: one per core), or the workers of a Dask LocalCluster.
+        dask: ``"local"`` or a Dask scheduler's address: forecast there.
+        executor: An executor already open (it stays open).
+        progress: Called after each task with (scenarios done, scenarios in all).
+        scenarios_per_task: Scenarios in one task.
 
     Raises:
-        BadInput: Unknown models or parameters, a negative bootstrap.
-        AnalysisFailed: No model forecast any issue with a known outcome.
+        BadInput: Unknown models or parameters, a negative bootstrap, bad executor
+            arguments.
+        AnalysisFailed: No model forecast any issue with a known outcome, or the Dask
+            executor could not start.
     """
     from zopa.backtest import run_backtest
+    from zopa.execution import group
+    from zopa.service.executors import executor_problems, open_for_analysis
 
+    problems = executor_problems(workers, dask)
     if bootstrap < 0:
-        raise BadInput(
-            [argument_problem("bootstrap", "out of range", got=bootstrap, expected=">= 0")]
+        problems.insert(
+            0, argument_problem("bootstrap", "out of range", got=bootstrap, expected=">= 0")
         )
+    if problems:
+        raise BadInput(problems)
     names = resolve_models(models)
     settings = model_settings(params, names)
-    result = run_backtest(scenarios, names, params=settings, n_boot=bootstrap, seed=seed)
+    tasks = group(tuple(scenarios), scenarios_per_task)
+    forecasts: list[tuple[dict[str, NDArray[np.float64]], list[Failure]]] = []
+    # local workers are threads: no start-up, and scripts calling this need no main guard
+    with open_for_analysis(workers=workers, dask=dask, executor=executor, threads=True) as runner:
+        results = runner.map(forecast_cases, tasks, shared=(tuple(names), settings, seed))
+        try:
+            for made in results:
+                forecasts.extend(made)
+                if progress is not None:
+                    progress(len(forecasts), len(scenarios))
+        finally:
+            results.close()
+    result = run_backtest(
+        scenarios, names, params=settings, n_boot=bootstrap, seed=seed, forecasts=forecasts
+    )
     if not any(m in result.models for m in names):
         failed = "; ".join(f"{f.model} on {f.scenario}: {f.message}" for f in result.failures[:3])
         raise AnalysisFailed(

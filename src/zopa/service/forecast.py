@@ -14,6 +14,7 @@ from zopa.service.models import model_settings, resolve_models
 from zopa.service.results import Result, jsonable
 
 if TYPE_CHECKING:
+    from zopa.execution import Executor
     from zopa.models import Forecast
     from zopa.scenario import Scenario
     from zopa.uncertainty import DrawOutcomes
@@ -37,6 +38,9 @@ class ForecastResult(Result):
             without draws); the draws ran without trace, in blocks
             (:mod:`zopa.uncertainty.monte_carlo`).
         trace: Whether :meth:`to_dict` includes the per-round positions.
+        draw_traces: With trace and draws, each model with rounds' forecast with its
+            trajectory on the first draws of the run (a sample of
+            :data:`~zopa.uncertainty.monte_carlo.TRACE_DRAWS`, never all draws).
         calibrated: Whether :meth:`to_dict` includes intervals calibrated on real
             outcomes (EU legislation, DEU III) for the models that have them.
     """
@@ -49,6 +53,7 @@ class ForecastResult(Result):
     draw_outcomes: Mapping[str, DrawOutcomes]
     trace: bool = False
     calibrated: bool = False
+    draw_traces: Mapping[str, Forecast] = FrozenMap()
 
     @property
     def draws(self) -> int:
@@ -167,6 +172,12 @@ class ForecastResult(Result):
                 offers = accepted_offers(f, scenario.actor_ids)
                 if offers is not None:
                     out["trace"][name]["offers"] = offers
+                sample = self.draw_traces.get(name)
+                if sample is not None and sample.trajectory is not None:
+                    out["trace"][name]["draws"] = {
+                        "first": int(sample.trajectory.shape[0]),
+                        "positions": sample.trajectory.round(4).tolist(),
+                    }
         data: dict[str, Any] = jsonable(out)
         return data
 
@@ -205,6 +216,9 @@ def forecast(
     calibrated: bool = False,
     progress: ProgressCallback | None = None,
     workers: int | None = None,
+    dask: str | None = None,
+    executor: Executor | None = None,
+    blocks_per_task: int = 1,
 ) -> ForecastResult:
     """Forecast every issue with each model; with ``draws``, also on Monte Carlo draws.
 
@@ -213,8 +227,11 @@ def forecast(
     outcomes are kept (in a temporary file beyond a memory budget), so that memory does
     not grow with draws x rounds x actors. Up to 2,000 draws give the numbers one batch
     of all draws gave before blocks; more draws take block 1 onwards from the seed's
-    spawned children. With more than one block, the blocks run on ``workers`` processes
-    (every core by default); the numbers are the same whatever the number of workers.
+    spawned children. The blocks run on an executor (:mod:`zopa.execution`): local
+    worker processes (every core by default), or Dask workers; the numbers are the same
+    whatever the executor and the number of workers. With ``trace`` and draws, the
+    first :data:`~zopa.uncertainty.monte_carlo.TRACE_DRAWS` draws also keep their
+    per-round positions (a sample; the others keep their outcomes only).
 
     Args:
         scenario: The negotiation.
@@ -224,29 +241,43 @@ def forecast(
         rounds: Round limit of every model with rounds.
         draws: Monte Carlo draws of the positions within their ranges (0: none).
         seed: Seed of the draws and of random models; the same seed, the same numbers.
-        trace: Include the per-round positions in :meth:`ForecastResult.to_dict`.
+        trace: Include the per-round positions in :meth:`ForecastResult.to_dict` (of the
+            point forecast, and of the first draws when there are draws).
         calibrated: Include intervals calibrated on real outcomes (EU legislation).
         progress: Called after each block of draws with (draws done, draws in all).
-        workers: Processes running the blocks of draws (``None``: one per core; 1: all
-            in this process).
+        workers: Local processes running the blocks of draws (``None``: one per core;
+            1: all in this process), or the workers of a Dask LocalCluster.
+        dask: Run the blocks on Dask: ``"local"`` starts a LocalCluster, otherwise the
+            address of a scheduler (``tcp://HOST:8786``).
+        executor: An executor already open (it stays open); overrides ``workers`` and
+            ``dask``.
+        blocks_per_task: Blocks of 2,000 draws in one task (more amortise the cost of a
+            task on a large cluster; the numbers do not change).
 
     Raises:
-        BadInput: Unknown models or parameters, a negative number of draws or workers
-            below 1.
-        AnalysisFailed: A model could not forecast this scenario.
+        BadInput: Unknown models or parameters, a negative number of draws, workers
+            below 1 or a malformed Dask address.
+        AnalysisFailed: A model could not forecast this scenario, or the Dask executor
+            could not start.
     """
     import numpy as np
 
     from zopa.models import ForecastModel, make_model
-    from zopa.uncertainty.monte_carlo import forecast_draws
+    from zopa.service.executors import executor_problems, open_for_analysis
+    from zopa.uncertainty.monte_carlo import forecast_draws, trace_sample
 
     if draws < 0 or (rounds is not None and rounds < 1):
         bad = ("draws", draws, "0 or more") if draws < 0 else ("rounds", rounds, "1 or more")
         raise BadInput([argument_problem(bad[0], "out of range", got=bad[1], expected=bad[2])])
-    if workers is not None and workers < 1:
-        raise BadInput(
-            [argument_problem("workers", "out of range", got=workers, expected="1 or more")]
+    problems = executor_problems(workers, dask)
+    if blocks_per_task < 1:
+        problems.append(
+            argument_problem(
+                "blocks_per_task", "out of range", got=blocks_per_task, expected="1 or more"
+            )
         )
+    if problems:
+        raise BadInput(problems)
     names = resolve_models(models)
     settings = model_settings(params, names, rounds=rounds)
     view = scenario.arrays()
@@ -262,13 +293,24 @@ def forecast(
         except (ValueError, ArithmeticError) as exc:
             raise AnalysisFailed(f"model {name} failed: {exc}") from exc
     outcomes: dict[str, DrawOutcomes] = {}
+    traces: dict[str, Forecast] = {}
     if draws:
-        try:
-            outcomes = forecast_draws(
-                instances, view, draws, seed, progress=progress, workers=workers
-            )
-        except (ValueError, ArithmeticError) as exc:
-            raise AnalysisFailed(f"Monte Carlo draws failed: {exc}") from exc
+        with open_for_analysis(workers=workers, dask=dask, executor=executor) as runner:
+            try:
+                outcomes = forecast_draws(
+                    instances,
+                    view,
+                    draws,
+                    seed,
+                    progress=progress,
+                    executor=runner,
+                    blocks_per_task=blocks_per_task,
+                )
+            except (ValueError, ArithmeticError) as exc:
+                raise AnalysisFailed(f"Monte Carlo draws failed: {exc}") from exc
+        if trace:
+            rounds_models = {n: m for n, m in instances.items() if points[n].trajectory is not None}
+            traces = trace_sample(rounds_models, view, draws, seed)
     return ForecastResult(
         scenario=scenario,
         models=tuple(names),
@@ -278,6 +320,7 @@ def forecast(
         draw_outcomes=FrozenMap(outcomes),
         trace=trace,
         calibrated=calibrated,
+        draw_traces=FrozenMap(traces),
     )
 
 

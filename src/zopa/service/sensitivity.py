@@ -13,7 +13,16 @@ from zopa.service.models import model_settings, resolve_models
 from zopa.service.results import Result, jsonable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from zopa.arrays import ScenarioArrays
+    from zopa.execution import Executor
+    from zopa.models import ForecastModel
     from zopa.scenario import Scenario
+    from zopa.uncertainty.monte_carlo import DrawBlock
     from zopa.uncertainty.sensitivity import (
         IssueSensitivity,
         SensitivityInput,
@@ -21,6 +30,36 @@ if TYPE_CHECKING:
     )
 
 DEFAULT_SAMPLES = {"sobol": 512, "morris": 64}
+
+#: Rows of the design per block: the unit of seeding of the model's random numbers
+#: (block 0 from ``default_rng(seed)``, block ``b`` from the seed's child ``b``). Blocks
+#: run on the executor; the indices are the same whatever the grouping of blocks into
+#: tasks and the number of workers. A deterministic model gives the numbers of one
+#: call on the whole design.
+BLOCK_ROWS = 4096
+
+
+def design_blocks(
+    model: ForecastModel,
+    view: ScenarioArrays,
+    inputs: tuple[SensitivityInput, ...],
+    seed: int,
+    task: tuple[tuple[DrawBlock, NDArray[np.float64]], ...],
+) -> NDArray[np.float64]:
+    """One executor task: the model's (rows, I) outcomes on consecutive blocks of a design."""
+    import numpy as np
+
+    from zopa.uncertainty.sensitivity import design_view
+
+    parts = [
+        model.forecast(
+            design_view(view, inputs, values),
+            rng=np.random.default_rng(block.seed_sequence(seed)),
+            trace=False,
+        ).outcome
+        for block, values in task
+    ]
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def input_label(scenario: Scenario, item: SensitivityInput) -> str:
@@ -140,6 +179,11 @@ def sensitivity(
     salience: float = 0.0,
     capability: float = 0.0,
     seed: int = 0,
+    workers: int | None = None,
+    dask: str | None = None,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    blocks_per_task: int = 1,
 ) -> SensitivityReport:
     """Split the variance of each issue's forecast among the inputs that vary.
 
@@ -155,12 +199,22 @@ def sensitivity(
         salience: Also vary every salience by ± this much.
         capability: Also vary every capability by ± this fraction of itself.
         seed: Seed of the design and of the bootstrap.
+        workers: Local worker threads evaluating the design's blocks of
+            :data:`BLOCK_ROWS` rows (``None``: one per core), or the workers of a Dask
+            LocalCluster.
+        dask: ``"local"`` or a Dask scheduler's address: evaluate the blocks there.
+        executor: An executor already open (it stays open).
+        progress: Called after each task with (rows done, rows in all).
+        blocks_per_task: Blocks of rows in one task.
 
     Raises:
-        BadInput: Unknown model, parameters or issues, bad options, or nothing varies.
-        AnalysisFailed: The model failed on the design.
+        BadInput: Unknown model, parameters or issues, bad options, nothing varies, or
+            bad executor arguments.
+        AnalysisFailed: The model failed on the design, or the Dask executor could not
+            start.
     """
     from zopa.models import make_model
+    from zopa.service.executors import executor_problems, open_for_analysis
     from zopa.uncertainty.sensitivity import (
         DISTRIBUTIONS,
         METHODS,
@@ -208,6 +262,7 @@ def sensitivity(
         )
     elif n < 2:
         problems.append(argument_problem("samples", "too few samples", got=n, expected=">= 2"))
+    problems += executor_problems(workers, dask)
     if problems:
         raise BadInput(problems)
     try:
@@ -226,19 +281,44 @@ def sensitivity(
             ]
         )
     started = time.perf_counter()
-    try:
-        result = analyse_sensitivity(
-            view,
-            forecaster,
-            inputs=inputs,
-            method=method,  # type: ignore[arg-type]
-            samples=n,
-            seed=seed,
-            distribution=distribution,  # type: ignore[arg-type]
-            issues=list(dict.fromkeys(issues)) if issues else None,
-        )
-    except (ValueError, ArithmeticError) as exc:
-        raise AnalysisFailed(f"sensitivity analysis of {name} failed: {exc}") from exc
+    # local workers are threads: no start-up, and scripts calling this need no main guard
+    with open_for_analysis(workers=workers, dask=dask, executor=executor, threads=True) as runner:
+
+        def evaluate(values: NDArray[np.float64]) -> NDArray[np.float64]:
+            import numpy as np
+
+            from zopa.execution import group
+            from zopa.uncertainty.monte_carlo import draw_blocks
+
+            rows = values.shape[0]
+            blocks = [(b, values[b.start : b.stop]) for b in draw_blocks(rows, BLOCK_ROWS)]
+            tasks = group(blocks, blocks_per_task)
+            shared = (forecaster, view, inputs, seed)
+            results = runner.map(design_blocks, tasks, shared=shared)
+            parts = []
+            try:
+                for task, part in zip(tasks, results, strict=True):
+                    parts.append(part)
+                    if progress is not None:
+                        progress(task[-1][0].stop, rows)
+            finally:
+                results.close()
+            return np.concatenate(parts)
+
+        try:
+            result = analyse_sensitivity(
+                view,
+                forecaster,
+                inputs=inputs,
+                method=method,  # type: ignore[arg-type]
+                samples=n,
+                seed=seed,
+                distribution=distribution,  # type: ignore[arg-type]
+                issues=list(dict.fromkeys(issues)) if issues else None,
+                evaluate=evaluate,
+            )
+        except (ValueError, ArithmeticError) as exc:
+            raise AnalysisFailed(f"sensitivity analysis of {name} failed: {exc}") from exc
     seconds = time.perf_counter() - started
     labels = FrozenMap({x.name: input_label(scenario, x) for x in result.inputs})
     return SensitivityReport(scenario, result, labels, seconds)

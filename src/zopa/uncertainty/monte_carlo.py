@@ -14,17 +14,15 @@ Each block runs every model once on its batch of draws with ``trace=False`` and 
 the (n, I) outcomes on; the memory a run needs is one block's working memory plus the
 per-draw outcomes (see :mod:`zopa.uncertainty.outcomes`).
 
-The local executor runs the blocks in this process (``workers=1``) or in a pool of
-worker processes (started with ``spawn``, so that nothing of this process's threads is
-inherited); the outcomes are taken in the order of the blocks, so the numbers are the
-same whatever the number of workers.
+The blocks run on an executor (:mod:`zopa.execution`): in this process, on local
+worker processes or threads, or on Dask workers, grouped ``blocks_per_task`` blocks to a
+task. The outcomes are taken in the order of the blocks, so the numbers are the same
+whatever the executor, the number of workers and the grouping.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from itertools import repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,12 +31,13 @@ from zopa.uncertainty.outcomes import MEMORY_BUDGET, DrawOutcomes, OutcomeCollec
 from zopa.uncertainty.sampling import sample_positions
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping
+    from collections.abc import Callable, Mapping
 
     from numpy.typing import NDArray
 
     from zopa.arrays import ScenarioArrays
-    from zopa.models import ForecastModel
+    from zopa.execution import Executor
+    from zopa.models import Forecast, ForecastModel
 
 #: Draws per block: the unit of seeding (fixed, so that results never depend on how
 #: blocks are grouped) and of the working memory of a run.
@@ -71,11 +70,12 @@ class DrawBlock:
         return np.random.SeedSequence(seed, spawn_key=(self.index,))
 
 
-def draw_blocks(draws: int) -> tuple[DrawBlock, ...]:
-    """The blocks of a run of ``draws`` draws."""
+def draw_blocks(draws: int, size: int | None = None) -> tuple[DrawBlock, ...]:
+    """The blocks of a run of ``draws`` draws, ``size`` each (default :data:`BLOCK_DRAWS`)."""
+    step = BLOCK_DRAWS if size is None else size
     return tuple(
-        DrawBlock(b, start, min(start + BLOCK_DRAWS, draws))
-        for b, start in enumerate(range(0, draws, BLOCK_DRAWS))
+        DrawBlock(b, start, min(start + step, draws))
+        for b, start in enumerate(range(0, draws, step))
     )
 
 
@@ -101,6 +101,23 @@ def forecast_block(
     }
 
 
+def forecast_blocks(
+    models: Mapping[str, ForecastModel],
+    view: ScenarioArrays,
+    seed: int,
+    blocks: tuple[DrawBlock, ...],
+) -> dict[str, NDArray[np.float64]]:
+    """Every model's outcomes on consecutive blocks of draws (one executor task).
+
+    Returns:
+        ``{model: (draws in the blocks, I) outcomes}``, the blocks in order.
+    """
+    parts = [forecast_block(models, view, block, seed) for block in blocks]
+    if len(parts) == 1:
+        return parts[0]
+    return {name: np.concatenate([p[name] for p in parts]) for name in models}
+
+
 def forecast_draws(
     models: Mapping[str, ForecastModel],
     view: ScenarioArrays,
@@ -110,6 +127,8 @@ def forecast_draws(
     progress: Callable[[int, int], None] | None = None,
     memory_budget: int | None = None,
     workers: int | None = 1,
+    executor: Executor | None = None,
+    blocks_per_task: int = 1,
 ) -> dict[str, DrawOutcomes]:
     """Every model's outcomes on ``draws`` Monte Carlo draws of the positions, by blocks.
 
@@ -118,59 +137,67 @@ def forecast_draws(
         view: The point-estimate view (D = 1).
         draws: Number of draws (at least 1).
         seed: Seed of the draws and of the random models.
-        progress: Called after each block with (draws done, draws in all).
+        progress: Called after each task with (draws done, draws in all).
         memory_budget: Bytes the per-draw outcomes of all models may take in memory;
             beyond it they are spooled to a temporary file (default
             :data:`~zopa.uncertainty.outcomes.MEMORY_BUDGET`).
-        workers: Processes running blocks (``None``: one per core); 1 runs them here.
+        workers: Without ``executor``: local worker processes (``None``: one per
+            core); 1 runs the blocks here.
+        executor: Where the blocks run (default: a local executor with ``workers``,
+            closed at the end; a given executor stays open).
+        blocks_per_task: Blocks of draws in one task.
 
     Returns:
         ``{model: outcomes}``, (D, I) each.
     """
+    from zopa.execution import LocalExecutor, group
+
     if draws < 1:
         raise ValueError(f"draws must be at least 1, got {draws}")
     budget = MEMORY_BUDGET if memory_budget is None else memory_budget
     share = budget // max(len(models), 1)
     collectors = {name: OutcomeCollector(draws, view.n_issues, share) for name in models}
-    blocks = draw_blocks(draws)
-    for block, outcomes in zip(
-        blocks, run_blocks(models, view, blocks, seed, workers), strict=True
-    ):
-        for name, outcome in outcomes.items():
-            collectors[name].add(outcome)
-        if progress is not None:
-            progress(block.stop, draws)
+    tasks = group(draw_blocks(draws), blocks_per_task)
+    runner = executor if executor is not None else LocalExecutor(workers)
+    results = runner.map(forecast_blocks, tasks, shared=(models, view, seed))
+    try:
+        for task, outcomes in zip(tasks, results, strict=True):
+            for name, outcome in outcomes.items():
+                collectors[name].add(outcome)
+            if progress is not None:
+                progress(task[-1].stop, draws)
+    finally:
+        results.close()  # cancels the tasks not started when the run stops early
+        if executor is None:
+            runner.close()
     return {name: c.finish() for name, c in collectors.items()}
 
 
-def worker_count(workers: int | None, blocks: int) -> int:
-    """Processes for ``blocks`` blocks: as asked (``None``: every core), at most one a block."""
-    wanted = (os.cpu_count() or 1) if workers is None else workers
-    return max(1, min(wanted, blocks))
+#: Draws whose whole trajectories a run with draws keeps when traces are asked for: the
+#: first ones of the run (block 0), never all (a trajectory is rounds x actors x issues).
+TRACE_DRAWS = 10
 
 
-def run_blocks(
+def trace_sample(
     models: Mapping[str, ForecastModel],
     view: ScenarioArrays,
-    blocks: tuple[DrawBlock, ...],
+    draws: int,
     seed: int,
-    workers: int | None,
-) -> Iterator[dict[str, NDArray[np.float64]]]:
-    """Each block's outcomes (:func:`forecast_block`), in the order of the blocks.
+    size: int = TRACE_DRAWS,
+) -> dict[str, Forecast]:
+    """Every model's forecast with its trajectory on the first ``size`` draws of a run.
 
-    With more than one worker the blocks run in a pool of processes; stopping early
-    (an error, Ctrl-C) cancels the blocks not started.
+    The positions are the run's first ``min(size, draws)`` draws: block 0's generator
+    fills draws in order, so a shorter batch from the same seed holds the same first
+    draws. A deterministic model's trajectories therefore end at the outcomes of those
+    draws in the run; a model with random elements (the stochastic SMP) runs them with
+    block 0's seed too, but its random numbers are consumed by a batch of this size, so
+    its sampled trajectories illustrate the draws rather than reproduce them one by one.
     """
-    n = worker_count(workers, len(blocks))
-    if n == 1:
-        for block in blocks:
-            yield forecast_block(models, view, block, seed)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
-    try:
-        yield from pool.map(forecast_block, repeat(models), repeat(view), blocks, repeat(seed))
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    block = DrawBlock(0, 0, min(size, draws))
+    seeds = block.seed_sequence(seed)
+    batch = sample_positions(view, block.size, np.random.default_rng(seeds))
+    return {
+        name: model.forecast(batch, rng=np.random.default_rng(seeds), trace=True)
+        for name, model in models.items()
+    }

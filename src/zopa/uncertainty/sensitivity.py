@@ -54,7 +54,7 @@ from SALib.sample import morris as morris_sample
 from scipy.stats import qmc
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from numpy.typing import NDArray
 
@@ -385,6 +385,7 @@ def analyse_sensitivity(
     seed: int = 0,
     distribution: Distribution = "triangular",
     issues: Sequence[str] | None = None,
+    evaluate: Callable[[NDArray[np.float64]], NDArray[np.float64]] | None = None,
 ) -> SensitivityResult:
     """Sobol' or Morris sensitivity of a model's forecasts to the varying inputs.
 
@@ -398,6 +399,9 @@ def analyse_sensitivity(
         seed: Seed of the design and of the bootstrap confidence intervals.
         distribution: ``triangular`` (mode at the stated value) or ``uniform`` on each range.
         issues: Issue ids to analyse (default every issue).
+        evaluate: Maps the design's (n, k) input values to the model's (n, I) outcomes
+            (e.g. in blocks of rows on an executor); default: one call of ``model`` on
+            the whole design with ``default_rng(seed)``.
 
     Returns:
         The indices per issue. An issue whose forecast does not vary over the design, or
@@ -431,9 +435,12 @@ def analyse_sensitivity(
         design = morris_sample.sample(problem, samples, num_levels=MORRIS_LEVELS, seed=seed)
     design = np.asarray(design, dtype=float)
     values = input_values(chosen, design, distribution)
-    outcome = model.forecast(
-        design_view(view, chosen, values), rng=np.random.default_rng(seed)
-    ).outcome
+    if evaluate is not None:
+        outcome = evaluate(values)
+    else:
+        outcome = model.forecast(
+            design_view(view, chosen, values), rng=np.random.default_rng(seed)
+        ).outcome
     # SALib's bootstrap falls back to the global generator for seed 0: derive a non-zero seed
     boot_seed = int(np.random.default_rng(seed).integers(1, 2**31 - 1))
     results = []

@@ -44,7 +44,7 @@ _TIE = 1e-9  # relative tolerance under which two scores are a tie
 _NEG_INF = -np.inf
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _min(a: float, b: float) -> float:
     """``np.minimum`` of two floats (nan if either is nan)."""
     if a != a or b != b:
@@ -52,7 +52,7 @@ def _min(a: float, b: float) -> float:
     return a if a <= b else b
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _leg(
     target: float, pos: float, outcome: float, k: float, moved: float
 ) -> tuple[float, float, bool]:
@@ -71,7 +71,7 @@ def _leg(
     return amax, direction, moved * direction >= 0.0
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _above_eps(num: float, den: float) -> bool:
     """``num / den > _EPS`` for ``den > 0``, dividing only where the answer is close."""
     t = _EPS * den
@@ -82,7 +82,7 @@ def _above_eps(num: float, den: float) -> bool:
     return num / den > _EPS
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _exchange(
     a_max: float,
     b_max: float,
@@ -117,7 +117,7 @@ def _exchange(
     return ok, score, a, b
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _evaluate(
     lp: int, lq: int, leg_f: np.ndarray, leg_i: np.ndarray, s: np.ndarray, rks: bool
 ) -> tuple[bool, float, float, float]:
@@ -144,7 +144,7 @@ def _evaluate(
     )
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _rank(
     j: int,
     ex_i: np.ndarray,
@@ -161,7 +161,7 @@ def _rank(
     return rank
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _tree_set(tree: np.ndarray, leaf0: int, j: int, value: float) -> None:
     """Set exchange ``j``'s score in the max-tree and update its ancestors."""
     node = leaf0 + j
@@ -251,7 +251,7 @@ class _Buffers(NamedTuple):
     okey: np.ndarray  # (n_legs,) that outcome, in ``order``'s order
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _buffers(n_ex: int, n_legs: int) -> _Buffers:
     """Buffers for ``n_ex`` exchanges and ``n_legs`` legs, reused across rounds and draws."""
     return _Buffers(
@@ -273,7 +273,7 @@ def _buffers(n_ex: int, n_legs: int) -> _Buffers:
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _scratch(n_a: int, n_i: int) -> _Scratch:
     """Scratch arrays for ``n_a`` actors and ``n_i`` issues."""
     n_pairs = n_a * (n_a - 1) // 2
@@ -293,7 +293,7 @@ def _scratch(n_a: int, n_i: int) -> _Scratch:
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _index_legs(n_ex: int, n_legs: int, buffers: _Buffers) -> None:
     """For every leg, the live exchanges that use it (``leg_ex[leg_start[g]:][:leg_n[g]]``)."""
     score, ex_i, leg_i = buffers.score, buffers.ex_i, buffers.leg_i
@@ -312,7 +312,7 @@ def _index_legs(n_ex: int, n_legs: int, buffers: _Buffers) -> None:
             leg_n[g] += 1
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _index_issues(buffers: _Buffers, scratch: _Scratch) -> None:
     """Per issue, its legs grouped by mover, and ordered by the outcome that binds them.
 
@@ -380,7 +380,7 @@ def _index_issues(buffers: _Buffers, scratch: _Scratch) -> None:
         falling_end[i] = lo + n_up + n_down
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _build_tree(n_ex: int, buffers: _Buffers) -> int:
     """Fill the max-tree over the exchanges' scores; returns its first leaf (0: no tree)."""
     score, tree = buffers.score, buffers.tree
@@ -400,7 +400,7 @@ def _build_tree(n_ex: int, buffers: _Buffers) -> int:
     return leaf0
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _compact(
     n_ex: int, buffers: _Buffers, issue_lo: np.ndarray, issue_hi: np.ndarray
 ) -> tuple[int, int]:
@@ -440,7 +440,7 @@ def _compact(
     return k, h
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _round(
     draw: _Draw,
     rules: _Rules,
@@ -795,7 +795,7 @@ def _round(
     return n_exec, _Log(log_rows, n_log, log.record, log.round_number), buffers
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def run_rounds(
     x0: np.ndarray,
     s: np.ndarray,

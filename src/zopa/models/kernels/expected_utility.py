@@ -88,7 +88,7 @@ class _Details(NamedTuple):
     position: NDArray[np.float64]  # where i would move by accepting it
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _scratch(a: int) -> _Scratch:
     """Scratch arrays for games of up to ``a`` actors."""
     return _Scratch(
@@ -115,7 +115,7 @@ def _scratch(a: int) -> _Scratch:
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _block_sum(a: NDArray[np.float64], lo: int, n: int) -> float:
     """``a[lo:lo + n].sum()`` for n <= 128, in numpy's order (8 lanes, then the rest)."""
     if n < 8:
@@ -144,7 +144,7 @@ def _block_sum(a: NDArray[np.float64], lo: int, n: int) -> float:
     return float(res)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _pairwise_sum(a: NDArray[np.float64], n: int) -> float:
     """``a[:n].sum()`` in numpy's order: halves (multiples of 8) down to blocks of 128.
 
@@ -184,13 +184,13 @@ def _pairwise_sum(a: NDArray[np.float64], n: int) -> float:
     return float(sums[0])
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _nonneg(v: float) -> float:
     """``np.maximum(v, 0.0)`` (keeps v when it equals 0)."""
     return v if v >= 0.0 else 0.0
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _sort(key: NDArray[np.float64], m: int, order: NDArray[np.int64]) -> None:
     """Order ``order[:m]`` by (key, index): a stable argsort, fast from a near order."""
     for k in range(1, m):
@@ -203,7 +203,7 @@ def _sort(key: NDArray[np.float64], m: int, order: NDArray[np.int64]) -> None:
         order[j + 1] = item
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _probabilities(
     m: int,
     zs: NDArray[np.float64],
@@ -269,7 +269,7 @@ def _probabilities(
             prob[hi, lo] *= inverse
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _median_gaps(
     m: int,
     xs: NDArray[np.float64],
@@ -307,7 +307,7 @@ def _median_gaps(
         gaps[k] = min(abs(xs[k] - mu) / dist_range, 1.0)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _passive(e: float, r: float, u_sq: float, q: float, t: float) -> float:
     """What i expects without a challenge: ``Q U_sq + (1 - Q)[T U_b + (1 - T) U_w]``."""
     better = 2.0 - 4.0 * _nonneg(0.5 - 0.25 * e) ** r
@@ -315,7 +315,7 @@ def _passive(e: float, r: float, u_sq: float, q: float, t: float) -> float:
     return float(u_sq + (1.0 - q) * (t * better + (1.0 - t) * worse))
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _round(
     game: _Game,
     rules: NDArray[np.int64],
@@ -505,7 +505,7 @@ def _round(
                 break
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def round_batch(
     position: NDArray[np.float64],
     salience: NDArray[np.float64],
@@ -544,7 +544,7 @@ def round_batch(
             _round(game, rules, params, scratch, out, None)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def probability_batch(
     key: NDArray[np.float64],
     weight: NDArray[np.float64],
@@ -575,7 +575,7 @@ def probability_batch(
                 out[g, order[i], order[j]] = prob[i, j]
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def play(
     position: NDArray[np.float64],
     salience: NDArray[np.float64],

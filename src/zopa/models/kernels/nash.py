@@ -12,7 +12,7 @@ from numba import njit
 from numpy.typing import NDArray
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def nash_bisect(
     position: NDArray[np.float64],
     weight: NDArray[np.float64],

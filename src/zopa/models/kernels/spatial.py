@@ -71,7 +71,7 @@ PAD = 16  # columns of the scratch rows over the actors: a multiple of the vecto
 
 # compiled once and cached; numpy's error model: x / 0 gives inf or nan as in numpy (no
 # exception), which also lets the loops with a division be vectorised
-_jit = numba.njit(cache=True, error_model="numpy")
+_jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 
 
 @_jit
