@@ -95,6 +95,8 @@ def test_public_api():
             "DurabilityReport",
             "ForecastResult",
             "Loader",
+            "Override",
+            "Overrides",
             "ReportResult",
             "ScenarioFile",
             "SensitivityReport",

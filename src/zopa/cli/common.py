@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console, ConsoleOptions
+from rich.console import Console, ConsoleDimensions, ConsoleOptions
 from rich.errors import MarkupError
 from rich.markup import escape
 from rich.segment import Segment
@@ -41,20 +41,42 @@ class _Console(Console):
     user's text inside it holds brackets, the line is printed plainly instead of failing.
     """
 
+    least_width = 0
+    """Print at least this wide, whatever the terminal (``--wide`` tables)."""
+
     def render(self, renderable: Any, options: ConsoleOptions | None = None) -> Iterable[Segment]:
         if isinstance(renderable, str):
-            renderable = Text(renderable)
+            renderable = Text(visible(renderable))
+        elif isinstance(renderable, Text):
+            renderable = visible_text(renderable)
         return super().render(renderable, options)
 
     def render_str(self, text: str, **kwargs: Any) -> Text:
+        text = visible(text)
         try:
             return super().render_str(text, **kwargs)
         except MarkupError:
             return super().render_str(text, **{**kwargs, "markup": False})
 
+    @property
+    def size(self) -> ConsoleDimensions:
+        """The terminal's size, with ``COLUMNS`` (when set) as the width, read at each print.
 
-# Piped output (files, CI logs) gets a fixed, generous width instead of rich's 80 columns.
-console = _Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+        Piped output thus fits the width the user asks for (``COLUMNS=80 zopa ... | less``);
+        without ``COLUMNS``, the width of whichever standard stream is a terminal, else 80.
+        """
+        dims = super().size
+        columns = os.environ.get("COLUMNS", "")
+        if columns.isdigit() and int(columns) > 0:
+            dims = ConsoleDimensions(int(columns), dims.height)
+        return ConsoleDimensions(max(dims.width, self.least_width), dims.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self._width, self._height = new_size
+
+
+console = _Console(highlight=False, soft_wrap=False)
 err_console = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -71,16 +93,106 @@ FormatOption = Annotated[
 ]
 
 
+# Control characters (C0 but tab and newline, DEL, C1) shown as one visible character each,
+# so that a name cannot move the cursor, recolour the terminal or clear the screen, and a
+# styled text keeps its spans: C0 as its control picture (ESC as U+241B), the rest as U+FFFD.
+_VISIBLE = {
+    **{c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)},
+    0x7F: 0x2421,
+    **{c: 0xFFFD for c in range(0x80, 0xA0)},
+}
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character but tab and newline made visible."""
+    return text.translate(_VISIBLE)
+
+
+def visible_text(text: Text) -> Text:
+    """A rich ``Text`` with its control characters made visible (styles kept)."""
+    plain = text.plain
+    shown = visible(plain)
+    if shown == plain:
+        return text
+    copy = text.copy()
+    copy.plain = shown
+    return copy
+
+
+def one_line(text: str) -> str:
+    """A user's name on one line: newlines and tabs shown as spaces, controls made visible."""
+    return visible(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+
+
 def user_text(text: str) -> str:
-    """A user's text escaped for a line the command styles with markup."""
-    return escape(text)
+    """A user's text escaped for a line the command styles with markup (controls visible)."""
+    return escape(visible(text))
 
 
-def print_problems(problems: list[Problem]) -> None:
-    """Print located problems to stderr, errors and warnings alike."""
+@contextmanager
+def wide_console(width: int) -> Iterator[None]:
+    """Print at least ``width`` columns wide inside the block (a ``--wide`` table)."""
+    before = console.least_width
+    console.least_width = width
+    try:
+        yield
+    finally:
+        console.least_width = before
+
+
+WideOption = Annotated[
+    bool, typer.Option("--wide", help="Print tables whole at their natural width.")
+]
+FullOption = Annotated[
+    bool,
+    typer.Option("--full", help="Print every table and note (default: a summary of ~40 lines)."),
+]
+
+GROUPED_AT = 3
+"""Warnings of one kind in one file from this many on are printed as one line."""
+
+_KINDS = {"stances[].sources": "stances cite no source"}
+"""Plain words for the groups of warnings the scenario checks give most often."""
+
+
+def print_problems(problems: list[Problem], *, full: bool = False) -> None:
+    """Print located problems to stderr; repeated warnings of one kind as one line.
+
+    Errors are always printed one by one. Warnings of the same kind (the same field of
+    entries in one file, with the same hint) are counted on one line naming the first
+    (``26 stances cite no source; first at soe.yaml:88``) unless ``full``.
+    """
+    groups: dict[tuple[str, str, str | None], list[Problem]] = {}
     for p in problems:
-        style = "red" if p.is_error else "yellow"
-        err_console.print(p.format(), style=style, markup=False)
+        if p.is_error or full:
+            continue
+        groups.setdefault((p.file, _kind(p.path), p.hint), []).append(p)
+    folded = {id(g[0]): g for g in groups.values() if len(g) >= GROUPED_AT}
+    skip = {id(p) for g in folded.values() for p in g[1:]}
+    for p in problems:
+        if id(p) in skip:
+            continue
+        group = folded.get(id(p))
+        if group is None:
+            err_console.print(p.format(), style="red" if p.is_error else "yellow", markup=False)
+            continue
+        kind = _kind(p.path)
+        what = _KINDS.get(kind, f"warnings on {kind}")
+        first = f"{p.file}:{p.line}" if p.line is not None else p.file
+        err_console.print(
+            f"{p.file}: warning: {len(group)} {what}; first at {first} ({p.message})"
+            + (f"; {p.hint}" if p.hint else "")
+            + "; --full lists each",
+            style="yellow",
+            markup=False,
+        )
+
+
+def _kind(path: str) -> str:
+    """A field's path with the entry numbers taken out: ``stances[].sources``."""
+    import re
+
+    return re.sub(r"\[\d+\]", "[]", path)
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
@@ -157,19 +269,24 @@ def print_bad_input(problems: list[Problem], flags: Mapping[str, str]) -> None:
 
 
 def load_or_exit(
-    path: Path, *, strict: bool = False, quiet_warnings: bool = False, loader: Loader | None = None
+    path: Path,
+    *,
+    strict: bool = False,
+    quiet_warnings: bool = False,
+    loader: Loader | None = None,
+    full: bool = False,
 ) -> ScenarioFile:
     """Load a scenario in any known format; exit 2 printing every problem on errors.
 
-    Unless ``quiet_warnings``, the warnings of a valid file are printed too. With
-    ``strict``, warnings count as errors.
+    Unless ``quiet_warnings``, the warnings of a valid file are printed too (repeated
+    ones grouped unless ``full``). With ``strict``, warnings count as errors.
     """
     from zopa.service.loading import Loader
 
     with service_errors():
         loaded = (loader or Loader()).scenario(path, strict=strict)
     if not quiet_warnings:
-        print_problems(list(loaded.warnings))
+        print_problems(list(loaded.warnings), full=full)
     return loaded
 
 

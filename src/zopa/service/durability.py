@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from zopa.service.errors import BadInput, argument_problem
 from zopa.service.loading import DealFile, Loader, check_draws
+from zopa.service.overrides import Overrides, apply_overrides
 from zopa.service.results import Result, jsonable
 
 if TYPE_CHECKING:
@@ -199,15 +200,24 @@ def assess(
     seed: int,
     *,
     compared: bool,
+    overrides: Overrides | None = None,
 ) -> DurabilityReport:
-    """Assess loaded deals on the same parameter draws (``draws`` checked)."""
+    """Assess loaded deals on the same parameter draws (``draws`` checked).
+
+    With ``overrides``, each deal is assessed on its scenario so changed.
+    """
     from zopa.durability.assess import assess_deal
 
     check_draws(draws, low=DRAWS_RANGE[0], high=DRAWS_RANGE[1])
     assessments = tuple(
-        assess_deal(d.deal, d.scenario, parameters, n_draws=draws, seed=seed) for d in deals
+        assess_deal(
+            d.deal, apply_overrides(d.scenario, overrides), parameters, n_draws=draws, seed=seed
+        )
+        for d in deals
     )
-    return DurabilityReport(assessments, parameters, draws, seed, compared)
+    return DurabilityReport(
+        assessments, parameters, draws, seed, compared, overrides=overrides or Overrides()
+    )
 
 
 def durability(
@@ -216,6 +226,7 @@ def durability(
     parameters: DurabilityParameters | Path | str | None = None,
     draws: int = 10_000,
     seed: int = 0,
+    overrides: Overrides | None = None,
 ) -> DurabilityReport:
     """Will a deal's ceasefire hold, does it deter renewed attack, and which ending follows.
 
@@ -225,12 +236,14 @@ def durability(
             those shipped with zopa).
         draws: Monte Carlo draws of the parameters (100..1,000,000).
         seed: Seed of the draws.
+        overrides: What-if changes to the scenario each deal is about (positions,
+            saliences, capabilities, actors dropped), checked like a file.
 
     Raises:
         BadInput: A file with problems, or draws out of range.
     """
     (loaded,), params = _load([deal], parameters, Loader())
-    return assess([loaded], params, draws, seed, compared=False)
+    return assess([loaded], params, draws, seed, compared=False, overrides=overrides)
 
 
 def compare(
@@ -240,8 +253,11 @@ def compare(
     draws: int = 10_000,
     seed: int = 0,
     loader: Loader | None = None,
+    overrides: Overrides | None = None,
 ) -> DurabilityReport:
     """Several deals side by side, on the same parameter draws (same seed).
+
+    ``overrides`` (what-if changes) apply to the scenario each deal is about.
 
     Raises:
         BadInput: Fewer than two deals, the same deal twice, files with problems.
@@ -255,7 +271,7 @@ def compare(
         raise BadInput(
             [argument_problem("deals", f"the same deal is given twice: {', '.join(twice)}")]
         )
-    return assess(loaded, params, draws, seed, compared=True)
+    return assess(loaded, params, draws, seed, compared=True, overrides=overrides)
 
 
 def _load(

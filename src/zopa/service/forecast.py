@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from zopa.frozen import FrozenMap
 from zopa.service.errors import AnalysisFailed, BadInput, argument_problem
 from zopa.service.models import model_settings, resolve_models
+from zopa.service.overrides import Overrides, apply_overrides
 from zopa.service.results import Result, jsonable
 
 if TYPE_CHECKING:
@@ -205,6 +206,7 @@ def forecast(
     calibrated: bool = False,
     progress: ProgressCallback | None = None,
     workers: int | None = None,
+    overrides: Overrides | None = None,
 ) -> ForecastResult:
     """Forecast every issue with each model; with ``draws``, also on Monte Carlo draws.
 
@@ -229,6 +231,8 @@ def forecast(
         progress: Called after each block of draws with (draws done, draws in all).
         workers: Processes running the blocks of draws (``None``: one per core; 1: all
             in this process).
+        overrides: What-if changes to the scenario (positions, saliences, capabilities,
+            actors dropped), checked like a file; the result records them.
 
     Raises:
         BadInput: Unknown models or parameters, a negative number of draws or workers
@@ -240,6 +244,7 @@ def forecast(
     from zopa.models import ForecastModel, make_model
     from zopa.uncertainty.monte_carlo import forecast_draws
 
+    scenario = apply_overrides(scenario, overrides)
     if draws < 0 or (rounds is not None and rounds < 1):
         bad = ("draws", draws, "0 or more") if draws < 0 else ("rounds", rounds, "1 or more")
         raise BadInput([argument_problem(bad[0], "out of range", got=bad[1], expected=bad[2])])
@@ -270,6 +275,7 @@ def forecast(
         except (ValueError, ArithmeticError) as exc:
             raise AnalysisFailed(f"Monte Carlo draws failed: {exc}") from exc
     return ForecastResult(
+        overrides=overrides or Overrides(),
         scenario=scenario,
         models=tuple(names),
         params=FrozenMap({m: FrozenMap(p) for m, p in settings.items()}),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from zopa.frozen import FrozenMap
 from zopa.service.errors import AnalysisFailed, BadInput, argument_problem
 from zopa.service.models import model_settings, resolve_models
+from zopa.service.overrides import Overrides, apply_overrides
 from zopa.service.results import Result, jsonable
 
 if TYPE_CHECKING:
@@ -140,6 +141,7 @@ def sensitivity(
     salience: float = 0.0,
     capability: float = 0.0,
     seed: int = 0,
+    overrides: Overrides | None = None,
 ) -> SensitivityReport:
     """Split the variance of each issue's forecast among the inputs that vary.
 
@@ -155,6 +157,8 @@ def sensitivity(
         salience: Also vary every salience by ± this much.
         capability: Also vary every capability by ± this fraction of itself.
         seed: Seed of the design and of the bootstrap.
+        overrides: What-if changes to the scenario (positions, saliences, capabilities,
+            actors dropped), checked like a file; the result records them.
 
     Raises:
         BadInput: Unknown model, parameters or issues, bad options, or nothing varies.
@@ -168,6 +172,7 @@ def sensitivity(
         sensitivity_inputs,
     )
 
+    scenario = apply_overrides(scenario, overrides)
     (name,) = resolve_models([model])
     settings = model_settings(params, [name])[name]
     problems = []
@@ -241,4 +246,4 @@ def sensitivity(
         raise AnalysisFailed(f"sensitivity analysis of {name} failed: {exc}") from exc
     seconds = time.perf_counter() - started
     labels = FrozenMap({x.name: input_label(scenario, x) for x in result.inputs})
-    return SensitivityReport(scenario, result, labels, seconds)
+    return SensitivityReport(scenario, result, labels, seconds, overrides=overrides or Overrides())
