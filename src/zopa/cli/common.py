@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from zopa.io.errors import Problem
     from zopa.service.loading import Loader, ScenarioFile
+    from zopa.service.overrides import Overrides
 
 EXIT_OK = 0
 EXIT_ANALYSIS_FAILED = 1
@@ -253,9 +254,19 @@ def print_bad_input(problems: list[Problem], flags: Mapping[str, str]) -> None:
             tally = counts.setdefault(p.file, [0, 0])
             tally[0 if p.is_error else 1] += 1
             continue
-        flag = flags.get(p.path, p.path)
-        text = f"{flag} {p.got!r}" if p.got is not None else flag
-        text = f"{text}: {p.message}" if text else p.message
+        head, _, field_name = p.path.partition("].")
+        item = flags.get(head + "]") if field_name else None
+        if item is not None:  # an option's item with a field, e.g. --set UA.territory=400
+            text = f"{item}: {field_name}"
+            text += f" {_shown(p.got)}: {p.message}" if p.got is not None else f": {p.message}"
+        elif " " in flags.get(p.path, ""):  # the option's whole item, e.g. --drop XX
+            text = f"{flags[p.path]}: {p.message}"
+            if p.got is not None and _shown(p.got) not in flags[p.path]:
+                text += f" ({_shown(p.got)})"
+        else:
+            flag = flags.get(p.path, p.path)
+            text = f"{flag} {p.got!r}" if p.got is not None else flag
+            text = f"{text}: {p.message}" if text else p.message
         if p.expected:
             text += f" (expected {p.expected})"
         if p.hint:
@@ -266,6 +277,11 @@ def print_bad_input(problems: list[Problem], flags: Mapping[str, str]) -> None:
             err_console.print(
                 f"{file}: {n_err} error(s), {n_warn} warning(s)", style="red", markup=False
             )
+
+
+def _shown(value: object) -> str:
+    """A bad value as the user would write it (``400``, not ``400.0``)."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def load_or_exit(
@@ -288,6 +304,16 @@ def load_or_exit(
     if not quiet_warnings:
         print_problems(list(loaded.warnings), full=full)
     return loaded
+
+
+def print_overrides(overrides: Overrides | None) -> None:
+    """One line saying which what-if changes an analysis ran with (nothing when none)."""
+    if overrides:
+        console.print(
+            "what if: " + ", ".join(visible(t) for t in overrides.texts()) + " (not in the file)",
+            style="bold",
+            markup=False,
+        )
 
 
 def print_json(obj: Any) -> None:

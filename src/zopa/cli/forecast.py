@@ -9,7 +9,9 @@ import typer
 
 from zopa.cli.common import (
     FormatOption,
+    FullOption,
     OutputFormat,
+    WideOption,
     console,
     load_or_exit,
     output_folder_or_exit,
@@ -18,8 +20,9 @@ from zopa.cli.common import (
     print_result_json,
     service_errors,
 )
-from zopa.cli.parsing import parse_params
+from zopa.cli.parsing import DropOption, SetOption, parse_overrides, parse_params
 from zopa.cli.progress import progress_bar, wanted
+from zopa.cli.views.fit import set_wide
 from zopa.cli.views.forecast import print_forecast
 
 FLAGS = {
@@ -102,6 +105,10 @@ def forecast(
             show_default=False,
         ),
     ] = None,
+    sets: SetOption = None,
+    drops: DropOption = None,
+    wide: WideOption = False,
+    full: FullOption = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Forecast the outcome of every issue with one or more bargaining models.
@@ -125,12 +132,17 @@ def forecast(
     """
     from zopa import service
 
+    set_wide(wide)
     params = parse_params(param or [])
+    overrides, override_flags = parse_overrides(sets, drops)
     scenario = load_or_exit(file, quiet_warnings=True).scenario
     if plot is not None:
         output_folder_or_exit(plot, "--plot")
     show = wanted(progress) and draws > 0
-    with service_errors(FLAGS), progress_bar("draws", show=show) as on_block:
+    with (
+        service_errors({**FLAGS, **override_flags}),
+        progress_bar("draws", show=show) as on_block,
+    ):
         result = service.forecast(
             scenario,
             models=model,
@@ -142,11 +154,12 @@ def forecast(
             calibrated=calibrated,
             progress=on_block,
             workers=workers,
+            overrides=overrides,
         )
     if output is OutputFormat.json:
         print_result_json(result)
     else:
-        print_forecast(result, output)
+        print_forecast(result, output, full=full)
     if plot is not None:
         from zopa.report.plots import forecast_plots
 

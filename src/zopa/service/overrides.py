@@ -333,7 +333,7 @@ def _check(scenario: Scenario, c: Override, here: str) -> list[Problem]:
                     f"{here}.position",
                     "off the issue's scale",
                     got=value,
-                    expected=f"{scale.min:g}..{scale.max:g} (the scale of {c.issue})",
+                    expected=f"{scale.min:g}..{scale.max:g}, the scale of {c.issue}",
                 )
             )
     return found

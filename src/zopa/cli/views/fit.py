@@ -10,7 +10,9 @@ table is printed whole at its natural width, however wide the terminal.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 from zopa.cli.common import console, user_text, wide_console
@@ -93,8 +95,12 @@ class FitTable:
         ideals = [_ideal_width(c, self._cells(k), lows[k]) for k, c in enumerate(self.columns)]
         if is_wide():
             return [self._table(list(range(len(self.columns))), ideals, None)]
+        longest = [
+            max([lows[k], *(len(x) for c in self._cells(k) for x in c.splitlines())])
+            for k in range(len(self.columns))
+        ]
         asks = [
-            min(ideals[k], max(lows[k], WRAP_WIDTH)) if c.wrap else ideals[k]
+            min(longest[k], max(lows[k], WRAP_WIDTH)) if c.wrap else longest[k]
             for k, c in enumerate(self.columns)
         ]
         keys = [k for k, c in enumerate(self.columns) if c.key]
@@ -122,6 +128,7 @@ class FitTable:
             title_justify="left",
             caption=None if self.caption is None else user_text(self.caption),
             caption_justify="left",
+            **_STYLE(),
         )
         for k, w in zip(part, widths, strict=True):
             c = self.columns[k]
@@ -148,14 +155,32 @@ def _min_width(col: Col, cells: list[str]) -> int:
 
 
 def _ideal_width(col: Col, cells: list[str], low: int) -> int:
-    """The longest line of the cells (and the header when it is one word)."""
+    """The longest line of the cells and the header: the width with nothing wrapped."""
     lines = [len(line) for c in cells for line in c.splitlines()]
     return max([low, *lines, len(col.header)])
 
 
+def _STYLE() -> dict[str, object]:  # noqa: N802  (a constant, built when rich is loaded)
+    """How every table looks: a rule under the header, two spaces between columns."""
+    from rich import box
+
+    return {"box": box.SIMPLE_HEAD, "show_edge": False, "pad_edge": False, "collapse_padding": True}
+
+
+@cache
 def _overhead(n: int) -> int:
-    """Columns taken by borders and padding in a table of ``n`` columns (rich's default)."""
-    return 3 * n + 1
+    """Columns a table of ``n`` columns takes beyond its cells, as rich draws it."""
+    from rich.console import Console
+    from rich.table import Table
+
+    probe = Table(show_header=False, **_STYLE())  # type: ignore[arg-type]
+    for _ in range(n):
+        probe.add_column(width=1)
+    probe.add_row(*("x" * n))
+    out = Console(width=1000, file=io.StringIO(), color_system=None)
+    out.print(probe)
+    lines = out.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    return max(len(line.rstrip()) for line in lines) - n
 
 
 def _fits(cols: list[int], asks: list[int], width: int) -> bool:
@@ -172,9 +197,13 @@ def _parts(keys: list[int], rest: list[int], asks: list[int], width: int) -> lis
             greedy.append([])
         greedy[-1].append(k)
     count = len(greedy)
-    size = -(-len(rest) // count)
-    even = [rest[i : i + size] for i in range(0, len(rest), size)]
-    chosen = even if len(even) == count and all(_fits(keys + p, asks, width) for p in even) else greedy
+    base, extra = divmod(len(rest), count)
+    even, start = [], 0
+    for n in range(count):
+        size = base + (n < extra)
+        even.append(rest[start : start + size])
+        start += size
+    chosen = even if all(_fits(keys + p, asks, width) for p in even) else greedy
     return [sorted(keys + p) for p in chosen]
 
 
