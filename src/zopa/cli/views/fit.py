@@ -107,7 +107,7 @@ class FitTable:
         parts = _parts(keys, [k for k, c in enumerate(self.columns) if not c.key], asks, width)
         tables = []
         for n, part in enumerate(parts):
-            widths = _share(part, asks, lows, ideals, width)
+            widths = _share(part, asks, lows, ideals, [c.wrap for c in self.columns], width)
             label = None if len(parts) == 1 else (n + 1, len(parts))
             tables.append(self._table(part, [widths[k] for k in part], label))
         return tables
@@ -208,9 +208,15 @@ def _parts(keys: list[int], rest: list[int], asks: list[int], width: int) -> lis
 
 
 def _share(
-    part: list[int], asks: list[int], lows: list[int], ideals: list[int], width: int
+    part: list[int],
+    asks: list[int],
+    lows: list[int],
+    ideals: list[int],
+    wraps: list[bool],
+    width: int,
 ) -> dict[int, int]:
-    """Widths for one part: what each asks, then spare width to the longest texts.
+    """Widths for one part: what each asks, then spare width to headers that would wrap,
+    then to the longest texts.
 
     When the part is too wide even so (a single long column), columns give way down to
     their longest word, widest first.
@@ -218,7 +224,8 @@ def _share(
     widths = {k: asks[k] for k in part}
     spare = width - sum(widths.values()) - _overhead(len(part))
     while spare > 0:
-        short = [k for k in part if widths[k] < ideals[k]]
+        short = [k for k in part if widths[k] < ideals[k] and not wraps[k]]
+        short = short or [k for k in part if widths[k] < ideals[k]]
         if not short:
             break
         k = max(short, key=lambda j: ideals[j] - widths[j])
