@@ -10,10 +10,13 @@ import typer
 from zopa.cli.common import (
     FormatOption,
     OutputFormat,
+    WideOption,
     output_folder_or_exit,
+    print_overrides,
     print_result_json,
     service_errors,
 )
+from zopa.cli.parsing import DropOption, SetOption, parse_overrides
 from zopa.cli.views.durability import (
     FLAGS,
     DrawsOption,
@@ -24,6 +27,7 @@ from zopa.cli.views.durability import (
     print_rows,
     write_plots,
 )
+from zopa.cli.views.fit import set_wide
 
 
 def durability(
@@ -32,6 +36,9 @@ def durability(
     seed: SeedOption = 0,
     parameters: ParamsOption = None,
     plot: PlotOption = None,
+    sets: SetOption = None,
+    drops: DropOption = None,
+    wide: WideOption = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Will a deal's ceasefire hold, does it deter renewed attack, and which ending follows.
@@ -41,18 +48,30 @@ def durability(
     vulnerability, the ending (capitulation / frozen conflict / durable settlement) with
     its margins, and every actor's utility of the deal against no deal.
 
-    Example:
-        zopa durability scenarios/deals/e3-counter-proposal-2025-11.yaml --draws 100000 --plot out/
+    --set/--drop change the scenario the deal file names (checked like the file).
+
+    \b
+    Examples:
+        zopa durability scenarios/deals/e3-counter-proposal-2025-11.yaml
+        zopa durability scenarios/deals/e3-counter-proposal-2025-11.yaml \\
+            --draws 100000 --plot out/e3
+        zopa durability scenarios/deals/e3-counter-proposal-2025-11.yaml \\
+            --set RU.capability=50
     """
     from zopa import service
 
-    with service_errors(FLAGS):
-        result = service.durability(deal, parameters=parameters, draws=draws, seed=seed)
+    set_wide(wide)
+    overrides, override_flags = parse_overrides(sets, drops)
+    with service_errors({**FLAGS, **override_flags}):
+        result = service.durability(
+            deal, parameters=parameters, draws=draws, seed=seed, overrides=overrides
+        )
     if output is OutputFormat.json:
         print_result_json(result)
     elif output is OutputFormat.csv:
         print_rows(result)
     else:
+        print_overrides(result.overrides)
         print_assessment(result.assessment, result.parameters)
     if plot is not None:
         write_plots(result, output_folder_or_exit(plot, "--plot"))
