@@ -33,6 +33,17 @@ EXIT_ANALYSIS_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 
+PIPED_WIDTH = 120
+"""Width of output going to neither a terminal nor a width given by ``COLUMNS``."""
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
 class _Console(Console):
     """A console that shows a user's text as written.
 
@@ -61,15 +72,18 @@ class _Console(Console):
 
     @property
     def size(self) -> ConsoleDimensions:
-        """The terminal's size, with ``COLUMNS`` (when set) as the width, read at each print.
+        """The width to print at, read at each print.
 
-        Piped output thus fits the width the user asks for (``COLUMNS=80 zopa ... | less``);
-        without ``COLUMNS``, the width of whichever standard stream is a terminal, else 80.
+        ``COLUMNS`` when set, so piped output fits the width the user asks for
+        (``COLUMNS=80 zopa ... | less``); else the terminal's, when stdout or stderr is
+        one; else (a file, a CI log) a fixed, generous :data:`PIPED_WIDTH`.
         """
         dims = super().size
         columns = os.environ.get("COLUMNS", "")
         if columns.isdigit() and int(columns) > 0:
             dims = ConsoleDimensions(int(columns), dims.height)
+        elif not self.is_terminal and not _is_terminal(sys.stderr):
+            dims = ConsoleDimensions(PIPED_WIDTH, dims.height)
         return ConsoleDimensions(max(dims.width, self.least_width), dims.height)
 
     @size.setter

@@ -95,16 +95,17 @@ def print_zopa(analysis: DealAnalysis, *, full: bool = False) -> None:
         console.print(f"Pareto frontier of the zone: {z.frontier_size:,} packages")
     if not full and nash is not None:
         where = (
-            f"of the core deal ({', '.join(analysis.set_aside)} set aside at the status quo)"
+            f"Core deal ({', '.join(analysis.set_aside)} set aside at the status quo): "
+            "the Nash package"
             if analysis.core is not None
-            else "within the zone"
+            else "Nash: the package within the zone"
         )
         gains = ", ".join(
             f"{a} {proposal.solutions['nash'].utilities[a]:.3f} "
             f"({proposal.solutions['nash'].gains[a]:+.3f})"
             for a in analysis.parties
         )
-        console.print(f"Nash: the package {where}; utility (gain): {gains}", markup=False)
+        console.print(f"{where}; utility (gain): {gains}", markup=False)
 
 
 def print_conflicts(analysis: DealAnalysis, *, full: bool = False) -> None:

@@ -184,7 +184,7 @@ def _print_tables(report: SensitivityReport, top: int, *, full: bool) -> None:
             table.caption = f"+ {rest} other input(s) with smaller effects (all in --format json)"
         console.print()
         table.print()
-        console.print(sentence, markup=False)
+        console.print(f"→ {sentence}", markup=False)
     if result.method == "sobol":
         console.print(
             "\nS1: share of the forecast's variance the input explains on its own; ST: share it "
