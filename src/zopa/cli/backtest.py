@@ -113,6 +113,7 @@ def backtest(
     layout of the DEU III dataset (';'-separated; isnr, rp, out, p<actor>, s<actor>).
     Baselines: the status quo and the unweighted mean of positions.
 
+    \b
     Example:
         zopa backtest deu3.csv --capability council-votes.csv --format json
     """

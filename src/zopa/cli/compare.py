@@ -66,7 +66,10 @@ def _rows(assessments: list[DealAssessment], full: bool) -> list[tuple[str, list
     rows.append(
         (
             "main drivers" if full else "main driver",
-            ["\n".join(pid for pid, _ in a.result.drivers()[: 2 if full else 1]) for a in assessments],
+            [
+                "\n".join(pid for pid, _ in a.result.drivers()[: 2 if full else 1])
+                for a in assessments
+            ],
         )
     )
     rows.append(

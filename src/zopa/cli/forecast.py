@@ -46,7 +46,10 @@ def forecast(
     param: Annotated[
         list[str] | None,
         typer.Option(
-            "--param", "-p", help="Model parameter NAME=VALUE or MODEL.NAME=VALUE (repeatable)."
+            "--param",
+            "-p",
+            metavar="NAME=VALUE",
+            help="Model parameter NAME=VALUE or MODEL.NAME=VALUE (repeatable).",
         ),
     ] = None,
     rounds: Annotated[
@@ -124,9 +127,11 @@ def forecast(
     errors on real EU legislative outcomes (a rough guide for other kinds of
     negotiation).
 
+    \b
     Examples:
-        zopa forecast scenarios/ukraine-ceasefire-2026.yaml --model median --format json
-        zopa forecast scenarios/ukraine-ceasefire-2026.yaml -m eum --trace --plot out/eum
+        zopa forecast scenarios/ukraine-ceasefire-2026.yaml -m median -f json
+        zopa forecast scenarios/ukraine-ceasefire-2026.yaml -m eum --trace \\
+            --plot out/eum
         zopa forecast scenarios/ukraine-ceasefire-2026.yaml --draws 1000
         zopa forecast scenarios/ukraine-ceasefire-2026.yaml --calibrated
     """
@@ -173,6 +178,7 @@ def models_command(
 ) -> None:
     """List the registered forecasting models, their citations and parameters.
 
+    \b
     Example:
         zopa models
     """

@@ -100,9 +100,7 @@ def _print_summary(report: SensitivityReport) -> None:
             )
         else:
             lead_m = r.ranked_morris()[0]
-            table.add_row(
-                r.issue, spread, short(labels[lead_m.input]), fmt_number(lead_m.mu_star)
-            )
+            table.add_row(r.issue, spread, short(labels[lead_m.input]), fmt_number(lead_m.mu_star))
     table.print()
     console.print(
         "leading input: the one with the largest share of the forecast's variance (Sobol' "
@@ -207,7 +205,9 @@ def sensitivity(
     ] = "median",
     param: Annotated[
         list[str] | None,
-        typer.Option("--param", "-p", help="Model parameter NAME=VALUE (repeatable)."),
+        typer.Option(
+            "--param", "-p", metavar="NAME=VALUE", help="Model parameter NAME=VALUE (repeatable)."
+        ),
     ] = None,
     issue: Annotated[
         list[str] | None,
@@ -276,8 +276,10 @@ def sensitivity(
     \b
     Examples:
         zopa sensitivity scenarios/ukraine-ceasefire-2026.yaml --model median
-        zopa sensitivity scenarios/ukraine-ceasefire-2026.yaml -m compromise -i territory
-        zopa sensitivity scenarios/ukraine-ceasefire-2026.yaml --method morris -f json
+        zopa sensitivity scenarios/ukraine-ceasefire-2026.yaml -m compromise \\
+            -i territory
+        zopa sensitivity scenarios/ukraine-ceasefire-2026.yaml --method morris \\
+            -f json
         zopa sensitivity scenarios/ukraine-ceasefire-2026.yaml --salience 0.1 \\
             --plot out/sens
         zopa sensitivity scenarios/ukraine-ceasefire-2026.yaml --drop US

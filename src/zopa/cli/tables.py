@@ -112,7 +112,12 @@ def tables_command(
     file: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).")],
     table: Annotated[
         list[str] | None,
-        typer.Option("--table", "-t", help="A table NAME=ID,ID,... (repeat for several)."),
+        typer.Option(
+            "--table",
+            "-t",
+            metavar="NAME=ID,...",
+            help="A table NAME=ID,ID,... (repeat for several).",
+        ),
     ] = None,
     grid: Annotated[
         int, typer.Option("--grid", min=2, max=201, help="Evenly spaced levels per issue.")

@@ -41,6 +41,7 @@ def validate(
     Exit code 0 when every file is valid, 2 when any has an error (or, with --strict,
     a warning).
 
+    \b
     Example:
         zopa validate scenarios/ukraine-ceasefire-2026.yaml
     """

@@ -292,18 +292,16 @@ def _check(scenario: Scenario, c: Override, here: str) -> list[Problem]:
     actors, issues = scenario.actor_ids, scenario.issue_ids
     found: list[Problem] = []
     if c.actor not in actors:
-        found.append(
-            argument_problem(here, "no such actor", got=c.actor, expected=_one_of(actors))
-        )
+        found.append(argument_problem(here, "no such actor", got=c.actor, expected=_one_of(actors)))
     if c.field in ("position", "salience") and c.issue not in issues:
-        found.append(
-            argument_problem(here, "no such issue", got=c.issue, expected=_one_of(issues))
-        )
+        found.append(argument_problem(here, "no such issue", got=c.issue, expected=_one_of(issues)))
     if found or c.field == "drop":
         return found
     value = c.value
     if value is None or not math.isfinite(value):
-        return [argument_problem(f"{here}.{c.field}", "not a number", got=value, expected="a number")]
+        return [
+            argument_problem(f"{here}.{c.field}", "not a number", got=value, expected="a number")
+        ]
     if c.field == "capability":
         if value < 0:
             found.append(

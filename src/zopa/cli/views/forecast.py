@@ -86,8 +86,7 @@ def _print_table(
     print_overrides(result.overrides)
     table = FitTable(
         None,
-        [Col("issue", key=True), Col("status quo", "right")]
-        + [Col(m, "right") for m in models],
+        [Col("issue", key=True), Col("status quo", "right")] + [Col(m, "right") for m in models],
     )
     for i in scenario.issues:
         cells = []
