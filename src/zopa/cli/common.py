@@ -114,7 +114,7 @@ FormatOption = Annotated[
 _VISIBLE = {
     **{c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)},
     0x7F: 0x2421,
-    **{c: 0xFFFD for c in range(0x80, 0xA0)},
+    **dict.fromkeys(range(128, 160), 65533),
 }
 
 

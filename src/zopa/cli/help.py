@@ -45,6 +45,11 @@ def _metavar(param: Any, shown: str) -> str:
     return name
 
 
+def _named(param: Any, shown: str) -> str:
+    """An option's help entry with Typer's type display replaced by what it takes."""
+    return _TYPE.sub(lambda m: _metavar(param, m.group(1)), shown)
+
+
 def _is_argument(param: Any) -> bool:
     return bool(param.param_type_name == "argument")
 
@@ -69,7 +74,7 @@ class Command(TyperCommand):
             if _is_argument(p)
         ]
         options = [
-            (_TYPE.sub(lambda m, p=p: _metavar(p, m.group(1)), record[0]), record[1])
+            (_named(p, record[0]), record[1])
             for p in self.get_params(ctx)
             if not _is_argument(p) and (record := p.get_help_record(ctx))
         ]

@@ -14,12 +14,12 @@ from zopa.cli.common import (
     OutputFormat,
     WideOption,
     console,
-    print_overrides,
     fmt_number,
     load_or_exit,
     one_line,
     output_folder_or_exit,
     print_csv,
+    print_overrides,
     print_result_json,
     service_errors,
 )

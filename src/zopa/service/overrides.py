@@ -37,7 +37,6 @@ def with_overrides(
     *,
     stances: Sequence[Mapping[str, Any]] = (),
     actors: Sequence[Mapping[str, Any]] = (),
-    drop: Sequence[str] = (),
 ) -> Scenario:
     """``scenario`` with some stances and actors changed, checked like a file.
 
@@ -50,13 +49,21 @@ def with_overrides(
         stances: Changes to stances, each ``{"actor": id, "issue": id}`` with any of
             ``position``, ``salience``, ``red_line``.
         actors: Changes to actors, each ``{"actor": id}`` with ``capability`` or ``veto``.
-        drop: Actors left out of the negotiation, with their stances (``drop[0]`` in a
-            problem is the first).
 
     Raises:
         BadInput: An override names an unknown stance, actor or field, or the changed
             scenario fails a check (located at the override, e.g. ``stances[0].position``).
     """
+    return _changed(scenario, stances, actors, ())
+
+
+def _changed(
+    scenario: Scenario,
+    stances: Sequence[Mapping[str, Any]],
+    actors: Sequence[Mapping[str, Any]],
+    drop: Sequence[str],
+) -> Scenario:
+    """:func:`with_overrides`, and ``drop``: actors left out with their stances."""
     from zopa.io import check_data, scenario_to_data
 
     data = scenario_to_data(scenario)
@@ -193,8 +200,7 @@ class Override:
     value: float | None = None
 
     def text(self) -> str:
-        """The change as written: ``UA.territory=40``, ``UA.territory.salience=0.9``,
-        ``RU.capability=60``, or ``EU dropped``."""
+        """The change as written (``UA.territory=40``, ``RU.capability=60``, ``EU dropped``)."""
         if self.field == "drop":
             return f"{self.actor} dropped"
         value = f"{self.value:g}" if self.value is not None else ""
@@ -282,7 +288,7 @@ def apply_overrides(scenario: Scenario, overrides: Overrides | None) -> Scenario
     if problems:
         raise BadInput(problems)
     try:
-        return with_overrides(scenario, stances=stances, actors=changed, drop=drop)
+        return _changed(scenario, stances, changed, drop)
     except BadInput as exc:
         raise BadInput([_renamed(p, origin) for p in exc.problems]) from None
 

@@ -116,19 +116,14 @@ class FitTable:
         return [_plain(row[k]) for row in self.rows if row is not None]
 
     def _table(self, part: list[int], widths: list[int], label: tuple[int, int] | None) -> Table:
-        from rich.table import Table
-
         title = self.title
         if label is not None and title:
             title = f"{title} ({label[0]}/{label[1]})"
         elif label is not None:
             title = f"({label[0]}/{label[1]})"
-        table = Table(
+        table = _styled(
             title=None if title is None else user_text(title),
-            title_justify="left",
             caption=None if self.caption is None else user_text(self.caption),
-            caption_justify="left",
-            **_STYLE(),
         )
         for k, w in zip(part, widths, strict=True):
             c = self.columns[k]
@@ -160,20 +155,35 @@ def _ideal_width(col: Col, cells: list[str], low: int) -> int:
     return max([low, *lines, len(col.header)])
 
 
-def _STYLE() -> dict[str, object]:  # noqa: N802  (a constant, built when rich is loaded)
-    """How every table looks: a rule under the header, two spaces between columns."""
-    from rich import box
+def _styled(
+    title: str | None = None, caption: str | None = None, *, show_header: bool = True
+) -> Table:
+    """An empty table as every table looks.
 
-    return {"box": box.SIMPLE_HEAD, "show_edge": False, "pad_edge": False, "collapse_padding": True}
+    A rule under the header, two spaces between columns, no frame.
+    """
+    from rich import box
+    from rich.table import Table
+
+    return Table(
+        title=title,
+        title_justify="left",
+        caption=caption,
+        caption_justify="left",
+        show_header=show_header,
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
 
 
 @cache
 def _overhead(n: int) -> int:
     """Columns a table of ``n`` columns takes beyond its cells, as rich draws it."""
     from rich.console import Console
-    from rich.table import Table
 
-    probe = Table(show_header=False, **_STYLE())  # type: ignore[arg-type]
+    probe = _styled(show_header=False)
     for _ in range(n):
         probe.add_column(width=1)
     probe.add_row(*("x" * n))
@@ -215,8 +225,9 @@ def _share(
     wraps: list[bool],
     width: int,
 ) -> dict[int, int]:
-    """Widths for one part: what each asks, then spare width to headers that would wrap,
-    then to the longest texts.
+    """Widths for one part: what each asks, then any spare width.
+
+    Spare width goes first to columns whose header would wrap, then to the longest texts.
 
     When the part is too wide even so (a single long column), columns give way down to
     their longest word, widest first.

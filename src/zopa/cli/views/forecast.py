@@ -16,6 +16,8 @@ from zopa.cli.common import (
 from zopa.cli.views.fit import Col, FitTable
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from zopa.service.forecast import ForecastResult
     from zopa.uncertainty.calibration import CalibratedIntervals
 
@@ -37,7 +39,6 @@ def print_forecast(
     results = result.points
     intervals = result.intervals() if with_intervals else {}
     calibrated = result.calibrated_intervals() if result.calibrated and with_intervals else {}
-    draws = result.draws
     if output is OutputFormat.csv:
         header = ["issue", "status_quo", *models]
         if intervals:
@@ -69,7 +70,7 @@ def print_forecast(
 
 def _print_table(
     result: ForecastResult,
-    intervals: dict[str, dict[str, tuple[float, float, float]]],
+    intervals: Mapping[str, Mapping[str, tuple[float, ...]]],
     calibrated: dict[str, CalibratedIntervals],
     *,
     full: bool,
