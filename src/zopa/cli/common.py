@@ -276,7 +276,7 @@ def print_bad_input(problems: list[Problem], flags: Mapping[str, str]) -> None:
         elif " " in flags.get(p.path, ""):  # the option's whole item, e.g. --drop XX
             text = f"{flags[p.path]}: {p.message}"
             if p.got is not None and _shown(p.got) not in flags[p.path]:
-                text += f" ({_shown(p.got)})"
+                text += f": {_shown(p.got)}"
         else:
             flag = flags.get(p.path, p.path)
             text = f"{flag} {p.got!r}" if p.got is not None else flag

@@ -131,6 +131,11 @@ def parse_overrides(
         flags[f"overrides[{len(changes)}]"] = f"--drop {actor}"
         changes.append(Override(actor.strip(), "drop"))
     fail_all(bad)
+    if changes:
+        flags["overrides"] = "with " + " ".join(
+            f"--drop {c.actor}" if c.field == "drop" else f"--set {item}"
+            for c, item in zip(changes, [*(sets or []), *(drops or [])], strict=False)
+        )
     return (Overrides(tuple(changes)) if changes else None), flags
 
 

@@ -140,7 +140,7 @@ def _changed(
         raise BadInput(problems)
     changed, found = check_data(data, "")
     if changed is None:
-        raise BadInput([_located(p, where) for p in found if p.is_error])
+        raise BadInput([_located(p, where, data) for p in found if p.is_error])
     return changed
 
 
@@ -157,10 +157,15 @@ def _shifted(entry: Mapping[str, Any], position: float, scale: tuple[float, floa
     return [max(scale[0], min(low + delta, position)), min(scale[1], max(high + delta, position))]
 
 
-def _located(problem: Problem, where: Mapping[tuple[Any, ...], str]) -> Problem:
+def _located(
+    problem: Problem, where: Mapping[tuple[Any, ...], str], data: Mapping[str, Any]
+) -> Problem:
     """A problem of the changed data, named after the override that caused it.
 
-    A problem with a field names the override that changed that field, else the last
+    A problem of an entry no override changed (it follows from the changes together, such
+    as a red line that dropping an actor puts on the wrong side) is located at
+    ``overrides``, its message naming the entry. A problem with a field names the
+    override that changed that field, else the last
     override of its entry.
     """
     from dataclasses import replace
@@ -171,6 +176,16 @@ def _located(problem: Problem, where: Mapping[tuple[Any, ...], str]) -> Problem:
     if number.isdigit():
         field_name = rest.lstrip(".").split(".")[0].split("[")[0]
         name = where.get((section, int(number), field_name), where.get((section, int(number))))
+    if name is None and number.isdigit() and section in ("stances", "actors"):
+        entry = data[section][int(number)]
+        what = (
+            f"{entry['actor']}'s stance on {entry['issue']}"
+            if section == "stances"
+            else f"actor {entry['id']}"
+        )
+        field_name = rest.lstrip(".")
+        message = f"{what}{', ' + field_name if field_name else ''}: {problem.message}"
+        return replace(problem, file="", line=None, path="overrides", message=message)
     path = f"{name}{rest}" if name is not None else problem.path
     return replace(problem, file="", line=None, path=path)
 
@@ -285,6 +300,15 @@ def apply_overrides(scenario: Scenario, overrides: Overrides | None) -> Scenario
                     expected="a change to an actor that stays",
                 )
             )
+    if dropped >= set(actors):
+        last = max(n for n, c in enumerate(overrides.changes) if c.field == "drop")
+        problems.append(
+            argument_problem(
+                f"overrides[{last}]",
+                "every actor would be dropped",
+                expected="at least one actor left in the negotiation",
+            )
+        )
     if problems:
         raise BadInput(problems)
     try:
