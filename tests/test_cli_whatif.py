@@ -65,8 +65,9 @@ def test_the_table_says_which_changes_were_applied(three):
     assert result.exit_code == 0, result.output
     assert "what if: C.x=50, B dropped (not in the file)" in result.stdout
     data = json.loads(
-        run("forecast", three, "-m", "median", "-f", "json", "--set", "C.x=50", "--drop", "B")
-        .stdout
+        run(
+            "forecast", three, "-m", "median", "-f", "json", "--set", "C.x=50", "--drop", "B"
+        ).stdout
     )
     assert [o["text"] for o in data["overrides"]] == ["C.x=50", "B dropped"]
     assert data["overrides"][0] == {
