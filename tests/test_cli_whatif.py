@@ -173,7 +173,8 @@ def test_deal_commands_change_the_deals_scenario(command):
     files = DEALS[:1] if command == "durability" else DEALS[:2]
     base = run(command, *files, "--draws", "100", "-f", "json")
     changed = run(command, *files, "--draws", "100", "-f", "json", "--set", "UA.capability=1")
-    assert base.exit_code == 0 and changed.exit_code == 0, changed.output
+    assert base.exit_code == 0, base.output
+    assert changed.exit_code == 0, changed.output
     before, after = json.loads(base.stdout), json.loads(changed.stdout)
     assert "overrides" not in before
     assert after["overrides"][0]["text"] == "UA.capability=1"

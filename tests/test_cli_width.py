@@ -114,7 +114,8 @@ def test_control_characters_in_names_are_shown_not_run(three_text, tmp_path):
         .replace("(hand-computed oracle)", '(hand-computed oracle)"')
     )
     text = run(["show", path, "--full"], 100)
-    assert "\x1b" not in text and "\x07" not in text
+    assert "\x1b" not in text
+    assert "\x07" not in text
     assert "Actor ␛[31mA␇" in text
     assert "Three ␛[2Jactors" in text
 
