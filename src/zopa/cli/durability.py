@@ -9,6 +9,7 @@ import typer
 
 from zopa.cli.common import (
     FormatOption,
+    FullOption,
     OutputFormat,
     WideOption,
     output_folder_or_exit,
@@ -39,6 +40,7 @@ def durability(
     sets: SetOption = None,
     drops: DropOption = None,
     wide: WideOption = False,
+    full: FullOption = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Will a deal's ceasefire hold, does it deter renewed attack, and which ending follows.
@@ -46,7 +48,9 @@ def durability(
     Prints P(the ceasefire holds 1, 2, 5 years) with 90 % bands over the parameter ranges,
     each mechanism's hazard ratio, the deterrence balance by year and the window of
     vulnerability, the ending (capitulation / frozen conflict / durable settlement) with
-    its margins, and every actor's utility of the deal against no deal.
+    its margins, and every actor's utility of the deal against no deal. By default a
+    summary (the mechanisms that change the hazard, years 0, 1, 2, 5 and 10); --full
+    prints every mechanism, year, driver and actor, and the assumptions in full.
 
     --set/--drop change the scenario the deal file names (checked like the file).
 
@@ -72,7 +76,7 @@ def durability(
         print_rows(result)
     else:
         print_overrides(result.overrides)
-        print_assessment(result.assessment, result.parameters)
+        print_assessment(result.assessment, result.parameters, full=full)
     if plot is not None:
         write_plots(result, output_folder_or_exit(plot, "--plot"))
 

@@ -11,6 +11,7 @@ import typer
 from zopa.cli.common import (
     FormatOption,
     OutputFormat,
+    FullOption,
     WideOption,
     console,
     fail_all,
@@ -35,13 +36,20 @@ FLAGS = {"tables": "--table", "grid": "--grid", "loss": "--loss", "method": "--m
 """The option of ``zopa tables`` behind each argument of the service call."""
 
 
-def print_comparison(comparison: TableComparison) -> None:
-    """Rich tables: each actor's utility per table, and each table's deal."""
+def print_comparison(comparison: TableComparison, *, full: bool = False) -> None:
+    """Each actor's utility per table, and each table's deal; with ``full``, the models too.
+
+    The summary shows each actor's gain (the utility with ``full``), marked ``out`` when
+    the actor is not at the table and ``rejects`` when the deal crosses its red lines or
+    falls below its no-deal utility.
+    """
     from rich.text import Text
 
     names = list(comparison.tables)
     table = FitTable(
-        "Utility of each table's deal (gain over no agreement)",
+        "Utility of each table's deal (gain over no agreement)"
+        if full
+        else "Gain of each table's deal over no agreement",
         [Col("actor", key=True), Col("no deal", "right")]
         + [Col(n, "right", wrap=True) for n in names],
     )
@@ -53,15 +61,17 @@ def print_comparison(comparison: TableComparison) -> None:
                 cells.append("no deal")
                 continue
             u, g = t.deal.utilities[a], t.deal.gains[a]
-            mark = "" if a in t.members else " [dim]absent[/]"
+            mark = "" if a in t.members else " [dim]out[/]"
             verdict = "" if t.acceptable.get(a, True) else " [red]rejects[/]"
             colour = "green" if g > 1e-9 else ("red" if g < -1e-9 else "white")
-            cells.append(Text.from_markup(f"[{colour}]{u:.3f} ({g:+.3f})[/]{mark}{verdict}"))
+            value = f"{u:.3f} ({g:+.3f})" if full else f"{g:+.3f}"
+            cells.append(Text.from_markup(f"[{colour}]{value}[/]{mark}{verdict}"))
         veto = "*" if comparison.veto[a] else ""
         table.add_row(f"{a}{veto}", f"{comparison.no_deal[a]:.3f}", *cells)
     table.print()
     console.print(
-        "* veto player; rejects: the deal is outside its red lines or below its no-deal utility"
+        "* veto player; out: not at the table; rejects: the deal is outside its red lines or "
+        "below its no-deal utility"
     )
     deals = FitTable(
         "The deal each table reaches",
@@ -87,7 +97,12 @@ def print_comparison(comparison: TableComparison) -> None:
     )
     deals.print()
     models = sorted({f.model for t in comparison.tables.values() for f in t.forecasts})
-    if models:
+    if models and not full:
+        console.print(
+            "--full: each actor's utility, and the forecasting models run on each table",
+            markup=False,
+        )
+    elif models:
         fc = FitTable(
             "Forecasting models run on each table: mean utility of those absent / present",
             [Col("model", key=True)] + [Col(n, "right") for n in names],
@@ -130,6 +145,7 @@ def tables_command(
         bool,
         typer.Option("--models/--no-models", help="Also run the forecasting models per table."),
     ] = True,
+    full: FullOption = False,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write the table-composition chart (PNG) here.")
     ] = None,
@@ -193,7 +209,7 @@ def tables_command(
     else:
         console.print(f"[bold]{user_text(one_line(scenario.title))}[/] — who is at the table")
         print_overrides(result.overrides)
-        print_comparison(comparison)
+        print_comparison(comparison, full=full)
     if plot is not None:
         from zopa.report.deals import plot_table_composition
 
