@@ -22,7 +22,7 @@ from zopa.cli.common import (
 )
 from zopa.cli.parsing import DropOption, SetOption, parse_overrides, parse_params
 from zopa.cli.progress import progress_bar, wanted
-from zopa.cli.views.fit import set_wide
+from zopa.cli.views.fit import Col, FitTable, set_wide
 from zopa.cli.views.forecast import print_forecast
 
 FLAGS = {
@@ -182,8 +182,6 @@ def models_command(
     Example:
         zopa models
     """
-    from rich.table import Table
-
     from zopa.models import available_models, model_class, model_parameters
 
     rows = []
@@ -204,12 +202,17 @@ def models_command(
     elif output is OutputFormat.csv:
         print_csv(["model", "citation", "parameters"], [[n, c, " ".join(p)] for n, c, p in rows])
     else:
-        table = Table(title="Forecasting models", title_justify="left")
-        for col in ("model", "citation", "parameters (default)"):
-            table.add_column(col, overflow="fold")
+        table = FitTable(
+            "Forecasting models",
+            [
+                Col("model", key=True),
+                Col("citation", wrap=True),
+                Col("parameters (default)", wrap=True),
+            ],
+        )
         for name, cit, params in rows:
             table.add_row(name, cit, ", ".join(f"{k}={d!r}" for k, (d, _) in params.items()))
-        console.print(table)
+        table.print()
 
 
 def register(app: typer.Typer) -> None:

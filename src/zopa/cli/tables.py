@@ -10,8 +10,8 @@ import typer
 
 from zopa.cli.common import (
     FormatOption,
-    OutputFormat,
     FullOption,
+    OutputFormat,
     WideOption,
     console,
     fail_all,

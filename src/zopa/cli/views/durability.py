@@ -41,7 +41,9 @@ def _pct(i: Interval) -> str:
     return f"{i.mean:.2f} [{i.low:.2f}-{i.high:.2f}]"
 
 
-def print_assessment(a: DealAssessment, params: DurabilityParameters, *, full: bool = False) -> None:
+def print_assessment(
+    a: DealAssessment, params: DurabilityParameters, *, full: bool = False
+) -> None:
     """The human-readable report of one deal: a summary, or everything with ``full``.
 
     The summary keeps the mechanisms that change the hazard, the years 0, 1, 2, 5 and
@@ -182,8 +184,12 @@ def print_assessment(a: DealAssessment, params: DurabilityParameters, *, full: b
     if full:
         util = FitTable(
             "Utility of the deal vs no deal (0..1)",
-            [Col("actor", key=True), Col("deal", "right"), Col("no deal", "right")]
-            + [Col("gain", "right")],
+            [
+                Col("actor", key=True),
+                Col("deal", "right"),
+                Col("no deal", "right"),
+                Col("gain", "right"),
+            ],
         )
         for u in a.utilities:
             util.add_row(u.actor, f"{u.deal:.3f}", f"{u.no_deal:.3f}", f"{u.gain:+.3f}")
