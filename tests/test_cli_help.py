@@ -8,11 +8,9 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from zopa.cli import app
-from zopa.cli.reference import command_names
+from zopa.cli import COMMANDS, app, module_commands
 
 runner = CliRunner()
-COMMANDS = command_names()
 
 # What Typer prints by default and a reader should not see: `{file}`, `<list[str]>`,
 # `<int range>`, `<path>`, `--help <bool>`.
@@ -26,9 +24,9 @@ def _help(*args: str) -> str:
 
 
 def _examples(name: str) -> list[str]:
-    """The example lines of a command's docstring, as written."""
-    info = next(c for c in app.registered_commands if (c.name or c.callback.__name__) == name)
-    doc = (inspect.getdoc(info.callback) or "") + "\n\n" + (info.epilog or "")
+    """The example lines of a command's docstring (or epilog), as written."""
+    command = module_commands(COMMANDS[name])[name]
+    doc = inspect.cleandoc(command.help or "") + "\n\n" + (command.epilog or "")
     _, found, rest = doc.partition("Example")
     if not found:
         return []

@@ -183,3 +183,17 @@ def test_deal_commands_change_the_deals_scenario(command):
     bad = run(command, *files, "--draws", "100", "--set", "UA.nowhere=5")
     assert bad.exit_code == 2
     assert "--set UA.nowhere=5: no such issue (expected one of territory, nato" in bad.stderr
+
+
+def test_report_runs_every_analysis_with_the_changes(three, tmp_path):
+    out = tmp_path / "report"
+    result = run("report", three, "-o", out, "--draws", "0", "--set", "C.x=50")
+    assert result.exit_code == 0, result.output
+    assert "what if: C.x=50 (not in the file)" in result.stdout
+    forecasts = json.loads((out / "forecasts.json").read_text())
+    assert forecasts["forecasts"]["median"]["x"] == 50.0
+    assert forecasts["overrides"][0]["text"] == "C.x=50"
+    bad = run("report", three, "-o", tmp_path / "bad", "--set", "C.x=500")
+    assert bad.exit_code == 2
+    assert "--set C.x=500: position 500: off the issue's scale" in bad.stderr
+    assert not (tmp_path / "bad").exists()  # checked before anything is written
