@@ -72,7 +72,7 @@ def report(
     \b
     Examples:
         zopa report scenarios/ukraine-ceasefire-2026.yaml --out out/ukraine
-        zopa report my.yaml -o out/mine -t bilateral=US,RU -t with-ukraine=US,RU,UA
+        zopa report my.yaml -o out/mine -t bilateral=US,RU -t with-ua=US,RU,UA
         zopa report scenarios/ukraine-ceasefire-2026.yaml -o out/what-if \\
             --set RU.capability=50 --drop EU
     """
