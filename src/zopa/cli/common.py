@@ -343,9 +343,13 @@ def print_result_json(result: Any) -> None:
 
 
 def print_csv(header: list[str], rows: list[list[Any]]) -> None:
-    """Print rows as CSV on stdout."""
+    """Print rows as CSV on stdout.
+
+    On a terminal, control characters are made visible; piped, the data stays as it is.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
-    sys.stdout.write(buffer.getvalue())
+    text = buffer.getvalue()
+    sys.stdout.write(visible(text) if _is_terminal(sys.stdout) else text)

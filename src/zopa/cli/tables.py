@@ -184,7 +184,8 @@ def tables_command(
             grid=grid,
             loss=loss,
             method=method,
-            forecasts=models,
+            # the models' results show in JSON, CSV and --full only
+            forecasts=models and (full or output is not OutputFormat.table),
             overrides=overrides,
         )
     comparison = result.comparison
