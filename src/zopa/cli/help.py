@@ -54,8 +54,31 @@ def _is_argument(param: Any) -> bool:
     return bool(param.param_type_name == "argument")
 
 
+def keep_examples(text: str | None) -> str | None:
+    """``text`` with each paragraph of examples marked to be printed as written.
+
+    Click rewraps every paragraph of a help text unless it starts with ``\\b``; a
+    paragraph that starts with "Example" would otherwise run its commands together.
+    """
+    if not text:
+        return text
+    paragraphs = text.split("\n\n")
+    return "\n\n".join(
+        f"\b\n{p}" if p.lstrip().startswith("Example") else p for p in paragraphs
+    )
+
+
 class Command(TyperCommand):
-    """A command whose help names each argument as the user types it."""
+    """A command whose help names each argument as the user types it.
+
+    Its examples print as written, one command a line, whether or not the docstring
+    marks them (see :func:`keep_examples`).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["help"] = keep_examples(kwargs.get("help"))
+        kwargs["epilog"] = keep_examples(kwargs.get("epilog"))
+        super().__init__(*args, **kwargs)
 
     def collect_usage_pieces(self, ctx: Context) -> list[str]:
         """``[OPTIONS] FILE`` (optional arguments in brackets)."""
