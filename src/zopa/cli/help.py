@@ -63,9 +63,7 @@ def keep_examples(text: str | None) -> str | None:
     if not text:
         return text
     paragraphs = text.split("\n\n")
-    return "\n\n".join(
-        f"\b\n{p}" if p.lstrip().startswith("Example") else p for p in paragraphs
-    )
+    return "\n\n".join(f"\b\n{p}" if p.lstrip().startswith("Example") else p for p in paragraphs)
 
 
 class Command(TyperCommand):
