@@ -56,6 +56,9 @@ class _Console(Console):
     least_width = 0
     """Print at least this wide, whatever the terminal (``--wide`` tables)."""
 
+    set_width: int | None = None
+    """A width the code set (``console.width = 80``), below ``COLUMNS``."""
+
     def render(self, renderable: Any, options: ConsoleOptions | None = None) -> Iterable[Segment]:
         if isinstance(renderable, str):
             renderable = Text(visible(renderable))
@@ -75,20 +78,33 @@ class _Console(Console):
         """The width to print at, read at each print.
 
         ``COLUMNS`` when set, so piped output fits the width the user asks for
-        (``COLUMNS=80 zopa ... | less``); else the terminal's, when stdout or stderr is
-        one; else (a file, a CI log) a fixed, generous :data:`PIPED_WIDTH`.
+        (``COLUMNS=80 zopa ... | less``); else a width the code set; else the terminal's,
+        when stdout or stderr is one; else (a file, a CI log) a fixed, generous
+        :data:`PIPED_WIDTH`.
         """
         dims = super().size
         columns = os.environ.get("COLUMNS", "")
         if columns.isdigit() and int(columns) > 0:
             dims = ConsoleDimensions(int(columns), dims.height)
+        elif self.set_width is not None:
+            dims = ConsoleDimensions(self.set_width, dims.height)
         elif not self.is_terminal and not _is_terminal(sys.stderr):
             dims = ConsoleDimensions(PIPED_WIDTH, dims.height)
         return ConsoleDimensions(max(dims.width, self.least_width), dims.height)
 
     @size.setter
     def size(self, new_size: tuple[int, int]) -> None:
-        self._width, self._height = new_size
+        self.set_width, self._height = new_size
+
+    @property
+    def width(self) -> int:
+        """The width to print at (see :attr:`size`)."""
+        return self.size.width
+
+    @width.setter
+    def width(self, width: int) -> None:
+        """Print at this width unless ``COLUMNS`` says otherwise."""
+        self.set_width = width
 
 
 console = _Console(highlight=False, soft_wrap=False)
