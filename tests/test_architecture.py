@@ -97,6 +97,8 @@ def test_public_api():
             "DurabilityReport",
             "ForecastResult",
             "Loader",
+            "Override",
+            "Overrides",
             "ReportResult",
             "RunList",
             "RunResult",

@@ -53,14 +53,18 @@ def test_json_matches_the_analytic_indices_of_the_compromise_model(ranged):
 
 
 def test_table_says_what_drives_the_forecast_and_plots_are_written(ranged, tmp_path):
-    result = run("sensitivity", str(ranged), "--plot", str(tmp_path / "plots"), "-n", "256")
+    result = run(
+        "sensitivity", str(ranged), "--plot", str(tmp_path / "plots"), "-n", "256", "--full"
+    )
     assert result.exit_code == 0, result.output
     # the median is B's position, which has no range: nothing to attribute
     assert "forecast 60.0 ± 0.0 (sd): the forecast does not vary" in result.stdout
     # give B a range: B is the median voter, so B's position drives the median alone
     text = ranged.read_text().replace("red_line: 30,", "red_line: 30, range: [50, 70],")
     ranged.write_text(text)
-    result = run("sensitivity", str(ranged), "--plot", str(tmp_path / "plots"), "-n", "256")
+    result = run(
+        "sensitivity", str(ranged), "--plot", str(tmp_path / "plots"), "-n", "256", "--full"
+    )
     assert result.exit_code == 0, result.output
     assert (
         "Actor B's position on Issue X drives 100% of the variance of the median" in result.stdout
@@ -133,14 +137,16 @@ def test_the_flagship_findings_in_the_docs_are_the_tools(repo_root):
     doc = " ".join(_doc(repo_root).split())
     flagship = str(repo_root / "scenarios" / "ukraine-ceasefire-2026.yaml")
     for model in ("median", "compromise"):
-        result = run("sensitivity", flagship, "-m", model, "-i", "territory", "-i", "nato")
+        result = run(
+            "sensitivity", flagship, "-m", model, "-i", "territory", "-i", "nato", "--full"
+        )
         assert result.exit_code == 0, result.output
         text = " ".join(result.stdout.split())
         text = re.sub(
             r"\+ \d+ other input\(s\) with smaller effects \(all in --format json\) ", "", text
         )
         sentences = re.findall(
-            r"┘ ([^│┃┘]+? drives \d+% of the variance of the \w+ forecast "
+            r"→ (.+? drives \d+% of the variance of the \w+ forecast "
             r"\(\d+% on its own\))",
             text,
         )

@@ -17,6 +17,8 @@ import typer
 import typer.core
 import typer.main
 
+from zopa.cli.help import Group
+
 # sub-command -> module of zopa.cli that registers it, in the order `--help` lists them
 COMMANDS: dict[str, str] = {
     "validate": "validate",
@@ -42,19 +44,23 @@ COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
 _SETTINGS: dict[str, Any] = {
     "add_completion": False,
     "pretty_exceptions_enable": False,
-    "rich_markup_mode": "rich",
+    "rich_markup_mode": None,
 }
 
 
 def module_commands(module_name: str) -> dict[str, Any]:
     """The click commands that ``zopa.cli.<module_name>`` registers, by name."""
+    from zopa.cli.help import Command
+
     module = importlib.import_module(f"zopa.cli.{module_name}")
     holder = typer.Typer(**_SETTINGS)
     module.register(holder)
+    for info in holder.registered_commands:
+        info.cls = Command  # plain help: arguments and options named by what they take
     return dict(typer.main.get_group(holder).commands)
 
 
-class _LazyCommands(typer.core.TyperGroup):
+class _LazyCommands(Group):
     """The top-level group: knows the commands by name, builds each on first use."""
 
     def list_commands(self, ctx: Any) -> list[str]:

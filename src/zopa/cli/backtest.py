@@ -26,6 +26,7 @@ from zopa.cli.progress import (
     progress_bar,
     wanted,
 )
+from zopa.cli.views.fit import Col, FitTable
 
 if TYPE_CHECKING:
     from zopa.backtest import BacktestResult
@@ -40,12 +41,11 @@ FLAGS = {
 
 
 def _table(result: BacktestResult, title: str) -> None:
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left")
-    table.add_column("model", no_wrap=True)
-    for col in ("n", "MAE", "RMSE", "median AE", "within 10"):
-        table.add_column(col, justify="right")
+    table = FitTable(
+        title,
+        [Col("model", key=True)]
+        + [Col(col, "right") for col in ("n", "MAE", "RMSE", "median AE", "within 10")],
+    )
     for name, s in sorted(result.models.items(), key=lambda kv: kv[1].mae):
         ci = s.ci.get("mae")
         mae = fmt_number(s.mae) + (f" [{ci.low:.1f}, {ci.high:.1f}]" if ci else "")
@@ -58,11 +58,13 @@ def _table(result: BacktestResult, title: str) -> None:
             fmt_number(s.median_ae),
             f"{s.within_10:.0%}",
         )
-    console.print(table)
+    table.print()
     if result.paired:
-        pairs = Table(title="Paired comparison (MAE of a minus MAE of b)", title_justify="left")
-        for col in ("a", "b", "n", "difference", "interval", "a better"):
-            pairs.add_column(col, justify="right" if col not in ("a", "b") else "left")
+        pairs = FitTable(
+            "Paired comparison (MAE of a minus MAE of b)",
+            [Col("a", key=True), Col("b", key=True)]
+            + [Col(col, "right") for col in ("n", "difference", "interval", "a better")],
+        )
         for p in result.paired:
             pairs.add_row(
                 p.a,
@@ -72,7 +74,7 @@ def _table(result: BacktestResult, title: str) -> None:
                 "—" if p.ci is None else f"[{p.ci.low:.2f}, {p.ci.high:.2f}]",
                 "—" if p.share_a_better is None else f"{p.share_a_better:.0%}",
             )
-        console.print(pairs)
+        pairs.print()
     level = next(iter(result.models.values())).level if result.models else 0.95
     console.print(
         f"{len(result.cases)} issues with known outcomes; errors in points on 0-100; "
@@ -124,6 +126,7 @@ def backtest(
     layout of the DEU III dataset (';'-separated; isnr, rp, out, p<actor>, s<actor>).
     Baselines: the status quo and the unweighted mean of positions.
 
+    \b
     Example:
         zopa backtest deu3.csv --capability council-votes.csv --format json
     """

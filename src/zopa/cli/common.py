@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console, ConsoleOptions
+from rich.console import Console, ConsoleDimensions, ConsoleOptions
 from rich.errors import MarkupError
 from rich.markup import escape
 from rich.segment import Segment
@@ -26,10 +26,22 @@ if TYPE_CHECKING:
 
     from zopa.io.errors import Problem
     from zopa.service.loading import Loader, ScenarioFile
+    from zopa.service.overrides import Overrides
 
 EXIT_OK = 0
 EXIT_ANALYSIS_FAILED = 1
 EXIT_BAD_INPUT = 2
+
+
+PIPED_WIDTH = 120
+"""Width of output going to neither a terminal nor a width given by ``COLUMNS``."""
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 class _Console(Console):
@@ -41,20 +53,61 @@ class _Console(Console):
     user's text inside it holds brackets, the line is printed plainly instead of failing.
     """
 
+    least_width = 0
+    """Print at least this wide, whatever the terminal (``--wide`` tables)."""
+
+    set_width: int | None = None
+    """A width the code set (``console.width = 80``), below ``COLUMNS``."""
+
     def render(self, renderable: Any, options: ConsoleOptions | None = None) -> Iterable[Segment]:
         if isinstance(renderable, str):
-            renderable = Text(renderable)
+            renderable = Text(visible(renderable))
+        elif isinstance(renderable, Text):
+            renderable = visible_text(renderable)
         return super().render(renderable, options)
 
     def render_str(self, text: str, **kwargs: Any) -> Text:
+        text = visible(text)
         try:
             return super().render_str(text, **kwargs)
         except MarkupError:
             return super().render_str(text, **{**kwargs, "markup": False})
 
+    @property
+    def size(self) -> ConsoleDimensions:
+        """The width to print at, read at each print.
 
-# Piped output (files, CI logs) gets a fixed, generous width instead of rich's 80 columns.
-console = _Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+        ``COLUMNS`` when set, so piped output fits the width the user asks for
+        (``COLUMNS=80 zopa ... | less``); else a width the code set; else the terminal's,
+        when stdout or stderr is one; else (a file, a CI log) a fixed, generous
+        :data:`PIPED_WIDTH`.
+        """
+        dims = super().size
+        columns = os.environ.get("COLUMNS", "")
+        if columns.isdigit() and int(columns) > 0:
+            dims = ConsoleDimensions(int(columns), dims.height)
+        elif self.set_width is not None:
+            dims = ConsoleDimensions(self.set_width, dims.height)
+        elif not self.is_terminal and not _is_terminal(sys.stderr):
+            dims = ConsoleDimensions(PIPED_WIDTH, dims.height)
+        return ConsoleDimensions(max(dims.width, self.least_width), dims.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self.set_width, self._height = new_size
+
+    @property
+    def width(self) -> int:
+        """The width to print at (see :attr:`size`)."""
+        return self.size.width
+
+    @width.setter
+    def width(self, width: int) -> None:
+        """Print at this width unless ``COLUMNS`` says otherwise."""
+        self.set_width = width
+
+
+console = _Console(highlight=False, soft_wrap=False)
 err_console = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -71,16 +124,106 @@ FormatOption = Annotated[
 ]
 
 
+# Control characters (C0 but tab and newline, DEL, C1) shown as one visible character each,
+# so that a name cannot move the cursor, recolour the terminal or clear the screen, and a
+# styled text keeps its spans: C0 as its control picture (ESC as U+241B), the rest as U+FFFD.
+_VISIBLE = {
+    **{c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)},
+    0x7F: 0x2421,
+    **dict.fromkeys(range(128, 160), 65533),
+}
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character but tab and newline made visible."""
+    return text.translate(_VISIBLE)
+
+
+def visible_text(text: Text) -> Text:
+    """A rich ``Text`` with its control characters made visible (styles kept)."""
+    plain = text.plain
+    shown = visible(plain)
+    if shown == plain:
+        return text
+    copy = text.copy()
+    copy.plain = shown
+    return copy
+
+
+def one_line(text: str) -> str:
+    """A user's name on one line: newlines and tabs shown as spaces, controls made visible."""
+    return visible(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+
+
 def user_text(text: str) -> str:
-    """A user's text escaped for a line the command styles with markup."""
-    return escape(text)
+    """A user's text escaped for a line the command styles with markup (controls visible)."""
+    return escape(visible(text))
 
 
-def print_problems(problems: list[Problem]) -> None:
-    """Print located problems to stderr, errors and warnings alike."""
+@contextmanager
+def wide_console(width: int) -> Iterator[None]:
+    """Print at least ``width`` columns wide inside the block (a ``--wide`` table)."""
+    before = console.least_width
+    console.least_width = width
+    try:
+        yield
+    finally:
+        console.least_width = before
+
+
+WideOption = Annotated[
+    bool, typer.Option("--wide", help="Print tables whole at their natural width.")
+]
+FullOption = Annotated[
+    bool,
+    typer.Option("--full", help="Print every table and note (default: a summary of ~40 lines)."),
+]
+
+GROUPED_AT = 3
+"""Warnings of one kind in one file from this many on are printed as one line."""
+
+_KINDS = {"stances[].sources": "stances cite no source"}
+"""Plain words for the groups of warnings the scenario checks give most often."""
+
+
+def print_problems(problems: list[Problem], *, full: bool = False) -> None:
+    """Print located problems to stderr; repeated warnings of one kind as one line.
+
+    Errors are always printed one by one. Warnings of the same kind (the same field of
+    entries in one file, with the same hint) are counted on one line naming the first
+    (``26 stances cite no source; first at soe.yaml:88``) unless ``full``.
+    """
+    groups: dict[tuple[str, str, str | None], list[Problem]] = {}
     for p in problems:
-        style = "red" if p.is_error else "yellow"
-        err_console.print(p.format(), style=style, markup=False)
+        if p.is_error or full:
+            continue
+        groups.setdefault((p.file, _kind(p.path), p.hint), []).append(p)
+    folded = {id(g[0]): g for g in groups.values() if len(g) >= GROUPED_AT}
+    skip = {id(p) for g in folded.values() for p in g[1:]}
+    for p in problems:
+        if id(p) in skip:
+            continue
+        group = folded.get(id(p))
+        if group is None:
+            err_console.print(p.format(), style="red" if p.is_error else "yellow", markup=False)
+            continue
+        kind = _kind(p.path)
+        what = _KINDS.get(kind, f"warnings on {kind}")
+        first = f"{p.file}:{p.line}" if p.line is not None else p.file
+        err_console.print(
+            f"{p.file}: warning: {len(group)} {what}; first at {first} ({p.message})"
+            + (f"; {p.hint}" if p.hint else "")
+            + "; --full lists each",
+            style="yellow",
+            markup=False,
+        )
+
+
+def _kind(path: str) -> str:
+    """A field's path with the entry numbers taken out: ``stances[].sources``."""
+    import re
+
+    return re.sub(r"\[\d+\]", "[]", path)
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
@@ -141,9 +284,19 @@ def print_bad_input(problems: list[Problem], flags: Mapping[str, str]) -> None:
             tally = counts.setdefault(p.file, [0, 0])
             tally[0 if p.is_error else 1] += 1
             continue
-        flag = flags.get(p.path, p.path)
-        text = f"{flag} {p.got!r}" if p.got is not None else flag
-        text = f"{text}: {p.message}" if text else p.message
+        head, _, field_name = p.path.partition("].")
+        item = flags.get(head + "]") if field_name else None
+        if item is not None:  # an option's item with a field, e.g. --set UA.territory=400
+            text = f"{item}: {field_name}"
+            text += f" {_shown(p.got)}: {p.message}" if p.got is not None else f": {p.message}"
+        elif " " in flags.get(p.path, ""):  # the option's whole item, e.g. --drop XX
+            text = f"{flags[p.path]}: {p.message}"
+            if p.got is not None and _shown(p.got) not in flags[p.path]:
+                text += f": {_shown(p.got)}"
+        else:
+            flag = flags.get(p.path, p.path)
+            text = f"{flag} {p.got!r}" if p.got is not None else flag
+            text = f"{text}: {p.message}" if text else p.message
         if p.expected:
             text += f" (expected {p.expected})"
         if p.hint:
@@ -156,21 +309,41 @@ def print_bad_input(problems: list[Problem], flags: Mapping[str, str]) -> None:
             )
 
 
+def _shown(value: object) -> str:
+    """A bad value as the user would write it (``400``, not ``400.0``)."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def load_or_exit(
-    path: Path, *, strict: bool = False, quiet_warnings: bool = False, loader: Loader | None = None
+    path: Path,
+    *,
+    strict: bool = False,
+    quiet_warnings: bool = False,
+    loader: Loader | None = None,
+    full: bool = False,
 ) -> ScenarioFile:
     """Load a scenario in any known format; exit 2 printing every problem on errors.
 
-    Unless ``quiet_warnings``, the warnings of a valid file are printed too. With
-    ``strict``, warnings count as errors.
+    Unless ``quiet_warnings``, the warnings of a valid file are printed too (repeated
+    ones grouped unless ``full``). With ``strict``, warnings count as errors.
     """
     from zopa.service.loading import Loader
 
     with service_errors():
         loaded = (loader or Loader()).scenario(path, strict=strict)
     if not quiet_warnings:
-        print_problems(list(loaded.warnings))
+        print_problems(list(loaded.warnings), full=full)
     return loaded
+
+
+def print_overrides(overrides: Overrides | None) -> None:
+    """One line saying which what-if changes an analysis ran with (nothing when none)."""
+    if overrides:
+        console.print(
+            "what if: " + ", ".join(visible(t) for t in overrides.texts()) + " (not in the file)",
+            style="bold",
+            markup=False,
+        )
 
 
 def print_json(obj: Any) -> None:
@@ -186,9 +359,13 @@ def print_result_json(result: Any) -> None:
 
 
 def print_csv(header: list[str], rows: list[list[Any]]) -> None:
-    """Print rows as CSV on stdout."""
+    """Print rows as CSV on stdout.
+
+    On a terminal, control characters are made visible; piped, the data stays as it is.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
-    sys.stdout.write(buffer.getvalue())
+    text = buffer.getvalue()
+    sys.stdout.write(visible(text) if _is_terminal(sys.stdout) else text)

@@ -9,12 +9,17 @@ import typer
 
 from zopa.cli.common import (
     FormatOption,
+    FullOption,
     OutputFormat,
+    WideOption,
     console,
+    one_line,
     output_folder_or_exit,
+    print_overrides,
     print_result_json,
     service_errors,
 )
+from zopa.cli.parsing import DropOption, SetOption, parse_overrides
 from zopa.cli.progress import (
     EXECUTOR_FLAGS,
     DaskOption,
@@ -33,12 +38,26 @@ from zopa.cli.views.durability import (
     print_rows,
     write_plots,
 )
+from zopa.cli.views.fit import Col, FitTable, set_wide
 
 if TYPE_CHECKING:
     from zopa.durability.assess import DealAssessment
 
 
-def _rows(assessments: list[DealAssessment]) -> list[tuple[str, list[str]]]:
+SUMMARY = {
+    "P(holds 1 y)",
+    "P(holds 2 y)",
+    "P(holds 5 y)",
+    "main driver",
+    "hazard ratio",
+    "lowest balance",
+    "vulnerable",
+    "ending",
+}
+"""The rows of the default summary (with the utility gains of the veto players)."""
+
+
+def _rows(assessments: list[DealAssessment], full: bool) -> list[tuple[str, list[str]]]:
     import numpy as np
 
     from zopa.durability.parameters import HAZARD_MECHANISMS
@@ -50,17 +69,20 @@ def _rows(assessments: list[DealAssessment]) -> list[tuple[str, list[str]]]:
         cells = []
         for a in assessments:
             i = a.result.hold()[y]
-            cells.append(f"{i.mean:.2f} [{i.low:.2f}-{i.high:.2f}]")
-        rows.append((f"P(holds {y} y) [5-95 %]", cells))
+            cells.append(f"{i.mean:.2f} [{i.low:.2f}–{i.high:.2f}]")
+        rows.append((f"P(holds {y} y)", cells))
     rows.append(
         (
-            "main drivers of P(holds 5 y)",
-            [", ".join(pid for pid, _ in a.result.drivers()[:2]) for a in assessments],
+            "main drivers" if full else "main driver",
+            [
+                "\n".join(pid for pid, _ in a.result.drivers()[: 2 if full else 1])
+                for a in assessments
+            ],
         )
     )
     rows.append(
         (
-            "combined hazard ratio (median)",
+            "hazard ratio",
             [f"{float(np.median(a.result.hazard_ratio)):.2f}" for a in assessments],
         )
     )
@@ -83,13 +105,13 @@ def _rows(assessments: list[DealAssessment]) -> list[tuple[str, list[str]]]:
     rows.append(("  arms supply", [a.deal.mechanisms.arms_supply for a in assessments]))
     rows.append(
         (
-            "lowest median balance",
+            "lowest balance",
             [f"{float(a.result.balance_band()[0].min()):.2f}" for a in assessments],
         )
     )
     rows.append(
         (
-            "window of vulnerability",
+            "vulnerable",
             [
                 "; ".join(f"{x:g}-{y:g} y" for x, y in a.result.vulnerability_windows()) or "none"
                 for a in assessments
@@ -118,7 +140,7 @@ def _rows(assessments: list[DealAssessment]) -> list[tuple[str, list[str]]]:
     )
     actors = [u.actor for u in assessments[0].utilities]
     for k, actor in enumerate(actors):
-        rows.append((f"utility gain {actor}", [f"{a.utilities[k].gain:+.3f}" for a in assessments]))
+        rows.append((f"gain {actor}", [f"{a.utilities[k].gain:+.3f}" for a in assessments]))
     return rows
 
 
@@ -131,22 +153,33 @@ def compare(
     workers: WorkersOption = None,
     dask: DaskOption = None,
     progress: ProgressOption = None,
+    sets: SetOption = None,
+    drops: DropOption = None,
+    wide: WideOption = False,
+    full: FullOption = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Compare deals side by side: survival, deterrence, ending, utilities; plots with --plot.
+    """Compare deals side by side: survival, deterrence, ending, utilities.
 
     Every deal is run on the same parameter draws (same seed), so the differences come
-    from the deals' terms, not from sampling noise.
+    from the deals' terms, not from sampling noise. The deals are lettered A, B, ... in
+    the table, with a legend. By default a summary; --full adds each mechanism, the
+    margins of the ending and every actor's utility gain. --set/--drop change the
+    scenario the deal files name.
 
-    Example:
-        zopa compare scenarios/deals/*.yaml --plot out/
+    \b
+    Examples:
+        zopa compare scenarios/deals/*.yaml
+        zopa compare scenarios/deals/*.yaml --full --plot out/compare
+        zopa compare scenarios/deals/*.yaml --set RU.capability=50
     """
-    from rich.table import Table
-
     from zopa import service
 
+    set_wide(wide)
+    overrides, override_flags = parse_overrides(sets, drops)
     show = wanted(progress)
-    with service_errors(FLAGS | EXECUTOR_FLAGS), progress_bar("draws", show=show) as on_task:
+    flags = {**FLAGS, **EXECUTOR_FLAGS, **override_flags}
+    with service_errors(flags), progress_bar("draws", show=show) as on_task:
         result = service.compare(
             deals,
             parameters=parameters,
@@ -155,6 +188,7 @@ def compare(
             workers=workers,
             dask=dask,
             progress=on_task,
+            overrides=overrides,
         )
     assessments = list(result.assessments)
     if output is OutputFormat.json:
@@ -162,16 +196,30 @@ def compare(
     elif output is OutputFormat.csv:
         print_rows(result)
     else:
-        table = Table(title=f"Deals compared ({draws} draws, seed {seed})", title_justify="left")
-        table.add_column("", no_wrap=True)
-        for a in assessments:
-            table.add_column(a.deal.id, overflow="fold")
-        for label, cells in _rows(assessments):
-            table.add_row(label, *cells)
-        console.print(table)
-        for a in assessments:
-            console.print(f"{a.deal.id}: {a.deal.title}", markup=False)
-        print_notes(assessments[0].result.notes)
+        letters = [chr(ord("A") + n) if n < 26 else str(n + 1) for n in range(len(assessments))]
+        console.print(f"[bold]Deals compared[/bold] ({draws} draws, seed {seed})")
+        print_overrides(result.overrides)
+        for letter, a in zip(letters, assessments, strict=True):
+            title = f" — {one_line(a.deal.title)}" if full else ""
+            console.print(f"{letter}: {one_line(a.deal.id)}{title}", markup=False)
+        table = FitTable(None, [Col("", key=True)] + [Col(x, "right") for x in letters])
+        vetoes = {a.id for a in assessments[0].scenario.actors if a.veto}
+        shown = 0
+        for label, cells in _rows(assessments, full):
+            gain = label.startswith("gain ")
+            if full or label in SUMMARY or (gain and label[5:] in vetoes):
+                table.add_row(label, *cells)
+                shown += 1
+        table.print()
+        console.print("P(holds): mean [5–95%] over the parameter draws", markup=False)
+        if full:
+            print_notes(assessments[0].result.notes)
+        else:
+            console.print(
+                f"[yellow]! {len(assessments[0].result.notes)} assumptions behind these "
+                "numbers; --full lists them with each mechanism, the ending's margins and "
+                "every actor's gain[/]"
+            )
     if plot is not None:
         write_plots(result, output_folder_or_exit(plot, "--plot"))
 

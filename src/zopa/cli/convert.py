@@ -15,23 +15,25 @@ if TYPE_CHECKING:
     from zopa.io.errors import Problem
 
 EXAMPLES = """\
-[bold]Examples[/bold]
-  zopa convert scenario.yaml stances.csv          [dim]# long CSV[/dim]
-  zopa convert scenario.yaml scenario.xlsx        [dim]# workbook[/dim]
-  zopa convert smp.csv scenario.yaml              [dim]# KTAB or long CSV, sniffed[/dim]
-  zopa convert scenario.yaml smp.csv --to ktab    [dim]# KTAB SMP input[/dim]
-  zopa convert scenario.yaml out.csv --force      [dim]# overwrite out.csv[/dim]
-  zopa convert bdm.csv scenario.yaml --scale 0:10 [dim]# BdM file on a 0-10 scale[/dim]
-  zopa convert s.yaml fee.csv --to bdm --issue fee [dim]# one issue, BdM layout[/dim]
+\b
+Examples:
+  zopa convert scenario.yaml stances.csv            # long CSV
+  zopa convert scenario.yaml scenario.xlsx          # workbook
+  zopa convert smp.csv scenario.yaml                # KTAB or CSV, sniffed
+  zopa convert scenario.yaml smp.csv --to ktab      # KTAB SMP input
+  zopa convert scenario.yaml out.csv --force        # overwrite out.csv
+  zopa convert bdm.csv scenario.yaml --scale 0:10   # BdM file on a 0-10 scale
+  zopa convert s.yaml fee.csv --to bdm --issue fee  # one issue, BdM layout
 
-[bold]Formats[/bold]
+\b
+Formats:
   yaml    zopa scenario YAML (lossless)
   json    zopa scenario JSON (lossless)
-  csv     long CSV, one row per stance (actor, issue, position, salience, capability, ...)
-  xlsx    Excel workbook with sheets actors, issues, stances, sources, anchors, meta
-  ktab    KTAB SMP CSV (name,description,nActors,nDims; 0-100 positions and saliences)
-  bdm     Bueno de Mesquita CSV: Actor,Capability,Position,Salience for one issue
-  decide  Decide exchange-model input (#A actors, #P issues, #M scale points, #D stances)
+  csv     long CSV, one row per stance (actor, issue, position, salience, ...)
+  xlsx    workbook: actors, issues, stances, sources, anchors, meta
+  ktab    KTAB SMP CSV (name,description,nActors,nDims; 0-100 scales)
+  bdm     Bueno de Mesquita CSV: Actor,Capability,Position,Salience, one issue
+  decide  Decide exchange-model input (#A actors, #P issues, #M points, #D)
 """
 """Examples and formats for ``--help``, written out so that help loads no reader (a test
 checks the list against :data:`zopa.io.formats.FORMATS`)."""

@@ -10,17 +10,23 @@ import typer
 
 from zopa.cli.common import (
     FormatOption,
+    FullOption,
     OutputFormat,
+    WideOption,
     console,
     fail,
     fmt_number,
     load_or_exit,
+    one_line,
     output_folder_or_exit,
     print_csv,
+    print_overrides,
     print_result_json,
     service_errors,
     user_text,
 )
+from zopa.cli.parsing import DropOption, SetOption, parse_overrides
+from zopa.cli.views.fit import Col, FitTable, set_wide
 
 if TYPE_CHECKING:
     from zopa.agreements.analysis import DealAnalysis
@@ -36,13 +42,12 @@ CONCEPT_LABEL = {
 }
 
 
-def _interval_text(lo: float, hi: float) -> str:
-    return f"{lo:g}–{hi:g}" if lo != hi else f"{lo:g}"
+def print_zopa(analysis: DealAnalysis, *, full: bool = False) -> None:
+    """The per-issue acceptable ranges of the parties, the zone they leave, and the agenda.
 
-
-def print_zopa(analysis: DealAnalysis) -> None:
-    """The per-issue acceptable ranges of the parties and the zone they leave."""
-    from rich.table import Table
+    The summary adds the package the Nash solution proposes (of the core deal when the
+    zone is empty) and each issue's place on the agenda.
+    """
     from rich.text import Text
 
     from zopa.agreements.space import acceptable_interval
@@ -59,16 +64,18 @@ def print_zopa(analysis: DealAnalysis) -> None:
         f"[bold]Zone of possible agreement[/] ({analysis.method}; parties: "
         f"{', '.join(analysis.parties)}): {verdict}"
     )
-    table = Table(title_justify="left", show_lines=False)
-    table.add_column("issue")
-    table.add_column("status quo", justify="right")
-    for a in analysis.parties:
-        table.add_column(f"{a} accepts", justify="center")
-    table.add_column("ZOPA range", justify="center")
-    table.add_column("advice")
-    advice = {a.issue: a.category for a in analysis.issues}
+    proposal = analysis.core if analysis.core is not None else analysis
+    nash = proposal.solutions["nash"].package
+    order = {issue: it.order for it in analysis.agenda for issue in it.issues}
+    action = {issue: it.action for it in analysis.agenda for issue in it.issues}
+    cols = [Col("issue", key=True), Col("status quo", "right")]
+    cols += [Col(f"{a} accepts", "center") for a in analysis.parties]
+    cols += [Col("zone", "center")]
+    cols += [] if full or nash is None else [Col("Nash", "right")]
+    cols += [Col("agenda", wrap=True)]
+    table = FitTable(None, cols)
     for i, issue in enumerate(sp.issue_ids):
-        cells = []
+        cells: list[str | Text] = []
         for a in sp.party_index:
             lo, hi = acceptable_interval(
                 float(sp.position[a, i]),
@@ -78,36 +85,53 @@ def print_zopa(analysis: DealAnalysis) -> None:
             )
             cells.append(_interval_text(lo, hi))
         rng = z.ranges[issue]
-        range_text = Text("none", style="red") if rng is None else _interval_text(*rng)
-        table.add_row(
-            issue, fmt_number(sp.status_quo[i], 0), *cells, range_text, advice.get(issue, "")
-        )
-    console.print(table)
+        cells.append(Text("none", style="red") if rng is None else _interval_text(*rng))
+        if not full and nash is not None:
+            cells.append(_value_text(nash[issue]))
+        step = f"{order[issue]}. {action[issue]}" if issue in order else ""
+        table.add_row(issue, fmt_number(sp.status_quo[i], 0), *cells, step)
+    table.print()
     if z.frontier_size is not None:
         console.print(f"Pareto frontier of the zone: {z.frontier_size:,} packages")
+    if not full and nash is not None:
+        where = (
+            f"Core deal ({', '.join(analysis.set_aside)} set aside at the status quo): "
+            "the Nash package"
+            if analysis.core is not None
+            else "Nash: the package within the zone"
+        )
+        gains = ", ".join(
+            f"{a} {proposal.solutions['nash'].utilities[a]:.3f} "
+            f"({proposal.solutions['nash'].gains[a]:+.3f})"
+            for a in analysis.parties
+        )
+        console.print(f"{where}; utility (gain): {gains}", markup=False)
 
 
-def print_conflicts(analysis: DealAnalysis) -> None:
-    """Colliding constraints and the smallest relaxations."""
-    from rich.table import Table
-
+def print_conflicts(analysis: DealAnalysis, *, full: bool = False) -> None:
+    """Colliding constraints and the smallest relaxations (the first one, unless ``full``)."""
     if not analysis.conflicts:
         return
-    table = Table(
-        title="Colliding constraints (each set cannot hold together)", title_justify="left"
-    )
-    table.add_column("#", justify="right")
-    table.add_column("constraints")
-    for n, cs in enumerate(analysis.conflict_constraints(), start=1):
-        table.add_row(str(n), "\n".join(c.describe() for c in cs))
-    console.print(table)
+    if full:
+        table = FitTable(
+            "Colliding constraints (each set cannot hold together)",
+            [Col("#", "right", key=True), Col("constraints", wrap=True)],
+        )
+        for n, cs in enumerate(analysis.conflict_constraints(), start=1):
+            table.add_row(str(n), "\n".join(c.describe() for c in cs))
+        table.print()
+    else:
+        console.print("[bold]Colliding constraints[/] (each set cannot hold together):")
+        for n, cs in enumerate(analysis.conflict_constraints(), start=1):
+            console.print(f"  {n}. " + "; ".join(c.describe() for c in cs), markup=False)
     if not analysis.conflicts_complete:
         console.print("[yellow]the search stopped at its limit: there may be more conflicts[/]")
-    table = Table(title="Smallest relaxations that open the zone", title_justify="left")
-    table.add_column("who moves")
-    table.add_column("moves")
-    table.add_column("total", justify="right")
-    for r in analysis.relaxations:
+    relaxations = analysis.relaxations if full else analysis.relaxations[:1]
+    table = FitTable(
+        "Smallest relaxations that open the zone" if full else "Smallest relaxation",
+        [Col("who moves", key=True), Col("moves", wrap=True), Col("total", "right")],
+    )
+    for r in relaxations:
         moves = []
         for m in r.moves:
             if m.kind == "red_line":
@@ -116,7 +140,12 @@ def print_conflicts(analysis: DealAnalysis) -> None:
                 moves.append(f"{m.actor}: accept utility {m.new:.3f} (no deal: {m.old:.3f})")
         who = "any party" if r.scope == "any" else f"{r.scope} alone"
         table.add_row(who, "\n".join(moves), f"{r.cost:.3f}")
-    console.print(table)
+    if relaxations:
+        table.print()
+
+
+def _interval_text(lo: float, hi: float) -> str:
+    return f"{lo:g}–{hi:g}" if lo != hi else f"{lo:g}"
 
 
 def _value_text(value: float) -> str:
@@ -129,8 +158,6 @@ def print_solutions(analysis: DealAnalysis) -> None:
     When the zone is empty because red lines collide, the solutions of the core deal
     (the colliding issues set aside at their status quo) are printed as well.
     """
-    from rich.table import Table
-
     from zopa.agreements.solutions import CONCEPTS
 
     shown = [(analysis, "Bargaining solutions (within the zone)")]
@@ -151,10 +178,9 @@ def print_solutions(analysis: DealAnalysis) -> None:
         ):
             console.print("[yellow]No bargaining solution: the zone is empty.[/]")
             continue
-        table = Table(title=title, title_justify="left")
-        table.add_column("")
-        for c in CONCEPTS:
-            table.add_column(CONCEPT_LABEL[c], justify="right")
+        table = FitTable(
+            title, [Col("", key=True)] + [Col(CONCEPT_LABEL[c], "right") for c in CONCEPTS]
+        )
         sp = result.space
         for issue in sp.issue_ids:
             cells = []
@@ -177,7 +203,7 @@ def print_solutions(analysis: DealAnalysis) -> None:
                     for c in CONCEPTS
                 ),
             )
-        console.print(table)
+        table.print()
         console.print("utility (gain over no agreement); — : no package")
         reasons = {r for c in CONCEPTS if (r := sols[c].reason)}
         for r in sorted(reasons):
@@ -185,13 +211,20 @@ def print_solutions(analysis: DealAnalysis) -> None:
 
 
 def print_logrolls_and_agenda(analysis: DealAnalysis) -> None:
-    """Logrolls and the recommended agenda."""
-    from rich.table import Table
-
+    """Logrolls and the recommended agenda with its reasons."""
     if analysis.logrolls:
-        table = Table(title="Logrolls (trade concessions, both gain)", title_justify="left")
-        for col in ("gains", "gives way on", "gains", "gives way on", "move", "gains", "joint"):
-            table.add_column(col)
+        table = FitTable(
+            "Logrolls (trade concessions, both gain)",
+            [
+                Col("gains", key=True),
+                Col("gives way on"),
+                Col("gains"),
+                Col("gives way on"),
+                Col("move", wrap=True),
+                Col("gains", "right", wrap=True),
+                Col("joint", "right"),
+            ],
+        )
         for lr in analysis.logrolls:
             table.add_row(
                 lr.actor_a,
@@ -203,17 +236,20 @@ def print_logrolls_and_agenda(analysis: DealAnalysis) -> None:
                 f"{lr.gain_a:+.3f} / {lr.gain_b:+.3f}",
                 f"{lr.joint_gain:.3f}",
             )
-        console.print(table)
-    table = Table(title="Recommended agenda", title_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column("issues")
-    table.add_column("action")
-    table.add_column("why", overflow="fold")
+        table.print()
+    table = FitTable(
+        "Recommended agenda",
+        [Col("#", "right", key=True), Col("issues"), Col("action"), Col("why", wrap=True)],
+    )
     for it in analysis.agenda:
         table.add_row(str(it.order), " + ".join(it.issues), it.action, it.reason)
-    console.print(table)
+    table.print()
+
+
+def print_notes(analysis: DealAnalysis) -> None:
+    """The analysis' notes."""
     for note in analysis.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(f"[yellow]note:[/] {user_text(note)}")
 
 
 def deals(
@@ -244,19 +280,31 @@ def deals(
             "--pair", help="Two actor ids for the utility-space plot (default: first two parties)."
         ),
     ] = None,
+    sets: SetOption = None,
+    drops: DropOption = None,
+    wide: WideOption = False,
+    full: FullOption = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Which packages every party accepts, what collides, and which deals to propose.
 
     Reports the zone of possible agreement (or the red lines and no-deal alternatives
     that collide, and the smallest relaxations that would open it), the Nash,
-    Kalai–Smorodinsky, maximin and utilitarian packages, logrolls, and an agenda.
+    Kalai–Smorodinsky, maximin and utilitarian packages, logrolls, and an agenda. By
+    default a summary (the zone, the Nash package, the agenda's steps); --full prints
+    every solution, each actor's utility, the logrolls and the agenda's reasons.
 
-    Example:
-        zopa deals scenarios/ukraine-ceasefire-2026.yaml --format json --plot out/
+    \b
+    Examples:
+        zopa deals scenarios/ukraine-ceasefire-2026.yaml
+        zopa deals scenarios/ukraine-ceasefire-2026.yaml --full
+        zopa deals scenarios/ukraine-ceasefire-2026.yaml -f json --plot out/deals
+        zopa deals scenarios/ukraine-ceasefire-2026.yaml --drop UA --parties RU,US
     """
     from zopa import service
 
+    set_wide(wide)
+    overrides, override_flags = parse_overrides(sets, drops)
     scenario = load_or_exit(file, quiet_warnings=True).scenario
     if plot is not None:
         output_folder_or_exit(plot, "--plot")
@@ -268,8 +316,15 @@ def deals(
         pair_ids = [p.strip() for p in pair.split(",") if p.strip()]
         if len(pair_ids) != 2 or not set(pair_ids) <= set(scenario.actor_ids):
             fail(f"--pair {pair!r}: expected two actor ids of the scenario, e.g. RU,UA")
-    with service_errors(FLAGS):
-        result = service.deals(scenario, grid=grid, loss=loss, method=method, parties=party_ids)
+    with service_errors({**FLAGS, **override_flags}):
+        result = service.deals(
+            scenario,
+            grid=grid,
+            loss=loss,
+            method=method,
+            parties=party_ids,
+            overrides=overrides,
+        )
     analysis = result.analysis
     if output is OutputFormat.json:
         print_result_json(result)
@@ -290,11 +345,20 @@ def deals(
         ]
         print_csv(["issue", *CONCEPTS], rows)
     else:
-        console.print(f"[bold]{user_text(scenario.title)}[/] — deal space")
-        print_zopa(analysis)
-        print_conflicts(analysis)
-        print_solutions(analysis)
-        print_logrolls_and_agenda(analysis)
+        console.print(f"[bold]{user_text(one_line(scenario.title))}[/] — deal space")
+        print_overrides(result.overrides)
+        print_zopa(analysis, full=full)
+        print_conflicts(analysis, full=full)
+        if full:
+            print_solutions(analysis)
+            print_logrolls_and_agenda(analysis)
+        else:
+            console.print(
+                f"--full: the four bargaining solutions with every actor's utility, "
+                f"{len(analysis.logrolls)} logroll(s), the agenda's reasons",
+                markup=False,
+            )
+        print_notes(analysis)
     if plot is not None:
         from zopa.report.deals import plot_deals
 

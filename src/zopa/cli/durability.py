@@ -9,11 +9,15 @@ import typer
 
 from zopa.cli.common import (
     FormatOption,
+    FullOption,
     OutputFormat,
+    WideOption,
     output_folder_or_exit,
+    print_overrides,
     print_result_json,
     service_errors,
 )
+from zopa.cli.parsing import DropOption, SetOption, parse_overrides
 from zopa.cli.progress import (
     EXECUTOR_FLAGS,
     DaskOption,
@@ -32,6 +36,7 @@ from zopa.cli.views.durability import (
     print_rows,
     write_plots,
 )
+from zopa.cli.views.fit import set_wide
 
 
 def durability(
@@ -43,6 +48,10 @@ def durability(
     workers: WorkersOption = None,
     dask: DaskOption = None,
     progress: ProgressOption = None,
+    sets: SetOption = None,
+    drops: DropOption = None,
+    wide: WideOption = False,
+    full: FullOption = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Will a deal's ceasefire hold, does it deter renewed attack, and which ending follows.
@@ -50,15 +59,27 @@ def durability(
     Prints P(the ceasefire holds 1, 2, 5 years) with 90 % bands over the parameter ranges,
     each mechanism's hazard ratio, the deterrence balance by year and the window of
     vulnerability, the ending (capitulation / frozen conflict / durable settlement) with
-    its margins, and every actor's utility of the deal against no deal.
+    its margins, and every actor's utility of the deal against no deal. By default a
+    summary (the mechanisms that change the hazard, years 0, 1, 2, 5 and 10); --full
+    prints every mechanism, year, driver and actor, and the assumptions in full.
 
-    Example:
-        zopa durability scenarios/deals/e3-counter-proposal-2025-11.yaml --draws 100000 --plot out/
+    --set/--drop change the scenario the deal file names (checked like the file).
+
+    \b
+    Examples:
+        zopa durability scenarios/deals/e3-counter-proposal-2025-11.yaml
+        zopa durability scenarios/deals/e3-counter-proposal-2025-11.yaml \\
+            --draws 100000 --plot out/e3
+        zopa durability scenarios/deals/e3-counter-proposal-2025-11.yaml \\
+            --set RU.capability=50
     """
     from zopa import service
 
+    set_wide(wide)
+    overrides, override_flags = parse_overrides(sets, drops)
     show = wanted(progress)
-    with service_errors(FLAGS | EXECUTOR_FLAGS), progress_bar("draws", show=show) as on_task:
+    flags = {**FLAGS, **EXECUTOR_FLAGS, **override_flags}
+    with service_errors(flags), progress_bar("draws", show=show) as on_task:
         result = service.durability(
             deal,
             parameters=parameters,
@@ -67,13 +88,15 @@ def durability(
             workers=workers,
             dask=dask,
             progress=on_task,
+            overrides=overrides,
         )
     if output is OutputFormat.json:
         print_result_json(result)
     elif output is OutputFormat.csv:
         print_rows(result)
     else:
-        print_assessment(result.assessment, result.parameters)
+        print_overrides(result.overrides)
+        print_assessment(result.assessment, result.parameters, full=full)
     if plot is not None:
         write_plots(result, output_folder_or_exit(plot, "--plot"))
 

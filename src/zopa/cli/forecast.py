@@ -9,7 +9,9 @@ import typer
 
 from zopa.cli.common import (
     FormatOption,
+    FullOption,
     OutputFormat,
+    WideOption,
     console,
     load_or_exit,
     output_folder_or_exit,
@@ -18,7 +20,7 @@ from zopa.cli.common import (
     print_result_json,
     service_errors,
 )
-from zopa.cli.parsing import parse_params
+from zopa.cli.parsing import DropOption, SetOption, parse_overrides, parse_params
 from zopa.cli.progress import (
     DaskOption,
     ProgressOption,
@@ -26,6 +28,7 @@ from zopa.cli.progress import (
     progress_bar,
     wanted,
 )
+from zopa.cli.views.fit import Col, FitTable, set_wide
 from zopa.cli.views.forecast import print_forecast
 
 FLAGS = {
@@ -50,7 +53,10 @@ def forecast(
     param: Annotated[
         list[str] | None,
         typer.Option(
-            "--param", "-p", help="Model parameter NAME=VALUE or MODEL.NAME=VALUE (repeatable)."
+            "--param",
+            "-p",
+            metavar="NAME=VALUE",
+            help="Model parameter NAME=VALUE or MODEL.NAME=VALUE (repeatable).",
         ),
     ] = None,
     rounds: Annotated[
@@ -93,6 +99,10 @@ def forecast(
     workers: WorkersOption = None,
     dask: DaskOption = None,
     progress: ProgressOption = None,
+    sets: SetOption = None,
+    drops: DropOption = None,
+    wide: WideOption = False,
+    full: FullOption = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Forecast the outcome of every issue with one or more bargaining models.
@@ -109,20 +119,27 @@ def forecast(
     errors on real EU legislative outcomes (a rough guide for other kinds of
     negotiation).
 
+    \b
     Examples:
-        zopa forecast scenarios/ukraine-ceasefire-2026.yaml --model median --format json
-        zopa forecast scenarios/ukraine-ceasefire-2026.yaml -m eum --trace --plot out/eum
+        zopa forecast scenarios/ukraine-ceasefire-2026.yaml -m median -f json
+        zopa forecast scenarios/ukraine-ceasefire-2026.yaml -m eum --trace \\
+            --plot out/eum
         zopa forecast scenarios/ukraine-ceasefire-2026.yaml --draws 1000
         zopa forecast scenarios/ukraine-ceasefire-2026.yaml --calibrated
     """
     from zopa import service
 
+    set_wide(wide)
     params = parse_params(param or [])
+    overrides, override_flags = parse_overrides(sets, drops)
     scenario = load_or_exit(file, quiet_warnings=True).scenario
     if plot is not None:
         output_folder_or_exit(plot, "--plot")
     show = wanted(progress) and draws > 0
-    with service_errors(FLAGS), progress_bar("draws", show=show) as on_block:
+    with (
+        service_errors({**FLAGS, **override_flags}),
+        progress_bar("draws", show=show) as on_block,
+    ):
         result = service.forecast(
             scenario,
             models=model,
@@ -135,11 +152,12 @@ def forecast(
             progress=on_block,
             workers=workers,
             dask=dask,
+            overrides=overrides,
         )
     if output is OutputFormat.json:
         print_result_json(result)
     else:
-        print_forecast(result, output)
+        print_forecast(result, output, full=full)
     if plot is not None:
         from zopa.report.plots import forecast_plots
 
@@ -153,11 +171,10 @@ def models_command(
 ) -> None:
     """List the registered forecasting models, their citations and parameters.
 
+    \b
     Example:
         zopa models
     """
-    from rich.table import Table
-
     from zopa.models import available_models, model_class, model_parameters
 
     rows = []
@@ -178,12 +195,17 @@ def models_command(
     elif output is OutputFormat.csv:
         print_csv(["model", "citation", "parameters"], [[n, c, " ".join(p)] for n, c, p in rows])
     else:
-        table = Table(title="Forecasting models", title_justify="left")
-        for col in ("model", "citation", "parameters (default)"):
-            table.add_column(col, overflow="fold")
+        table = FitTable(
+            "Forecasting models",
+            [
+                Col("model", key=True),
+                Col("citation", wrap=True),
+                Col("parameters (default)", wrap=True),
+            ],
+        )
         for name, cit, params in rows:
             table.add_row(name, cit, ", ".join(f"{k}={d!r}" for k, (d, _) in params.items()))
-        console.print(table)
+        table.print()
 
 
 def register(app: typer.Typer) -> None:

@@ -20,7 +20,7 @@ from zopa.cli.common import (
     output_folder_or_exit,
     service_errors,
 )
-from zopa.cli.parsing import parse_tables
+from zopa.cli.parsing import DropOption, SetOption, parse_overrides, parse_tables
 
 FLAGS = {
     "models": "--model",
@@ -59,6 +59,8 @@ def report(
         str | None,
         typer.Option("--advise", help="Actors to advise, ID,ID (own moves, whom to work on)."),
     ] = None,
+    sets: SetOption = None,
+    drops: DropOption = None,
 ) -> None:
     """Analyse a scenario end to end and write the report with its data and plots.
 
@@ -67,18 +69,22 @@ def report(
     (forecasts.json, deals.json, tables.json, durability.json), forecasts.csv, and the
     plots in OUT/maps, OUT/deals, OUT/tables and OUT/durability.
 
-    Example:
+    \b
+    Examples:
         zopa report scenarios/ukraine-ceasefire-2026.yaml --out out/ukraine
-        zopa report my.yaml -o out/mine --table bilateral=US,RU --table with-ukraine=US,RU,UA
+        zopa report my.yaml -o out/mine -t bilateral=US,RU -t with-ua=US,RU,UA
+        zopa report scenarios/ukraine-ceasefire-2026.yaml -o out/what-if \\
+            --set RU.capability=50 --drop EU
     """
     from zopa import service
     from zopa.cli.views.forecast import print_forecast
     from zopa.report.document import write_report
 
     tables = parse_tables(table or [])
+    overrides, override_flags = parse_overrides(sets, drops)
     loader = service.Loader()  # reads each file once: the deal files reuse the scenario
     source = load_or_exit(file, loader=loader)
-    with service_errors(FLAGS):
+    with service_errors({**FLAGS, **override_flags}):
         result = service.report(
             source,
             models=model,
@@ -90,6 +96,7 @@ def report(
             loader=loader,
             on_checked=lambda: output_folder_or_exit(out, "--out"),
             advise=[a.strip() for a in (advise or "").split(",") if a.strip()],
+            overrides=overrides,
         )
     write_report(result, out)
     print_forecast(result.forecast, with_intervals=False)

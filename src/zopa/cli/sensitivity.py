@@ -10,16 +10,20 @@ import typer
 
 from zopa.cli.common import (
     FormatOption,
+    FullOption,
     OutputFormat,
+    WideOption,
     console,
     fmt_number,
     load_or_exit,
+    one_line,
     output_folder_or_exit,
     print_csv,
+    print_overrides,
     print_result_json,
     service_errors,
 )
-from zopa.cli.parsing import parse_params
+from zopa.cli.parsing import DropOption, SetOption, parse_overrides, parse_params
 from zopa.cli.progress import (
     EXECUTOR_FLAGS,
     DaskOption,
@@ -28,6 +32,7 @@ from zopa.cli.progress import (
     progress_bar,
     wanted,
 )
+from zopa.cli.views.fit import Col, FitTable, set_wide
 
 if TYPE_CHECKING:
     from zopa.service.sensitivity import SensitivityReport
@@ -70,9 +75,49 @@ def _percent(value: float, conf: float) -> str:
     return f"{fmt_number(100 * value, 0)}% ± {fmt_number(100 * conf, 0)}"
 
 
-def _print_tables(report: SensitivityReport, top: int) -> None:
-    from rich.table import Table
+def _print_summary(report: SensitivityReport) -> None:
+    """One row per issue: its forecast's spread and the input that drives it most."""
+    result, labels = report.result, report.labels
+    sobol = result.method == "sobol"
+    share = "share alone / in total" if sobol else "mu*"
+    table = FitTable(
+        None,
+        [
+            Col("issue", key=True),
+            Col("forecast ± sd", "right"),
+            Col("leading input", wrap=True),
+            Col(share, "right"),
+        ],
+    )
+    for r in result.issues:
+        spread = f"{fmt_number(r.mean)} ± {fmt_number(r.std)}"
+        suffix = f" on {report.scenario.issue(r.issue).name}"
 
+        def short(label: str, suffix: str = suffix) -> str:
+            return label.removesuffix(suffix)
+
+        if r.note is not None:
+            table.add_row(r.issue, spread, r.note, "")
+        elif r.sobol:
+            lead = r.ranked_sobol()[0]
+            table.add_row(
+                r.issue,
+                spread,
+                short(labels[lead.input]),
+                f"{_share(lead.first_order)} / {_share(lead.total_order)}",
+            )
+        else:
+            lead_m = r.ranked_morris()[0]
+            table.add_row(r.issue, spread, short(labels[lead_m.input]), fmt_number(lead_m.mu_star))
+    table.print()
+    console.print(
+        "leading input: the one with the largest share of the forecast's variance (Sobol' "
+        "S1 alone, ST with others); --full: each issue's leading inputs with confidence",
+        markup=False,
+    )
+
+
+def _print_tables(report: SensitivityReport, top: int, *, full: bool) -> None:
     from zopa.uncertainty.sensitivity import shown_morris, shown_sobol
 
     scenario, result, labels, seconds = (
@@ -86,19 +131,27 @@ def _print_tables(report: SensitivityReport, top: int) -> None:
         f"{result.model} in {seconds:.1f} s; {len(result.inputs)} inputs, "
         f"{result.distribution} within their ranges; seed {result.seed}"
     )
-    console.print(f"Sensitivity — {scenario.title}", markup=False)
+    console.print(f"Sensitivity — {one_line(scenario.title)}", markup=False)
     console.print(design, markup=False)
+    print_overrides(report.overrides)
+    if not full:
+        _print_summary(report)
+        return
     for r in result.issues:
         name = scenario.issue(r.issue).name
         title = f"{r.issue} — {name}: forecast {fmt_number(r.mean)} ± {fmt_number(r.std)} (sd)"
         if r.note is not None:
             console.print(f"\n{title}: {r.note}", markup=False)
             continue
-        table = Table(title=title, title_justify="left")
-        table.add_column("input")
         if r.sobol:
-            table.add_column("alone (S1)", justify="right")
-            table.add_column("in total (ST)", justify="right")
+            table = FitTable(
+                title,
+                [
+                    Col("input", key=True, wrap=True),
+                    Col("alone (S1)", "right"),
+                    Col("in total (ST)", "right"),
+                ],
+            )
             for s in shown_sobol(r, top):
                 table.add_row(
                     labels[s.input],
@@ -111,9 +164,15 @@ def _print_tables(report: SensitivityReport, top: int) -> None:
                 f"{result.model} forecast ({_share(lead.first_order)} on its own)."
             )
         else:
-            table.add_column("mu* (mean |effect|)", justify="right")
-            table.add_column("mu (signed)", justify="right")
-            table.add_column("sigma", justify="right")
+            table = FitTable(
+                title,
+                [
+                    Col("input", key=True, wrap=True),
+                    Col("mu* (mean |effect|)", "right"),
+                    Col("mu (signed)", "right"),
+                    Col("sigma", "right"),
+                ],
+            )
             for m in shown_morris(r, top):
                 table.add_row(
                     labels[m.input],
@@ -126,13 +185,12 @@ def _print_tables(report: SensitivityReport, top: int) -> None:
                 f"Moving {labels[lead_m.input]} across its range moves the {result.model} "
                 f"forecast by {lead_m.mu_star:.1f} points on average."
             )
-        rest = len(result.inputs) - table.row_count
+        rest = len(result.inputs) - len(table.rows)
         if rest:
             table.caption = f"+ {rest} other input(s) with smaller effects (all in --format json)"
-            table.caption_justify = "left"
         console.print()
-        console.print(table)
-        console.print(sentence, markup=False)
+        table.print()
+        console.print(f"→ {sentence}", markup=False)
     if result.method == "sobol":
         console.print(
             "\nS1: share of the forecast's variance the input explains on its own; ST: share it "
@@ -155,7 +213,9 @@ def sensitivity(
     ] = "median",
     param: Annotated[
         list[str] | None,
-        typer.Option("--param", "-p", help="Model parameter NAME=VALUE (repeatable)."),
+        typer.Option(
+            "--param", "-p", metavar="NAME=VALUE", help="Model parameter NAME=VALUE (repeatable)."
+        ),
     ] = None,
     issue: Annotated[
         list[str] | None,
@@ -208,6 +268,10 @@ def sensitivity(
     workers: WorkersOption = None,
     dask: DaskOption = None,
     progress: ProgressOption = None,
+    sets: SetOption = None,
+    drops: DropOption = None,
+    wide: WideOption = False,
+    full: FullOption = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Which inputs drive each issue's forecast: Sobol' indices or Morris screening.
@@ -218,20 +282,31 @@ def sensitivity(
     issue's forecast among the inputs: S1 = share an input explains alone, ST = share it is
     involved in with others. Morris gives the mean absolute effect over an input's range.
 
+    By default a summary: the issues whose forecast varies most, each with its leading
+    inputs; --full prints every issue.
+
+    \b
     Examples:
         zopa sensitivity scenarios/ukraine-ceasefire-2026.yaml --model median
-        zopa sensitivity scenarios/ukraine-ceasefire-2026.yaml -m compromise -i territory
-        zopa sensitivity scenarios/ukraine-ceasefire-2026.yaml --method morris --format json
-        zopa sensitivity scenarios/ukraine-ceasefire-2026.yaml --salience 0.1 --plot out/sens
+        zopa sensitivity scenarios/ukraine-ceasefire-2026.yaml -m compromise \\
+            -i territory
+        zopa sensitivity scenarios/ukraine-ceasefire-2026.yaml --method morris \\
+            -f json
+        zopa sensitivity scenarios/ukraine-ceasefire-2026.yaml --salience 0.1 \\
+            --plot out/sens
+        zopa sensitivity scenarios/ukraine-ceasefire-2026.yaml --drop US
     """
     from zopa import service
 
+    set_wide(wide)
+    overrides, override_flags = parse_overrides(sets, drops)
     params = parse_params(param or [])
     scenario = load_or_exit(file, quiet_warnings=True).scenario
     if plot is not None:
         output_folder_or_exit(plot, "--plot")
     show = wanted(progress)
-    with service_errors(FLAGS | EXECUTOR_FLAGS), progress_bar("rows", show=show) as on_task:
+    flags = {**FLAGS, **EXECUTOR_FLAGS, **override_flags}
+    with service_errors(flags), progress_bar("rows", show=show) as on_task:
         report = service.sensitivity(
             scenario,
             model=model,
@@ -246,6 +321,7 @@ def sensitivity(
             workers=workers,
             dask=dask,
             progress=on_task,
+            overrides=overrides,
         )
     if output is OutputFormat.json:
         print_result_json(report)
@@ -253,7 +329,7 @@ def sensitivity(
         rows = report.to_rows()
         print_csv(CSV_HEADERS[report.result.method], [list(r.values()) for r in rows])
     else:
-        _print_tables(report, top)
+        _print_tables(report, top, full=full)
     if plot is not None:
         from zopa.report.sensitivity import plot_sensitivity
 

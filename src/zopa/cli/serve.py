@@ -48,6 +48,7 @@ def serve(
     Move a position and watch the forecast, the deal space and the ceasefire's odds
     change; scenarios are kept with their history in the store.
 
+    \b
     Example:
         zopa serve --scenario scenarios/ukraine-ceasefire-2026.yaml --open
         zopa serve --host 0.0.0.0 --port 8080 --store postgresql://zopa@db/zopa

@@ -10,17 +10,22 @@ import typer
 
 from zopa.cli.common import (
     FormatOption,
+    FullOption,
     OutputFormat,
+    WideOption,
     console,
     fail_all,
     load_or_exit,
+    one_line,
     output_folder_or_exit,
     print_csv,
+    print_overrides,
     print_result_json,
     service_errors,
     user_text,
 )
-from zopa.cli.parsing import parse_tables
+from zopa.cli.parsing import DropOption, SetOption, parse_overrides, parse_tables
+from zopa.cli.views.fit import Col, FitTable, set_wide
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -31,19 +36,23 @@ FLAGS = {"tables": "--table", "grid": "--grid", "loss": "--loss", "method": "--m
 """The option of ``zopa tables`` behind each argument of the service call."""
 
 
-def print_comparison(comparison: TableComparison) -> None:
-    """Rich tables: each actor's utility per table, and each table's deal."""
-    from rich.table import Table
+def print_comparison(comparison: TableComparison, *, full: bool = False) -> None:
+    """Each actor's utility per table, and each table's deal; with ``full``, the models too.
+
+    The summary shows each actor's gain (the utility with ``full``), marked ``out`` when
+    the actor is not at the table and ``rejects`` when the deal crosses its red lines or
+    falls below its no-deal utility.
+    """
     from rich.text import Text
 
     names = list(comparison.tables)
-    table = Table(
-        title="Utility of each table's deal (gain over no agreement)", title_justify="left"
+    table = FitTable(
+        "Utility of each table's deal (gain over no agreement)"
+        if full
+        else "Gain of each table's deal over no agreement",
+        [Col("actor", key=True), Col("no deal", "right")]
+        + [Col(n, "right", wrap=True) for n in names],
     )
-    table.add_column("actor")
-    table.add_column("no deal", justify="right")
-    for n in names:
-        table.add_column(n, justify="right")
     for a in comparison.actor_ids:
         cells: list[str | Text] = []
         for n in names:
@@ -52,20 +61,22 @@ def print_comparison(comparison: TableComparison) -> None:
                 cells.append("no deal")
                 continue
             u, g = t.deal.utilities[a], t.deal.gains[a]
-            mark = "" if a in t.members else " [dim](absent)[/]"
+            mark = "" if a in t.members else " [dim]out[/]"
             verdict = "" if t.acceptable.get(a, True) else " [red]rejects[/]"
             colour = "green" if g > 1e-9 else ("red" if g < -1e-9 else "white")
-            cells.append(Text.from_markup(f"[{colour}]{u:.3f} ({g:+.3f})[/]{mark}{verdict}"))
+            value = f"{u:.3f} ({g:+.3f})" if full else f"{g:+.3f}"
+            cells.append(Text.from_markup(f"[{colour}]{value}[/]{mark}{verdict}"))
         veto = "*" if comparison.veto[a] else ""
         table.add_row(f"{a}{veto}", f"{comparison.no_deal[a]:.3f}", *cells)
-    console.print(table)
+    table.print()
     console.print(
-        "* veto player; rejects: the deal is outside its red lines or below its no-deal utility"
+        "* veto player; out: not at the table; rejects: the deal is outside its red lines or "
+        "below its no-deal utility"
     )
-    deals = Table(title="The deal each table reaches", title_justify="left")
-    deals.add_column("issue")
-    for n in names:
-        deals.add_column(n, justify="right")
+    deals = FitTable(
+        "The deal each table reaches",
+        [Col("issue", key=True)] + [Col(n, "right", wrap=True) for n in names],
+    )
     for i in comparison.issue_ids:
         cells = []
         for n in names:
@@ -84,16 +95,18 @@ def print_comparison(comparison: TableComparison) -> None:
         "absent vetoes",
         *(", ".join(comparison.tables[n].absent_vetoes) or "none" for n in names),
     )
-    console.print(deals)
+    deals.print()
     models = sorted({f.model for t in comparison.tables.values() for f in t.forecasts})
-    if models:
-        fc = Table(
-            title="Forecasting models run on each table: mean utility of those absent / present",
-            title_justify="left",
+    if models and not full:
+        console.print(
+            "--full: each actor's utility, and the forecasting models run on each table",
+            markup=False,
         )
-        fc.add_column("model")
-        for n in names:
-            fc.add_column(n, justify="right")
+    elif models:
+        fc = FitTable(
+            "Forecasting models run on each table: mean utility of those absent / present",
+            [Col("model", key=True)] + [Col(n, "right") for n in names],
+        )
         for m in models:
             cells = []
             for n in names:
@@ -107,14 +120,19 @@ def print_comparison(comparison: TableComparison) -> None:
                 out_text = f"{sum(outside) / len(outside):.3f}" if outside else "—"
                 cells.append(f"{out_text} / {sum(inside) / len(inside):.3f}")
             fc.add_row(m, *cells)
-        console.print(fc)
+        fc.print()
 
 
 def tables_command(
     file: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).")],
     table: Annotated[
         list[str] | None,
-        typer.Option("--table", "-t", help="A table NAME=ID,ID,... (repeat for several)."),
+        typer.Option(
+            "--table",
+            "-t",
+            metavar="NAME=ID,...",
+            help="A table NAME=ID,ID,... (repeat for several).",
+        ),
     ] = None,
     grid: Annotated[
         int, typer.Option("--grid", min=2, max=201, help="Evenly spaced levels per issue.")
@@ -127,9 +145,13 @@ def tables_command(
         bool,
         typer.Option("--models/--no-models", help="Also run the forecasting models per table."),
     ] = True,
+    full: FullOption = False,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write the table-composition chart (PNG) here.")
     ] = None,
+    sets: SetOption = None,
+    drops: DropOption = None,
+    wide: WideOption = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Compare who is at the table: the deal each composition reaches, and everyone's utility.
@@ -137,11 +159,17 @@ def tables_command(
     Everyone at a table must sign; actors outside have no say. Their utility under the
     deal is reported, and absent veto players who would reject it are named.
 
-    Example:
-        zopa tables scenarios/ukraine-ceasefire-2026.yaml --table bilateral=US,RU
-        --table with-ukraine=US,RU,UA --table with-europe=US,RU,UA,EU,UK,FR,DE
+    \b
+    Examples:
+        zopa tables scenarios/ukraine-ceasefire-2026.yaml -t bilateral=US,RU \\
+            -t with-ukraine=US,RU,UA -t with-europe=US,RU,UA,EU,UK,FR,DE
+        zopa tables scenarios/ukraine-ceasefire-2026.yaml -t bilateral=US,RU \\
+            --set RU.capability=50
     """
     from zopa import service
+
+    set_wide(wide)
+    overrides, override_flags = parse_overrides(sets, drops)
 
     if not table:
         fail_all(["give at least one --table NAME=ID,..."])
@@ -149,9 +177,16 @@ def tables_command(
     scenario = load_or_exit(file, quiet_warnings=True).scenario
     if plot is not None:
         output_folder_or_exit(plot, "--plot")
-    with service_errors(FLAGS):
+    with service_errors({**FLAGS, **override_flags}):
         result = service.tables(
-            scenario, chosen, grid=grid, loss=loss, method=method, forecasts=models
+            scenario,
+            chosen,
+            grid=grid,
+            loss=loss,
+            method=method,
+            # the models' results show in JSON, CSV and --full only
+            forecasts=models and (full or output is not OutputFormat.table),
+            overrides=overrides,
         )
     comparison = result.comparison
     if output is OutputFormat.json:
@@ -173,8 +208,9 @@ def tables_command(
         ]
         print_csv(["actor", "no_deal", *names], rows)
     else:
-        console.print(f"[bold]{user_text(scenario.title)}[/] — who is at the table")
-        print_comparison(comparison)
+        console.print(f"[bold]{user_text(one_line(scenario.title))}[/] — who is at the table")
+        print_overrides(result.overrides)
+        print_comparison(comparison, full=full)
     if plot is not None:
         from zopa.report.deals import plot_table_composition
 

@@ -10,6 +10,7 @@ import typer
 from zopa.cli.common import (
     EXIT_BAD_INPUT,
     FormatOption,
+    FullOption,
     OutputFormat,
     console,
     print_csv,
@@ -31,6 +32,7 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat warnings as errors (exit 2).")
     ] = False,
+    full: FullOption = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Check scenario files and list every problem as FILE:LINE: field: what is wrong.
@@ -38,9 +40,13 @@ def validate(
     Reads YAML and JSON scenarios and the table formats of `zopa convert` (CSV, XLSX,
     KTAB, Decide, BdM), chosen by extension.
 
+    Repeated warnings of one kind are counted on one line naming the first; --full
+    lists each.
+
     Exit code 0 when every file is valid, 2 when any has an error (or, with --strict,
     a warning).
 
+    \b
     Example:
         zopa validate scenarios/ukraine-ceasefire-2026.yaml
     """
@@ -58,7 +64,7 @@ def validate(
     else:
         for f in result.files:
             path, scenario = f.path, f.scenario
-            print_problems(list(f.problems))
+            print_problems(list(f.problems), full=full)
             n_err, n_warn = f.errors, f.warnings
             if scenario is not None and f.valid:
                 console.print(

@@ -22,7 +22,7 @@ from zopa.service.durability import DurabilityReport, compare, durability
 from zopa.service.errors import AnalysisFailed, BadInput
 from zopa.service.forecast import ForecastResult, forecast
 from zopa.service.loading import DealFile, Loader, ScenarioFile, load_deal, load_scenario
-from zopa.service.overrides import with_overrides
+from zopa.service.overrides import Override, Overrides, with_overrides
 from zopa.service.report import ReportResult, report
 from zopa.service.runs import RunList, RunResult, list_runs, load_run
 from zopa.service.sensitivity import SensitivityReport, sensitivity
@@ -41,6 +41,8 @@ __all__ = [
     "DurabilityReport",
     "ForecastResult",
     "Loader",
+    "Override",
+    "Overrides",
     "ReportResult",
     "RunList",
     "RunResult",

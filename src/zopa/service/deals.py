@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from zopa.service.errors import AnalysisFailed, BadInput, argument_problem
+from zopa.service.overrides import Overrides, apply_overrides
 from zopa.service.results import Result, jsonable
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ def deals(
     loss: str = "linear",
     method: str = "auto",
     parties: Sequence[str] | None = None,
+    overrides: Overrides | None = None,
 ) -> DealsResult:
     """Analyse the deal space: who accepts what, what collides, which packages to propose.
 
@@ -89,6 +91,8 @@ def deals(
         method: ``"auto"`` (enumerate up to 10^7 packages, MILP above), ``"enumeration"``
             or ``"milp"``.
         parties: Actors who must accept (default: the veto players).
+        overrides: What-if changes to the scenario (positions, saliences, capabilities,
+            actors dropped), checked like a file; the result records them.
 
     Raises:
         BadInput: Bad options or unknown parties (every problem at once).
@@ -96,6 +100,7 @@ def deals(
     """
     from zopa.agreements.analysis import analyse_deals
 
+    scenario = apply_overrides(scenario, overrides)
     problems = option_problems(grid=grid, loss=loss, method=method)
     if parties is not None:
         unknown = sorted(set(parties) - set(scenario.actor_ids))
@@ -127,4 +132,4 @@ def deals(
         )
     except ValueError as exc:
         raise AnalysisFailed(str(exc)) from exc
-    return DealsResult(scenario, analysis)
+    return DealsResult(scenario, analysis, overrides=overrides or Overrides())

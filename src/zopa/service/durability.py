@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from zopa.service.errors import BadInput, argument_problem
 from zopa.service.loading import DealFile, Loader, check_draws
+from zopa.service.overrides import Overrides, apply_overrides
 from zopa.service.results import Result, jsonable
 
 if TYPE_CHECKING:
@@ -290,12 +291,14 @@ def assess(
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
     blocks_per_task: int = BLOCKS_PER_TASK,
+    overrides: Overrides | None = None,
 ) -> DurabilityReport:
     """Assess loaded deals on the same parameter draws (``draws`` checked).
 
     The draws run in blocks of :data:`BLOCK_DRAWS` on the executor (one task per deal
     and group of ``blocks_per_task`` blocks); every deal draws the same parameters
-    (common random numbers), so differences between deals come from their terms.
+    (common random numbers), so differences between deals come from their terms. With
+    ``overrides``, each deal is assessed on its scenario so changed.
     """
     from zopa.durability.assess import DealAssessment
     from zopa.durability.ending import classify_ending
@@ -311,6 +314,7 @@ def assess(
         problems = exc.problems + problems
     if problems:
         raise BadInput(problems)
+    scenarios = [apply_overrides(d.scenario, overrides) for d in deals]
     chunks = group(draw_blocks(draws, BLOCK_DRAWS), blocks_per_task)
     tasks = [(k, chunk) for k in range(len(deals)) for chunk in chunks]
     shared = (tuple((d.deal.id, d.deal.mechanisms) for d in deals), parameters, seed)
@@ -331,18 +335,20 @@ def assess(
         finally:
             results.close()
     assessments = []
-    for d, pieces in zip(deals, parts, strict=True):
+    for d, scenario, pieces in zip(deals, scenarios, parts, strict=True):
         result = join_results(pieces, seed)
         assessments.append(
             DealAssessment(
                 deal=d.deal,
-                scenario=d.scenario,
+                scenario=scenario,
                 result=result,
-                ending=classify_ending(d.deal, result, parameters.ending, d.scenario),
-                utilities=deal_utilities(d.deal, d.scenario),
+                ending=classify_ending(d.deal, result, parameters.ending, scenario),
+                utilities=deal_utilities(d.deal, scenario),
             )
         )
-    return DurabilityReport(tuple(assessments), parameters, draws, seed, compared)
+    return DurabilityReport(
+        tuple(assessments), parameters, draws, seed, compared, overrides=overrides or Overrides()
+    )
 
 
 def durability(
@@ -355,6 +361,7 @@ def durability(
     dask: str | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
+    overrides: Overrides | None = None,
 ) -> DurabilityReport:
     """Will a deal's ceasefire hold, does it deter renewed attack, and which ending follows.
 
@@ -371,6 +378,8 @@ def durability(
         dask: ``"local"`` or a Dask scheduler's address: run the blocks there.
         executor: An executor already open (it stays open).
         progress: Called after each task with (draws done, draws in all).
+        overrides: What-if changes to the scenario each deal is about (positions,
+            saliences, capabilities, actors dropped), checked like a file.
 
     Raises:
         BadInput: A file with problems, draws out of range, bad executor arguments.
@@ -387,6 +396,7 @@ def durability(
         dask=dask,
         executor=executor,
         progress=progress,
+        overrides=overrides,
     )
 
 
@@ -401,10 +411,12 @@ def compare(
     dask: str | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
+    overrides: Overrides | None = None,
 ) -> DurabilityReport:
     """Several deals side by side, on the same parameter draws (same seed).
 
-    The draws run as in :func:`durability`, on the executor the arguments name.
+    The draws run as in :func:`durability`, on the executor the arguments name;
+    ``overrides`` (what-if changes) apply to the scenario each deal is about.
 
     Raises:
         BadInput: Fewer than two deals, the same deal twice, files with problems.
@@ -429,6 +441,7 @@ def compare(
         dask=dask,
         executor=executor,
         progress=progress,
+        overrides=overrides,
     )
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from zopa.frozen import FrozenMap
 from zopa.service.errors import AnalysisFailed, BadInput, argument_problem
 from zopa.service.models import model_settings, resolve_models
+from zopa.service.overrides import Overrides, apply_overrides
 from zopa.service.results import Result, jsonable
 
 if TYPE_CHECKING:
@@ -219,6 +220,7 @@ def forecast(
     dask: str | None = None,
     executor: Executor | None = None,
     blocks_per_task: int = 1,
+    overrides: Overrides | None = None,
 ) -> ForecastResult:
     """Forecast every issue with each model; with ``draws``, also on Monte Carlo draws.
 
@@ -253,6 +255,8 @@ def forecast(
             ``dask``.
         blocks_per_task: Blocks of 2,000 draws in one task (more amortise the cost of a
             task on a large cluster; the numbers do not change).
+        overrides: What-if changes to the scenario (positions, saliences, capabilities,
+            actors dropped), checked like a file; the result records them.
 
     Raises:
         BadInput: Unknown models or parameters, a negative number of draws, workers
@@ -266,6 +270,7 @@ def forecast(
     from zopa.service.executors import executor_problems, open_for_analysis
     from zopa.uncertainty.monte_carlo import forecast_draws, trace_sample
 
+    scenario = apply_overrides(scenario, overrides)
     if draws < 0 or (rounds is not None and rounds < 1):
         bad = ("draws", draws, "0 or more") if draws < 0 else ("rounds", rounds, "1 or more")
         raise BadInput([argument_problem(bad[0], "out of range", got=bad[1], expected=bad[2])])
@@ -312,6 +317,7 @@ def forecast(
             rounds_models = {n: m for n, m in instances.items() if points[n].trajectory is not None}
             traces = trace_sample(rounds_models, view, draws, seed)
     return ForecastResult(
+        overrides=overrides or Overrides(),
         scenario=scenario,
         models=tuple(names),
         params=FrozenMap({m: FrozenMap(p) for m, p in settings.items()}),

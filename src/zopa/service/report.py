@@ -8,7 +8,7 @@ the job of :func:`zopa.report.write_report`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ from zopa.service.durability import DurabilityReport, assess
 from zopa.service.errors import BadInput, argument_problem
 from zopa.service.forecast import ForecastResult, forecast
 from zopa.service.loading import DealFile, Loader, ScenarioFile
+from zopa.service.overrides import Overrides, apply_overrides
 from zopa.service.results import Result
 from zopa.service.simulate import SimulationResult, report_talks
 from zopa.service.tables import TablesResult, table_problems, tables
@@ -88,6 +89,7 @@ def report(
     loader: Loader | None = None,
     on_checked: Callable[[], object] | None = None,
     advise: Sequence[str] = (),
+    overrides: Overrides | None = None,
 ) -> ReportResult:
     """Analyse a scenario end to end.
 
@@ -107,6 +109,8 @@ def report(
             to prepare the output folder).
         advise: Actors to advise (:func:`zopa.service.advise`, its defaults, the top
             levers of each): their own moves and whom to work on.
+        overrides: What-if changes to the scenario (positions, saliences, capabilities,
+            actors dropped), checked like a file; every analysis runs with them.
 
     Raises:
         BadInput: Every problem of the files and arguments at once.
@@ -115,6 +119,10 @@ def report(
     loader = loader or Loader()
     problems: list[Problem] = []
     source = scenario if isinstance(scenario, ScenarioFile) else loader.scenario(scenario)
+    try:
+        apply_overrides(source.scenario, overrides)  # checked before anything runs
+    except BadInput as exc:
+        problems += exc.problems
     if tables:
         problems += table_problems(tables, source.scenario.actor_ids)
     explicit = deal_files is not None
@@ -141,17 +149,41 @@ def report(
         raise BadInput(problems)
     if on_checked is not None:
         on_checked()
-    forecasts = forecast(source.scenario, models=models, draws=draws, seed=seed, calibrated=True)
-    deal_space = deals(source.scenario, grid=grid)
-    comparison = _tables(source, tables, grid) if tables else None
+    forecasts = forecast(
+        source.scenario,
+        models=models,
+        draws=draws,
+        seed=seed,
+        calibrated=True,
+        overrides=overrides,
+    )
+    deal_space = deals(source.scenario, grid=grid, overrides=overrides)
+    comparison = _tables(source, tables, grid, overrides) if tables else None
     durability = None
     if chosen:
-        durability = assess(chosen, loader.parameters(), max(draws * 10, 1000), seed, compared=True)
-    advice = _advice(source, advise, grid)
+        durability = assess(
+            chosen,
+            loader.parameters(),
+            max(draws * 10, 1000),
+            seed,
+            compared=True,
+            overrides=overrides,
+        )
+    changed = replace(source, scenario=apply_overrides(source.scenario, overrides))
+    advice = _advice(changed, advise, grid)
     talks = report_talks(
-        source.scenario, tables or {}, draws=min(draws, 1000), seed=seed, grid=grid
+        changed.scenario, tables or {}, draws=min(draws, 1000), seed=seed, grid=grid
     )
-    return ReportResult(source, forecasts, deal_space, comparison, durability, advice, talks=talks)
+    return ReportResult(
+        source,
+        forecasts,
+        deal_space,
+        comparison,
+        durability,
+        advice,
+        talks=talks,
+        overrides=overrides or Overrides(),
+    )
 
 
 # -- advice for some actors (a section of its own) -----------------------------------------
@@ -189,5 +221,10 @@ def _advice(source: ScenarioFile, actors: Sequence[str], grid: int) -> tuple[Adv
     )
 
 
-def _tables(source: ScenarioFile, chosen: Mapping[str, Sequence[str]], grid: int) -> TablesResult:
-    return tables(source.scenario, chosen, grid=grid)
+def _tables(
+    source: ScenarioFile,
+    chosen: Mapping[str, Sequence[str]],
+    grid: int,
+    overrides: Overrides | None = None,
+) -> TablesResult:
+    return tables(source.scenario, chosen, grid=grid, overrides=overrides)

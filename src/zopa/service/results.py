@@ -11,7 +11,11 @@ from __future__ import annotations
 import json
 import math
 from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from functools import wraps
 from typing import TYPE_CHECKING, Any
+
+from zopa.service.overrides import Overrides
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,8 +37,33 @@ def json_text(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
 
 
+@dataclass(frozen=True, eq=False)
 class Result(ABC):
-    """Base of the service results: subclasses define ``to_dict`` and ``to_rows``."""
+    """Base of the service results: subclasses define ``to_dict`` and ``to_rows``.
+
+    Attributes:
+        overrides: The what-if changes the analysis ran with (none: the file as it is).
+            When there are some, every result's :meth:`to_dict` starts with them
+            (``"overrides": [{"actor": ..., "text": "UA.territory=40"}, ...]``); the base
+            class adds the field, so no result can leave it out.
+    """
+
+    overrides: Overrides = field(default=Overrides(), kw_only=True)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("to_dict")
+        if own is None or getattr(own, "__isabstractmethod__", False):
+            return
+
+        @wraps(own)
+        def to_dict(self: Result) -> dict[str, Any]:
+            data: dict[str, Any] = own(self)
+            if self.overrides:
+                return {"overrides": self.overrides.to_list(), **data}
+            return data
+
+        cls.to_dict = to_dict  # type: ignore[method-assign]
 
     @abstractmethod
     def to_dict(self) -> dict[str, Any]:

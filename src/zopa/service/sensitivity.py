@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from zopa.frozen import FrozenMap
 from zopa.service.errors import AnalysisFailed, BadInput, argument_problem
 from zopa.service.models import model_settings, resolve_models
+from zopa.service.overrides import Overrides, apply_overrides
 from zopa.service.results import Result, jsonable
 
 if TYPE_CHECKING:
@@ -184,6 +185,7 @@ def sensitivity(
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
     blocks_per_task: int = 1,
+    overrides: Overrides | None = None,
 ) -> SensitivityReport:
     """Split the variance of each issue's forecast among the inputs that vary.
 
@@ -206,6 +208,8 @@ def sensitivity(
         executor: An executor already open (it stays open).
         progress: Called after each task with (rows done, rows in all).
         blocks_per_task: Blocks of rows in one task.
+        overrides: What-if changes to the scenario (positions, saliences, capabilities,
+            actors dropped), checked like a file; the result records them.
 
     Raises:
         BadInput: Unknown model, parameters or issues, bad options, nothing varies, or
@@ -222,6 +226,7 @@ def sensitivity(
         sensitivity_inputs,
     )
 
+    scenario = apply_overrides(scenario, overrides)
     (name,) = resolve_models([model])
     settings = model_settings(params, [name])[name]
     problems = []
@@ -321,4 +326,4 @@ def sensitivity(
             raise AnalysisFailed(f"sensitivity analysis of {name} failed: {exc}") from exc
     seconds = time.perf_counter() - started
     labels = FrozenMap({x.name: input_label(scenario, x) for x in result.inputs})
-    return SensitivityReport(scenario, result, labels, seconds)
+    return SensitivityReport(scenario, result, labels, seconds, overrides=overrides or Overrides())

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 from zopa.frozen import FrozenMap
 from zopa.service.deals import option_problems
 from zopa.service.errors import AnalysisFailed, BadInput, argument_problem
+from zopa.service.overrides import Overrides, apply_overrides
 from zopa.service.results import Result, jsonable
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ def tables(
     loss: str = "linear",
     method: str = "auto",
     forecasts: bool = True,
+    overrides: Overrides | None = None,
 ) -> TablesResult:
     """The deal each table reaches and every actor's utility under it.
 
@@ -100,6 +102,8 @@ def tables(
         loss: ``"linear"`` or ``"quadratic"``.
         method: ``"auto"``, ``"enumeration"`` or ``"milp"``.
         forecasts: Also run the registered forecasting models on each table.
+        overrides: What-if changes to the scenario (positions, saliences, capabilities,
+            actors dropped), checked like a file; the result records them.
 
     Raises:
         BadInput: Bad options or tables (every problem at once).
@@ -107,6 +111,7 @@ def tables(
     """
     from zopa.agreements.tables import compare_tables
 
+    scenario = apply_overrides(scenario, overrides)
     problems = option_problems(grid=grid, loss=loss, method=method)
     problems += table_problems(tables, scenario.actor_ids)
     if problems:
@@ -122,4 +127,4 @@ def tables(
         )
     except ValueError as exc:
         raise AnalysisFailed(str(exc)) from exc
-    return TablesResult(scenario, comparison)
+    return TablesResult(scenario, comparison, overrides=overrides or Overrides())

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from zopa.cli.common import console, err_console, fail, print_csv, user_text
+from zopa.cli.common import console, err_console, fail, one_line, print_csv, user_text
+from zopa.cli.views.fit import Col, FitTable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -40,9 +41,15 @@ def _pct(i: Interval) -> str:
     return f"{i.mean:.2f} [{i.low:.2f}-{i.high:.2f}]"
 
 
-def print_assessment(a: DealAssessment, params: DurabilityParameters) -> None:
-    """The human-readable report of one deal."""
-    from rich.table import Table
+def print_assessment(
+    a: DealAssessment, params: DurabilityParameters, *, full: bool = False
+) -> None:
+    """The human-readable report of one deal: a summary, or everything with ``full``.
+
+    The summary keeps the mechanisms that change the hazard, the years 0, 1, 2, 5 and
+    10, the ending and its margins, and one line each for the drivers, the utilities of
+    the veto players and the assumptions.
+    """
     from rich.text import Text
 
     from zopa.durability.parameters import HAZARD_MECHANISMS, ParameterStatus
@@ -50,20 +57,30 @@ def print_assessment(a: DealAssessment, params: DurabilityParameters) -> None:
     from zopa.service.durability import mechanism_setting
 
     r, e, m = a.result, a.ending, a.deal.mechanisms
-    console.print(f"[bold]{user_text(a.deal.title)}[/bold]  ({a.deal.id})")
-    console.print(f"scenario: {a.scenario.title}; {r.n_draws} draws, seed {r.seed}")
+    console.print(f"[bold]{user_text(one_line(a.deal.title))}[/bold]  ({user_text(a.deal.id)})")
+    console.print(
+        f"scenario: {one_line(a.scenario.title)}; {r.n_draws} draws, seed {r.seed}", markup=False
+    )
     hold = r.hold()
     console.print(
         "P(ceasefire holds), mean [5-95 %]: "
         + ", ".join(f"{y} y {_pct(hold[y])}" for y in HOLD_YEARS if y in hold)
     )
 
-    mech = Table(title="Mechanisms and hazard ratios", title_justify="left")
-    for col in ("mechanism", "setting", "hazard ratio [5-95 %]", "ratio status"):
-        mech.add_column(col)
+    mech = FitTable(
+        "Mechanisms and hazard ratios" + ("" if full else " (those that change the hazard)"),
+        [
+            Col("mechanism", key=True),
+            Col("setting", wrap=True),
+            Col("hazard ratio [5-95%]"),
+            Col("ratio status"),
+        ],
+    )
     for name in HAZARD_MECHANISMS:
         ratio = r.mechanism_ratios[name]
         lo, med, hi = (float(x) for x in _quantiles(ratio))
+        if not full and lo == med == hi == 1.0:
+            continue
         status = params[f"hr.{name}"].status
         mech.add_row(
             name,
@@ -79,20 +96,23 @@ def print_assessment(a: DealAssessment, params: DurabilityParameters) -> None:
     )
     mech.add_row("arms supply", m.arms_supply, "via deterrence", "see balance below")
     mech.add_row("all combined", "", _pct_ratio(r.hazard_ratio), "")
-    console.print(mech)
+    mech.print()
 
-    years = Table(title="By year", title_justify="left")
-    for col in (
-        "year",
-        "P(holds) [5-95 %]",
-        "attacker",
-        "defender",
-        "balance [5-95 %]",
-        "P(balance < 1)",
-    ):
-        years.add_column(col, justify="right")
+    years = FitTable(
+        "By year",
+        [
+            Col("year", "right", key=True),
+            Col("P(holds) [5-95%]", "right"),
+            Col("attacker", "right"),
+            Col("defender", "right"),
+            Col("balance [5-95%]", "right"),
+            Col("P(balance < 1)", "right"),
+        ],
+    )
     mean, _, low, high = r.survival_band()
     for yb in r.balance_by_year():
+        if not full and yb.year not in SUMMARY_YEARS:
+            continue
         k = r.index(yb.year)
         years.add_row(
             f"{yb.year:g}",
@@ -102,7 +122,7 @@ def print_assessment(a: DealAssessment, params: DurabilityParameters) -> None:
             f"{yb.balance.median:.2f} [{yb.balance.low:.2f}-{yb.balance.high:.2f}]",
             f"{yb.p_below_parity:.2f}",
         )
-    console.print(years)
+    years.print()
     windows = r.vulnerability_windows()
     console.print(
         "Window of vulnerability (median balance below its level at a bare ceasefire): "
@@ -111,10 +131,11 @@ def print_assessment(a: DealAssessment, params: DurabilityParameters) -> None:
 
     console.print(f"\n[bold]Ending: {e.ending.value.replace('_', ' ')}[/bold]")
     for reason in e.reasons:
-        console.print(f"  - {reason}")
-    margins = Table(title="Margins to each boundary (positive = safe side)", title_justify="left")
-    for col in ("boundary", "margin", "threshold"):
-        margins.add_column(col)
+        console.print(f"  - {reason}", markup=False)
+    margins = FitTable(
+        "Margins to each boundary (positive = safe side)",
+        [Col("boundary", key=True, wrap=True), Col("margin", "right"), Col("threshold", wrap=True)],
+    )
     th = params.ending
     rl = "—" if e.red_line_margin is None else f"{e.red_line_margin:+.2f}"
     margins.add_row("capitulation: red lines (share of scale)", rl, f"{th.defender}'s red lines")
@@ -131,43 +152,72 @@ def print_assessment(a: DealAssessment, params: DurabilityParameters) -> None:
         f"{e.settlement_margin:+d}",
         f"unsettled <= {th.max_unsettled_core} of {', '.join(th.core_issues)}",
     )
-    console.print(margins)
-    for x in e.red_lines:
-        console.print(
-            f"  red line {x.issue}: deal {x.value:g}, red line {x.red_line:g}, "
-            f"margin {x.margin:+.2f}"
-        )
-    if e.unchecked:
-        console.print(
-            f"  not checked (no red line or no value in the deal): {', '.join(e.unchecked)}"
-        )
+    margins.print()
+    if full:
+        for x in e.red_lines:
+            console.print(
+                f"  red line {x.issue}: deal {x.value:g}, red line {x.red_line:g}, "
+                f"margin {x.margin:+.2f}"
+            )
+        if e.unchecked:
+            console.print(
+                f"  not checked (no red line or no value in the deal): {', '.join(e.unchecked)}"
+            )
 
-    drivers = r.drivers()[:6]
-    if drivers:
-        drv = Table(
-            title="What drives P(holds 5 y): rank correlation over the draws",
-            title_justify="left",
+    drivers = r.drivers()[: 6 if full else 3]
+    if drivers and full:
+        drv = FitTable(
+            "What drives P(holds 5 y): rank correlation over the draws",
+            [Col("parameter", key=True), Col("correlation", "right"), Col("status")],
         )
-        for col in ("parameter", "correlation", "status"):
-            drv.add_column(col)
         for pid, rho in drivers:
             drv.add_row(pid, f"{rho:+.2f}", params[pid].status.value)
-        console.print(drv)
+        drv.print()
+    elif drivers:
+        console.print(
+            "What drives P(holds 5 y) (rank correlation): "
+            + ", ".join(f"{pid} {rho:+.2f}" for pid, rho in drivers),
+            markup=False,
+        )
 
-    util = Table(title="Utility of the deal vs no deal (0..1)", title_justify="left")
-    for col in ("actor", "deal", "no deal", "gain"):
-        util.add_column(col, justify="right" if col != "actor" else "left")
-    for u in a.utilities:
-        util.add_row(u.actor, f"{u.deal:.3f}", f"{u.no_deal:.3f}", f"{u.gain:+.3f}")
-    console.print(util)
-    print_notes(r.notes)
+    vetoes = {x.id for x in a.scenario.actors if x.veto}
+    if full:
+        util = FitTable(
+            "Utility of the deal vs no deal (0..1)",
+            [
+                Col("actor", key=True),
+                Col("deal", "right"),
+                Col("no deal", "right"),
+                Col("gain", "right"),
+            ],
+        )
+        for u in a.utilities:
+            util.add_row(u.actor, f"{u.deal:.3f}", f"{u.no_deal:.3f}", f"{u.gain:+.3f}")
+        util.print()
+        print_notes(r.notes)
+        return
+    console.print(
+        "Utility gain of the deal over no deal (0..1): "
+        + ", ".join(f"{u.actor} {u.gain:+.3f}" for u in a.utilities if u.actor in vetoes)
+        + f"; {len(a.utilities) - len(vetoes)} other actors: --full",
+        markup=False,
+    )
+    first = r.notes[0].split(":")[0] if r.notes else ""
+    console.print(
+        f"[yellow bold]Assumptions[/]: [yellow]{user_text(first)}; --full lists them and "
+        f"{len(r.notes) - 1} more note(s); docs/durability.md[/]"
+    )
+
+
+SUMMARY_YEARS = (0, 1, 2, 5, 10)
+"""The years of the summary's table (every year with ``--full``)."""
 
 
 def print_notes(notes: tuple[str, ...]) -> None:
     """The assumption notes, visibly."""
     console.print("[yellow bold]Assumptions[/]")
     for note in notes:
-        console.print(f"[yellow]  ! {note}[/]")
+        console.print(f"[yellow]  ! {user_text(note)}[/]")
     console.print("[yellow]  ! Parameters, sources and limits: docs/durability.md[/]")
 
 
