@@ -116,8 +116,8 @@ def sweep(
     one.
 
     Examples:
-        zopa sweep scenarios/ukraine-ceasefire-2026.yaml -m smp -g smp.victory_power=0.5,1,2
-        zopa sweep scenarios/ukraine-ceasefire-2026.yaml -m nash --vary RU:territory.position=10,50
+        zopa sweep flagship.yaml -m smp -g smp.victory_power=0.5,1,2
+        zopa sweep flagship.yaml -m nash --vary RU:territory.position=10,50
         zopa sweep scenarios/ --draws 10000 --dask tcp://scheduler:8786
     """
     from zopa import service
