@@ -149,6 +149,7 @@ LAYERS = {
     "backtest": 1.2,
     "negotiation": 1.2,  # simulated talks over the deal space (agreements, uncertainty)
     "io": 2,
+    "llm": 2,  # language-model negotiators: talk to an endpoint, like the readers to files
     "service": 3,
     "report": 4,
     "web": 4.5,  # the web app, run by the command line's `zopa serve`
