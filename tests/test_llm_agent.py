@@ -15,14 +15,13 @@ pytest.importorskip("openai")
 
 import zopa.llm  # noqa: F401  (registers the llm agent)
 import zopa.negotiation as neg
+from fake_openai import FakeChatServer
 from zopa.agreements import build_space
 from zopa.llm import LanguageModelError
 from zopa.llm.agent import parse_answer
 from zopa.negotiation import AGENTS, PROTOCOLS, Ending, Move
 from zopa.negotiation.transcript import replay, transcript_from_records
 from zopa.scenario import Actor, Issue, Scenario, Stance
-
-from fake_openai import FakeChatServer
 
 
 def toy_scenario():
@@ -73,19 +72,23 @@ def value(table, outcome):
 def test_an_offer_accepted_is_the_agreement():
     t = toy_table()
     out, a, b = talk(t, [offer(40)], [accept()])
-    assert out.agreed[0] and out.ended[0] == Ending.AGREEMENT
+    assert out.agreed[0]
+    assert out.ended[0] == Ending.AGREEMENT
     assert value(t, out) == 40.0
     assert (len(a.requests), len(b.requests)) == (1, 1)
     # what A was shown: its private brief, the rules of answering, the schema
     shown = a.prompt(0)
     assert "You negotiate for Party A (id A)" in shown
-    assert "you want 0" in shown and "status quo 50" in shown
+    assert "you want 0" in shown
+    assert "status quo 50" in shown
     assert a.requests[0]["response_format"]["type"] == "json_schema"
-    assert a.requests[0]["model"] == "fake-model" and a.requests[0]["temperature"] == 0.0
+    assert a.requests[0]["model"] == "fake-model"
+    assert a.requests[0]["temperature"] == 0.0
     # B saw A's offer on the table and its own red line, not A's brief
     shown_b = b.prompt(0)
     assert 'On the table (from A): {"x": 40.0}' in shown_b
-    assert "red line 30" in shown_b and "you want 100" in shown_b
+    assert "red line 30" in shown_b
+    assert "you want 100" in shown_b
     assert "you want 0" not in shown_b
     steps = out.transcript.records(t)
     assert [(s["party"], s["move"]) for s in steps] == [("A", "offer"), ("B", "accept")]
@@ -94,7 +97,7 @@ def test_an_offer_accepted_is_the_agreement():
 
 def test_a_malformed_answer_gets_one_reprompt_with_the_reason():
     t = toy_table()
-    out, a, b = talk(t, ["I think we should meet halfway.", offer(40)], [accept()])
+    out, a, _b = talk(t, ["I think we should meet halfway.", offer(40)], [accept()])
     assert value(t, out) == 40.0
     assert len(a.requests) == 2
     reprompt = a.requests[1]["messages"]
@@ -103,7 +106,8 @@ def test_a_malformed_answer_gets_one_reprompt_with_the_reason():
     first = out.transcript.records(t)[0]
     assert first["refused"]  # the protocol's reason is recorded
     assert "[unusable answer: not a JSON object" in first["answers"][0]["message"]
-    assert first["move"] == "offer" and first["package"] == {"x": 40.0}
+    assert first["move"] == "offer"
+    assert first["package"] == {"x": 40.0}
 
 
 def test_two_bad_answers_count_as_repeating_the_last_offer():
@@ -139,7 +143,8 @@ def test_walking_away_ends_the_talks():
     walk = json.dumps({"move": "walk_away", "message": "no"})
     out, _, b = talk(t, [offer(0)], [walk])
     assert not out.agreed[0]
-    assert out.ended[0] == Ending.WALK_AWAY and out.walked[0] == 1
+    assert out.ended[0] == Ending.WALK_AWAY
+    assert out.walked[0] == 1
     assert len(b.requests) == 1
 
 
@@ -166,7 +171,8 @@ def test_a_server_without_json_schema_answers_is_asked_in_words():
     t = toy_table()
     out, a, _ = talk(t, [offer(40)], [accept()], refuse_schema=True)
     assert value(t, out) == 40.0
-    assert "response_format" in a.requests[0] and "response_format" not in a.requests[1]
+    assert "response_format" in a.requests[0]
+    assert "response_format" not in a.requests[1]
 
 
 def test_an_unreachable_model_is_a_clear_error():
@@ -193,7 +199,8 @@ def test_a_language_model_against_a_rule_based_agent():
             t, PROTOCOLS.make("alternating"), [llm(a), AGENTS.make("hard_liner")], seed=1
         )
     steps = out.transcript.records(t)
-    assert steps[0]["party"] == "A" and steps[0]["package"] == {"x": 20.0}
+    assert steps[0]["party"] == "A"
+    assert steps[0]["package"] == {"x": 20.0}
     assert all(s["party"] in ("A", "B") for s in steps)
 
 
@@ -213,9 +220,12 @@ def test_every_kind_of_bad_answer_is_named(text, error):
     t = toy_table()
     move, levels, _, got = parse_answer(text, t, frozenset({Move.OFFER, Move.ACCEPT}))
     if error:
-        assert error in got and move == Move.PASS and levels is None
+        assert error in got
+        assert move == Move.PASS
+        assert levels is None
     else:
-        assert got == "" and move == Move.OFFER
+        assert got == ""
+        assert move == Move.OFFER
         assert t.package_dict(levels) == {"x": 30.0}  # 33 -> the nearest level
 
 

@@ -277,9 +277,13 @@ def system_prompt(brief: Brief) -> str:
     who = brief.actor.name if brief.actor is not None else brief.party
     required = [p for p, r in zip(table.parties, table.required, strict=True) if r]
     others = len(table.parties) - len(required)
-    needs = f"every party's acceptance ({', '.join(required)})" if not others else (
-        (f"{', '.join(required)} and " if required else "")
-        + f"{table.quorum:.0%} of the other parties"
+    needs = (
+        f"every party's acceptance ({', '.join(required)})"
+        if not others
+        else (
+            (f"{', '.join(required)} and " if required else "")
+            + f"{table.quorum:.0%} of the other parties"
+        )
     )
     lines = [
         f"You negotiate for {who} (id {brief.party}). Parties at the table: "
