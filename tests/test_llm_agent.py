@@ -234,3 +234,82 @@ def test_bad_parameters_are_refused():
         AGENTS.make("llm", url="ftp://x")
     with pytest.raises(ValueError, match="temperature"):
         AGENTS.make("llm", temperature=5.0)
+
+
+# --- through the command line: record, replay, limits --------------------------------
+
+
+def _cli(*args):
+    from typer.testing import CliRunner
+
+    from zopa.cli import app
+
+    return CliRunner().invoke(app, ["simulate", *map(str, args)])
+
+
+@pytest.fixture
+def toy_file(tmp_path):
+    from zopa.io import save_scenario
+    from zopa.scenario import Source
+
+    sc = toy_scenario()
+    sc = Scenario(sc.title, sc.actors, sc.issues, sc.stances, sources=(Source("s", "toy"),))
+    path = tmp_path / "toy.yaml"
+    save_scenario(sc, path)
+    return path
+
+
+def test_a_recorded_run_replays_on_the_command_line(toy_file, tmp_path):
+    record = tmp_path / "talks.json"
+    with FakeChatServer(["not json"] + [offer(40)] * 10) as a:
+        out = _cli(
+            toy_file,
+            "--parties",
+            "A,B",
+            "--agent",
+            "A=llm",
+            "--agent",
+            "B=conceder",
+            "--param",
+            f"llm.url={a.url}",
+            "--deadline",
+            "4",
+            "--record",
+            record,
+            "--format",
+            "json",
+        )
+        asked = len(a.requests)
+    assert out.exit_code == 0, out.output
+    first = json.loads(out.stdout)
+    assert json.loads(record.read_text()) == first
+    steps = first["runs"][0]["transcript"]
+    assert "[unusable answer: not a JSON object" in steps[0]["answers"][0]["message"]
+    assert asked >= 2
+    again = _cli(
+        toy_file, "--parties", "A,B", "--deadline", "4", "--replay", record, "--format", "json"
+    )
+    assert again.exit_code == 0, again.output
+    replayed = json.loads(again.stdout)
+    assert replayed["runs"][0]["transcript"] == steps
+    assert replayed["runs"][0]["package"] == first["runs"][0]["package"]
+
+
+def test_llm_limits_on_the_command_line(toy_file, tmp_path):
+    out = _cli(toy_file, "--parties", "A,B", "--agent", "A=llm", "--draws", "10")
+    assert out.exit_code == 2
+    assert "--draws" in out.output
+    assert "stated stances only" in out.output
+    out = _cli(toy_file, "--parties", "A,B", "--tournament", "--format", "json")
+    assert out.exit_code == 0, out.output
+    assert all("llm" not in run["agents"].values() for run in json.loads(out.stdout)["runs"])
+    bad = tmp_path / "bad.json"
+    bad.write_text("{nope")
+    out = _cli(toy_file, "--parties", "A,B", "--replay", bad)
+    assert out.exit_code == 2
+    assert "not a JSON recording" in out.output
+    with FakeChatServer([]) as dead:
+        url = dead.url
+    out = _cli(toy_file, "--parties", "A,B", "--agent", "A=llm", "--param", f"llm.url={url}")
+    assert out.exit_code == 1
+    assert "did not answer" in out.output

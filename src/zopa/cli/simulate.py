@@ -37,12 +37,33 @@ FLAGS = {
     "loss": "--loss",
     "no_deal": "--no-deal",
     "set_aside": "--set-aside",
+    "replay": "--replay",
 }
 """The option of ``zopa simulate`` behind each argument of the service call."""
 
 
 def _ids(text: str | None) -> list[str] | None:
     return None if text is None else [p.strip() for p in text.split(",") if p.strip()]
+
+
+def read_recording(path: Path, bad: list[str]) -> list[dict[str, Any]] | None:
+    """The runs recorded by ``--record`` (or ``--format json``); appends to ``bad``."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        bad.append(f"--replay {path}: cannot read the file ({exc.strerror})")
+        return None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        where = f"line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else "encoding"
+        bad.append(f"--replay {path}:{where}: not a JSON recording of zopa simulate")
+        return None
+    runs = data.get("runs") if isinstance(data, dict) else None
+    if not isinstance(runs, list):
+        bad.append(f"--replay {path}: no 'runs' list (expected the JSON of zopa simulate)")
+        return None
+    return runs
 
 
 def parse_agents(
@@ -257,6 +278,20 @@ def simulate_command(
         Path | None,
         typer.Option("--plot", help="Write the first run's offers in utility space to this PNG."),
     ] = None,
+    record: Annotated[
+        Path | None,
+        typer.Option(
+            "--record", help="Write every run with its transcript to this JSON file (for --replay)."
+        ),
+    ] = None,
+    replay: Annotated[
+        Path | None,
+        typer.Option(
+            "--replay",
+            help="Play the runs recorded in this JSON file again from their answers, calling no"
+            " agent (same table options as the recording).",
+        ),
+    ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Simulate the talks round by round with negotiating agents.
@@ -281,6 +316,7 @@ def simulate_command(
     alternatives = parse_no_deal(no_deal or [], bad)
     if plot is not None and plot.suffix.lower() != ".png":
         bad.append(f"--plot {plot}: expected a file name ending in .png")
+    recorded = None if replay is None else read_recording(replay, bad)
     fail_all(bad)
     scenario = load_or_exit(file, quiet_warnings=True).scenario
     with service_errors(FLAGS):
@@ -300,7 +336,14 @@ def simulate_command(
             no_deal=alternatives,
             set_aside=set_aside or (),
             tournament=tournament,
+            replay=recorded,
         )
+    if record is not None:
+        from zopa.io.atomic import atomic_write
+
+        atomic_write(record, result.to_json())
+        if output is OutputFormat.table:
+            console.print(f"recorded {len(result.runs)} run(s) in {record}")
     if output is OutputFormat.json:
         print_result_json(result)
     elif output is OutputFormat.csv:

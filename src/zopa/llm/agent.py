@@ -74,6 +74,7 @@ class LanguageModel:
     """
 
     name: ClassVar[str] = "llm"
+    external: ClassVar[bool] = True  # calls out to a server: never in a tournament unless named
     citation: ClassVar[str] = (
         "Bianchi et al. (2024), How well can LLMs negotiate? NegotiationArena, ICML; "
         "Abdelnabi et al. (2024), LLM-stakeholders interactive negotiation, NeurIPS D&B"

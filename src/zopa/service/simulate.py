@@ -252,6 +252,7 @@ def simulation_problems(
     same: bool = False,
 ) -> list[Problem]:
     """Every problem with the arguments of :func:`simulate`, at once."""
+    import zopa.llm  # noqa: F401  (registers the language-model agent)
     from zopa.negotiation import AGENTS, PROTOCOLS
 
     known = scenario.actor_ids
@@ -304,6 +305,18 @@ def simulation_problems(
                 )
         if not names:
             problems.append(argument_problem("agents", f"no agent given for {party}", got=party))
+        external = [
+            n for n in names if n in AGENTS.names() and getattr(AGENTS.get(n), "external", False)
+        ]
+        if external and draws > 0:
+            problems.append(
+                argument_problem(
+                    "draws",
+                    f"the {external[0]} agent ({party}) plays the stated stances only",
+                    got=draws,
+                    expected="0",
+                )
+            )
     for name, values in params.items():
         if name not in AGENTS.names():
             problems.append(
@@ -362,7 +375,7 @@ def simulation_problems(
             )
     n = 1
     for p in parties:
-        n *= max(1, len(agents.get(p, AGENTS.names() if tournament else ("x",))))
+        n *= max(1, len(agents.get(p, tournament_agents() if tournament else ("x",))))
     if same:
         n = len({a for p in parties for a in agents.get(p, ())}) or 1
     if n > MAX_COMBINATIONS:
@@ -372,6 +385,14 @@ def simulation_problems(
             )
         )
     return problems
+
+
+def tournament_agents() -> list[str]:
+    """The registered agents a tournament plays: those that call out to no server."""
+    import zopa.llm  # noqa: F401  (registers the language-model agent)
+    from zopa.negotiation import AGENTS
+
+    return [n for n in AGENTS.names() if not getattr(AGENTS.get(n), "external", False)]
 
 
 def default_parties(scenario: Scenario) -> list[str]:
@@ -405,6 +426,7 @@ def simulate(
     transcripts: bool = True,
     tournament: bool = False,
     same: bool = False,
+    replay: Sequence[Mapping[str, Any]] | None = None,
 ) -> SimulationResult:
     """Simulate the talks.
 
@@ -433,6 +455,10 @@ def simulate(
         tournament: Every registered agent for each party not given in ``agents``.
         same: Every party plays the same strategy: one run per strategy named in
             ``agents`` (in order) instead of every combination.
+        replay: Runs recorded by an earlier simulation (the ``runs`` of its JSON, each
+            with ``agents`` and ``transcript``): each is played again through the same
+            protocol from its recorded answers, calling no agent (a run with language
+            models is reproducible from its record). Only with ``draws=0``.
 
     Raises:
         BadInput: Every problem with the arguments at once.
@@ -466,10 +492,12 @@ def simulate(
         tournament=tournament,
         same=same,
     )
+    if replay is not None:
+        problems += replay_problems(replay, table_parties, draws)
     if problems:
         raise BadInput(problems)
     for p in table_parties:
-        chosen.setdefault(p, list(AGENTS.names()) if tournament else [default_agent(scenario, p)])
+        chosen.setdefault(p, tournament_agents() if tournament else [default_agent(scenario, p)])
     view = scenario.arrays()
     try:
         space = build_space(
@@ -500,6 +528,8 @@ def simulate(
     except (ValueError, KeyError) as exc:
         raise AnalysisFailed(str(exc)) from exc
     rule = PROTOCOLS.make(protocol)
+    if replay is not None:
+        return _replayed(scenario, protocol, table, replay, seed, tuple(aside), params)
     party_briefs = briefs(table, scenario)
     runs = []
     if same:
@@ -509,7 +539,14 @@ def simulate(
         combos = list(itertools.product(*[chosen[p] for p in table_parties]))
     for combo in combos:
         made = [AGENTS.make(name, **params.get(name, {})) for name in combo]
-        out = negotiate(table, rule, made, seed=seed, record=transcripts, party_briefs=party_briefs)
+        from zopa.llm import LanguageModelError
+
+        try:
+            out = negotiate(
+                table, rule, made, seed=seed, record=transcripts, party_briefs=party_briefs
+            )
+        except LanguageModelError as exc:
+            raise AnalysisFailed(str(exc)) from exc
         settled = settle(table, out)
         agents_of = dict(zip(table_parties, combo, strict=True))
         run = SimulatedRun(agents_of, take_draws(out, 0, 1), take_settlement(settled, 0, 1))
@@ -530,6 +567,73 @@ def simulate(
         n_draws=draws,
         seed=seed,
         set_aside=tuple(aside),
+        parameters={name: dict(p) for name, p in params.items()},
+    )
+
+
+def replay_problems(
+    replay: Sequence[Mapping[str, Any]], parties: Sequence[str], draws: int
+) -> list[Problem]:
+    """Every problem with recorded runs to replay at a table of ``parties``."""
+    problems = []
+    if draws > 0:
+        problems.append(
+            argument_problem(
+                "draws", "a replay plays the recorded runs only", got=draws, expected="0"
+            )
+        )
+    if not replay:
+        problems.append(argument_problem("replay", "no recorded runs"))
+    for k, run in enumerate(replay):
+        agents = run.get("agents") if isinstance(run, Mapping) else None
+        record = run.get("transcript") if isinstance(run, Mapping) else None
+        if not isinstance(agents, Mapping) or list(agents) != list(parties):
+            problems.append(
+                argument_problem(
+                    "replay",
+                    f"run {k + 1}: its parties differ from the table's",
+                    got=",".join(agents) if isinstance(agents, Mapping) else agents,
+                    expected=",".join(parties),
+                )
+            )
+        if not isinstance(record, list):
+            problems.append(
+                argument_problem("replay", f"run {k + 1}: no transcript was recorded", got=k + 1)
+            )
+    return problems
+
+
+def _replayed(
+    scenario: Scenario,
+    protocol: str,
+    table: Table,
+    replay: Sequence[Mapping[str, Any]],
+    seed: int,
+    aside: tuple[str, ...],
+    params: Mapping[str, Mapping[str, Any]],
+) -> SimulationResult:
+    """The recorded runs played again through ``protocol`` from their transcripts."""
+    from zopa.negotiation import PROTOCOLS, settle, transcript_from_records
+    from zopa.negotiation import replay as replay_run
+
+    runs = []
+    for k, recorded in enumerate(replay):
+        try:
+            transcript = transcript_from_records(recorded["transcript"], table)
+            out = replay_run(PROTOCOLS.make(protocol), table, transcript)
+        except (KeyError, ValueError, IndexError, TypeError) as exc:
+            raise BadInput(
+                [argument_problem("replay", f"run {k + 1}: the record cannot be read ({exc})")]
+            ) from None
+        runs.append(SimulatedRun(dict(recorded["agents"]), out, settle(table, out)))
+    return SimulationResult(
+        scenario=scenario,
+        protocol=protocol,
+        table=table,
+        runs=tuple(runs),
+        n_draws=0,
+        seed=seed,
+        set_aside=aside,
         parameters={name: dict(p) for name, p in params.items()},
     )
 
