@@ -144,7 +144,8 @@ def write_report(
 
     Writes ``report.md``, ``report.html`` (self-contained), ``report.pdf`` (when asked and
     an engine runs), each part's JSON, a tidy CSV per table (``forecasts.csv``,
-    ``packages.csv``, ``utilities.csv``, ``tables.csv``, ``durability.csv``), with
+    ``packages.csv``, ``utilities.csv``, ``tables.csv``, ``durability.csv``,
+    ``advice.csv``), with
     ``xlsx`` also ``report.xlsx`` (a sheet per table), and the figures.
 
     Raises:
