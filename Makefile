@@ -21,7 +21,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/zopa report scenarios/ukraine-ceasefire-2026.yaml --out $(OUT) \
 		--table bilateral=US,RU --table with-ukraine=US,RU,UA \
-		--table with-europe=US,RU,UA,UK,FR,DE,IT,PL,NB,EU --advise EU,UK,UA
+		--table with-europe=US,RU,UA,UK,FR,DE,IT,PL,NB,EU --advise EU,UK,UA --xlsx
 
 # The web app on http://127.0.0.1:8000/ with the flagship loaded (Ctrl-C stops it).
 serve: $(STAMP)

@@ -21,4 +21,4 @@ for name in result.models:
 
 # the same numbers as a tidy table (one row per model and issue)
 frame = result.to_frame()
-print(frame[frame["issue"] == "territory"][["model", "forecast", "low", "high"]])
+print(frame[frame["issue"] == "territory"][["model", "point", "low", "high"]])

@@ -21,5 +21,5 @@ result = service.report(
     draws=100,
     tables={"bilateral": ["US", "RU"]},
 )
-written = write_report(result, out)  # JSON, CSV, plots, then report.md
+written = write_report(result, out, pdf=False).files  # JSON, CSV, plots, HTML, report.md
 print(f"wrote {len(written)} files; report: {written[-1]}")

@@ -26,7 +26,7 @@ def test_report_advises_the_chosen_actors(tmp_path, fixtures):
     (advice,) = result.advice
     assert advice.advice.actor == "A"
     assert result.to_dict()["advice"][0]["actor"] == "A"
-    files = write_report(result, tmp_path)
+    files = write_report(result, tmp_path).files
     text = (tmp_path / "report.md").read_text(encoding="utf-8")
     section = text[text.index("## Where does effort pay? Advice for A") :]
     assert "held to the compromise model's behaviour" in section

@@ -63,7 +63,7 @@ def test_durability_csv_rows_per_year():
     result = run("durability", E3, "--draws", "500", "--format", "csv")
     assert result.exit_code == 0
     lines = result.output.strip().splitlines()
-    assert lines[0].startswith("deal,year,p_hold_mean")
+    assert lines[0].startswith("plan,year,p_hold,low,high")
     assert len(lines) == 12
 
 

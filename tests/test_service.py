@@ -44,7 +44,7 @@ def test_forecast_by_hand():
     assert rows[0]["status_quo"] == 50.0
     assert math.isnan(rows[0]["low"])  # no draws, no range
     frame = result.to_frame()
-    assert list(frame["forecast"]) == [pytest.approx(136 / 2.2), 70.0]
+    assert list(frame["point"]) == [pytest.approx(136 / 2.2), 70.0]
 
 
 def test_same_seed_same_numbers_and_draws_have_ranges(flagship):
@@ -162,7 +162,8 @@ def test_report_reads_each_file_once_and_runs_each_model_once(spies, tmp_path):
     assert parses["ukraine-ceasefire-2026.yaml"] == 1
     assert all(parses[d.name] == 1 for d in DEALS)
     assert parses["parameters.yaml"] == 1
-    assert sum(parses.values()) == 1 + len(DEALS) + 1
+    assert parses["ukraine-ceasefire-2026.questions.yaml"] == 1
+    assert sum(parses.values()) == 1 + len(DEALS) + 1 + 1
     # every model once on the stated positions and once on the batch of draws
     models = result.forecast.models
     assert runs == Counter({**{(m, 1): 1 for m in models}, **{(m, 20): 1 for m in models}})

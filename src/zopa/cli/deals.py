@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,7 +20,6 @@ from zopa.cli.common import (
     load_or_exit,
     one_line,
     output_folder_or_exit,
-    print_csv,
     print_overrides,
     print_result_json,
     service_errors,
@@ -329,21 +329,9 @@ def deals(
     if output is OutputFormat.json:
         print_result_json(result)
     elif output is OutputFormat.csv:
-        from zopa.agreements.solutions import CONCEPTS
+        from zopa.report.exports import COLUMNS, csv_text
 
-        rows = [
-            [
-                issue,
-                *(
-                    None
-                    if analysis.solutions[c].package is None
-                    else analysis.solutions[c].package[issue]  # type: ignore[index]
-                    for c in CONCEPTS
-                ),
-            ]
-            for issue in analysis.space.issue_ids
-        ]
-        print_csv(["issue", *CONCEPTS], rows)
+        sys.stdout.write(csv_text(result.package_rows(), COLUMNS["packages"]))
     else:
         console.print(f"[bold]{user_text(one_line(scenario.title))}[/] — deal space")
         print_overrides(result.overrides)

@@ -12,6 +12,7 @@ from zopa.service.results import Result, jsonable
 
 if TYPE_CHECKING:
     from zopa.agreements.analysis import DealAnalysis
+    from zopa.agreements.results import Solution
     from zopa.agreements.utility import Loss
     from zopa.io.errors import Problem
     from zopa.scenario import Scenario
@@ -33,22 +34,50 @@ class DealsResult(Result):
         data: dict[str, Any] = jsonable(self.analysis.as_dict())
         return data
 
-    def to_rows(self) -> list[dict[str, Any]]:
-        """One row per issue and bargaining solution: the package's value (None: no package)."""
+    def _packages(self) -> list[tuple[str, str, Solution]]:
+        """(package, source, solution): the zone's solutions, then the core deal's."""
         from zopa.agreements.solutions import CONCEPTS
 
-        rows = []
-        for issue in self.analysis.space.issue_ids:
-            for concept in CONCEPTS:
-                package = self.analysis.solutions[concept].package
-                rows.append(
-                    {
-                        "issue": issue,
-                        "solution": concept,
-                        "value": None if package is None else package[issue],
-                    }
-                )
-        return rows
+        a = self.analysis
+        out = [(c, "zone", a.solutions[c]) for c in CONCEPTS]
+        if a.core is not None:
+            out += [(c, "core", a.core.solutions[c]) for c in CONCEPTS]
+        return out
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """One row per package and actor: utility and gain (packages that exist only).
+
+        Columns: ``package`` (bargaining solution), ``source`` (``zone``, or ``core``: the
+        core deal with colliding issues set aside), ``actor``, ``party`` (whose consent
+        is needed), ``utility`` and ``gain`` over no agreement.
+        """
+        parties = set(self.analysis.parties)
+        return [
+            {
+                "package": name,
+                "source": source,
+                "actor": actor,
+                "party": actor in parties,
+                "utility": sol.utilities[actor],
+                "gain": sol.gains[actor],
+            }
+            for name, source, sol in self._packages()
+            if sol.package is not None
+            for actor in self.analysis.space.actor_ids
+        ]
+
+    def package_rows(self) -> list[dict[str, Any]]:
+        """One row per package and issue: the value (packages that exist only).
+
+        Columns: ``package``, ``source`` (as in :meth:`to_rows`), ``issue``, ``value``
+        (NaN: left at the status quo where there is none).
+        """
+        return [
+            {"package": name, "source": source, "issue": issue, "value": value}
+            for name, source, sol in self._packages()
+            if sol.package is not None
+            for issue, value in sol.package.items()
+        ]
 
 
 def option_problems(*, grid: int, loss: str, method: str) -> list[Problem]:

@@ -153,7 +153,12 @@ def assessment_dict(a: DealAssessment, params: DurabilityParameters) -> dict[str
 
 
 def assessment_rows(a: DealAssessment) -> list[dict[str, Any]]:
-    """Per-year rows of one deal: survival and deterrence balance with their 5–95% bands."""
+    """Per-year rows of one deal: survival and deterrence balance with their 5–95% bands.
+
+    Columns: ``plan`` (the deal's id), ``year``, ``p_hold`` (mean) with ``low`` and
+    ``high``, ``balance`` (median) with ``balance_low`` and ``balance_high``, and
+    ``p_below_parity``.
+    """
     r = a.result
     mean, _, low, high = r.survival_band()
     rows = []
@@ -161,12 +166,12 @@ def assessment_rows(a: DealAssessment) -> list[dict[str, Any]]:
         k = r.index(yb.year)
         rows.append(
             {
-                "deal": a.deal.id,
+                "plan": a.deal.id,
                 "year": yb.year,
-                "p_hold_mean": round(float(mean[k]), 6),
-                "p_hold_low": round(float(low[k]), 6),
-                "p_hold_high": round(float(high[k]), 6),
-                "balance_median": round(yb.balance.median, 6),
+                "p_hold": round(float(mean[k]), 6),
+                "low": round(float(low[k]), 6),
+                "high": round(float(high[k]), 6),
+                "balance": round(yb.balance.median, 6),
                 "balance_low": round(yb.balance.low, 6),
                 "balance_high": round(yb.balance.high, 6),
                 "p_below_parity": round(yb.p_below_parity, 6),

@@ -183,7 +183,11 @@ class ForecastResult(Result):
         return data
 
     def to_rows(self) -> list[dict[str, Any]]:
-        """One row per model and issue: the forecast, the status quo and the 5–95% range."""
+        """One row per model and issue: the point forecast, its 5–95% range, the status quo.
+
+        Columns: ``model``, ``issue``, ``point``, ``low``, ``median``, ``high`` (NaN
+        without draws), ``status_quo`` (NaN where none) and ``draws``.
+        """
         intervals = self.intervals()
         rows = []
         for name in self.models:
@@ -194,11 +198,11 @@ class ForecastResult(Result):
                     {
                         "model": name,
                         "issue": issue.id,
-                        "forecast": point[issue.id],
-                        "status_quo": math.nan if issue.status_quo is None else issue.status_quo,
+                        "point": point[issue.id],
                         "low": low,
                         "median": median,
                         "high": high,
+                        "status_quo": math.nan if issue.status_quo is None else issue.status_quo,
                         "draws": self.draws,
                     }
                 )

@@ -77,10 +77,14 @@ class Loader:
     def scenario(self, path: Path | str, *, strict: bool = False) -> ScenarioFile:
         """A valid scenario, or :class:`BadInput` with every problem of its file.
 
-        With ``strict``, warnings count as errors.
+        With ``strict``, warnings count as errors. Another kind of zopa file (a deal
+        file, a question file) gets one problem naming both kinds instead of a field
+        error per missing scenario field.
         """
         scenario, problems = self.check(path)
-        if scenario is None or (strict and problems):
+        if scenario is None:
+            raise BadInput(wrong_kind(path, "scenario") or problems)
+        if strict and problems:
             raise BadInput(problems)
         return ScenarioFile(Path(path), scenario, tuple(problems))
 
@@ -99,6 +103,8 @@ class Loader:
         problems: list[Problem] = []
         for path in paths:
             deal, scenario, found = check_deal(path, scenario_loader=self.check)
+            if deal is None:
+                found = wrong_kind(path, "deal") or found
             problems += [p for p in found if p.is_error or p.file == str(path)]
             if deal is not None and scenario is not None:
                 loaded.append(DealFile(Path(path), deal, scenario, scenario_path(path, deal)))
@@ -114,6 +120,49 @@ class Loader:
         if params is None:
             raise BadInput(problems)
         return params
+
+
+FILE_KINDS = {
+    "scenario": ("zopa", "docs/scenario-format.md"),
+    "deal": ("zopa_deal", "docs/deal-format.md"),
+    "questions": ("zopa_questions", "docs/questions.md"),
+}
+"""Each kind of zopa file: the key that marks it, and how a message names it."""
+
+
+def file_kind(path: Path | str) -> str | None:
+    """The kind of zopa file at ``path`` by its marker key (``None``: unknown or unreadable)."""
+    from zopa.io.documents import read_document
+
+    path = Path(path)
+    if path.suffix.lower() not in (".yaml", ".yml", ".json") or not path.is_file():
+        return None
+    doc, _ = read_document(path, display=str(path))
+    if not isinstance(doc.data, dict):
+        return None
+    if "parameters" in doc.data and "horizon_years" in doc.data:
+        return "durability parameters"
+    return next((k for k, (key, _) in FILE_KINDS.items() if key in doc.data), None)
+
+
+def wrong_kind(path: Path | str, expected: str) -> list[Problem]:
+    """One problem when ``path`` is another kind of zopa file than ``expected``, else none."""
+    from zopa.io.errors import Problem
+
+    kind = file_kind(path)
+    if kind is None or kind == expected:
+        return []
+    what = "a durability parameter file" if kind not in FILE_KINDS else f"a {kind} file"
+    key, doc = FILE_KINDS[expected]
+    return [
+        Problem(
+            str(path),
+            None,
+            "",
+            f"this is {what}, not a {expected} file",
+            expected=f"a {expected} file starting with `{key}: 1`; see {doc}",
+        )
+    ]
 
 
 def load_scenario(path: Path | str, *, strict: bool = False) -> ScenarioFile:

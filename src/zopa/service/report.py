@@ -19,6 +19,7 @@ from zopa.service.errors import BadInput, argument_problem
 from zopa.service.forecast import ForecastResult, forecast
 from zopa.service.loading import DealFile, Loader, ScenarioFile
 from zopa.service.overrides import Overrides, apply_overrides
+from zopa.service.questions import Question, default_questions, load_questions
 from zopa.service.results import Result
 from zopa.service.simulate import SimulationResult, report_talks
 from zopa.service.tables import TablesResult, table_problems, tables
@@ -39,6 +40,9 @@ class ReportResult(Result):
         durability: The deals about this scenario compared (``None`` without deals).
         advice: Where each advised actor's effort pays (empty when none was asked for).
         talks: Simulated talks, one (label, simulation) per table played.
+        questions: The user's questions, each answered by a section of the report.
+        deal_search: Where deal files were looked for (``None`` when they were given).
+        questions_file: The question file read (``None``: none).
     """
 
     source: ScenarioFile
@@ -49,6 +53,9 @@ class ReportResult(Result):
     advice: tuple[AdviceResult, ...] = ()
     # simulated talks (zopa.service.simulate): (label, simulation) per table played
     talks: tuple[tuple[str, SimulationResult], ...] = ()
+    questions: tuple[Question, ...] = ()
+    deal_search: Path | None = None
+    questions_file: Path | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Each part's documented JSON under its name (``tables``/``durability`` if run)."""
@@ -67,14 +74,48 @@ class ReportResult(Result):
         return out
 
     def to_rows(self) -> list[dict[str, Any]]:
-        """The forecasts' tidy rows (the other parts have their own ``to_rows``)."""
+        """The forecasts' tidy rows (every part's are in :meth:`tidy_tables`)."""
         return self.forecast.to_rows()
+
+    def tidy_tables(self) -> dict[str, list[dict[str, Any]]]:
+        """Every part's tidy table by name: one observation per row, the same keys per table.
+
+        ``forecasts`` (model, issue, point, low, high, ...), ``packages`` (package,
+        issue, value), ``utilities`` (package, actor, utility, gain), ``tables`` (table,
+        actor, utility, ...), ``durability`` (plan, year, p_hold, low, high, ...) and
+        ``advice`` (advised, group, rank, actor, issue, ...), the last three only when run.
+        """
+        out = {
+            "forecasts": self.forecast.to_rows(),
+            "packages": self.deals.package_rows(),
+            "utilities": self.deals.to_rows(),
+        }
+        if self.tables is not None:
+            out["tables"] = self.tables.to_rows()
+        if self.durability is not None:
+            out["durability"] = self.durability.to_rows()
+        if self.advice:
+            out["advice"] = [
+                {"advised": a.advice.actor, **row} for a in self.advice for row in a.to_rows()
+            ]
+        return out
+
+
+DEAL_SUFFIXES = (".yaml", ".yml", ".json")
+"""Files the report reads as deal files in the scenario's ``deals/`` folder."""
+
+
+def default_deal_folder(scenario_path: Path | str) -> Path:
+    """Where the report looks for deal files: ``<scenario folder>/deals/``."""
+    return Path(scenario_path).parent / "deals"
 
 
 def default_deals(scenario_path: Path | str) -> list[Path]:
     """Deal files in ``<scenario folder>/deals/``."""
-    folder = Path(scenario_path).resolve().parent / "deals"
-    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    folder = default_deal_folder(Path(scenario_path).resolve())
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in DEAL_SUFFIXES)
 
 
 def report(
@@ -84,6 +125,7 @@ def report(
     draws: int = 1000,
     tables: Mapping[str, Sequence[str]] | None = None,
     deal_files: Sequence[Path | str] | None = None,
+    questions: Path | str | None = None,
     grid: int = 11,
     seed: int = 0,
     loader: Loader | None = None,
@@ -102,6 +144,8 @@ def report(
         deal_files: Deal files to assess. ``None``: the scenario's ``deals/`` folder,
             skipping deals about other scenarios; given explicitly, a deal about another
             scenario is bad input.
+        questions: A question file (default: ``<scenario name>.questions.yaml`` beside
+            the scenario, when it exists).
         grid: Levels per issue of the deal space.
         seed: Seed of every random draw.
         loader: Reads files, each once (default: a new one).
@@ -145,6 +189,15 @@ def report(
                 )
             )
     problems += _advice_problems(source, advise)
+    questions_file = Path(questions) if questions is not None else None
+    if questions_file is None:
+        questions_file = default_questions(source.path)
+    asked: tuple[Question, ...] = ()
+    if questions_file is not None:
+        try:
+            asked = load_questions(questions_file, source.scenario)
+        except BadInput as exc:
+            problems += exc.problems
     if problems:
         raise BadInput(problems)
     if on_checked is not None:
@@ -174,6 +227,7 @@ def report(
     talks = report_talks(
         changed.scenario, tables or {}, draws=min(draws, 1000), seed=seed, grid=grid
     )
+    search = None if explicit else default_deal_folder(source.path)
     return ReportResult(
         source,
         forecasts,
@@ -183,6 +237,9 @@ def report(
         advice,
         talks=talks,
         overrides=overrides or Overrides(),
+        questions=asked,
+        deal_search=search,
+        questions_file=questions_file,
     )
 
 

@@ -9,6 +9,9 @@ Sheets (row 1 is a header; column names case-insensitive, any order):
 - ``sources`` (optional): id, title, url, date, publisher
 - ``anchors`` (optional): issue, value, text
 - ``meta`` (optional): key, value, with keys ``title``, ``as_of`` and ``description``
+- ``positions``, ``saliences`` (optional): the actor × issue grids
+  (:mod:`zopa.io.formats.xlsx_grid`); without a ``stances`` sheet, the stances come from
+  them
 
 Lists (``groups``, ``sources``) are joined with ``;``. Problems are located as
 ``FILE:ROW: sheet.column``.
@@ -27,6 +30,7 @@ from typing import Any
 
 from zopa.io.atomic import atomic_write
 from zopa.io.errors import Problem
+from zopa.io.formats import xlsx_grid
 from zopa.io.formats._common import (
     FEATURES,
     Collector,
@@ -45,7 +49,10 @@ NAME = "xlsx"
 EXTENSIONS = (".xlsx",)
 CARRIES = frozenset(FEATURES)
 """What of a scenario this format keeps (everything)."""
-DESCRIPTION = "Excel workbook with sheets actors, issues, stances, sources, anchors, meta"
+DESCRIPTION = (
+    "Excel workbook with sheets actors, issues, stances, sources, anchors, meta, "
+    "and the actor x issue grids positions and saliences"
+)
 
 SHEETS: dict[str, tuple[str, ...]] = {
     "meta": ("key", "value"),
@@ -106,6 +113,8 @@ def check(path: Path | str) -> tuple[Scenario | None, list[Problem]]:
     if data is None or not _safe_archive(io.BytesIO(data), col):
         return None, col.problems
     tables: dict[str, list[tuple[int, Record]]] = {}
+    grids: dict[str, xlsx_grid.Grid] = {}
+    required: tuple[str, ...] = REQUIRED_SHEETS
     with warnings.catch_warnings():  # openpyxl's notes on parts it skips are not the user's
         warnings.simplefilter("ignore")
         try:
@@ -116,12 +125,18 @@ def check(path: Path | str) -> tuple[Scenario | None, list[Problem]]:
         try:
             names = {str(n).strip().lower(): n for n in workbook.sheetnames}
             budget = _CellBudget(MAX_CELLS)
-            for sheet in SHEETS:
+            if all(g in names for g in xlsx_grid.GRIDS):  # the grids may stand for stances
+                required = tuple(s for s in REQUIRED_SHEETS if s != "stances")
+            for sheet in [*SHEETS, *xlsx_grid.GRIDS]:
                 if sheet not in names:
-                    if sheet in REQUIRED_SHEETS:
-                        col.add(None, sheet, "missing sheet", expected=", ".join(REQUIRED_SHEETS))
+                    if sheet in required:
+                        col.add(None, sheet, "missing sheet", expected=", ".join(required))
                     continue
                 try:
+                    if sheet in xlsx_grid.GRIDS:
+                        rows = _grid_rows(workbook[names[sheet]], budget)
+                        grids[sheet] = xlsx_grid.read_grid(sheet, rows, col)
+                        continue
                     tables[sheet] = _table(workbook[names[sheet]], sheet, col, budget)
                 except _TooManyCellsError:
                     col.add(
@@ -135,13 +150,24 @@ def check(path: Path | str) -> tuple[Scenario | None, list[Problem]]:
                     col.add(None, sheet, f"sheet not readable: {_reason(exc)}")
                     return None, col.problems
             for name in names:
-                if name not in SHEETS:
-                    col.warn(None, name, "unknown sheet ignored", expected=", ".join(SHEETS))
+                if name not in SHEETS and name not in xlsx_grid.GRIDS:
+                    known = ", ".join([*SHEETS, *xlsx_grid.GRIDS])
+                    col.warn(None, name, "unknown sheet ignored", expected=known)
         finally:
             workbook.close()
-    if any(sheet not in tables for sheet in REQUIRED_SHEETS):
+    if any(sheet not in tables for sheet in required):
         return None, col.problems
-    return _build(tables, col, Path(path).stem)
+    return _build(tables, col, Path(path).stem, grids)
+
+
+def _grid_rows(sheet: object, budget: _CellBudget) -> list[tuple[int, list[object]]]:
+    """A grid sheet's rows as written, each a list of its cells from column A."""
+    out = []
+    for number, cells in _sheet_rows(sheet):
+        budget.spend(len(cells))
+        width = max(cells, default=0)
+        out.append((number, [cells.get(c) for c in range(1, width + 1)]))
+    return out
 
 
 def _reason(exc: Exception) -> str:
@@ -291,7 +317,10 @@ def _table(
 
 
 def _build(
-    tables: dict[str, list[tuple[int, Record]]], col: Collector, default_title: str
+    tables: dict[str, list[tuple[int, Record]]],
+    col: Collector,
+    default_title: str,
+    grids: dict[str, xlsx_grid.Grid] | None = None,
 ) -> tuple[Scenario | None, list[Problem]]:
     data: dict[str, Any] = {"zopa": 1, "title": default_title}
     data.update(_meta(tables.get("meta", []), col))
@@ -307,6 +336,14 @@ def _build(
         for k, (line, record) in enumerate(tables.get(section, [])):
             lines[section, k] = line
             data[section].append(entry(k, line, record, col))
+    if grids and "stances" in tables:
+        xlsx_grid.check_against_stances(
+            grids, data["stances"], [line for line, _ in tables["stances"]], col
+        )
+    elif grids:
+        data["stances"] = xlsx_grid.stances_from_grids(
+            grids.get("positions", {}), grids.get("saliences", {}), col
+        )
     for issue in data["issues"]:
         by_value = anchors.pop(str(issue.get("id")), {})
         if by_value:
@@ -532,9 +569,15 @@ def dumps(scenario: Scenario) -> bytes:
             for s in scenario.sources
         ],
     }
-    for name in ("actors", "issues", "stances", "sources", "anchors", "meta"):
+    columns = dict(SHEETS)
+    for grid, field in xlsx_grid.GRIDS.items():
+        header, *values = xlsx_grid.grid_rows(scenario, field)
+        columns[grid] = tuple(str(h) for h in header)
+        rows[grid] = values
+    order = ("actors", "issues", "stances", "positions", "saliences", "sources", "anchors", "meta")
+    for name in order:
         sheet = workbook.create_sheet(name)
-        sheet.append(SHEETS[name])
+        sheet.append(columns[name])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows[name]:
@@ -546,7 +589,7 @@ def dumps(scenario: Scenario) -> bytes:
                     if cell.value.startswith("="):
                         cell.data_type = "s"  # text, never a formula
         sheet.freeze_panes = "A2"
-        for k, column in enumerate(SHEETS[name]):
+        for k, column in enumerate(columns[name]):
             longest = max((len(str(row[k])) for row in rows[name] if row[k] is not None), default=0)
             letter = sheet.cell(row=1, column=k + 1).column_letter
             sheet.column_dimensions[letter].width = min(60, max(len(column), longest) + 2)
