@@ -101,7 +101,7 @@ def report(
     Examples:
         zopa report scenarios/ukraine-ceasefire-2026.yaml --out out/ukraine
         zopa report my.yaml -o out/mine -t bilateral=US,RU -t with-ua=US,RU,UA
-        zopa report my.yaml -o out/mine --questions my.questions.yaml --xlsx --no-pdf
+        zopa report my.yaml -o out/mine --questions q.yaml --xlsx --no-pdf
         zopa report scenarios/ukraine-ceasefire-2026.yaml -o out/what-if \\
             --set RU.capability=50 --drop EU
     """
