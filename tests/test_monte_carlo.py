@@ -199,3 +199,14 @@ def test_the_command_prints_the_same_json_on_one_or_two_workers() -> None:
     assert one.exit_code == two.exit_code == 0
     assert one.stdout == two.stdout
     assert '"draws": 4001' in one.stdout
+
+
+def test_models_side_by_side_on_threads_give_the_same_numbers():
+    """`threads=2` runs a block's models concurrently; each has its own generator."""
+    scenario = service.load_scenario(FLAGSHIP).scenario
+    one = service.forecast(scenario, models=["all"], draws=150, seed=7, workers=1)
+    two = service.forecast(scenario, models=["all"], draws=150, seed=7, workers=1, threads=2)
+    assert one.to_json() == two.to_json()
+    with pytest.raises(service.BadInput) as bad:
+        service.forecast(scenario, draws=10, threads=0)
+    assert bad.value.problems[0].path == "threads"

@@ -225,6 +225,7 @@ def forecast(
     executor: Executor | None = None,
     blocks_per_task: int = 1,
     overrides: Overrides | None = None,
+    threads: int = 1,
 ) -> ForecastResult:
     """Forecast every issue with each model; with ``draws``, also on Monte Carlo draws.
 
@@ -259,6 +260,9 @@ def forecast(
             ``dask``.
         blocks_per_task: Blocks of 2,000 draws in one task (more amortise the cost of a
             task on a large cluster; the numbers do not change).
+        threads: Within each task of draws, the models run side by side on this many
+            threads (the numbers do not change; useful when there is one block of draws,
+            as in an interactive what-if).
         overrides: What-if changes to the scenario (positions, saliences, capabilities,
             actors dropped), checked like a file; the result records them.
 
@@ -275,6 +279,10 @@ def forecast(
     from zopa.uncertainty.monte_carlo import forecast_draws, trace_sample
 
     scenario = apply_overrides(scenario, overrides)
+    if threads < 1:
+        raise BadInput(
+            [argument_problem("threads", "out of range", got=threads, expected="1 or more")]
+        )
     if draws < 0 or (rounds is not None and rounds < 1):
         bad = ("draws", draws, "0 or more") if draws < 0 else ("rounds", rounds, "1 or more")
         raise BadInput([argument_problem(bad[0], "out of range", got=bad[1], expected=bad[2])])
@@ -314,6 +322,7 @@ def forecast(
                     progress=progress,
                     executor=runner,
                     blocks_per_task=blocks_per_task,
+                    threads=threads,
                 )
             except (ValueError, ArithmeticError) as exc:
                 raise AnalysisFailed(f"Monte Carlo draws failed: {exc}") from exc

@@ -80,7 +80,12 @@ def draw_blocks(draws: int, size: int | None = None) -> tuple[DrawBlock, ...]:
 
 
 def forecast_block(
-    models: Mapping[str, ForecastModel], view: ScenarioArrays, block: DrawBlock, seed: int
+    models: Mapping[str, ForecastModel],
+    view: ScenarioArrays,
+    block: DrawBlock,
+    seed: int,
+    *,
+    threads: int = 1,
 ) -> dict[str, NDArray[np.float64]]:
     """Every model's (n, I) outcomes on one block of draws of the positions.
 
@@ -89,16 +94,26 @@ def forecast_block(
         view: The point-estimate view (D = 1).
         block: The block to run.
         seed: The run's seed.
+        threads: Models run side by side on this many threads (the compiled kernels
+            release the GIL). Each model draws from its own generator seeded by the
+            block, so the numbers are the same whatever the number.
 
     Returns:
         ``{model: (block.size, I) outcomes}``.
     """
     seeds = block.seed_sequence(seed)
     batch = sample_positions(view, block.size, np.random.default_rng(seeds))
-    return {
-        name: model.forecast(batch, rng=np.random.default_rng(seeds), trace=False).outcome
-        for name, model in models.items()
-    }
+
+    def run(model: ForecastModel) -> NDArray[np.float64]:
+        return model.forecast(batch, rng=np.random.default_rng(seeds), trace=False).outcome
+
+    if threads <= 1 or len(models) < 2:
+        return {name: run(model) for name, model in models.items()}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(threads, len(models))) as pool:
+        futures = {name: pool.submit(run, model) for name, model in models.items()}
+        return {name: f.result() for name, f in futures.items()}
 
 
 def forecast_blocks(
@@ -106,13 +121,17 @@ def forecast_blocks(
     view: ScenarioArrays,
     seed: int,
     blocks: tuple[DrawBlock, ...],
+    *,
+    threads: int = 1,
 ) -> dict[str, NDArray[np.float64]]:
     """Every model's outcomes on consecutive blocks of draws (one executor task).
+
+    ``threads``: models of a block run side by side on this many threads (same numbers).
 
     Returns:
         ``{model: (draws in the blocks, I) outcomes}``, the blocks in order.
     """
-    parts = [forecast_block(models, view, block, seed) for block in blocks]
+    parts = [forecast_block(models, view, block, seed, threads=threads) for block in blocks]
     if len(parts) == 1:
         return parts[0]
     return {name: np.concatenate([p[name] for p in parts]) for name in models}
@@ -129,6 +148,7 @@ def forecast_draws(
     workers: int | None = 1,
     executor: Executor | None = None,
     blocks_per_task: int = 1,
+    threads: int = 1,
 ) -> dict[str, DrawOutcomes]:
     """Every model's outcomes on ``draws`` Monte Carlo draws of the positions, by blocks.
 
@@ -146,10 +166,14 @@ def forecast_draws(
         executor: Where the blocks run (default: a local executor with ``workers``,
             closed at the end; a given executor stays open).
         blocks_per_task: Blocks of draws in one task.
+        threads: Within a task, the models run side by side on this many threads (the
+            numbers do not change).
 
     Returns:
         ``{model: outcomes}``, (D, I) each.
     """
+    from functools import partial
+
     from zopa.execution import LocalExecutor, group
 
     if draws < 1:
@@ -159,7 +183,8 @@ def forecast_draws(
     collectors = {name: OutcomeCollector(draws, view.n_issues, share) for name in models}
     tasks = group(draw_blocks(draws), blocks_per_task)
     runner = executor if executor is not None else LocalExecutor(workers)
-    results = runner.map(forecast_blocks, tasks, shared=(models, view, seed))
+    work = forecast_blocks if threads <= 1 else partial(forecast_blocks, threads=threads)
+    results = runner.map(work, tasks, shared=(models, view, seed))
     try:
         for task, outcomes in zip(tasks, results, strict=True):
             for name, outcome in outcomes.items():

@@ -76,6 +76,7 @@ def run_forecast(scenario: Scenario, o: ForecastOptions) -> service.ForecastResu
         trace=o.trace,
         calibrated=o.calibrated,
         workers=1,  # requests already run side by side in the server's threads
+        threads=2,  # the round-based models of a request run side by side (same numbers)
     )
 
 
