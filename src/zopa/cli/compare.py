@@ -17,25 +17,21 @@ from zopa.cli.common import (
     output_folder_or_exit,
     print_overrides,
     print_result_json,
-    service_errors,
 )
-from zopa.cli.parsing import DropOption, SetOption, parse_overrides
+from zopa.cli.parsing import DropOption, SetOption
 from zopa.cli.progress import (
-    EXECUTOR_FLAGS,
     DaskOption,
     ProgressOption,
     WorkersOption,
-    progress_bar,
-    wanted,
 )
 from zopa.cli.views.durability import (
-    FLAGS,
     DrawsOption,
     ParamsOption,
     PlotOption,
     SeedOption,
     print_notes,
     print_rows,
+    run_assessment,
     write_plots,
 )
 from zopa.cli.views.fit import Col, FitTable, set_wide
@@ -176,20 +172,18 @@ def compare(
     from zopa import service
 
     set_wide(wide)
-    overrides, override_flags = parse_overrides(sets, drops)
-    show = wanted(progress)
-    flags = {**FLAGS, **EXECUTOR_FLAGS, **override_flags}
-    with service_errors(flags), progress_bar("draws", show=show) as on_task:
-        result = service.compare(
-            deals,
-            parameters=parameters,
-            draws=draws,
-            seed=seed,
-            workers=workers,
-            dask=dask,
-            progress=on_task,
-            overrides=overrides,
-        )
+    result = run_assessment(
+        service.compare,
+        deals,
+        sets=sets,
+        drops=drops,
+        progress=progress,
+        parameters=parameters,
+        draws=draws,
+        seed=seed,
+        workers=workers,
+        dask=dask,
+    )
     assessments = list(result.assessments)
     if output is OutputFormat.json:
         print_result_json(result)

@@ -15,25 +15,21 @@ from zopa.cli.common import (
     output_folder_or_exit,
     print_overrides,
     print_result_json,
-    service_errors,
 )
-from zopa.cli.parsing import DropOption, SetOption, parse_overrides
+from zopa.cli.parsing import DropOption, SetOption
 from zopa.cli.progress import (
-    EXECUTOR_FLAGS,
     DaskOption,
     ProgressOption,
     WorkersOption,
-    progress_bar,
-    wanted,
 )
 from zopa.cli.views.durability import (
-    FLAGS,
     DrawsOption,
     ParamsOption,
     PlotOption,
     SeedOption,
     print_assessment,
     print_rows,
+    run_assessment,
     write_plots,
 )
 from zopa.cli.views.fit import set_wide
@@ -76,20 +72,18 @@ def durability(
     from zopa import service
 
     set_wide(wide)
-    overrides, override_flags = parse_overrides(sets, drops)
-    show = wanted(progress)
-    flags = {**FLAGS, **EXECUTOR_FLAGS, **override_flags}
-    with service_errors(flags), progress_bar("draws", show=show) as on_task:
-        result = service.durability(
-            deal,
-            parameters=parameters,
-            draws=draws,
-            seed=seed,
-            workers=workers,
-            dask=dask,
-            progress=on_task,
-            overrides=overrides,
-        )
+    result = run_assessment(
+        service.durability,
+        deal,
+        sets=sets,
+        drops=drops,
+        progress=progress,
+        parameters=parameters,
+        draws=draws,
+        seed=seed,
+        workers=workers,
+        dask=dask,
+    )
     if output is OutputFormat.json:
         print_result_json(result)
     elif output is OutputFormat.csv:

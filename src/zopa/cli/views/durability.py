@@ -6,7 +6,7 @@ Shared by ``durability`` and ``compare``: options, tables, notes, CSV rows.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -14,6 +14,8 @@ from zopa.cli.common import console, err_console, fail, one_line, print_csv, use
 from zopa.cli.views.fit import Col, FitTable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import numpy as np
     from numpy.typing import NDArray
 
@@ -35,6 +37,30 @@ PlotOption = Annotated[
 ]
 FLAGS = {"draws": "--draws", "deals": ""}
 """The option of ``zopa durability`` and ``zopa compare`` behind each service argument."""
+
+
+def run_assessment(
+    call: Callable[..., DurabilityReport],
+    deals: Any,
+    *,
+    sets: list[str] | None,
+    drops: list[str] | None,
+    progress: bool | None,
+    **options: Any,
+) -> DurabilityReport:
+    """Run ``service.durability`` or ``service.compare`` as both commands do.
+
+    What-if changes are parsed, errors are located at their options, and a progress bar
+    follows the draws.
+    """
+    from zopa.cli.common import service_errors
+    from zopa.cli.parsing import parse_overrides
+    from zopa.cli.progress import EXECUTOR_FLAGS, progress_bar, wanted
+
+    overrides, override_flags = parse_overrides(sets, drops)
+    flags = {**FLAGS, **EXECUTOR_FLAGS, **override_flags}
+    with service_errors(flags), progress_bar("draws", show=wanted(progress)) as on_task:
+        return call(deals, progress=on_task, overrides=overrides, **options)
 
 
 def _pct(i: Interval) -> str:
