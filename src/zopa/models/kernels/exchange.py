@@ -222,8 +222,8 @@ class _Scratch(NamedTuple):
     pair_opp: np.ndarray  # (A (A - 1) / 2, I) int: those issues
     outcome: np.ndarray  # (I,) the weighted mean of the voting positions
     moved: np.ndarray  # (A, I) sign of each actor's moves this round
-    issue_lo: np.ndarray  # (I,) int: first leg slot of each issue
-    issue_hi: np.ndarray  # (I,) int: end of each issue's legs
+    issue_lo: np.ndarray  # (I,) int: start of each issue's legs in ``by_mover``, ``order``
+    issue_hi: np.ndarray  # (I,) int: their end
     leg_of: np.ndarray  # (2 I,) int: a pair's leg on each issue and mover
     stack: np.ndarray  # (128,) int: nodes of the max-tree still to visit
     mover_start: np.ndarray  # (I, A + 1) int: where each mover's legs start in ``by_mover``
@@ -313,7 +313,7 @@ def _index_legs(n_ex: int, n_legs: int, buffers: _Buffers) -> None:
 
 
 @numba.njit(cache=True, nogil=True)
-def _index_issues(buffers: _Buffers, scratch: _Scratch) -> None:
+def _index_issues(n_legs: int, buffers: _Buffers, scratch: _Scratch) -> None:
     """Per issue, its legs grouped by mover, and ordered by the outcome that binds them.
 
     A leg whose mover did not move changes only when its room, the distance from the
@@ -330,26 +330,37 @@ def _index_issues(buffers: _Buffers, scratch: _Scratch) -> None:
     issue_lo, issue_hi = scratch.issue_lo, scratch.issue_hi
     mover_start, split, falling_end = scratch.mover_start, scratch.split, scratch.falling_end
     n_a = mover_start.shape[1] - 1
-    for i in range(issue_lo.size):
-        lo, hi = issue_lo[i], issue_hi[i]
-        # legs grouped by mover (a counting sort)
-        mover_start[i, :] = 0
-        for g in range(lo, hi):
-            mover_start[i, leg_i[g, _MOVER] + 1] += 1
-        mover_start[i, 0] = lo
+    n_i = issue_lo.size
+    # the legs still in use, grouped by issue and within an issue by mover (a counting
+    # sort); ``issue_lo[i]:issue_hi[i]`` is the issue's range in ``by_mover`` and ``order``
+    mover_start[:, :] = 0
+    for g in range(n_legs):
+        if leg_i[g, _USES] > 0:
+            mover_start[leg_i[g, _ISSUE], leg_i[g, _MOVER] + 1] += 1
+    h = 0
+    for i in range(n_i):
+        issue_lo[i] = h
+        mover_start[i, 0] = h
         for a in range(n_a):
             mover_start[i, a + 1] += mover_start[i, a]
-        for g in range(lo, hi):
-            a = leg_i[g, _MOVER]
+        h = mover_start[i, n_a]
+        issue_hi[i] = h
+    for g in range(n_legs):
+        if leg_i[g, _USES] > 0:
+            i, a = leg_i[g, _ISSUE], leg_i[g, _MOVER]
             by_mover[mover_start[i, a]] = g
             mover_start[i, a] += 1
+    for i in range(n_i):
         for a in range(n_a, 0, -1):
             mover_start[i, a] = mover_start[i, a - 1]
-        mover_start[i, 0] = lo
+        mover_start[i, 0] = issue_lo[i]
+    for i in range(n_i):
+        lo, hi = issue_lo[i], issue_hi[i]
         # rising legs, then falling legs, each by the key of its binding outcome
         n_up = 0
         n_down = 0
-        for g in range(lo, hi):
+        for h in range(lo, hi):
+            g = by_mover[h]
             if leg_f[g, _DIR] > 0.0:
                 n_up += 1
             elif leg_f[g, _DIR] < 0.0:
@@ -358,7 +369,8 @@ def _index_issues(buffers: _Buffers, scratch: _Scratch) -> None:
         ids = np.empty(n_up + n_down, dtype=np.int64)
         k_up = 0
         k_down = n_up
-        for g in range(lo, hi):
+        for h in range(lo, hi):
+            g = by_mover[h]
             d = leg_f[g, _DIR]
             if d > 0.0:
                 keys[k_up] = leg_f[g, _TARGET] - leg_f[g, _REACH]
@@ -401,32 +413,25 @@ def _build_tree(n_ex: int, buffers: _Buffers) -> int:
 
 
 @numba.njit(cache=True, nogil=True)
-def _compact(
-    n_ex: int, buffers: _Buffers, issue_lo: np.ndarray, issue_hi: np.ndarray
-) -> tuple[int, int]:
+def _compact(n_ex: int, n_legs: int, buffers: _Buffers) -> tuple[int, int]:
     """Keep the live exchanges and the legs they use, in place and in order.
 
-    Legs stay grouped by issue (``issue_lo[i]:issue_hi[i]``). Returns the numbers of
-    exchanges and legs kept.
+    Returns the numbers of exchanges and legs kept.
     """
     score, ex_f, ex_i, new_id = buffers.score, buffers.ex_f, buffers.ex_i, buffers.new_id
     leg_f, leg_i, leg_ok = buffers.leg_f, buffers.leg_i, buffers.leg_ok
     h = 0
-    for i in range(issue_lo.size):
-        lo = h
-        for g in range(issue_lo[i], issue_hi[i]):
-            if leg_i[g, _USES] > 0:
-                if h != g:
-                    for col in range(5):
-                        leg_f[h, col] = leg_f[g, col]
-                    leg_i[h, _MOVER] = leg_i[g, _MOVER]
-                    leg_i[h, _USES] = leg_i[g, _USES]
-                    leg_i[h, _ISSUE] = leg_i[g, _ISSUE]
-                    leg_ok[h] = leg_ok[g]
-                new_id[g] = h
-                h += 1
-        issue_lo[i] = lo
-        issue_hi[i] = h
+    for g in range(n_legs):
+        if leg_i[g, _USES] > 0:
+            if h != g:
+                for col in range(5):
+                    leg_f[h, col] = leg_f[g, col]
+                leg_i[h, _MOVER] = leg_i[g, _MOVER]
+                leg_i[h, _USES] = leg_i[g, _USES]
+                leg_i[h, _ISSUE] = leg_i[g, _ISSUE]
+                leg_ok[h] = leg_ok[g]
+            new_id[g] = h
+            h += 1
     k = 0
     for j in range(n_ex):
         if score[j] != _NEG_INF:
@@ -474,10 +479,11 @@ def _round(
             code[a, i] = 0 if not w[a, i] > 0 else (2 if x[a, i] > outcome[i] else 1)
 
     # 1. feasible exchanges: per actor pair, the issues on which both take part and sit
-    # on opposite sides of the outcome, then every pair of those issues. Legs get slots
-    # grouped by issue.
+    # on opposite sides of the outcome, then every pair of those issues. The exchanges
+    # and the legs of a pair are stored together, pair after pair, so that what a step
+    # reads and writes about one pair lies close together in memory.
     bound = 0
-    issue_lo[:] = 0
+    n_slots = 0  # legs: at most two per issue of a pair
     k = 0
     for a1 in range(n_a):
         for a2 in range(a1 + 1, n_a):
@@ -489,17 +495,10 @@ def _round(
             pair_m[k] = m
             if m >= 2:
                 bound += m * (m - 1) // 2
-                for jp in range(m):
-                    issue_lo[pair_opp[k, jp]] += 2
+                n_slots += 2 * m
             k += 1
     if bound == 0:
         return 0, log, buffers
-    n_slots = 0
-    for i in range(n_i):
-        slots = issue_lo[i]
-        issue_lo[i] = n_slots
-        issue_hi[i] = n_slots
-        n_slots += slots
     if buffers.ex_f.shape[0] < bound or buffers.leg_f.shape[0] < n_slots:
         # an eighth more than this round needs: rounds and draws after it need about as
         # many, and a large scenario's first round needs millions
@@ -512,6 +511,7 @@ def _round(
     by_mover, order, okey = buffers.by_mover, buffers.order, buffers.okey
 
     n_ex = int(np.int64(0))  # not a literal: one compiled version of the callees
+    n_legs = int(np.int64(0))
     k = -1
     for a1 in range(n_a):
         for a2 in range(a1 + 1, n_a):
@@ -544,8 +544,8 @@ def _round(
                     # v moves on p towards u; u moves on q towards v
                     key = 2 * p + (1 if v == a2 else 0)
                     if leg_of[key] < 0:
-                        g = issue_hi[p]
-                        issue_hi[p] += 1
+                        g = n_legs
+                        n_legs += 1
                         leg_of[key] = g
                         leg_i[g, _MOVER] = v
                         leg_i[g, _ISSUE] = p
@@ -554,8 +554,8 @@ def _round(
                     ex_i[n_ex, _LP] = leg_of[key]
                     key = 2 * q + (1 if u == a2 else 0)
                     if leg_of[key] < 0:
-                        g = issue_hi[q]
-                        issue_hi[q] += 1
+                        g = n_legs
+                        n_legs += 1
                         leg_of[key] = g
                         leg_i[g, _MOVER] = u
                         leg_i[g, _ISSUE] = q
@@ -567,20 +567,15 @@ def _round(
         return 0, log, buffers
 
     # 2. evaluate every leg and every exchange
-    for i in range(n_i):
-        o_i = outcome[i]
-        for g in range(issue_lo[i], issue_hi[i]):
-            mv = leg_i[g, _MOVER]
-            target, k_g = leg_f[g, _TARGET], leg_f[g, _K]
-            amax, direction, ok = _leg(target, y[mv, i], o_i, k_g, 0.0)
-            leg_f[g, _REACH] = k_g * abs(target - y[mv, i])
-            leg_f[g, _AMAX] = amax
-            leg_f[g, _DIR] = direction
-            leg_ok[g] = ok
-            leg_i[g, _USES] = 0
-    for i in range(n_i - 1):  # slots between the issues' legs: never used
-        for g in range(issue_hi[i], issue_lo[i + 1]):
-            leg_i[g, _USES] = 0
+    for g in range(n_legs):
+        mv, i = leg_i[g, _MOVER], leg_i[g, _ISSUE]
+        target, k_g = leg_f[g, _TARGET], leg_f[g, _K]
+        amax, direction, ok = _leg(target, y[mv, i], outcome[i], k_g, 0.0)
+        leg_f[g, _REACH] = k_g * abs(target - y[mv, i])
+        leg_f[g, _AMAX] = amax
+        leg_f[g, _DIR] = direction
+        leg_ok[g] = ok
+        leg_i[g, _USES] = 0
     n_alive = 0
     for j in range(n_ex):
         lp, lq = int(np.int64(ex_i[j, _LP])), int(np.int64(ex_i[j, _LQ]))
@@ -596,11 +591,10 @@ def _round(
             score[j] = _NEG_INF
     if n_alive == 0:
         return 0, log, buffers
-    n_legs = issue_hi[n_i - 1]
     if 3 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
-        n_ex, n_legs = _compact(n_ex, buffers, issue_lo, issue_hi)
+        n_ex, n_legs = _compact(n_ex, n_legs, buffers)
     _index_legs(n_ex, n_legs, buffers)
-    _index_issues(buffers, scratch)
+    _index_issues(n_legs, buffers, scratch)
     leaf0 = _build_tree(n_ex, buffers)
     moved[:] = 0.0  # sign of the moves made this round
 
@@ -788,9 +782,9 @@ def _round(
             break
         if 3 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
             # most exchanges are gone: keep the live ones and their legs only
-            n_ex, n_legs = _compact(n_ex, buffers, issue_lo, issue_hi)
+            n_ex, n_legs = _compact(n_ex, n_legs, buffers)
             _index_legs(n_ex, n_legs, buffers)
-            _index_issues(buffers, scratch)
+            _index_issues(n_legs, buffers, scratch)
             leaf0 = _build_tree(n_ex, buffers)
     return n_exec, _Log(log_rows, n_log, log.record, log.round_number), buffers
 
