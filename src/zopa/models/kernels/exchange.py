@@ -239,6 +239,7 @@ class _Buffers(NamedTuple):
     leg_f: np.ndarray  # (n_legs, 5) leg floats (``_TARGET`` .. ``_DIR``)
     leg_i: np.ndarray  # (n_legs, 3) int: mover, live exchanges using it, issue
     leg_ok: np.ndarray  # (n_legs,) bool: the leg keeps its mover's direction
+    dead: np.ndarray  # (n_legs,) bool: the leg can move nothing more this round
     leg_start: np.ndarray  # (n_legs + 1,) int: where each leg's exchanges start
     leg_n: np.ndarray  # (n_legs,) int: how many there are
     leg_ex: np.ndarray  # (2 n_ex,) int32: the exchanges of every leg
@@ -259,6 +260,7 @@ def _buffers(n_ex: int, n_legs: int) -> _Buffers:
         np.empty((n_ex, 2), dtype=np.int32),
         np.empty((n_legs, 5)),
         np.empty((n_legs, 3), dtype=np.int64),
+        np.empty(n_legs, dtype=np.bool_),
         np.empty(n_legs, dtype=np.bool_),
         np.empty(n_legs + 1, dtype=np.int64),
         np.empty(n_legs, dtype=np.int64),
@@ -419,9 +421,19 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers) -> tuple[int, int]:
     Returns the numbers of exchanges and legs kept.
     """
     score, ex_f, ex_i, new_id = buffers.score, buffers.ex_f, buffers.ex_i, buffers.new_id
-    leg_f, leg_i, leg_ok = buffers.leg_f, buffers.leg_i, buffers.leg_ok
+    leg_f, leg_i, leg_ok, dead = buffers.leg_f, buffers.leg_i, buffers.leg_ok, buffers.dead
+    for g in range(n_legs):
+        leg_i[g, _USES] = 0
+    for j in range(n_ex):
+        if score[j] != _NEG_INF:
+            if _is_dead(j, ex_i, dead):
+                score[j] = _NEG_INF
+            else:
+                leg_i[ex_i[j, _LP], _USES] += 1
+                leg_i[ex_i[j, _LQ], _USES] += 1
     h = 0
     for g in range(n_legs):
+        dead[g] = False  # a dead leg has no live exchange left: it is dropped
         if leg_i[g, _USES] > 0:
             if h != g:
                 for col in range(5):
@@ -443,6 +455,95 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers) -> tuple[int, int]:
             ex_i[k, _LQ] = new_id[ex_i[j, _LQ]]
             k += 1
     return k, h
+
+
+@numba.njit(cache=True, nogil=True)
+def _is_dead(j: int, ex_i: np.ndarray, dead: np.ndarray) -> bool:
+    """Whether exchange ``j`` has a dead leg (one that can no longer move anything)."""
+    return bool(dead[ex_i[j, _LP]] or dead[ex_i[j, _LQ]])
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _select(n_ex: int, leaf0: int, buffers: _Buffers, stack: np.ndarray, rules: _Rules) -> int:
+    """The exchange to make next, or -1 when none is left.
+
+    The best live score, and among the scores within the tie tolerance of it the lowest
+    rank. An exchange with a dead leg keeps its last score until it is met here among
+    the best (or dropped by a compaction): it is then set to -inf, and the search starts
+    again if it might have been the best.
+    """
+    score, tree, ex_i, leg_i, dead = (
+        buffers.score,
+        buffers.tree,
+        buffers.ex_i,
+        buffers.leg_i,
+        buffers.dead,
+    )
+    a_place, i_place = rules.a_place, rules.i_place
+    while True:
+        best = -1
+        best_rank = 0
+        again = False
+        if leaf0 > 0:
+            top = tree[1]
+            if top == _NEG_INF:
+                return -1
+            threshold = top - _TIE * abs(top)
+            depth = 1
+            stack[0] = 1
+            while depth > 0:
+                depth -= 1
+                node = stack[depth]
+                if tree[node] < threshold:
+                    continue
+                if node >= leaf0:
+                    j = node - leaf0
+                    if _is_dead(j, ex_i, dead):
+                        score[j] = _NEG_INF
+                        _tree_set(tree, leaf0, j, _NEG_INF)
+                        again = True
+                        continue
+                    rank = _rank(j, ex_i, leg_i, a_place, i_place)
+                    if best < 0 or rank < best_rank:
+                        best = j
+                        best_rank = rank
+                else:
+                    stack[depth] = 2 * node + 1
+                    stack[depth + 1] = 2 * node
+                    depth += 2
+            if again:
+                continue
+            return best
+        # the two largest live scores in one pass; a second pass only if they tie
+        top = _NEG_INF
+        second = _NEG_INF
+        for j in range(n_ex):
+            sc = score[j]
+            if sc > second:
+                if _is_dead(j, ex_i, dead):
+                    score[j] = _NEG_INF
+                    continue
+                if sc > top:
+                    second = top
+                    top = sc
+                    best = j
+                else:
+                    second = sc
+        if top == _NEG_INF:
+            return -1
+        threshold = top - _TIE * abs(top)
+        if second >= threshold:
+            best = -1
+            for j in range(n_ex):
+                if score[j] >= threshold:
+                    if _is_dead(j, ex_i, dead):
+                        score[j] = _NEG_INF
+                        continue
+                    rank = _rank(j, ex_i, leg_i, a_place, i_place)
+                    if best < 0 or rank < best_rank:
+                        best = j
+                        best_rank = rank
+        return best
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -507,6 +608,7 @@ def _round(
         buffers = _buffers(n_ex_new, n_legs_new)
     ex_f, ex_i, score, tree = buffers.ex_f, buffers.ex_i, buffers.score, buffers.tree
     leg_f, leg_i, leg_ok, changed = buffers.leg_f, buffers.leg_i, buffers.leg_ok, buffers.changed
+    dead = buffers.dead
     leg_start, leg_n, leg_ex = buffers.leg_start, buffers.leg_n, buffers.leg_ex
     by_mover, order, okey = buffers.by_mover, buffers.order, buffers.okey
 
@@ -591,8 +693,10 @@ def _round(
             score[j] = _NEG_INF
     if n_alive == 0:
         return 0, log, buffers
+    dead[:n_legs] = False
     if 3 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
         n_ex, n_legs = _compact(n_ex, n_legs, buffers)
+    gone = 0  # exchanges made or found infeasible (2 each) and legs' uses when they died
     _index_legs(n_ex, n_legs, buffers)
     _index_issues(n_legs, buffers, scratch)
     leaf0 = _build_tree(n_ex, buffers)
@@ -601,57 +705,9 @@ def _round(
     # 3. steps
     n_exec = 0
     while True:
-        # the best score; then the lowest rank among the scores within the tie
-        # tolerance of it
-        best = -1
-        best_rank = 0
-        if leaf0 > 0:
-            top = tree[1]
-            if top == _NEG_INF:
-                break
-            threshold = top - _TIE * abs(top)
-            depth = 1
-            stack[0] = 1
-            while depth > 0:
-                depth -= 1
-                node = stack[depth]
-                if tree[node] < threshold:
-                    continue
-                if node >= leaf0:
-                    j = node - leaf0
-                    rank = _rank(j, ex_i, leg_i, a_place, i_place)
-                    if best < 0 or rank < best_rank:
-                        best = j
-                        best_rank = rank
-                else:
-                    stack[depth] = 2 * node + 1
-                    stack[depth + 1] = 2 * node
-                    depth += 2
-        else:
-            # the two largest scores in one pass; a second pass only if they tie
-            top = _NEG_INF
-            second = _NEG_INF
-            for j in range(n_ex):
-                sc = score[j]
-                if sc > second:
-                    if sc > top:
-                        second = top
-                        top = sc
-                        best = j
-                    else:
-                        second = sc
-            if top == _NEG_INF:
-                break
-            threshold = top - _TIE * abs(top)
-            if second >= threshold:
-                best = -1
-                for j in range(n_ex):
-                    if score[j] >= threshold:
-                        rank = _rank(j, ex_i, leg_i, a_place, i_place)
-                        if best < 0 or rank < best_rank:
-                            best = j
-                            best_rank = rank
-        j = best
+        j = _select(n_ex, leaf0, buffers, stack, rules)
+        if j < 0:
+            break
         lp, lq = int(np.int64(ex_i[j, _LP])), int(np.int64(ex_i[j, _LQ]))
         dv, du = leg_f[lp, _DIR], leg_f[lq, _DIR]
         v, u = leg_i[lp, _MOVER], leg_i[lq, _MOVER]
@@ -687,7 +743,7 @@ def _round(
             _tree_set(tree, leaf0, j, _NEG_INF)
         leg_i[lp, _USES] -= 1
         leg_i[lq, _USES] -= 1
-        n_alive -= 1
+        gone += 2
 
         # recompute the legs on the two issues that moved: the legs of the actor that
         # moved from scratch, every other one only through the outcome (its mover, and
@@ -740,27 +796,22 @@ def _round(
         # ... then the live exchanges with a changed leg
         for c in range(n_changed):
             g = changed[c]
-            if leg_i[g, _USES] == 0:
+            if leg_i[g, _USES] == 0 or dead[g]:
                 continue
             start = leg_start[g]
             if leg_f[g, _AMAX] == 0.0 or not leg_ok[g]:
                 # no room or a move back: every exchange with this leg is infeasible
-                # (it could shift the outcome by 0 at most)
-                for h in range(leg_n[g]):
-                    e = int(np.int64(leg_ex[start + h]))
-                    if score[e] != _NEG_INF:
-                        score[e] = _NEG_INF
-                        leg_i[ex_i[e, _LP], _USES] -= 1
-                        leg_i[ex_i[e, _LQ], _USES] -= 1
-                        n_alive -= 1
-                        if leaf0 > 0:
-                            _tree_set(tree, leaf0, e, _NEG_INF)
+                # (it could shift the outcome by 0 at most). They are not visited: the
+                # leg is marked dead, and so are they (see ``_select``); ``gone`` counts
+                # them, twice at most
+                dead[g] = True
+                gone += leg_i[g, _USES]
                 leg_n[g] = 0
                 continue
             h = 0
             while h < leg_n[g]:
                 e = int(np.int64(leg_ex[start + h]))
-                if score[e] == _NEG_INF:
+                if score[e] == _NEG_INF or _is_dead(e, ex_i, dead):
                     leg_n[g] -= 1
                     leg_ex[start + h] = leg_ex[start + leg_n[g]]
                     continue
@@ -773,16 +824,17 @@ def _round(
                     sc = _NEG_INF
                     leg_i[ep, _USES] -= 1
                     leg_i[eq, _USES] -= 1
-                    n_alive -= 1
+                    gone += 2
                 if sc != score[e]:
                     score[e] = sc
                     if leaf0 > 0:
                         _tree_set(tree, leaf0, e, sc)
-        if n_alive == 0:
-            break
-        if 3 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
-            # most exchanges are gone: keep the live ones and their legs only
+        if gone >= n_ex:
+            # at least half the exchanges are gone: keep the live ones and their legs
             n_ex, n_legs = _compact(n_ex, n_legs, buffers)
+            if n_ex == 0:
+                break
+            gone = 0
             _index_legs(n_ex, n_legs, buffers)
             _index_issues(n_legs, buffers, scratch)
             leaf0 = _build_tree(n_ex, buffers)
