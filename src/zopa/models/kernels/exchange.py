@@ -162,9 +162,21 @@ def _rank(
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _tree_set(tree: np.ndarray, leaf0: int, j: int, value: float) -> None:
-    """Set exchange ``j``'s score in the max-tree and update its ancestors."""
-    node = leaf0 + j
+def _tree_set(tree: np.ndarray, leaf0: int, score: np.ndarray, n_ex: int, j: int) -> None:
+    """Update the max-tree after exchange ``j``'s score changed.
+
+    The tree's leaves are blocks of ``1 << _BLOCK_SHIFT`` consecutive scores (one cache
+    line), so the tree is an eighth of the size of one over single exchanges.
+    """
+    lo = (j >> _BLOCK_SHIFT) << _BLOCK_SHIFT
+    hi = min(lo + (1 << _BLOCK_SHIFT), n_ex)
+    value = score[lo]
+    for e in range(lo + 1, hi):
+        if score[e] > value:
+            value = score[e]
+    node = leaf0 + (j >> _BLOCK_SHIFT)
+    if tree[node] == value:
+        return
     tree[node] = value
     node >>= 1
     while node >= 1:
@@ -184,6 +196,7 @@ _LP, _LQ = 0, 1
 _TARGET, _K, _REACH, _AMAX, _DIR = 0, 1, 2, 3, 4
 _MOVER, _USES, _ISSUE = 0, 1, 2
 _TREE_MIN = 1024  # from this many exchanges on, the best is found with a max-tree
+_BLOCK_SHIFT = 3  # the max-tree's leaves hold the largest of 8 consecutive scores
 _KEY_SLACK = 1e-9  # margin (on the 0-100 scale) when picking the legs a step can bind
 _COMPACT_MIN = 32  # below this many exchanges, dead ones are not compacted away
 
@@ -243,7 +256,7 @@ class _Buffers(NamedTuple):
     leg_start: np.ndarray  # (n_legs + 1,) int: where each leg's exchanges start
     leg_n: np.ndarray  # (n_legs,) int: how many there are
     leg_ex: np.ndarray  # (2 n_ex,) int32: the exchanges of every leg
-    tree: np.ndarray  # (4 n_ex,) max-tree over the scores
+    tree: np.ndarray  # (n_ex / 2,) max-tree over blocks of 8 scores
     changed: np.ndarray  # (n_legs,) int: legs changed by a step
     new_id: np.ndarray  # (n_legs,) int: a leg's place after compaction
     score: np.ndarray  # (n_ex,): -inf where the exchange is dead
@@ -265,7 +278,7 @@ def _buffers(n_ex: int, n_legs: int) -> _Buffers:
         np.empty(n_legs + 1, dtype=np.int64),
         np.empty(n_legs, dtype=np.int64),
         np.empty(2 * n_ex, dtype=np.int32),
-        np.empty(4 * n_ex),
+        np.empty(4 * ((n_ex >> _BLOCK_SHIFT) + 1)),
         np.empty(n_legs, dtype=np.int64),
         np.empty(n_legs, dtype=np.int64),
         np.empty(n_ex),
@@ -400,13 +413,20 @@ def _build_tree(n_ex: int, buffers: _Buffers) -> int:
     score, tree = buffers.score, buffers.tree
     if n_ex < _TREE_MIN:
         return 0
+    n_blocks = ((n_ex - 1) >> _BLOCK_SHIFT) + 1
     leaf0 = 1
-    while leaf0 < n_ex:
+    while leaf0 < n_blocks:
         leaf0 *= 2
-    for j in range(n_ex):
-        tree[leaf0 + j] = score[j]
-    for j in range(leaf0 + n_ex, 2 * leaf0):
-        tree[j] = _NEG_INF
+    for b in range(n_blocks):
+        lo = b << _BLOCK_SHIFT
+        hi = min(lo + (1 << _BLOCK_SHIFT), n_ex)
+        value = score[lo]
+        for e in range(lo + 1, hi):
+            if score[e] > value:
+                value = score[e]
+        tree[leaf0 + b] = value
+    for b in range(leaf0 + n_blocks, 2 * leaf0):
+        tree[b] = _NEG_INF
     for node in range(leaf0 - 1, 0, -1):
         left = tree[2 * node]
         right = tree[2 * node + 1]
@@ -497,16 +517,20 @@ def _select(n_ex: int, leaf0: int, buffers: _Buffers, stack: np.ndarray, rules: 
                 if tree[node] < threshold:
                     continue
                 if node >= leaf0:
-                    j = node - leaf0
-                    if _is_dead(j, ex_i, dead):
-                        score[j] = _NEG_INF
-                        _tree_set(tree, leaf0, j, _NEG_INF)
-                        again = True
-                        continue
-                    rank = _rank(j, ex_i, leg_i, a_place, i_place)
-                    if best < 0 or rank < best_rank:
-                        best = j
-                        best_rank = rank
+                    lo = (node - leaf0) << _BLOCK_SHIFT
+                    for j in range(lo, min(lo + (1 << _BLOCK_SHIFT), n_ex)):
+                        if score[j] < threshold:
+                            continue
+                        if _is_dead(j, ex_i, dead):
+                            score[j] = _NEG_INF
+                            again = True
+                            continue
+                        rank = _rank(j, ex_i, leg_i, a_place, i_place)
+                        if best < 0 or rank < best_rank:
+                            best = j
+                            best_rank = rank
+                    if again:
+                        _tree_set(tree, leaf0, score, n_ex, lo)
                 else:
                     stack[depth] = 2 * node + 1
                     stack[depth + 1] = 2 * node
@@ -740,7 +764,7 @@ def _round(
         n_exec += 1
         score[j] = _NEG_INF
         if leaf0 > 0:
-            _tree_set(tree, leaf0, j, _NEG_INF)
+            _tree_set(tree, leaf0, score, n_ex, j)
         leg_i[lp, _USES] -= 1
         leg_i[lq, _USES] -= 1
         gone += 2
@@ -828,7 +852,7 @@ def _round(
                 if sc != score[e]:
                     score[e] = sc
                     if leaf0 > 0:
-                        _tree_set(tree, leaf0, e, sc)
+                        _tree_set(tree, leaf0, score, n_ex, e)
         if gone >= n_ex:
             # at least half the exchanges are gone: keep the live ones and their legs
             n_ex, n_legs = _compact(n_ex, n_legs, buffers)
