@@ -189,8 +189,7 @@ def _tree_set(tree: np.ndarray, leaf0: int, score: np.ndarray, n_ex: int, j: int
         node >>= 1
 
 
-# exchange columns: floats and ints
-_A, _B = 0, 1
+# exchange columns
 _LP, _LQ = 0, 1
 # leg columns: floats and ints
 _TARGET, _K, _REACH, _AMAX, _DIR = 0, 1, 2, 3, 4
@@ -247,7 +246,6 @@ class _Scratch(NamedTuple):
 class _Buffers(NamedTuple):
     """Buffers sized by exchanges and legs, reused across rounds and draws."""
 
-    ex_f: np.ndarray  # (n_ex, 2) the shifts of the outcome, ``_A`` on p and ``_B`` on q
     ex_i: np.ndarray  # (n_ex, 2) int32: the exchange's legs (``_LP``, ``_LQ``)
     leg_f: np.ndarray  # (n_legs, 5) leg floats (``_TARGET`` .. ``_DIR``)
     leg_i: np.ndarray  # (n_legs, 3) int: mover, live exchanges using it, issue
@@ -269,7 +267,6 @@ class _Buffers(NamedTuple):
 def _buffers(n_ex: int, n_legs: int) -> _Buffers:
     """Buffers for ``n_ex`` exchanges and ``n_legs`` legs, reused across rounds and draws."""
     return _Buffers(
-        np.empty((n_ex, 2)),
         np.empty((n_ex, 2), dtype=np.int32),
         np.empty((n_legs, 5)),
         np.empty((n_legs, 3), dtype=np.int64),
@@ -440,7 +437,7 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers) -> tuple[int, int]:
 
     Returns the numbers of exchanges and legs kept.
     """
-    score, ex_f, ex_i, new_id = buffers.score, buffers.ex_f, buffers.ex_i, buffers.new_id
+    score, ex_i, new_id = buffers.score, buffers.ex_i, buffers.new_id
     leg_f, leg_i, leg_ok, dead = buffers.leg_f, buffers.leg_i, buffers.leg_ok, buffers.dead
     for g in range(n_legs):
         leg_i[g, _USES] = 0
@@ -468,8 +465,6 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers) -> tuple[int, int]:
     for j in range(n_ex):
         if score[j] != _NEG_INF:
             if k != j:
-                ex_f[k, _A] = ex_f[j, _A]
-                ex_f[k, _B] = ex_f[j, _B]
                 score[k] = score[j]
             ex_i[k, _LP] = new_id[ex_i[j, _LP]]
             ex_i[k, _LQ] = new_id[ex_i[j, _LQ]]
@@ -624,13 +619,13 @@ def _round(
             k += 1
     if bound == 0:
         return 0, log, buffers
-    if buffers.ex_f.shape[0] < bound or buffers.leg_f.shape[0] < n_slots:
+    if buffers.score.shape[0] < bound or buffers.leg_f.shape[0] < n_slots:
         # an eighth more than this round needs: rounds and draws after it need about as
         # many, and a large scenario's first round needs millions
-        n_ex_new = max(bound + bound // 8, buffers.ex_f.shape[0])
+        n_ex_new = max(bound + bound // 8, buffers.score.shape[0])
         n_legs_new = max(n_slots + n_slots // 8, buffers.leg_f.shape[0])
         buffers = _buffers(n_ex_new, n_legs_new)
-    ex_f, ex_i, score, tree = buffers.ex_f, buffers.ex_i, buffers.score, buffers.tree
+    ex_i, score, tree = buffers.ex_i, buffers.score, buffers.tree
     leg_f, leg_i, leg_ok, changed = buffers.leg_f, buffers.leg_i, buffers.leg_ok, buffers.changed
     dead = buffers.dead
     leg_start, leg_n, leg_ex = buffers.leg_start, buffers.leg_n, buffers.leg_ex
@@ -705,11 +700,9 @@ def _round(
     n_alive = 0
     for j in range(n_ex):
         lp, lq = int(np.int64(ex_i[j, _LP])), int(np.int64(ex_i[j, _LQ]))
-        ok, sc, da, db = _evaluate(lp, lq, leg_f, leg_i, s, rks)
+        ok, sc, _, _ = _evaluate(lp, lq, leg_f, leg_i, s, rks)
         if ok and leg_ok[lp] and leg_ok[lq]:
             score[j] = sc
-            ex_f[j, _A] = da
-            ex_f[j, _B] = db
             leg_i[lp, _USES] += 1
             leg_i[lq, _USES] += 1
             n_alive += 1
@@ -736,7 +729,8 @@ def _round(
         dv, du = leg_f[lp, _DIR], leg_f[lq, _DIR]
         v, u = leg_i[lp, _MOVER], leg_i[lq, _MOVER]
         p, q = leg_i[lp, _ISSUE], leg_i[lq, _ISSUE]
-        size_a, size_b = ex_f[j, _A], ex_f[j, _B]
+        # its size, as when it was last evaluated (its legs have not changed since)
+        size_a, size_b = _evaluate(lp, lq, leg_f, leg_i, s, rks)[2:]
         move_v = size_a / leg_f[lp, _K]
         move_u = size_b / leg_f[lq, _K]
         y[v, p] += dv * move_v
@@ -841,9 +835,7 @@ def _round(
                     continue
                 h += 1
                 ep, eq = int(np.int64(ex_i[e, _LP])), int(np.int64(ex_i[e, _LQ]))
-                ok, sc, da, db = _evaluate(ep, eq, leg_f, leg_i, s, rks)
-                ex_f[e, _A] = da
-                ex_f[e, _B] = db
+                ok, sc, _, _ = _evaluate(ep, eq, leg_f, leg_i, s, rks)
                 if not (ok and leg_ok[ep] and leg_ok[eq]):
                     sc = _NEG_INF
                     leg_i[ep, _USES] -= 1
