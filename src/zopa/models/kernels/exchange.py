@@ -5,19 +5,26 @@
 1. The feasible exchanges are built once: every actor pair on opposite sides of the
    outcome on both issues of an issue pair, both taking part in both, weighing them
    differently. Each exchange has two *legs* (a mover going towards a partner on one
-   issue); a leg is shared by every exchange of the same two actors that uses it, and
-   the legs are kept grouped by issue.
+   issue); a leg is shared by every exchange of the same two actors that uses it. A
+   pair's legs and exchanges are stored together, pair after pair, so that what a step
+   reads and writes about one pair lies close together in memory; the legs are indexed
+   by issue (and within an issue by mover) through a counting sort.
 2. All legs and exchanges are evaluated; the exchanges that are not feasible drop out.
 3. Steps: the best exchange (largest score; scores within a relative ``_TIE`` of the
    best are a tie, broken by the lowest rank of the actor and issue ids) is carried
    out. Only the legs on its two issues can change: the legs of the actor that moved
    are recomputed, the others only through the new outcome (their reach is
    unchanged). Only the live exchanges with a leg whose value changed are evaluated
-   again; the others would evaluate to what they hold. An exchange with a leg that has
-   no room left, or would move an actor back, is dropped without evaluating it.
-   Exchanges that become infeasible drop out for the rest of the round, and when two
-   thirds of them are gone the rest are compacted. The best exchange is found by one
-   pass over the scores, or, from ``_TREE_MIN`` exchanges on, with a max-tree.
+   again; the others would evaluate to what they hold. A leg with no room left, or
+   that would move an actor back, is marked dead, and with it every exchange that uses
+   it, without visiting them: such an exchange keeps its last score until the search
+   for the best meets it (it is then set aside and the search repeated) or a
+   compaction drops it. Exchanges that become infeasible drop out for the rest of the
+   round; when at least half of them are gone (counted from the made, the infeasible
+   and the dead legs' uses, each at most twice) the rest are compacted. The best
+   exchange is found by one pass over the scores, or, from ``_TREE_MIN`` exchanges on,
+   with a max-tree whose leaves are blocks of 8 scores. An exchange's size is not
+   stored: it is computed again, by the same expression, when the exchange is made.
 
 A draw in which a round makes no exchange keeps its positions from then on (the next
 round would start from the same positions), so it is skipped; the rounds stop when no
@@ -25,11 +32,11 @@ draw made an exchange. Arithmetic follows the model's formulas term by term and 
 fixed order (``error_model="numpy"``: a division by zero gives inf or nan, which the
 feasibility test rejects), so that a call with D draws equals D calls with one. Buffers
 sized by the number of exchanges are allocated once per call and grow when a round
-needs more (to an eighth more than it needs). An exchange keeps only what changes
-during a round: its two legs (32-bit indices), its score and its two outcome shifts;
-its actors, issues, saliences and equal-gain rate are read through its legs and
-recomputed (the same expression, so the same number) whenever it is evaluated. A
-160-actor, 80-issue round has about 10 million candidate exchanges.
+needs more (to an eighth more than it needs). An exchange keeps only its two legs
+(32-bit indices) and its score; its actors, issues, saliences and equal-gain rate are
+read through its legs and recomputed (the same expression, so the same number)
+whenever it is evaluated. A 160-actor, 80-issue round has about 10 million candidate
+exchanges.
 """
 
 from __future__ import annotations
@@ -432,6 +439,12 @@ def _build_tree(n_ex: int, buffers: _Buffers) -> int:
 
 
 @numba.njit(cache=True, nogil=True)
+def _is_dead(j: int, ex_i: np.ndarray, dead: np.ndarray) -> bool:
+    """Whether exchange ``j`` has a dead leg (one that can no longer move anything)."""
+    return bool(dead[ex_i[j, _LP]] or dead[ex_i[j, _LQ]])
+
+
+@numba.njit(cache=True, nogil=True)
 def _compact(n_ex: int, n_legs: int, buffers: _Buffers) -> tuple[int, int]:
     """Keep the live exchanges and the legs they use, in place and in order.
 
@@ -470,12 +483,6 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers) -> tuple[int, int]:
             ex_i[k, _LQ] = new_id[ex_i[j, _LQ]]
             k += 1
     return k, h
-
-
-@numba.njit(cache=True, nogil=True)
-def _is_dead(j: int, ex_i: np.ndarray, dead: np.ndarray) -> bool:
-    """Whether exchange ``j`` has a dead leg (one that can no longer move anything)."""
-    return bool(dead[ex_i[j, _LP]] or dead[ex_i[j, _LQ]])
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -580,8 +587,9 @@ def _round(
     Returns the number of exchanges made, the log and the buffers.
     """
     x, s, w, total = draw
-    rks, a_place, i_place = rules
-    code, pair_m, pair_opp, outcome, moved, issue_lo, issue_hi, leg_of, stack = scratch[:9]
+    rks = rules.rks
+    code, pair_m, pair_opp, outcome, moved, issue_lo = scratch[:6]
+    leg_of, stack = scratch.leg_of, scratch.stack
     mover_start, split, falling_end = scratch.mover_start, scratch.split, scratch.falling_end
     log_rows, n_log = log.rows, log.n
     n_a, n_i = x.shape
