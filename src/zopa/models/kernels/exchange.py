@@ -853,7 +853,7 @@ def _round(
                     score[e] = sc
                     if leaf0 > 0:
                         _tree_set(tree, leaf0, score, n_ex, e)
-        if gone >= n_ex:
+        if gone >= n_ex and n_ex >= _COMPACT_MIN:
             # at least half the exchanges are gone: keep the live ones and their legs
             n_ex, n_legs = _compact(n_ex, n_legs, buffers)
             if n_ex == 0:
