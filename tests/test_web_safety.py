@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import threading
 
 import pytest
@@ -120,3 +122,30 @@ def test_the_time_limit_answers_503(tmp_path):
         answer = c.post("/api/scenarios/1/forecast", json={"models": ["all"], "draws": 2000})
         assert answer.status_code == 503
         assert "limit" in answer.json()["reason"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_seeding_skips_deal_files_that_are_not_regular_or_not_text(tmp_path):
+    """A FIFO or a non-UTF-8 file among a seed's deals is skipped, not read (no hang)."""
+    from zopa.web import Settings
+    from zopa.web.app import seed_store
+    from zopa.web.store import Store
+
+    folder = tmp_path / "seed"
+    (folder / "deals").mkdir(parents=True)
+    scenario = folder / "three.yaml"
+    shutil.copy(THREE, scenario)
+    good = "scenario: three.yaml\n"
+    (folder / "deals" / "a-good.yaml").write_text(good, encoding="utf-8")
+    (folder / "deals" / "b-latin1.yaml").write_bytes(b"scenario: three.yaml # caf\xe9\n")
+    os.mkfifo(folder / "deals" / "c-pipe.yaml")
+    store = Store(f"sqlite:///{tmp_path / 'zopa.db'}")
+    settings = Settings(
+        store_url=f"sqlite:///{tmp_path / 'zopa.db'}",
+        seed_files=(str(scenario),),
+        author="tester",
+    )
+    seed_store(store, settings)
+    created = store.find("three")
+    assert created is not None
+    assert store.deals(created.id) == {"a-good.yaml": good}

@@ -131,6 +131,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
 def seed_store(store: Store, settings: Settings) -> None:
     """Import each seed scenario (and its ``deals/``) unless the store has one of its name."""
+    from zopa.io.files import FileReadError, read_bytes
     from zopa.web.files import canonical_text
 
     for name in settings.seed_files:
@@ -149,6 +150,10 @@ def seed_store(store: Store, settings: Settings) -> None:
             message=f"imported from {path.name}",
         )
         for deal in sorted((path.parent / "deals").glob("*.yaml")):
-            text = deal.read_text(encoding="utf-8")
+            try:  # a regular file of sensible size only (never a FIFO or a device)
+                text = read_bytes(deal).decode("utf-8")
+            except (FileReadError, UnicodeDecodeError) as exc:
+                logger.warning("deal not imported: %s (%s)", deal, exc)
+                continue
             if path.name in text:  # a deal about this scenario
                 store.add_deal(created.id, deal.name, text)
