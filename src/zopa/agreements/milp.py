@@ -29,6 +29,8 @@ red lines (a Monte Carlo estimate with a 95% Wilson interval).
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,6 +38,7 @@ import numpy as np
 from zopa.agreements.constraints import violation_tables
 from zopa.agreements.enumeration import RELAX_TOL
 from zopa.agreements.frontier import nondominated
+from zopa.agreements.highs import solve_milp
 from zopa.agreements.ranges import zone_ranges
 from zopa.agreements.results import ZopaSummary
 from zopa.agreements.solutions import CONCEPTS, GAIN_TOL
@@ -118,28 +121,48 @@ class _Problem:
         r[self.offsets[:-1] + levels] = 1.0
         self.add_row(r, -np.inf, self.space.n_issues - 1.0)
 
-    def solve(self, cost: NDArray[np.float64], *, maximize: bool) -> NDArray[np.float64] | None:
-        """Optimal column values, or ``None`` when infeasible."""
-        # scipy.optimize takes about 0.4 s to import: load it when the first programme is
-        # solved, not whenever the deal-space analysis is imported (``zopa --help``)
-        from scipy.optimize import Bounds, LinearConstraint, milp
-        from scipy.sparse import csr_array
+    def solve(
+        self,
+        cost: NDArray[np.float64],
+        *,
+        maximize: bool,
+        start: NDArray[np.float64] | None = None,
+    ) -> NDArray[np.float64] | None:
+        """Optimal column values, or ``None`` when infeasible.
 
-        a = csr_array(np.vstack(self.rows))
-        integrality = np.zeros(self.n)
-        integrality[: self.n_z] = 1
-        result = milp(
+        Args:
+            cost: The objective on every column.
+            maximize: Maximise rather than minimise.
+            start: A feasible point (every column) to begin the search from.
+        """
+        return solve_milp(
+            np.vstack(self.rows),
+            np.array(self.row_lo),
+            np.array(self.row_hi),
+            self.lower,
+            self.upper,
+            self.n_z,
             -cost if maximize else cost,
-            constraints=LinearConstraint(a, np.array(self.row_lo), np.array(self.row_hi)),
-            integrality=integrality,
-            bounds=Bounds(self.lower, self.upper),
-            options={"mip_rel_gap": 1e-10, "presolve": True},
+            start=start,
         )
-        if result.status == 2:  # infeasible
-            return None
-        if result.x is None:
-            raise RuntimeError(f"HiGHS did not solve the programme: {result.message}")
-        return np.asarray(result.x, dtype=float)
+
+    def point(self, levels: NDArray[np.intp], extra: Sequence[float] = ()) -> NDArray[np.float64]:
+        """The column values encoding ``levels``, then ``extra`` for the other columns."""
+        x = np.zeros(self.n)
+        x[self.offsets[:-1] + levels] = 1.0
+        x[self.n_z :] = extra
+        return x
+
+
+def _workers() -> int:
+    """Threads for independent programmes: the cores this process may run on.
+
+    HiGHS releases the GIL while it solves, and each programme is solved on one thread.
+    """
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -204,11 +227,17 @@ class MilpBackend:
         return useful
 
     def _optimise(
-        self, problem: _Problem, cost: NDArray[np.float64], *, maximize: bool, check: bool = True
+        self,
+        problem: _Problem,
+        cost: NDArray[np.float64],
+        *,
+        maximize: bool,
+        check: bool = True,
+        start: NDArray[np.float64] | None = None,
     ) -> tuple[NDArray[np.intp], NDArray[np.float64]] | None:
         """Solve, re-solving while the answer is feasible only within tolerance."""
         for _ in range(20):
-            x = problem.solve(cost, maximize=maximize)
+            x = problem.solve(cost, maximize=maximize, start=start)
             if x is None:
                 return None
             levels = problem.package(x)
@@ -306,15 +335,16 @@ class MilpBackend:
     def ideal(self) -> NDArray[np.float64]:
         """Each party's best gain in the zone, (P,)."""
         if self._ideal is None:
-            out = []
-            for a in self.space.party_index:
-                p = self._zone()
-                found = self._optimise(p, p.utility_row(int(a)), maximize=True)
-                assert found is not None
-                u = self.space.utilities(found[0][None])[0]
-                out.append(float(u[a] - self.space.sq_utility[a]))
-            self._ideal = np.array(out)
+            self._ideal = np.array([self._best_gain(int(a)) for a in self.space.party_index])
         return self._ideal
+
+    def _best_gain(self, a: int) -> float:
+        """Party ``a``'s best gain in the zone (one programme)."""
+        p = self._zone()
+        found = self._optimise(p, p.utility_row(a), maximize=True)
+        assert found is not None
+        u = self.space.utilities(found[0][None])[0]
+        return float(u[a] - self.space.sq_utility[a])
 
     def _total_gain_cost(self, p: _Problem, scale: NDArray[np.float64]) -> NDArray[np.float64]:
         cost = np.zeros(p.n)
@@ -343,7 +373,10 @@ class MilpBackend:
         best = float(rel.min())
         p.lower[t] = best - GAIN_TOL
         p.upper[t] = np.inf
-        again = self._optimise(p, self._total_gain_cost(p, scale), maximize=True)
+        # the first stage's package is feasible here: the search starts from it
+        again = self._optimise(
+            p, self._total_gain_cost(p, scale), maximize=True, start=p.point(found[0], [best])
+        )
         return found[0] if again is None else again[0]
 
     def _nash(self, active: NDArray[np.bool_]) -> NDArray[np.intp] | None:
@@ -394,6 +427,13 @@ class MilpBackend:
         return dict(self._picks)
 
     def _solve_concepts(self) -> dict[str, tuple[NDArray[np.intp] | None, str | None]]:
+        """The four packages; independent programmes run side by side (:func:`_workers`).
+
+        Maximin and each party's ideal gain do not depend on one another; the
+        Kalai-Smorodinsky and Nash programmes need the ideal gains. Each programme is
+        solved the same way whichever thread solves it, so the answers do not depend on
+        the number of workers.
+        """
         sp = self.space
         empty = "the zone of possible agreement is empty"
         if not self.any_feasible():
@@ -405,21 +445,27 @@ class MilpBackend:
         )
         assert found is not None
         out["utilitarian"] = (found[0], None)
-        out["maximin"] = (self._leximin(np.ones(len(sp.party_index))), None)
-        ideal = self.ideal()
-        active = ideal > GAIN_TOL
-        if not active.any():
-            why = "no party can gain anything over no agreement"
-            out["kalai_smorodinsky"] = (None, why)
-            out["nash"] = (None, why)
-        else:
-            out["kalai_smorodinsky"] = (self._leximin(np.where(active, ideal, 0.0)), None)
-            nash = self._nash(active)
-            out["nash"] = (
-                (nash, None)
-                if nash is not None
-                else (None, "no package gives every party a strictly positive gain")
-            )
+        with ThreadPoolExecutor(max_workers=_workers()) as pool:
+            if self._ideal is None:
+                best = [pool.submit(self._best_gain, int(a)) for a in sp.party_index]
+            maximin = pool.submit(self._leximin, np.ones(len(sp.party_index)))
+            if self._ideal is None:
+                self._ideal = np.array([f.result() for f in best])
+            active = self._ideal > GAIN_TOL
+            if not active.any():
+                why = "no party can gain anything over no agreement"
+                out["kalai_smorodinsky"] = (None, why)
+                out["nash"] = (None, why)
+            else:
+                ks = pool.submit(self._leximin, np.where(active, self._ideal, 0.0))
+                nash = pool.submit(self._nash, active).result()
+                out["kalai_smorodinsky"] = (ks.result(), None)
+                out["nash"] = (
+                    (nash, None)
+                    if nash is not None
+                    else (None, "no package gives every party a strictly positive gain")
+                )
+            out["maximin"] = (maximin.result(), None)
         return {c: out[c] for c in CONCEPTS}
 
     # -- conflicts and relaxations --------------------------------------------------------
