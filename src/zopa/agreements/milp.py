@@ -39,13 +39,14 @@ from zopa.agreements.constraints import violation_tables
 from zopa.agreements.enumeration import RELAX_TOL
 from zopa.agreements.frontier import nondominated
 from zopa.agreements.highs import solve_milp
+from zopa.agreements.lagrange import best_package
 from zopa.agreements.ranges import zone_ranges
 from zopa.agreements.results import ZopaSummary
 from zopa.agreements.solutions import CONCEPTS, GAIN_TOL
 from zopa.agreements.space import UTILITY_TOL
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from numpy.typing import NDArray
 
@@ -340,11 +341,46 @@ class MilpBackend:
 
     def _best_gain(self, a: int) -> float:
         """Party ``a``'s best gain in the zone (one programme)."""
+        sp = self.space
         p = self._zone()
-        found = self._optimise(p, p.utility_row(a), maximize=True)
-        assert found is not None
-        u = self.space.utilities(found[0][None])[0]
-        return float(u[a] - self.space.sq_utility[a])
+        row = p.utility_row(a)[None, : p.n_z]
+
+        def score(packages: NDArray[np.intp]) -> NDArray[np.float64]:
+            u = sp.utilities(packages)[:, a]
+            return np.where(sp.feasible(packages), u, -np.inf)
+
+        levels = self._search(p, row, np.zeros(1), score)
+        if levels is None:
+            found = self._optimise(p, p.utility_row(a), maximize=True)
+            assert found is not None
+            levels = found[0]
+        u = sp.utilities(levels[None])[0]
+        return float(u[a] - sp.sq_utility[a])
+
+    def _search(
+        self,
+        p: _Problem,
+        c: NDArray[np.float64],
+        d: NDArray[np.float64],
+        score: Callable[[NDArray[np.intp]], NDArray[np.float64]],
+    ) -> NDArray[np.intp] | None:
+        """The package maximising ``min_k (c_k z + d_k)`` in ``p``'s zone (``None``: ask HiGHS).
+
+        Solved by :func:`~zopa.agreements.lagrange.best_package`.
+        """
+        sp = self.space
+        parties = sp.party_index
+        rows = np.stack([p.utility_row(int(a))[: p.n_z] for a in parties])
+        found = best_package(
+            c,
+            d,
+            rows,
+            sp.sq_utility[parties] - UTILITY_TOL,
+            p.offsets,
+            p.upper[: p.n_z] > 0,
+            score,
+        )
+        return None if found is None else found[0]
 
     def _total_gain_cost(self, p: _Problem, scale: NDArray[np.float64]) -> NDArray[np.float64]:
         cost = np.zeros(p.n)
@@ -363,21 +399,34 @@ class MilpBackend:
             r = row / scale[k]
             r[t] = -1.0
             p.add_row(r * ROW_SCALE, sq / scale[k] * ROW_SCALE, np.inf)
-        cost = np.zeros(p.n)
-        cost[t] = 1.0
-        found = self._optimise(p, cost, maximize=True)
-        if found is None:
-            return None
-        gains = self.space.utilities(found[0][None])[0] - self.space.sq_utility
-        rel = gains[self.space.party_index][scale > 0] / scale[scale > 0]
-        best = float(rel.min())
+        sp = self.space
+        on = scale > 0
+        parties = sp.party_index
+
+        def smallest(packages: NDArray[np.intp]) -> NDArray[np.float64]:
+            gains = sp.utilities(packages) - sp.sq_utility
+            return np.asarray((gains[:, parties][:, on] / scale[on]).min(axis=1))
+
+        def score(packages: NDArray[np.intp]) -> NDArray[np.float64]:
+            return np.where(sp.feasible(packages), smallest(packages), -np.inf)
+
+        pieces = np.stack([p.utility_row(int(a))[: p.n_z] for a in parties[on]]) / scale[on, None]
+        levels = self._search(p, pieces, -sp.sq_utility[parties[on]] / scale[on], score)
+        if levels is None:
+            cost = np.zeros(p.n)
+            cost[t] = 1.0
+            found = self._optimise(p, cost, maximize=True)
+            if found is None:
+                return None
+            levels = found[0]
+        best = float(smallest(levels[None])[0])
         p.lower[t] = best - GAIN_TOL
         p.upper[t] = np.inf
         # the first stage's package is feasible here: the search starts from it
         again = self._optimise(
-            p, self._total_gain_cost(p, scale), maximize=True, start=p.point(found[0], [best])
+            p, self._total_gain_cost(p, scale), maximize=True, start=p.point(levels, [best])
         )
-        return found[0] if again is None else again[0]
+        return levels if again is None else again[0]
 
     def _nash(self, active: NDArray[np.bool_]) -> NDArray[np.intp] | None:
         sp = self.space
