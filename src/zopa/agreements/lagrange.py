@@ -152,6 +152,7 @@ def best_package(
     allowed: NDArray[np.bool_],
     score: Callable[[NDArray[np.intp]], NDArray[np.float64]],
     *,
+    known: NDArray[np.intp] | None = None,
     max_states: int = MAX_STATES,
 ) -> tuple[NDArray[np.intp], float] | None:
     """A package maximising ``min_k (C_k z + d_k)`` with ``T z >= b``, and its score.
@@ -166,6 +167,8 @@ def best_package(
         score: Exact scores of packages given as (N, I) level indices, ``-inf`` for
             those outside the zone; the bound must hold for every package it scores
             above ``-inf``.
+        known: Packages already known, (N, I): the best of them in the zone is the
+            first one to beat.
         max_states: Give up when more partial packages than this are held.
 
     Returns:
@@ -173,6 +176,8 @@ def best_package(
         gave up or found no feasible package (the caller then asks the solver).
     """
     n_i = len(offsets) - 1
+    if not np.logical_or.reduceat(allowed, offsets[:-1]).all():
+        return None  # an issue without a level: no package
     issue_of = np.repeat(np.arange(n_i), np.diff(offsets))
     best: tuple[NDArray[np.intp], float] | None = None
 
@@ -188,19 +193,24 @@ def best_package(
         top = np.maximum.reduceat(beta, offsets[:-1])
         return float(mu @ d - nu @ b + top.sum()), top[issue_of] - beta
 
-    def listing(reduced: NDArray[np.float64], gap: float) -> bool:
-        """Score the packages within ``gap``; ``False`` if there are too many."""
+    def listing(reduced: NDArray[np.float64], gap: float) -> bool | None:
+        """Score the packages within ``gap``: whether one is in the zone (``None``: too many)."""
         nonlocal best
         if _count(reduced, offsets, gap) > LIST_AT_ONCE:
-            return False
+            return None
         listed = _list_packages(c, d, t, b, offsets, reduced, gap, max_states)
         if listed is None:
-            return False
+            return None
         found = _best_listed(*listed, score)
         if found is not None and (best is None or found[1] > best[1]):
             best = found
-        return True
+        return found is not None
 
+    if known is not None and len(known):
+        scores = score(known)
+        k = int(np.argmax(scores))
+        if np.isfinite(scores[k]):
+            best = known[k], float(scores[k])
     root = relax(allowed)
     if root is None:
         return None
@@ -208,11 +218,11 @@ def best_package(
     scale = max(1.0, abs(bound))
     margin = ROUNDING * scale
     gap = FIRST_GAP * scale
-    # a first package: the best of those nearest the bound
-    while best is None:
-        if not listing(reduced, gap) or gap > 1e3 * scale:
-            return None
+    # a first package to beat: the best of those nearest the bound (else a known one)
+    while listing(reduced, gap) is False and gap < 1e3 * scale:
         gap *= 8.0
+    if best is None:
+        return None
     # then every package that could beat it, splitting the zone by one issue's level
     # wherever the packages to list are too many. A part starts with the bound and
     # reduced costs of the whole (still valid on a part); its own relaxation, tighter,
@@ -222,7 +232,7 @@ def best_package(
     while stack:
         mask, bound, reduced, fresh = stack.pop()
         need = bound - best[1] + margin
-        if need < 0 or listing(reduced, need):
+        if need < 0 or listing(reduced, need) is not None:
             continue
         if not fresh:
             nodes += 1

@@ -184,6 +184,7 @@ class MilpBackend:
         self.seed = seed
         self._ideal: NDArray[np.float64] | None = None
         self._feasible: NDArray[np.intp] | None = None  # a feasible package, once found
+        self._known: list[NDArray[np.intp]] = []  # feasible packages met on the way
         self._zone_checked = False
         self._picks: dict[str, tuple[NDArray[np.intp] | None, str | None]] | None = None
         self._undominated: list[NDArray[np.bool_]] | None = None
@@ -253,6 +254,7 @@ class MilpBackend:
             p = self._zone()
             found = self._optimise(p, np.zeros(p.n), maximize=False)
             self._feasible = None if found is None else found[0]
+            self._known = [] if found is None else [found[0]]
             self._zone_checked = True
         return self._feasible is not None
 
@@ -379,6 +381,7 @@ class MilpBackend:
             p.offsets,
             p.upper[: p.n_z] > 0,
             score,
+            known=np.stack(self._known) if self._known else None,
         )
         return None if found is None else found[0]
 
@@ -454,8 +457,9 @@ class MilpBackend:
         cost = np.zeros(p.n)
         cost[y0:] = weights
         best: NDArray[np.intp] | None = None
+        start: NDArray[np.float64] | None = None
         for _ in range(NASH_MAX_ROUNDS):
-            found = self._optimise(p, cost, maximize=True)
+            found = self._optimise(p, cost, maximize=True, start=start)
             if found is None:
                 return best
             levels, x = found
@@ -467,6 +471,9 @@ class MilpBackend:
                 return best
             for k in range(n_p):
                 add_tangent(k, float(gains[k]))
+            # the last package, at the logarithms of its gains (below every tangent), is
+            # feasible in the next round: the search starts from it
+            start = p.point(levels, np.log(gains) - 1e-12)
         return best
 
     def solutions(self) -> dict[str, tuple[NDArray[np.intp] | None, str | None]]:
@@ -494,6 +501,7 @@ class MilpBackend:
         )
         assert found is not None
         out["utilitarian"] = (found[0], None)
+        self._known.append(found[0])
         with ThreadPoolExecutor(max_workers=_workers()) as pool:
             if self._ideal is None:
                 best = [pool.submit(self._best_gain, int(a)) for a in sp.party_index]
