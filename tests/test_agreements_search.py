@@ -198,10 +198,37 @@ def test_milp_backend_search_and_solver_agree(monkeypatch: Any) -> None:
     alone = MilpBackend(space)
     assert alone.solutions().keys() == picks.keys()
     for concept, (pk, why) in alone.solutions().items():
-        assert why == picks[concept][1]
-        assert (pk is None) == (picks[concept][0] is None)
-        if pk is not None:
-            assert pk.tolist() == picks[concept][0].tolist(), concept
+        want, want_why = picks[concept]
+        assert why == want_why
+        assert (pk is None) == (want is None)
+        if pk is not None and want is not None:
+            assert pk.tolist() == want.tolist(), concept
     # the solver stops within its absolute gap (1e-6); the search is exact
     assert np.allclose(alone.ideal(), ideal, rtol=0, atol=1e-6)
     assert np.all(ideal >= alone.ideal() - 1e-12)
+
+
+def test_milp_backend_answers_do_not_depend_on_the_threads(monkeypatch: Any) -> None:
+    """One thread or three: the same packages and ideal gains, to the last bit."""
+    from pathlib import Path
+
+    from zopa.agreements import milp
+    from zopa.agreements.space import build_space
+    from zopa.io import load_scenario
+
+    root = Path(__file__).resolve().parents[1]
+    space = build_space(
+        load_scenario(root / "tests/fixtures/large/synthetic-10x20-red0.3.yaml").arrays()
+    )
+    runs = []
+    for workers in (1, 3):
+        monkeypatch.setattr(milp, "_workers", lambda w=workers: w)
+        backend = milp.MilpBackend(space)
+        picks = backend.solutions()
+        runs.append(
+            (
+                {c: (None if pk is None else pk.tolist(), why) for c, (pk, why) in picks.items()},
+                backend.ideal().tobytes(),
+            )
+        )
+    assert runs[0] == runs[1]

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 #: The options ``scipy.optimize.milp`` passed with ``mip_rel_gap=1e-10, presolve=True``;
 #: everything else is HiGHS's default (``mip_abs_gap`` 1e-6, feasibility tolerances 1e-7
 #: on rows and 1e-6 on integrality).
-OPTIONS: dict[str, object] = {
+OPTIONS: dict[str, bool | int | float | str] = {
     "output_flag": False,
     "mip_rel_gap": 1e-10,
     "presolve": "on",
@@ -66,7 +66,7 @@ def solve_milp(
     lp.a_matrix_.value_ = m.data
     kind = [highspy.HighsVarType.kInteger] * n_int
     lp.integrality_ = kind + [highspy.HighsVarType.kContinuous] * (a.shape[1] - n_int)
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
     for key, value in OPTIONS.items():
         h.setOptionValue(key, value)
     h.passModel(lp)

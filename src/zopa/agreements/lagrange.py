@@ -110,7 +110,7 @@ class Relaxation:
         lp.a_matrix_.start_ = a.indptr
         lp.a_matrix_.index_ = a.indices
         lp.a_matrix_.value_ = a.data
-        self._h = highspy.Highs()
+        self._h = highspy.Highs()  # type: ignore[no-untyped-call]
         self._h.setOptionValue("output_flag", False)
         self._h.setOptionValue("threads", 1)
         self._h.passModel(lp)
@@ -198,7 +198,8 @@ def best_package(
         nonlocal best
         if _count(reduced, offsets, gap) > LIST_AT_ONCE:
             return None
-        listed = _list_packages(c, d, t, b, offsets, reduced, gap, max_states)
+        beat = -np.inf if best is None else best[1]
+        listed = _list_packages(c, d, t, b, offsets, reduced, gap, beat, max_states)
         if listed is None:
             return None
         found = _best_listed(*listed, score)
@@ -309,14 +310,18 @@ def _list_packages(
     offsets: NDArray[np.intp],
     reduced: NDArray[np.float64],
     gap: float,
+    beat: float,
     max_states: int,
 ) -> tuple[NDArray[np.float64], Callable[[NDArray[np.intp]], NDArray[np.intp]]] | None:
     """The packages whose reduced costs sum to at most ``gap``.
 
-    Lists the packages that may meet ``T z >= b`` (loose by 1e-9): their approximate
-    scores (running sums), (N,), and a function giving the level indices, (n, I), of
-    those asked for. ``None`` when more than ``max_states`` partial packages would be
-    held.
+    Lists the packages that may meet ``T z >= b`` and score at least ``beat`` (both
+    loosely: the caller's exact score decides): their approximate scores (running
+    sums), (N,), and a function giving the level indices, (n, I), of those asked for.
+    A partial package is dropped as soon as its reduced costs exceed ``gap``, or its
+    sums plus the most the issues not yet chosen can add fall short of a row or of
+    ``beat`` on a piece. ``None`` when more than ``max_states`` partial packages would
+    be held.
     """
     n_i = len(offsets) - 1
     near = reduced <= gap
@@ -328,11 +333,12 @@ def _list_packages(
     n_p = t.shape[0]
     sums = both[:, fixed].sum(axis=1)[None, :]  # (N, P + K)
     cost = np.zeros(1)
-    # the most each party can still add from the issues not yet chosen
-    best_left = np.zeros((len(multi) + 1, n_p))
+    # the most each row and piece can still gain from the issues not yet chosen
+    best_left = np.zeros((len(multi) + 1, both.shape[0]))
     for j in range(len(multi) - 1, -1, -1):
-        best_left[j] = best_left[j + 1] + t[:, cols[multi[j]]].max(axis=1)
-    floor = b - 1e-9
+        best_left[j] = best_left[j + 1] + both[:, cols[multi[j]]].max(axis=1)
+    slack = SCORE_SLACK * max(1.0, abs(beat)) if np.isfinite(beat) else 0.0
+    floor = np.concatenate([b - 1e-9, beat - d - slack])
     parents: list[NDArray[np.intp]] = []
     picks: list[NDArray[np.intp]] = []
     for j, i in enumerate(multi):
@@ -342,14 +348,14 @@ def _list_packages(
             return None
         level = cand[choice]
         new = sums[state] + both[:, level].T
-        ok = (new[:, :n_p] + best_left[j + 1] >= floor).all(axis=1)
+        ok = (new + best_left[j + 1] >= floor).all(axis=1)
         state, level, sums = state[ok], level[ok], new[ok]
         cost = cost[state] + reduced[level]
         parents.append(state)
         picks.append(level)
         if not len(state):
             break
-    if not multi and not (sums[:, :n_p] >= floor).all():  # one package, outside the rows
+    if not multi and not (sums >= floor).all():  # one package, outside the rows
         sums = sums[:0]
     value = (sums[:, n_p:] + d).min(axis=1)
 
