@@ -1,4 +1,9 @@
-"""HiGHS, called through :mod:`highspy` (Huangfu & Hall 2018, Math. Prog. Comp. 10:119-142)."""
+"""One mixed-integer programme solved by HiGHS through :mod:`highspy`.
+
+HiGHS: Huangfu & Hall 2018, "Parallelizing the dual revised simplex method", Math.
+Prog. Comp. 10:119-142. The options are those ``scipy.optimize.milp`` passed before, so
+the optima are the same; a known feasible point may be passed as a start.
+"""
 
 from __future__ import annotations
 

@@ -4,8 +4,8 @@ A package is encoded by one binary ``z_il`` per issue ``i`` and level ``l`` with
 ``sum_l z_il = 1``. Utilities are additive, so every actor's utility is linear in ``z``:
 ``u_a = sum_il T[a, i, l] z_il`` with ``T`` the per-issue utility terms; a red line fixes
 the ``z_il`` of the levels it rules out to 0; a no-deal alternative is the row
-``u_a >= u_a(status quo)``. On this exact encoding (Huangfu & Hall 2018, Math. Prog.
-Comp. 10, for the HiGHS solver):
+``u_a >= u_a(status quo)``. On this exact encoding (HiGHS: Huangfu & Hall 2018,
+"Parallelizing the dual revised simplex method", Math. Prog. Comp. 10:119-142):
 
 - feasibility, each issue's range (min and max level, solved only where the feasible
   packages already found leave an end open, see :mod:`~zopa.agreements.ranges`), each
@@ -24,6 +24,33 @@ Every package a MILP returns is checked exactly against the space; one that pass
 within the solver's tolerance is cut off and the programme solved again. The size of the
 zone cannot be counted here: it is estimated by sampling packages inside every party's
 red lines (a Monte Carlo estimate with a 95% Wilson interval).
+
+How the programmes are solved (:mod:`~zopa.agreements.highs`,
+:mod:`~zopa.agreements.lagrange`):
+
+- HiGHS runs through ``highspy`` with the options ``scipy.optimize.milp`` passed before
+  (relative gap 1e-10, HiGHS's absolute gap 1e-6 and feasibility tolerances, presolve
+  on), one thread per programme.
+- Each party's ideal gain and the smallest scaled gain of maximin and
+  Kalai-Smorodinsky (their first stage) are values, not reported packages: they are
+  found by an exact search under a Lagrangian bound over the same levels and rows
+  (:func:`~zopa.agreements.lagrange.best_package`), which closes the last 10^-4 of
+  the relaxation's gap far faster than HiGHS's branch and bound on these programmes
+  with few coupling rows; HiGHS solves them when the search would list too many
+  packages. Every package reported (utilitarian, the second stage of maximin and
+  Kalai-Smorodinsky, Nash) is still HiGHS's.
+- Warm starts: the second stage of maximin and Kalai-Smorodinsky starts from the
+  first stage's package (feasible there: its smallest gain is the level the second
+  stage keeps); each Nash round starts from the previous round's package, at the
+  logarithms of its gains (below every tangent).
+- Independent programmes run side by side on threads, one per core (HiGHS releases
+  the GIL while it solves): the ideal gains and maximin first, then Kalai-Smorodinsky
+  and Nash, which need the ideal gains. Each programme is solved the same way on any
+  thread, so the answers do not depend on the number of cores.
+
+Deviation from the plain solver: the ideal gains and the first-stage levels are the
+exact optima over the zone (scored with the same sums and tolerance as every test of
+the zone), where HiGHS stops within its absolute gap of 1e-6.
 """
 
 from __future__ import annotations
