@@ -5,8 +5,9 @@ maximin and Kalai-Smorodinsky) share one shape: choose one level per issue to ma
 ``f(z) = min_k (C_k z + d_k)`` subject to ``T_a z >= b_a`` for each party ``a``, with
 one binary ``z_il`` per issue and level (:mod:`~zopa.agreements.milp`). Their linear
 relaxation is close to the optimum (1.5-7 x 10^-4 above it on the 40 x 80 synthetic
-scenario), but HiGHS needed up to 2,600 branch-and-bound nodes to close that gap. With so few coupling rows the gap is closed faster by
-listing the packages that could still beat a known one:
+scenario), but HiGHS needed up to 2,600 branch-and-bound nodes to close that gap.
+With so few coupling rows the gap is closed faster by listing the packages that could
+still beat a known one:
 
 - For weights ``mu`` on the ``K`` pieces (``mu >= 0``, summing to 1) and multipliers
   ``nu >= 0`` on the parties' rows, every feasible package has
