@@ -193,6 +193,14 @@ def test_report_runs_every_analysis_with_the_changes(three, tmp_path):
     forecasts = json.loads((out / "forecasts.json").read_text())
     assert forecasts["forecasts"]["median"]["x"] == 50.0
     assert forecasts["overrides"][0]["text"] == "C.x=50"
+    # the reader of the report is told, at its top, what was changed
+    head = (out / "report.md").read_text().split("## ")[0]
+    assert "**What-if.** Every analysis in this report ran on the scenario with these " in head
+    assert "not on the file as it is: C.x=50." in head
+    assert "What-if" in (out / "report.html").read_text()
+    plain = tmp_path / "plain"
+    assert run("report", three, "-o", plain, "--draws", "0").exit_code == 0
+    assert "What-if" not in (plain / "report.md").read_text()
     bad = run("report", three, "-o", tmp_path / "bad", "--set", "C.x=500")
     assert bad.exit_code == 2
     assert "--set C.x=500: position 500: off the issue's scale" in bad.stderr

@@ -92,7 +92,11 @@ def _markdown(result: ReportResult, out: Path) -> tuple[str, list[Path]]:
     points = {m: f.point() for m, f in result.forecast.points.items()}
     maps = plot_position_maps(scenario, out / "maps", forecasts=points)
     found, warnings = findings(result)
-    sections = [md.header_section(scenario, grouped_warnings(result.source.warnings))]
+    sections = [
+        md.header_section(
+            scenario, grouped_warnings(result.source.warnings), result.overrides.texts()
+        )
+    ]
     sections.append(md.findings_section(found, warnings))
     questions = result.questions_file.name if result.questions_file is not None else None
     sections.append(md.questions_section(answer_questions(result), questions))

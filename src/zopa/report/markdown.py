@@ -73,11 +73,19 @@ def _finding_line(f: Finding, indent: str = "") -> str:
     return f"{indent}- {md_text(f.text)} ([→ table](#{f.anchor}))"
 
 
-def header_section(scenario: Scenario, warnings: Sequence[str]) -> list[str]:
-    """Title, date, size, and the validator's warnings."""
+def header_section(
+    scenario: Scenario, warnings: Sequence[str], changes: Sequence[str] = ()
+) -> list[str]:
+    """Title, date, size, the what-if changes analysed, and the validator's warnings."""
     lines = [_heading(1, md_text(scenario.title)), ""]
     if scenario.as_of:
         lines += [f"As of {scenario.as_of}.", ""]
+    if changes:
+        lines += [
+            "**What-if.** Every analysis in this report ran on the scenario with these "
+            "changes, not on the file as it is: " + md_text("; ".join(changes)) + ".",
+            "",
+        ]
     lines += [
         f"{plural(len(scenario.actors), 'actor')} "
         f"({md_text(', '.join(a.id for a in scenario.actors))}), "
