@@ -125,3 +125,27 @@ def test_every_json_key_is_documented(fixtures, repo_root):
     keys |= set(data["core"]) | set(data["space"])
     missing = sorted(k for k in keys if f"`{k}`" not in doc)
     assert not missing, f"undocumented keys in docs/deals.md: {missing}"
+
+
+def test_json_on_standard_output_is_only_json_in_a_real_process(tmp_path):
+    """Nothing else reaches standard output, not even what the solver's C code prints.
+
+    A synthetic scenario with veto players and red lines takes the MILP path (HiGHS);
+    the JSON must parse as it is printed, in a real process (a test runner's capture
+    would not see output written by C code to the process's standard output).
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    path = root / "tests" / "fixtures" / "large" / "synthetic-10x20-red0.3.yaml"
+    proc = subprocess.run(
+        [sys.executable, "-m", "zopa", "deals", str(path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["method"].startswith("milp")
