@@ -299,6 +299,26 @@ def test_what_if_changes_the_forecast_and_saves_nothing(client):
     assert _versions(client) == [1]
 
 
+def test_advice_for_one_actor_as_the_service_gives_it(client):
+    body = {"actor": "EU", "top": 3, "deal_space": False}
+    answer = client.post("/api/scenarios/1/advise", json=body)
+    assert answer.status_code == 200, answer.text
+    flagship = service.load_scenario(FLAGSHIP).scenario
+    want = service.advise(flagship, actor="EU", top=3, deal_space=False).to_dict()
+    assert answer.json() == want
+    assert [lever["rank"] for lever in want["own"]] == [1, 2, 3]
+    # on unsaved changes, through what-if: the changed scenario's advice
+    changed = client.post(
+        "/api/scenarios/1/what-if",
+        json={"overrides": US_TERRITORY, "forecast": None, "advise": body},
+    ).json()
+    moved = service.with_overrides(flagship, **US_TERRITORY)
+    assert changed["advise"] == service.advise(moved, actor="EU", top=3, deal_space=False).to_dict()
+    assert changed["advise"] != want
+    bad = client.post("/api/scenarios/1/what-if", json={"advise": {"actor": "XX"}})
+    assert [p["path"] for p in _problems(bad)] == ["actor"]
+
+
 def test_what_if_bad_input(client):
     def ask(overrides, **more):
         return client.post("/api/scenarios/1/what-if", json={"overrides": overrides, **more})
@@ -332,6 +352,11 @@ def test_what_if_bad_input(client):
         ("sensitivity", {"model": "oracle"}),
         ("sensitivity", {"issues": ["nowhere"]}),
         ("durability", {"draws": 10**7}),
+        ("advise", {}),
+        ("advise", {"actor": "XX"}),
+        ("advise", {"actor": "EU", "model": "oracle"}),
+        ("advise", {"actor": "EU", "top": 0}),
+        ("advise", {"actor": "EU", "rank_by": "luck"}),
     ],
 )
 def test_analyses_bad_input(client, route, body):

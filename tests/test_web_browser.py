@@ -33,6 +33,7 @@ PAGES = [
     "deals",
     "tables",
     "durability",
+    "advise",
     "sensitivity",
     "backtest",
     "versions",
@@ -245,3 +246,20 @@ def test_backtest_page_scores_an_uploaded_file(server, page):
     text = page.inner_text("#scores")
     assert "compromise" in text
     _shot(page, "backtest")
+
+
+def test_advice_page_lists_levers_for_the_chosen_actor(server, page):
+    page.goto(f"{server}/scenarios/1/advise")
+    _ready(page)
+    page.wait_for_selector("#own-levers tbody tr", timeout=120_000)
+    page.select_option("#actor", "UA")
+    page.wait_for_function(
+        "document.querySelector('#advice-stated')"
+        " && document.querySelector('#advice-stated').textContent.startsWith('UA\\'s utility')",
+        timeout=120_000,
+    )
+    page.wait_for_selector("#persuasion-levers tbody tr", timeout=120_000)
+    assert "territory" in page.inner_text("#own-levers")
+    assert "position 50 → 40" in page.inner_text("#own-levers")
+    assert "No single lever opens the empty zone" in page.inner_text("#advice-opening")
+    _shot(page, "advise")

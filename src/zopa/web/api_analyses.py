@@ -26,6 +26,7 @@ from zopa.web.files import canonical_text, deal_folder, safe_name
 from zopa.web.runner import PLOT_LOCK
 from zopa.web.schemas import (
     ERROR_RESPONSES,
+    AdviseOptions,
     DealsOptions,
     DurabilityOptions,
     ForecastOptions,
@@ -92,6 +93,21 @@ def run_tables(scenario: Scenario, o: TablesOptions) -> service.TablesResult:
     )
 
 
+def run_advise(scenario: Scenario, o: AdviseOptions) -> service.AdviceResult:
+    """The service's advice for one actor with the options of a request."""
+    return service.advise(
+        scenario,
+        actor=o.actor,
+        model=o.model,
+        rank_by=o.rank_by,
+        top=o.top,
+        deal_space=o.deal_space,
+        grid=o.grid,
+        position_step=o.position_step,
+        salience_step=o.salience_step,
+    )
+
+
 def run_sensitivity(scenario: Scenario, o: SensitivityOptions) -> service.SensitivityReport:
     """The service's sensitivity analysis with the options of a request."""
     return service.sensitivity(
@@ -149,6 +165,16 @@ async def sensitivity(
     return _json(await ctx.runner.run(lambda: run_sensitivity(scenario, body)), started)
 
 
+@router.post("/scenarios/{scenario_id}/advise")
+async def advise(
+    ctx: Ctx, scenario_id: ScenarioId, body: AdviseOptions, version: VersionQuery = None
+) -> Response:
+    """Levers for one actor: its own stances to change, and whom to persuade of what."""
+    started = time.perf_counter()
+    _, scenario = scenario_of(ctx, scenario_id, version)
+    return _json(await ctx.runner.run(lambda: run_advise(scenario, body)), started)
+
+
 @router.post("/scenarios/{scenario_id}/durability")
 async def durability(
     ctx: Ctx, scenario_id: ScenarioId, body: DurabilityOptions, version: VersionQuery = None
@@ -197,8 +223,9 @@ async def what_if(
 ) -> Response:
     """Try changes without saving: the changed scenario's analyses, each the service's JSON.
 
-    Answers ``{"forecast": ..., "deals": ..., "tables": ..., "sensitivity": ...}`` for the
-    analyses asked for (the others ``null``), and ``elapsed_ms``, the server's time.
+    Answers ``{"forecast": ..., "deals": ..., "tables": ..., "sensitivity": ...,
+    "advise": ...}`` for the analyses asked for (the others ``null``), and
+    ``elapsed_ms``, the server's time.
     """
     if body.forecast is not None:
         _check_draws(ctx, body.forecast.draws)
@@ -214,6 +241,7 @@ async def what_if(
             "sensitivity": run_sensitivity(scenario, body.sensitivity)
             if body.sensitivity
             else None,
+            "advise": run_advise(scenario, body.advise) if body.advise else None,
         }
         text = ",\n".join(
             f'"{k}": {"null" if r is None else r.to_json().rstrip()}' for k, r in parts.items()

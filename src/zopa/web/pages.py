@@ -15,6 +15,7 @@ PAGES = {
     "deals": "Deal space",
     "tables": "Who is at the table",
     "durability": "After the agreement",
+    "advise": "Advice",
     "sensitivity": "Sensitivity",
     "backtest": "Backtest",
     "versions": "Versions",

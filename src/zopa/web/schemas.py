@@ -144,6 +144,19 @@ class DurabilityOptions(_Body):
     )
 
 
+class AdviseOptions(_Body):
+    """Options of the advice for one actor (as ``zopa advise``)."""
+
+    actor: str = Field(min_length=1, max_length=200)
+    model: Model = "compromise"
+    rank_by: Literal["forecast", "deal"] = "forecast"
+    top: int = Field(default=5, ge=1, le=50)
+    deal_space: bool = True
+    grid: int = Field(default=11, ge=2, le=41)
+    position_step: float = Field(default=10.0, gt=0, le=100)
+    salience_step: float = Field(default=0.1, gt=0, le=1)
+
+
 class WhatIf(_Body):
     """Changes to try on a version, and the analyses to run on the changed scenario."""
 
@@ -153,6 +166,7 @@ class WhatIf(_Body):
     deals: DealsOptions | None = None
     tables: TablesOptions | None = None
     sensitivity: SensitivityOptions | None = None
+    advise: AdviseOptions | None = None
 
 
 class ProblemOut(BaseModel):

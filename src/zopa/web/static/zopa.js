@@ -10,7 +10,8 @@ const CSRF = document.querySelector('meta[name="csrf-token"]').content;
 const PAGES = [
   ["scenario", "Scenario"], ["forecast", "Forecast"], ["deals", "Deal space"],
   ["tables", "Who is at the table"], ["durability", "After the agreement"],
-  ["sensitivity", "Sensitivity"], ["backtest", "Backtest"], ["versions", "Versions"],
+  ["advise", "Advice"], ["sensitivity", "Sensitivity"], ["backtest", "Backtest"],
+  ["versions", "Versions"],
 ];
 const COLOURS = ["#1f5fa8", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490", "#a16207",
   "#be185d", "#4d7c0f", "#334155"];
@@ -647,6 +648,62 @@ async function backtestPage() {
     form, out);
 }
 
+const signed = (x, d = 4) => (x === null || x === undefined ? "–" : (x >= 0 ? "+" : "") + x.toFixed(d));
+
+function leverTable(levers, id, withActor) {
+  if (!levers.length) return h("p", { class: "note", text: "No lever helps here." });
+  const head = ["#", ...(withActor ? ["actor"] : []), "issue", "change", "forecast", "deal", "cost"];
+  return table(head, levers.map((l) => [
+    String(l.rank), ...(withActor ? [l.actor] : []), l.issue, l.text.split(": ").slice(1).join(": ").replace(` on ${l.issue}`, ""),
+    signed(l.benefit), !l.deal ? "–" : l.deal.opens_zone ? "opens the zone" : signed(l.deal.benefit),
+    fmt(l.cost, 3),
+  ]), { id });
+}
+
+function statedLine(r) {
+  const d = r.stated.deal;
+  let deal = "";
+  if (d) {
+    deal = d.zone_open ? `; deal ${fmt(d.utility, 3)}`
+      : `; deal ${fmt(d.utility, 3)} (zone empty` + (d.set_aside.length ? `, core deal without ${d.set_aside.join(", ")})` : ")");
+  }
+  return `${r.actor}'s utility (0..1) as stated: forecast ${fmt(r.stated.expected_utility, 3)}${deal}. ` +
+    `Model ${r.model}` + (r.parties.length ? `; deal: Nash package of ${r.parties.join(", ")}.` : ".");
+}
+
+async function advisePage() {
+  const sc = await scenario();
+  const data = sc.data;
+  const actor = h("select", { id: "actor" }, data.actors.map((a) => h("option", { value: a.id, text: `${a.id} — ${a.name}` })));
+  const rank = h("select", { id: "rank-by" }, h("option", { value: "forecast", text: "the forecast" }), h("option", { value: "deal", text: "the deal" }));
+  const out = h("div", { id: "advice-result" });
+  const run = async () => {
+    out.replaceChildren(h("p", { text: "Trying each lever…" }));
+    try {
+      const options = { actor: actor.value, rank_by: rank.value, top: 5 };
+      const answer = await api(`/api/scenarios/${SID}/what-if`, { json: { overrides: overridesBody(), forecast: null, advise: options } });
+      const r = answer.advise;
+      const opening = r.stated.deal && !r.stated.deal.zone_open
+        ? h("p", { id: "advice-opening", text: r.levers_opening_the_zone ? `${r.levers_opening_the_zone} of the ${r.levers_evaluated} levers tried open the empty zone of agreement.` : "No single lever opens the empty zone of agreement." })
+        : null;
+      out.replaceChildren(
+        h("p", { id: "advice-stated", text: statedLine(r) }),
+        h("h2", { text: `Own moves (${r.actor}), best first` }), leverTable(r.own, "own-levers", false),
+        h("h2", { text: "Whom to work on: shifts to ask of others" }), leverTable(r.persuasion, "persuasion-levers", true),
+        h("h2", { text: "Best for the deal (either group)" }), leverTable(r.best_for_deal || [], "deal-levers", true),
+        opening,
+        h("p", { class: "note", text: `Forecast and deal: the change in ${r.actor}'s utility (0..1) from the forecast and from the deal; cost: how far ${r.actor} moves from what it wants. ${r.caveat}` }));
+    } catch (e) { out.replaceChildren(problemsBox(e)); }
+  };
+  actor.onchange = run;
+  rank.onchange = run;
+  main.replaceChildren(h("h1", { text: "Advice: levers for one actor" }),
+    h("div", { class: "controls" }, h("label", {}, "Actor ", actor), h("label", {}, "Rank by ", rank),
+      h("button", { id: "run", onclick: run }, "Advise")),
+    out);
+  await run();
+}
+
 async function sensitivityPage() {
   const sc = await scenario();
   const data = sc.data;
@@ -751,7 +808,8 @@ function renderNav() {
 }
 
 const RENDER = { home: homePage, scenario: scenarioPage, forecast: forecastPage, deals: dealsPage,
-  tables: tablesPage, durability: durabilityPage, sensitivity: sensitivityPage, versions: versionsPage,
+  tables: tablesPage, durability: durabilityPage, advise: advisePage, sensitivity: sensitivityPage,
+  versions: versionsPage,
   backtest: backtestPage,
   apidocs: apiDocsPage };
 
