@@ -784,6 +784,8 @@ def _round(
             before = before_p if side == 0 else before_q
             for h in range(mover_start[i, mover], mover_start[i, mover + 1]):
                 g = by_mover[h]
+                if dead[g]:
+                    continue  # never read again this round
                 target = leg_f[g, _TARGET]
                 pos = y[mover, i]
                 k_g = leg_f[g, _K]
@@ -808,7 +810,7 @@ def _round(
                     if okey[h] >= limit:
                         break
                     g = order[h]
-                    if leg_i[g, _MOVER] == mover:
+                    if dead[g] or leg_i[g, _MOVER] == mover:
                         continue
                     # (no nan can arise here: the outcome of an issue with legs is finite)
                     room = (leg_f[g, _TARGET] - o_i) * leg_f[g, _DIR]
