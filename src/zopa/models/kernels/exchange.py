@@ -373,42 +373,52 @@ def _index_issues(n_legs: int, buffers: _Buffers, scratch: _Scratch) -> None:
         for a in range(n_a, 0, -1):
             mover_start[i, a] = mover_start[i, a - 1]
         mover_start[i, 0] = issue_lo[i]
+    # rising legs, then falling legs, each by the key of its binding outcome: the keys
+    # are written issue by issue in one pass over the legs (read in their own order),
+    # then each issue's two runs are sorted
     for i in range(n_i):
-        lo, hi = issue_lo[i], issue_hi[i]
-        # rising legs, then falling legs, each by the key of its binding outcome
-        n_up = 0
-        n_down = 0
-        for h in range(lo, hi):
-            g = by_mover[h]
-            if leg_f[g, _DIR] > 0.0:
-                n_up += 1
-            elif leg_f[g, _DIR] < 0.0:
-                n_down += 1
-        keys = np.empty(n_up + n_down)
-        ids = np.empty(n_up + n_down, dtype=np.int64)
-        k_up = 0
-        k_down = n_up
-        for h in range(lo, hi):
-            g = by_mover[h]
+        split[i] = 0
+        falling_end[i] = 0
+    for g in range(n_legs):
+        if leg_i[g, _USES] > 0:
             d = leg_f[g, _DIR]
             if d > 0.0:
-                keys[k_up] = leg_f[g, _TARGET] - leg_f[g, _REACH]
-                ids[k_up] = g
-                k_up += 1
+                split[leg_i[g, _ISSUE]] += 1
             elif d < 0.0:
-                keys[k_down] = -(leg_f[g, _TARGET] + leg_f[g, _REACH])
-                ids[k_down] = g
-                k_down += 1
-        up = np.argsort(keys[:n_up])
-        down = np.argsort(keys[n_up:])
-        for h in range(n_up):
-            order[lo + h] = ids[up[h]]
-            okey[lo + h] = keys[up[h]]
-        for h in range(n_down):
-            order[lo + n_up + h] = ids[n_up + down[h]]
-            okey[lo + n_up + h] = keys[n_up + down[h]]
-        split[i] = lo + n_up
-        falling_end[i] = lo + n_up + n_down
+                falling_end[leg_i[g, _ISSUE]] += 1
+    for i in range(n_i):
+        split[i] += issue_lo[i]
+        falling_end[i] += split[i]
+    up_at = issue_lo.copy()  # where the next rising, falling leg of each issue goes
+    down_at = split.copy()
+    for g in range(n_legs):
+        if leg_i[g, _USES] > 0:
+            i = leg_i[g, _ISSUE]
+            d = leg_f[g, _DIR]
+            if d > 0.0:
+                h = up_at[i]
+                up_at[i] = h + 1
+                okey[h] = leg_f[g, _TARGET] - leg_f[g, _REACH]
+                order[h] = g
+            elif d < 0.0:
+                h = down_at[i]
+                down_at[i] = h + 1
+                okey[h] = -(leg_f[g, _TARGET] + leg_f[g, _REACH])
+                order[h] = g
+    for i in range(n_i):
+        _sort_run(okey, order, issue_lo[i], split[i])
+        _sort_run(okey, order, split[i], falling_end[i])
+
+
+@numba.njit(cache=True, nogil=True)
+def _sort_run(okey: np.ndarray, order: np.ndarray, lo: int, hi: int) -> None:
+    """Sort ``okey[lo:hi]`` and permute ``order[lo:hi]`` alike."""
+    if hi - lo > 1:
+        perm = np.argsort(okey[lo:hi])
+        keys = okey[lo:hi][perm]
+        ids = order[lo:hi][perm]
+        okey[lo:hi] = keys
+        order[lo:hi] = ids
 
 
 @numba.njit(cache=True, nogil=True)
