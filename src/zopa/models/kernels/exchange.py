@@ -168,6 +168,17 @@ def _rank(
     return rank
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _block_max(score: np.ndarray, n_ex: int, b: int) -> float:
+    """The largest of the scores in block ``b`` (the max-tree's leaf ``b``)."""
+    lo = b << _BLOCK_SHIFT
+    value: float = score[lo]
+    for e in range(lo + 1, min(lo + (1 << _BLOCK_SHIFT), n_ex)):
+        if score[e] > value:
+            value = score[e]
+    return value
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _tree_set(tree: np.ndarray, leaf0: int, score: np.ndarray, n_ex: int, j: int) -> None:
     """Update the max-tree after exchange ``j``'s score changed.
@@ -175,12 +186,7 @@ def _tree_set(tree: np.ndarray, leaf0: int, score: np.ndarray, n_ex: int, j: int
     The tree's leaves are blocks of ``1 << _BLOCK_SHIFT`` consecutive scores (one cache
     line), so the tree is an eighth of the size of one over single exchanges.
     """
-    lo = (j >> _BLOCK_SHIFT) << _BLOCK_SHIFT
-    hi = min(lo + (1 << _BLOCK_SHIFT), n_ex)
-    value = score[lo]
-    for e in range(lo + 1, hi):
-        if score[e] > value:
-            value = score[e]
+    value = _block_max(score, n_ex, j >> _BLOCK_SHIFT)
     node = leaf0 + (j >> _BLOCK_SHIFT)
     if tree[node] == value:
         return
@@ -432,13 +438,7 @@ def _build_tree(n_ex: int, buffers: _Buffers) -> int:
     while leaf0 < n_blocks:
         leaf0 *= 2
     for b in range(n_blocks):
-        lo = b << _BLOCK_SHIFT
-        hi = min(lo + (1 << _BLOCK_SHIFT), n_ex)
-        value = score[lo]
-        for e in range(lo + 1, hi):
-            if score[e] > value:
-                value = score[e]
-        tree[leaf0 + b] = value
+        tree[leaf0 + b] = _block_max(score, n_ex, b)
     for b in range(leaf0 + n_blocks, 2 * leaf0):
         tree[b] = _NEG_INF
     for node in range(leaf0 - 1, 0, -1):
@@ -530,19 +530,21 @@ def _select(n_ex: int, leaf0: int, buffers: _Buffers, stack: np.ndarray, rules: 
                     continue
                 if node >= leaf0:
                     lo = (node - leaf0) << _BLOCK_SHIFT
+                    cleared = False
                     for j in range(lo, min(lo + (1 << _BLOCK_SHIFT), n_ex)):
                         if score[j] < threshold:
                             continue
                         if _is_dead(j, ex_i, dead):
                             score[j] = _NEG_INF
-                            again = True
+                            cleared = True
                             continue
                         rank = _rank(j, ex_i, leg_i, a_place, i_place)
                         if best < 0 or rank < best_rank:
                             best = j
                             best_rank = rank
-                    if again:
+                    if cleared:
                         _tree_set(tree, leaf0, score, n_ex, lo)
+                        again = True
                 else:
                     stack[depth] = 2 * node + 1
                     stack[depth + 1] = 2 * node
