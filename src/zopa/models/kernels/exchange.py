@@ -169,37 +169,70 @@ def _rank(
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _block_max(score: np.ndarray, n_ex: int, b: int) -> float:
-    """The largest of the scores in block ``b`` (the max-tree's leaf ``b``)."""
-    lo = b << _BLOCK_SHIFT
-    value: float = score[lo]
-    for e in range(lo + 1, min(lo + (1 << _BLOCK_SHIFT), n_ex)):
-        if score[e] > value:
-            value = score[e]
+def _max_of(a: np.ndarray, lo: int, hi: int) -> float:
+    """The largest of ``a[lo:hi]`` (``hi > lo``)."""
+    value: float = a[lo]
+    for e in range(lo + 1, hi):
+        if a[e] > value:
+            value = a[e]
     return value
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _tree_set(tree: np.ndarray, leaf0: int, score: np.ndarray, n_ex: int, j: int) -> None:
-    """Update the max-tree after exchange ``j``'s score changed.
+def _tree_set(tree: np.ndarray, lvl: np.ndarray, score: np.ndarray, n_ex: int, j: int) -> None:
+    """Update the max-tree after exchange ``j``'s score changed (see :func:`_build_tree`)."""
+    i = j >> _FAN_SHIFT
+    lo = i << _FAN_SHIFT
+    value = _max_of(score, lo, min(lo + _FAN, n_ex))
+    n_lvl = lvl[0, 0]
+    for level in range(1, n_lvl + 1):
+        off = lvl[0, level]
+        if tree[off + i] == value:
+            return
+        tree[off + i] = value
+        if level == n_lvl:
+            return
+        i >>= _FAN_SHIFT
+        lo = i << _FAN_SHIFT
+        value = _max_of(tree, off + lo, off + min(lo + _FAN, lvl[1, level]))
 
-    The tree's leaves are blocks of ``1 << _BLOCK_SHIFT`` consecutive scores (one cache
-    line), so the tree is an eighth of the size of one over single exchanges.
+
+@numba.njit(cache=True, nogil=True)
+def _build_tree(n_ex: int, buffers: _Buffers, lvl: np.ndarray) -> int:
+    """Fill the max-tree over the exchanges' scores; returns its number of levels.
+
+    Each node holds the largest of 8 values of the level below (one cache line); level
+    1 is over blocks of 8 scores, and the top level is one node. Level ``L`` starts at
+    ``lvl[0, L]`` in ``tree`` and has ``lvl[1, L]`` nodes; ``lvl[0, 0]`` is the number of
+    levels, 0 (no tree) below ``_TREE_MIN`` exchanges, when one pass over the scores is
+    as fast.
     """
-    value = _block_max(score, n_ex, j >> _BLOCK_SHIFT)
-    node = leaf0 + (j >> _BLOCK_SHIFT)
-    if tree[node] == value:
-        return
-    tree[node] = value
-    node >>= 1
-    while node >= 1:
-        left = tree[2 * node]
-        right = tree[2 * node + 1]
-        best = left if left >= right else right
-        if tree[node] == best:
-            break
-        tree[node] = best
-        node >>= 1
+    score, tree = buffers.score, buffers.tree
+    lvl[0, 0] = 0
+    if n_ex < _TREE_MIN:
+        return 0
+    n_below = n_ex
+    below = 0
+    off = 0
+    level = 0
+    while True:
+        level += 1
+        n = ((n_below - 1) >> _FAN_SHIFT) + 1
+        lvl[0, level] = off
+        lvl[1, level] = n
+        for b in range(n):
+            lo = b << _FAN_SHIFT
+            hi = min(lo + _FAN, n_below)
+            if level == 1:
+                tree[off + b] = _max_of(score, lo, hi)
+            else:
+                tree[off + b] = _max_of(tree, below + lo, below + hi)
+        below = off
+        off += ((n - 1) | (_FAN - 1)) + 1  # each level starts on a multiple of 8
+        n_below = n
+        if n == 1:
+            lvl[0, 0] = level
+            return level
 
 
 # exchange columns
@@ -208,9 +241,11 @@ _LP, _LQ = 0, 1
 _TARGET, _K, _REACH, _AMAX, _DIR = 0, 1, 2, 3, 4
 _MOVER, _USES, _ISSUE = 0, 1, 2
 _TREE_MIN = 1024  # from this many exchanges on, the best is found with a max-tree
-_BLOCK_SHIFT = 3  # the max-tree's leaves hold the largest of 8 consecutive scores
+_FAN_SHIFT = 3  # a max-tree node holds the largest of 8 values of the level below
+_FAN = 1 << _FAN_SHIFT
 _KEY_SLACK = 1e-9  # margin (on the 0-100 scale) when picking the legs a step can bind
 _COMPACT_MIN = 32  # below this many exchanges, dead ones are not compacted away
+_LAZY_MARGIN = 1e-12  # relative margin below the tie band in which stale scores are redone
 
 
 class _Draw(NamedTuple):
@@ -251,9 +286,11 @@ class _Scratch(NamedTuple):
     issue_hi: np.ndarray  # (I,) int: their end
     leg_of: np.ndarray  # (2 I,) int: a pair's leg on each issue and mover
     stack: np.ndarray  # (128,) int: nodes of the max-tree still to visit
+    lvl: np.ndarray  # (2, 24) int: the max-tree's levels (see ``_build_tree``)
     mover_start: np.ndarray  # (I, A + 1) int: where each mover's legs start in ``by_mover``
     split: np.ndarray  # (I,) int: end of the issue's rising legs in ``order``
     falling_end: np.ndarray  # (I,) int: end of its falling legs in ``order``
+    list_from: np.ndarray  # (2, I) int: first leg of the rising, falling legs not taken out
 
 
 class _Buffers(NamedTuple):
@@ -267,13 +304,18 @@ class _Buffers(NamedTuple):
     leg_start: np.ndarray  # (n_legs + 1,) int: where each leg's exchanges start
     leg_n: np.ndarray  # (n_legs,) int: how many there are
     leg_ex: np.ndarray  # (2 n_ex,) int32: the exchanges of every leg
-    tree: np.ndarray  # (n_ex / 2,) max-tree over blocks of 8 scores
+    tree: np.ndarray  # (n_ex / 2,) max-tree over blocks of 8 scores, 8 nodes per node
     changed: np.ndarray  # (n_legs,) int: legs changed by a step
     new_id: np.ndarray  # (n_legs,) int: a leg's place after compaction
     score: np.ndarray  # (n_ex,): -inf where the exchange is dead
     by_mover: np.ndarray  # (n_legs,) int: each issue's legs grouped by mover
     order: np.ndarray  # (n_legs,) int: each issue's legs by the outcome that binds them
     okey: np.ndarray  # (n_legs,) that outcome, in ``order``'s order
+    stamp: np.ndarray  # (n_ex,) int32: the step after which the exchange was evaluated
+    dec_at: np.ndarray  # (n_legs,) int: the last step that lowered the leg's largest shift
+    raised: np.ndarray  # (n_legs,) int: legs whose exchanges a step evaluates again
+    new_f: np.ndarray  # (n_legs, 2): a changed leg's new largest shift and direction
+    new_ok: np.ndarray  # (n_legs,) bool: whether it keeps its mover's direction
 
 
 @numba.njit(cache=True, nogil=True)
@@ -288,13 +330,18 @@ def _buffers(n_ex: int, n_legs: int) -> _Buffers:
         np.empty(n_legs + 1, dtype=np.int64),
         np.empty(n_legs, dtype=np.int64),
         np.empty(2 * n_ex, dtype=np.int32),
-        np.empty(4 * ((n_ex >> _BLOCK_SHIFT) + 1)),
+        np.empty(4 * ((n_ex >> _FAN_SHIFT) + 1)),
         np.empty(n_legs, dtype=np.int64),
         np.empty(n_legs, dtype=np.int64),
         np.empty(n_ex),
         np.empty(n_legs, dtype=np.int64),
         np.empty(n_legs, dtype=np.int64),
         np.empty(n_legs),
+        np.empty(n_ex, dtype=np.int32),
+        np.empty(n_legs, dtype=np.int64),
+        np.empty(n_legs, dtype=np.int64),
+        np.empty((n_legs, 2)),
+        np.empty(n_legs, dtype=np.bool_),
     )
 
 
@@ -312,9 +359,11 @@ def _scratch(n_a: int, n_i: int) -> _Scratch:
         np.empty(n_i, dtype=np.int64),
         np.empty(2 * n_i, dtype=np.int64),
         np.empty(128, dtype=np.int64),
+        np.zeros((2, 24), dtype=np.int64),
         np.empty((n_i, n_a + 1), dtype=np.int64),
         np.empty(n_i, dtype=np.int64),
         np.empty(n_i, dtype=np.int64),
+        np.empty((2, n_i), dtype=np.int64),
     )
 
 
@@ -414,6 +463,8 @@ def _index_issues(n_legs: int, buffers: _Buffers, scratch: _Scratch) -> None:
     for i in range(n_i):
         _sort_run(okey, order, issue_lo[i], split[i])
         _sort_run(okey, order, split[i], falling_end[i])
+        scratch.list_from[0, i] = issue_lo[i]
+        scratch.list_from[1, i] = split[i]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -425,27 +476,6 @@ def _sort_run(okey: np.ndarray, order: np.ndarray, lo: int, hi: int) -> None:
         ids = order[lo:hi][perm]
         okey[lo:hi] = keys
         order[lo:hi] = ids
-
-
-@numba.njit(cache=True, nogil=True)
-def _build_tree(n_ex: int, buffers: _Buffers) -> int:
-    """Fill the max-tree over the exchanges' scores; returns its first leaf (0: no tree)."""
-    score, tree = buffers.score, buffers.tree
-    if n_ex < _TREE_MIN:
-        return 0
-    n_blocks = ((n_ex - 1) >> _BLOCK_SHIFT) + 1
-    leaf0 = 1
-    while leaf0 < n_blocks:
-        leaf0 *= 2
-    for b in range(n_blocks):
-        tree[leaf0 + b] = _block_max(score, n_ex, b)
-    for b in range(leaf0 + n_blocks, 2 * leaf0):
-        tree[b] = _NEG_INF
-    for node in range(leaf0 - 1, 0, -1):
-        left = tree[2 * node]
-        right = tree[2 * node + 1]
-        tree[node] = left if left >= right else right
-    return leaf0
 
 
 @numba.njit(cache=True, nogil=True)
@@ -462,6 +492,7 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers) -> tuple[int, int]:
     """
     score, ex_i, new_id = buffers.score, buffers.ex_i, buffers.new_id
     leg_f, leg_i, leg_ok, dead = buffers.leg_f, buffers.leg_i, buffers.leg_ok, buffers.dead
+    stamp, dec_at = buffers.stamp, buffers.dec_at
     for g in range(n_legs):
         leg_i[g, _USES] = 0
     for j in range(n_ex):
@@ -482,6 +513,7 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers) -> tuple[int, int]:
                 leg_i[h, _USES] = leg_i[g, _USES]
                 leg_i[h, _ISSUE] = leg_i[g, _ISSUE]
                 leg_ok[h] = leg_ok[g]
+                dec_at[h] = dec_at[g]
             new_id[g] = h
             h += 1
     k = 0
@@ -489,20 +521,59 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers) -> tuple[int, int]:
         if score[j] != _NEG_INF:
             if k != j:
                 score[k] = score[j]
+                stamp[k] = stamp[j]
             ex_i[k, _LP] = new_id[ex_i[j, _LP]]
             ex_i[k, _LQ] = new_id[ex_i[j, _LQ]]
             k += 1
     return k, h
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _stale(j: int, ex_i: np.ndarray, dec_at: np.ndarray, stamp: np.ndarray) -> bool:
+    """Whether a leg of exchange ``j`` lost reach after ``j`` was last evaluated."""
+    return bool(dec_at[ex_i[j, _LP]] > stamp[j] or dec_at[ex_i[j, _LQ]] > stamp[j])
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _refresh(j: int, t: int, buffers: _Buffers, s: np.ndarray, rks: bool) -> int:
+    """Evaluate exchange ``j`` on its legs as they are after step ``t``.
+
+    An infeasible exchange drops out (score -inf, its legs' uses counted down).
+    Returns how much it adds to the count of gone exchanges (2 if it dropped out).
+    """
+    ex_i, leg_f, leg_i, leg_ok = buffers.ex_i, buffers.leg_f, buffers.leg_i, buffers.leg_ok
+    lp, lq = int(np.int64(ex_i[j, _LP])), int(np.int64(ex_i[j, _LQ]))
+    ok, sc, _, _ = _evaluate(lp, lq, leg_f, leg_i, s, rks)
+    buffers.stamp[j] = t
+    if ok and leg_ok[lp] and leg_ok[lq]:
+        buffers.score[j] = sc
+        return 0
+    buffers.score[j] = _NEG_INF
+    leg_i[lp, _USES] -= 1
+    leg_i[lq, _USES] -= 1
+    return 2
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _select(n_ex: int, leaf0: int, buffers: _Buffers, stack: np.ndarray, rules: _Rules) -> int:
-    """The exchange to make next, or -1 when none is left.
+def _select(
+    n_ex: int,
+    lvl: np.ndarray,
+    buffers: _Buffers,
+    stack: np.ndarray,
+    rules: _Rules,
+    s: np.ndarray,
+    t: int,
+) -> tuple[int, int]:
+    """The exchange to make next (-1 when none is left), and how many exchanges went.
 
     The best live score, and among the scores within the tie tolerance of it the lowest
     rank. An exchange with a dead leg keeps its last score until it is met here among
     the best (or dropped by a compaction): it is then set to -inf, and the search starts
-    again if it might have been the best.
+    again if it might have been the best. A stale exchange (a leg of it lost reach after
+    it was last evaluated) holds an upper bound on its score; when met among the best it
+    is evaluated again (and drops out if infeasible), and the search starts again.
+    Exchanges a little below the tie tolerance (``_LAZY_MARGIN``) are looked at too, so
+    that rounding in a stale score never hides one that belongs among the best.
     """
     score, tree, ex_i, leg_i, dead = (
         buffers.score,
@@ -511,48 +582,88 @@ def _select(n_ex: int, leaf0: int, buffers: _Buffers, stack: np.ndarray, rules: 
         buffers.leg_i,
         buffers.dead,
     )
-    a_place, i_place = rules.a_place, rules.i_place
+    stamp, dec_at = buffers.stamp, buffers.dec_at
+    a_place, i_place, rks = rules.a_place, rules.i_place, rules.rks
+    gone = 0
     while True:
         best = -1
         best_rank = 0
         again = False
-        if leaf0 > 0:
-            top = tree[1]
+        n_lvl = lvl[0, 0]
+        if n_lvl > 0:
+            # follow the largest score down to its block and bring that block's best
+            # up to date, until the largest is a live, up-to-date score
+            top = tree[lvl[0, n_lvl]]
             if top == _NEG_INF:
-                return -1
+                return -1, gone
+            visit = top - _TIE * abs(top) - _LAZY_MARGIN * (abs(top) + 1.0)
+            i = 0
+            for level in range(n_lvl - 1, 0, -1):
+                off = lvl[0, level]
+                lo = i << _FAN_SHIFT
+                hi = min(lo + _FAN, lvl[1, level])
+                i = lo
+                for c in range(lo + 1, hi):
+                    if tree[off + c] > tree[off + i]:
+                        i = c
+            lo = i << _FAN_SHIFT
+            cleared = False
+            for j in range(lo, min(lo + _FAN, n_ex)):
+                if score[j] < visit:
+                    continue
+                if _is_dead(j, ex_i, dead):
+                    score[j] = _NEG_INF
+                    cleared = True
+                elif _stale(j, ex_i, dec_at, stamp):
+                    gone += _refresh(j, t, buffers, s, rks)
+                    cleared = True
+            if cleared:
+                _tree_set(tree, lvl, score, n_ex, lo)
+                continue
+            # then every score within the tie tolerance of it (a stale one brought up to
+            # date first; should one come out above the largest, start again); a node
+            # on the stack is its level + 32 x its place in the level
             threshold = top - _TIE * abs(top)
             depth = 1
-            stack[0] = 1
+            stack[0] = n_lvl
             while depth > 0:
                 depth -= 1
-                node = stack[depth]
-                if tree[node] < threshold:
+                level = stack[depth] & 31
+                i = stack[depth] >> 5
+                if tree[lvl[0, level] + i] < visit:
                     continue
-                if node >= leaf0:
-                    lo = (node - leaf0) << _BLOCK_SHIFT
+                if level == 1:
+                    lo = i << _FAN_SHIFT
                     cleared = False
-                    for j in range(lo, min(lo + (1 << _BLOCK_SHIFT), n_ex)):
-                        if score[j] < threshold:
+                    for j in range(lo, min(lo + _FAN, n_ex)):
+                        if score[j] < visit:
                             continue
                         if _is_dead(j, ex_i, dead):
                             score[j] = _NEG_INF
                             cleared = True
+                            continue
+                        if _stale(j, ex_i, dec_at, stamp):
+                            gone += _refresh(j, t, buffers, s, rks)
+                            cleared = True
+                            again = again or score[j] > top
+                        if score[j] < threshold:
                             continue
                         rank = _rank(j, ex_i, leg_i, a_place, i_place)
                         if best < 0 or rank < best_rank:
                             best = j
                             best_rank = rank
                     if cleared:
-                        _tree_set(tree, leaf0, score, n_ex, lo)
-                        again = True
+                        _tree_set(tree, lvl, score, n_ex, lo)
                 else:
-                    stack[depth] = 2 * node + 1
-                    stack[depth + 1] = 2 * node
-                    depth += 2
+                    lo = i << _FAN_SHIFT
+                    for c in range(min(lo + _FAN, lvl[1, level - 1]) - 1, lo - 1, -1):
+                        stack[depth] = (c << 5) | (level - 1)
+                        depth += 1
             if again:
                 continue
-            return best
-        # the two largest live scores in one pass; a second pass only if they tie
+            return best, gone
+        # the two largest live scores in one pass (an exchange that might be one of them
+        # is first brought up to date); a second pass only if they (nearly) tie
         top = _NEG_INF
         second = _NEG_INF
         for j in range(n_ex):
@@ -561,6 +672,11 @@ def _select(n_ex: int, leaf0: int, buffers: _Buffers, stack: np.ndarray, rules: 
                 if _is_dead(j, ex_i, dead):
                     score[j] = _NEG_INF
                     continue
+                if _stale(j, ex_i, dec_at, stamp):
+                    gone += _refresh(j, t, buffers, s, rks)
+                    sc = score[j]
+                    if not sc > second:
+                        continue
                 if sc > top:
                     second = top
                     top = sc
@@ -568,20 +684,25 @@ def _select(n_ex: int, leaf0: int, buffers: _Buffers, stack: np.ndarray, rules: 
                 else:
                     second = sc
         if top == _NEG_INF:
-            return -1
+            return -1, gone
         threshold = top - _TIE * abs(top)
-        if second >= threshold:
+        visit = threshold - _LAZY_MARGIN * (abs(top) + 1.0)
+        if second >= visit:
             best = -1
             for j in range(n_ex):
-                if score[j] >= threshold:
+                if score[j] >= visit:
                     if _is_dead(j, ex_i, dead):
                         score[j] = _NEG_INF
+                        continue
+                    if _stale(j, ex_i, dec_at, stamp):
+                        gone += _refresh(j, t, buffers, s, rks)
+                    if score[j] < threshold:
                         continue
                     rank = _rank(j, ex_i, leg_i, a_place, i_place)
                     if best < 0 or rank < best_rank:
                         best = j
                         best_rank = rank
-        return best
+        return best, gone
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -600,9 +721,10 @@ def _round(
     """
     x, s, w, total = draw
     rks = rules.rks
-    code, pair_m, pair_opp, outcome, moved, issue_lo = scratch[:6]
-    leg_of, stack = scratch.leg_of, scratch.stack
+    code, pair_m, pair_opp, outcome, moved = scratch[:5]
+    leg_of, stack, lvl = scratch.leg_of, scratch.stack, scratch.lvl
     mover_start, split, falling_end = scratch.mover_start, scratch.split, scratch.falling_end
+    list_from = scratch.list_from
     log_rows, n_log = log.rows, log.n
     n_a, n_i = x.shape
     for i in range(n_i):
@@ -650,6 +772,8 @@ def _round(
     dead = buffers.dead
     leg_start, leg_n, leg_ex = buffers.leg_start, buffers.leg_n, buffers.leg_ex
     by_mover, order, okey = buffers.by_mover, buffers.order, buffers.okey
+    stamp, dec_at, raised = buffers.stamp, buffers.dec_at, buffers.raised
+    new_f, new_ok = buffers.new_f, buffers.new_ok
 
     n_ex = int(np.int64(0))  # not a literal: one compiled version of the callees
     n_legs = int(np.int64(0))
@@ -731,18 +855,21 @@ def _round(
     if n_alive == 0:
         return 0, log, buffers
     dead[:n_legs] = False
+    dec_at[:n_legs] = 0  # steps count from 1: every exchange is up to date
+    stamp[:n_ex] = 0
     if 3 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
         n_ex, n_legs = _compact(n_ex, n_legs, buffers)
     gone = 0  # exchanges made or found infeasible (2 each) and legs' uses when they died
     _index_legs(n_ex, n_legs, buffers)
     _index_issues(n_legs, buffers, scratch)
-    leaf0 = _build_tree(n_ex, buffers)
+    n_lvl = _build_tree(n_ex, buffers, lvl)
     moved[:] = 0.0  # sign of the moves made this round
 
     # 3. steps
-    n_exec = 0
+    n_exec = int(np.int64(0))  # not a literal: one compiled version of the callees
     while True:
-        j = _select(n_ex, leaf0, buffers, stack, rules)
+        j, dropped = _select(n_ex, lvl, buffers, stack, rules, s, n_exec)
+        gone += dropped
         if j < 0:
             break
         lp, lq = int(np.int64(ex_i[j, _LP])), int(np.int64(ex_i[j, _LQ]))
@@ -776,9 +903,10 @@ def _round(
             row[7] = du * move_u
             n_log += 1
         n_exec += 1
+        t_step = n_exec
         score[j] = _NEG_INF
-        if leaf0 > 0:
-            _tree_set(tree, leaf0, score, n_ex, j)
+        if n_lvl > 0:
+            _tree_set(tree, lvl, score, n_ex, j)
         leg_i[lp, _USES] -= 1
         leg_i[lq, _USES] -= 1
         gone += 2
@@ -787,7 +915,9 @@ def _round(
         # moved from scratch, every other one only through the outcome (its mover, and
         # so its reach, did not change), and of those only the ones whose room is below
         # their reach before or after the step (the start of the issue's two lists in
-        # ``order``): the others keep their reach as their largest shift
+        # ``order``): the others keep their reach as their largest shift. The new values
+        # are set aside (``new_f``, ``new_ok``) until the exchanges have been looked at
+        # on the old ones.
         n_changed = 0
         for side in range(2):
             i = p if side == 0 else q
@@ -804,50 +934,103 @@ def _round(
                 amax, direction, ok = _leg(target, pos, o_i, k_g, moved[mover, i])
                 leg_f[g, _REACH] = k_g * abs(target - pos)
                 if amax != leg_f[g, _AMAX] or direction != leg_f[g, _DIR] or ok != leg_ok[g]:
-                    leg_f[g, _AMAX] = amax
-                    leg_f[g, _DIR] = direction
-                    leg_ok[g] = ok
                     changed[n_changed] = g
+                    new_f[n_changed, 0] = amax
+                    new_f[n_changed, 1] = direction
+                    new_ok[n_changed] = ok
                     n_changed += 1
             # rising legs bound at an outcome above their key, falling ones below minus
-            # theirs (the slack only widens the visit)
+            # theirs (the slack only widens the visit); the dead legs met on the way
+            # are then taken out of the list (they are never read again this round)
             for half in range(2):
-                h0 = issue_lo[i] if half == 0 else split[i]
+                h0 = list_from[half, i]
                 h1 = split[i] if half == 0 else falling_end[i]
                 if half == 0:
                     limit = max(before, o_i) + _KEY_SLACK
                 else:
                     limit = _KEY_SLACK - min(before, o_i)
+                h_end = h0
+                n_dead = 0
                 for h in range(h0, h1):
                     if okey[h] >= limit:
                         break
+                    h_end = h + 1
                     g = order[h]
-                    if dead[g] or leg_i[g, _MOVER] == mover:
+                    if dead[g]:
+                        n_dead += 1
+                        continue
+                    if leg_i[g, _MOVER] == mover:
                         continue
                     # (no nan can arise here: the outcome of an issue with legs is finite)
                     room = (leg_f[g, _TARGET] - o_i) * leg_f[g, _DIR]
                     room = 0.0 if room < 0.0 else room
                     reach = leg_f[g, _REACH]
                     amax = reach if reach <= room else room
-                    old = leg_f[g, _AMAX]
-                    leg_f[g, _AMAX] = amax
                     changed[n_changed] = g
-                    n_changed += 1 if amax != old else 0
-        # ... then the live exchanges with a changed leg
+                    new_f[n_changed, 0] = amax
+                    new_f[n_changed, 1] = leg_f[g, _DIR]
+                    new_ok[n_changed] = True
+                    n_changed += 1 if amax != leg_f[g, _AMAX] else 0
+                if n_dead > 0:
+                    w = h_end
+                    for h in range(h_end - 1, h0 - 1, -1):
+                        if not dead[order[h]]:
+                            w -= 1
+                            order[w] = order[h]
+                            okey[w] = okey[h]
+                    list_from[half, i] = w
+        if not rks:
+            # a leg whose largest shift grows raises its exchanges' scores, so they are
+            # evaluated again below; one that is stale (a leg lost reach since it was
+            # last evaluated) is first checked on the values before this step, the state
+            # the model evaluated it on last: if it was infeasible then, it drops out
+            for c in range(n_changed):
+                g = changed[c]
+                if leg_i[g, _USES] == 0 or not new_ok[c] or not new_f[c, 0] > leg_f[g, _AMAX]:
+                    continue
+                start = leg_start[g]
+                h = 0
+                while h < leg_n[g]:
+                    e = int(np.int64(leg_ex[start + h]))
+                    if score[e] == _NEG_INF or _is_dead(e, ex_i, dead):
+                        leg_n[g] -= 1
+                        leg_ex[start + h] = leg_ex[start + leg_n[g]]
+                        continue
+                    h += 1
+                    if _stale(e, ex_i, dec_at, stamp):
+                        old = score[e]
+                        gone += _refresh(e, t_step - 1, buffers, s, rks)
+                        if score[e] != old and n_lvl > 0:
+                            _tree_set(tree, lvl, score, n_ex, e)
+        # the new values; a leg with no room or that would move its actor back is dead,
+        # and so is every exchange with it (it could shift the outcome by 0 at most):
+        # they are not visited (see ``_select``), ``gone`` counts them (twice at most).
+        # With the equal-gain rate a leg that lost reach only lowers its exchanges'
+        # scores: they keep theirs as an upper bound, are stale, and are evaluated again
+        # when ``_select`` meets them among the best
+        n_raised = 0
         for c in range(n_changed):
             g = changed[c]
+            old = leg_f[g, _AMAX]
+            amax = new_f[c, 0]
+            leg_f[g, _AMAX] = amax
+            leg_f[g, _DIR] = new_f[c, 1]
+            leg_ok[g] = new_ok[c]
             if leg_i[g, _USES] == 0 or dead[g]:
                 continue
-            start = leg_start[g]
-            if leg_f[g, _AMAX] == 0.0 or not leg_ok[g]:
-                # no room or a move back: every exchange with this leg is infeasible
-                # (it could shift the outcome by 0 at most). They are not visited: the
-                # leg is marked dead, and so are they (see ``_select``); ``gone`` counts
-                # them, twice at most
+            if amax == 0.0 or not new_ok[c]:
                 dead[g] = True
                 gone += leg_i[g, _USES]
                 leg_n[g] = 0
-                continue
+            elif amax < old and not rks:
+                dec_at[g] = t_step
+            else:
+                raised[n_raised] = g
+                n_raised += 1
+        # ... then the live exchanges with a raised leg
+        for c in range(n_raised):
+            g = raised[c]
+            start = leg_start[g]
             h = 0
             while h < leg_n[g]:
                 e = int(np.int64(leg_ex[start + h]))
@@ -856,17 +1039,10 @@ def _round(
                     leg_ex[start + h] = leg_ex[start + leg_n[g]]
                     continue
                 h += 1
-                ep, eq = int(np.int64(ex_i[e, _LP])), int(np.int64(ex_i[e, _LQ]))
-                ok, sc, _, _ = _evaluate(ep, eq, leg_f, leg_i, s, rks)
-                if not (ok and leg_ok[ep] and leg_ok[eq]):
-                    sc = _NEG_INF
-                    leg_i[ep, _USES] -= 1
-                    leg_i[eq, _USES] -= 1
-                    gone += 2
-                if sc != score[e]:
-                    score[e] = sc
-                    if leaf0 > 0:
-                        _tree_set(tree, leaf0, score, n_ex, e)
+                old = score[e]
+                gone += _refresh(e, t_step, buffers, s, rks)
+                if score[e] != old and n_lvl > 0:
+                    _tree_set(tree, lvl, score, n_ex, e)
         if gone >= n_ex and n_ex >= _COMPACT_MIN:
             # at least half the exchanges are gone: keep the live ones and their legs
             n_ex, n_legs = _compact(n_ex, n_legs, buffers)
@@ -875,7 +1051,7 @@ def _round(
             gone = 0
             _index_legs(n_ex, n_legs, buffers)
             _index_issues(n_legs, buffers, scratch)
-            leaf0 = _build_tree(n_ex, buffers)
+            n_lvl = _build_tree(n_ex, buffers, lvl)
     return n_exec, _Log(log_rows, n_log, log.record, log.round_number), buffers
 
 
