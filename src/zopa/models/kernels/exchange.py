@@ -134,12 +134,27 @@ def _evaluate(
     ``q`` towards ``v``), its saliences are read from ``s`` and its equal-gain rate is
     computed as when it was built, so nothing more is stored per exchange.
     """
+    return _evaluate_with(lp, lq, leg_f[lp, _AMAX], leg_f[lq, _AMAX], leg_f, leg_i, s, rks)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _evaluate_with(
+    lp: int,
+    lq: int,
+    a_max: float,
+    b_max: float,
+    leg_f: np.ndarray,
+    leg_i: np.ndarray,
+    s: np.ndarray,
+    rks: bool,
+) -> tuple[bool, float, float, float]:
+    """:func:`_evaluate` with the legs' largest shifts ``a_max`` and ``b_max``."""
     v, p = leg_i[lp, _MOVER], leg_i[lp, _ISSUE]
     u, q = leg_i[lq, _MOVER], leg_i[lq, _ISSUE]
     su_p, su_q, sv_p, sv_q = s[u, p], s[u, q], s[v, p], s[v, q]
     return _exchange(
-        leg_f[lp, _AMAX],
-        leg_f[lq, _AMAX],
+        a_max,
+        b_max,
         leg_f[lp, _K],
         leg_f[lq, _K],
         su_p,
@@ -316,6 +331,9 @@ class _Buffers(NamedTuple):
     raised: np.ndarray  # (n_legs,) int: legs whose exchanges a step evaluates again
     new_f: np.ndarray  # (n_legs, 2): a changed leg's new largest shift and direction
     new_ok: np.ndarray  # (n_legs,) bool: whether it keeps its mover's direction
+    changed_at: np.ndarray  # (n_legs,) int: the last step that changed the leg
+    before_amax: np.ndarray  # (n_legs,) its largest shift before that step
+    dec_before: np.ndarray  # (n_legs,) int: ``dec_at`` before that step
 
 
 @numba.njit(cache=True, nogil=True)
@@ -342,6 +360,9 @@ def _buffers(n_ex: int, n_legs: int) -> _Buffers:
         np.empty(n_legs, dtype=np.int64),
         np.empty((n_legs, 2)),
         np.empty(n_legs, dtype=np.bool_),
+        np.empty(n_legs, dtype=np.int64),
+        np.empty(n_legs),
+        np.empty(n_legs, dtype=np.int64),
     )
 
 
@@ -534,21 +555,31 @@ def _stale(j: int, ex_i: np.ndarray, dec_at: np.ndarray, stamp: np.ndarray) -> b
     return bool(dec_at[ex_i[j, _LP]] > stamp[j] or dec_at[ex_i[j, _LQ]] > stamp[j])
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _refresh(j: int, t: int, buffers: _Buffers, s: np.ndarray, rks: bool) -> int:
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _refresh(
+    j: int,
+    t: int,
+    ex_i: np.ndarray,
+    leg_f: np.ndarray,
+    leg_i: np.ndarray,
+    leg_ok: np.ndarray,
+    score: np.ndarray,
+    stamp: np.ndarray,
+    s: np.ndarray,
+    rks: bool,
+) -> int:
     """Evaluate exchange ``j`` on its legs as they are after step ``t``.
 
     An infeasible exchange drops out (score -inf, its legs' uses counted down).
     Returns how much it adds to the count of gone exchanges (2 if it dropped out).
     """
-    ex_i, leg_f, leg_i, leg_ok = buffers.ex_i, buffers.leg_f, buffers.leg_i, buffers.leg_ok
     lp, lq = int(np.int64(ex_i[j, _LP])), int(np.int64(ex_i[j, _LQ]))
     ok, sc, _, _ = _evaluate(lp, lq, leg_f, leg_i, s, rks)
-    buffers.stamp[j] = t
+    stamp[j] = t
     if ok and leg_ok[lp] and leg_ok[lq]:
-        buffers.score[j] = sc
+        score[j] = sc
         return 0
-    buffers.score[j] = _NEG_INF
+    score[j] = _NEG_INF
     leg_i[lp, _USES] -= 1
     leg_i[lq, _USES] -= 1
     return 2
@@ -583,6 +614,7 @@ def _select(
         buffers.dead,
     )
     stamp, dec_at = buffers.stamp, buffers.dec_at
+    leg_f, leg_ok = buffers.leg_f, buffers.leg_ok
     a_place, i_place, rks = rules.a_place, rules.i_place, rules.rks
     gone = 0
     while True:
@@ -609,13 +641,13 @@ def _select(
             lo = i << _FAN_SHIFT
             cleared = False
             for j in range(lo, min(lo + _FAN, n_ex)):
-                if score[j] < visit:
+                if score[j] == _NEG_INF:
                     continue
-                if _is_dead(j, ex_i, dead):
+                if _is_dead(j, ex_i, dead):  # (all of the block's: they share its line)
                     score[j] = _NEG_INF
                     cleared = True
-                elif _stale(j, ex_i, dec_at, stamp):
-                    gone += _refresh(j, t, buffers, s, rks)
+                elif score[j] >= visit and _stale(j, ex_i, dec_at, stamp):
+                    gone += _refresh(j, t, ex_i, leg_f, leg_i, leg_ok, score, stamp, s, rks)
                     cleared = True
             if cleared:
                 _tree_set(tree, lvl, score, n_ex, lo)
@@ -643,7 +675,7 @@ def _select(
                             cleared = True
                             continue
                         if _stale(j, ex_i, dec_at, stamp):
-                            gone += _refresh(j, t, buffers, s, rks)
+                            gone += _refresh(j, t, ex_i, leg_f, leg_i, leg_ok, score, stamp, s, rks)
                             cleared = True
                             again = again or score[j] > top
                         if score[j] < threshold:
@@ -673,7 +705,7 @@ def _select(
                     score[j] = _NEG_INF
                     continue
                 if _stale(j, ex_i, dec_at, stamp):
-                    gone += _refresh(j, t, buffers, s, rks)
+                    gone += _refresh(j, t, ex_i, leg_f, leg_i, leg_ok, score, stamp, s, rks)
                     sc = score[j]
                     if not sc > second:
                         continue
@@ -695,7 +727,7 @@ def _select(
                         score[j] = _NEG_INF
                         continue
                     if _stale(j, ex_i, dec_at, stamp):
-                        gone += _refresh(j, t, buffers, s, rks)
+                        gone += _refresh(j, t, ex_i, leg_f, leg_i, leg_ok, score, stamp, s, rks)
                     if score[j] < threshold:
                         continue
                     rank = _rank(j, ex_i, leg_i, a_place, i_place)
@@ -774,6 +806,11 @@ def _round(
     by_mover, order, okey = buffers.by_mover, buffers.order, buffers.okey
     stamp, dec_at, raised = buffers.stamp, buffers.dec_at, buffers.raised
     new_f, new_ok = buffers.new_f, buffers.new_ok
+    changed_at, before_amax, dec_before = (
+        buffers.changed_at,
+        buffers.before_amax,
+        buffers.dec_before,
+    )
 
     n_ex = int(np.int64(0))  # not a literal: one compiled version of the callees
     n_legs = int(np.int64(0))
@@ -856,6 +893,7 @@ def _round(
         return 0, log, buffers
     dead[:n_legs] = False
     dec_at[:n_legs] = 0  # steps count from 1: every exchange is up to date
+    changed_at[:n_legs] = 0
     stamp[:n_ex] = 0
     if 3 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
         n_ex, n_legs = _compact(n_ex, n_legs, buffers)
@@ -863,6 +901,10 @@ def _round(
     _index_legs(n_ex, n_legs, buffers)
     _index_issues(n_legs, buffers, scratch)
     n_lvl = _build_tree(n_ex, buffers, lvl)
+    # with the equal-gain rate a leg that loses reach leaves its exchanges' scores as
+    # upper bounds (see ``_select``); with the RKS rate a score need not fall with a
+    # leg's reach, so every exchange on a changed leg is evaluated again at once
+    lazy = not rks
     moved[:] = 0.0  # sign of the moves made this round
 
     # 3. steps
@@ -979,29 +1021,6 @@ def _round(
                             order[w] = order[h]
                             okey[w] = okey[h]
                     list_from[half, i] = w
-        if not rks:
-            # a leg whose largest shift grows raises its exchanges' scores, so they are
-            # evaluated again below; one that is stale (a leg lost reach since it was
-            # last evaluated) is first checked on the values before this step, the state
-            # the model evaluated it on last: if it was infeasible then, it drops out
-            for c in range(n_changed):
-                g = changed[c]
-                if leg_i[g, _USES] == 0 or not new_ok[c] or not new_f[c, 0] > leg_f[g, _AMAX]:
-                    continue
-                start = leg_start[g]
-                h = 0
-                while h < leg_n[g]:
-                    e = int(np.int64(leg_ex[start + h]))
-                    if score[e] == _NEG_INF or _is_dead(e, ex_i, dead):
-                        leg_n[g] -= 1
-                        leg_ex[start + h] = leg_ex[start + leg_n[g]]
-                        continue
-                    h += 1
-                    if _stale(e, ex_i, dec_at, stamp):
-                        old = score[e]
-                        gone += _refresh(e, t_step - 1, buffers, s, rks)
-                        if score[e] != old and n_lvl > 0:
-                            _tree_set(tree, lvl, score, n_ex, e)
         # the new values; a leg with no room or that would move its actor back is dead,
         # and so is every exchange with it (it could shift the outcome by 0 at most):
         # they are not visited (see ``_select``), ``gone`` counts them (twice at most).
@@ -1013,6 +1032,8 @@ def _round(
             g = changed[c]
             old = leg_f[g, _AMAX]
             amax = new_f[c, 0]
+            before_amax[g] = old
+            changed_at[g] = t_step
             leg_f[g, _AMAX] = amax
             leg_f[g, _DIR] = new_f[c, 1]
             leg_ok[g] = new_ok[c]
@@ -1022,7 +1043,8 @@ def _round(
                 dead[g] = True
                 gone += leg_i[g, _USES]
                 leg_n[g] = 0
-            elif amax < old and not rks:
+            elif amax < old and lazy:
+                dec_before[g] = dec_at[g]
                 dec_at[g] = t_step
             else:
                 raised[n_raised] = g
@@ -1040,7 +1062,25 @@ def _round(
                     continue
                 h += 1
                 old = score[e]
-                gone += _refresh(e, t_step, buffers, s, rks)
+                if lazy:
+                    # a stale exchange is first checked on the values before this step,
+                    # the state the model evaluated it on last: if it was infeasible
+                    # then, it drops out
+                    ep, eq = int(np.int64(ex_i[e, _LP])), int(np.int64(ex_i[e, _LQ]))
+                    dp = dec_before[ep] if dec_at[ep] == t_step else dec_at[ep]
+                    dq = dec_before[eq] if dec_at[eq] == t_step else dec_at[eq]
+                    if dp > stamp[e] or dq > stamp[e]:
+                        a_p = before_amax[ep] if changed_at[ep] == t_step else leg_f[ep, _AMAX]
+                        a_q = before_amax[eq] if changed_at[eq] == t_step else leg_f[eq, _AMAX]
+                        if not _evaluate_with(ep, eq, a_p, a_q, leg_f, leg_i, s, rks)[0]:
+                            score[e] = _NEG_INF
+                            leg_i[ep, _USES] -= 1
+                            leg_i[eq, _USES] -= 1
+                            gone += 2
+                            if n_lvl > 0:
+                                _tree_set(tree, lvl, score, n_ex, e)
+                            continue
+                gone += _refresh(e, t_step, ex_i, leg_f, leg_i, leg_ok, score, stamp, s, rks)
                 if score[e] != old and n_lvl > 0:
                     _tree_set(tree, lvl, score, n_ex, e)
         if gone >= n_ex and n_ex >= _COMPACT_MIN:
