@@ -489,6 +489,48 @@ def _index_issues(n_legs: int, buffers: _Buffers, scratch: _Scratch) -> None:
 
 
 @numba.njit(cache=True, nogil=True)
+def _filter_issues(buffers: _Buffers, scratch: _Scratch) -> None:
+    """After a compaction: :func:`_index_issues`'s lists with the legs kept, renumbered.
+
+    Every list keeps its order, and each leg its key (a key only grows during a round,
+    so an old one still never leaves out a leg that the outcome binds), so nothing is
+    sorted again. Lists shrink towards their start, so the copy is done in place.
+    """
+    new_id, by_mover, order, okey = buffers.new_id, buffers.by_mover, buffers.order, buffers.okey
+    issue_lo, issue_hi, mover_start = scratch.issue_lo, scratch.issue_hi, scratch.mover_start
+    split, falling_end, list_from = scratch.split, scratch.falling_end, scratch.list_from
+    n_a = mover_start.shape[1] - 1
+    w = 0
+    for i in range(issue_lo.size):
+        lo = w
+        for a in range(n_a):
+            h0, h1 = mover_start[i, a], mover_start[i, a + 1]
+            mover_start[i, a] = w
+            for h in range(h0, h1):
+                g = new_id[by_mover[h]]
+                if g >= 0:
+                    by_mover[w] = g
+                    w += 1
+        mover_start[i, n_a] = w
+        issue_lo[i] = lo
+        issue_hi[i] = w
+        w_o = lo
+        for half in range(2):
+            h1 = split[i] if half == 0 else falling_end[i]
+            for h in range(list_from[half, i], h1):
+                g = new_id[order[h]]
+                if g >= 0:
+                    order[w_o] = g
+                    okey[w_o] = okey[h]
+                    w_o += 1
+            if half == 0:
+                split[i] = w_o
+        falling_end[i] = w_o
+        list_from[0, i] = lo
+        list_from[1, i] = split[i]
+
+
+@numba.njit(cache=True, nogil=True)
 def _sort_run(okey: np.ndarray, order: np.ndarray, lo: int, hi: int) -> None:
     """Sort ``okey[lo:hi]`` and permute ``order[lo:hi]`` alike."""
     if hi - lo > 1:
@@ -537,6 +579,8 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers) -> tuple[int, int]:
                 dec_at[h] = dec_at[g]
             new_id[g] = h
             h += 1
+        else:
+            new_id[g] = -1
     k = 0
     for j in range(n_ex):
         if score[j] != _NEG_INF:
@@ -1090,7 +1134,7 @@ def _round(
                 break
             gone = 0
             _index_legs(n_ex, n_legs, buffers)
-            _index_issues(n_legs, buffers, scratch)
+            _filter_issues(buffers, scratch)
             n_lvl = _build_tree(n_ex, buffers, lvl)
     return n_exec, _Log(log_rows, n_log, log.record, log.round_number), buffers
 
