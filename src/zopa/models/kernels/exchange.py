@@ -260,6 +260,7 @@ _FAN_SHIFT = 3  # a max-tree node holds the largest of 8 values of the level bel
 _FAN = 1 << _FAN_SHIFT
 _KEY_SLACK = 1e-9  # margin (on the 0-100 scale) when picking the legs a step can bind
 _COMPACT_MIN = 32  # below this many exchanges, dead ones are not compacted away
+_BUCKETS = 1024  # most buckets of keys per run of an issue's ordered legs
 _LAZY_MARGIN = 1e-12  # relative margin below the tie band in which stale scores are redone
 
 
@@ -306,6 +307,10 @@ class _Scratch(NamedTuple):
     split: np.ndarray  # (I,) int: end of the issue's rising legs in ``order``
     falling_end: np.ndarray  # (I,) int: end of its falling legs in ``order``
     list_from: np.ndarray  # (2, I) int: first leg of the rising, falling legs not taken out
+    kmin: np.ndarray  # (I, 2) smallest key of each issue's rising, falling legs
+    kmax: np.ndarray  # (I, 2) largest
+    bucket_at: np.ndarray  # (I, 2, _BUCKETS + 1) int: where each bucket of keys starts
+    bucket_min: np.ndarray  # (I, 2, _BUCKETS) smallest key in each bucket
 
 
 class _Buffers(NamedTuple):
@@ -385,6 +390,10 @@ def _scratch(n_a: int, n_i: int) -> _Scratch:
         np.empty(n_i, dtype=np.int64),
         np.empty(n_i, dtype=np.int64),
         np.empty((2, n_i), dtype=np.int64),
+        np.empty((n_i, 2)),
+        np.empty((n_i, 2)),
+        np.empty((n_i, 2, _BUCKETS + 1), dtype=np.int64),
+        np.empty((n_i, 2, _BUCKETS)),
     )
 
 
@@ -449,9 +458,7 @@ def _index_issues(n_legs: int, buffers: _Buffers, scratch: _Scratch) -> None:
         for a in range(n_a, 0, -1):
             mover_start[i, a] = mover_start[i, a - 1]
         mover_start[i, 0] = issue_lo[i]
-    # rising legs, then falling legs, each by the key of its binding outcome: the keys
-    # are written issue by issue in one pass over the legs (read in their own order),
-    # then each issue's two runs are sorted
+    # rising legs, then falling legs, each by the key of its binding outcome
     for i in range(n_i):
         split[i] = 0
         falling_end[i] = 0
@@ -465,27 +472,110 @@ def _index_issues(n_legs: int, buffers: _Buffers, scratch: _Scratch) -> None:
     for i in range(n_i):
         split[i] += issue_lo[i]
         falling_end[i] += split[i]
-    up_at = issue_lo.copy()  # where the next rising, falling leg of each issue goes
-    down_at = split.copy()
-    for g in range(n_legs):
-        if leg_i[g, _USES] > 0:
-            i = leg_i[g, _ISSUE]
-            d = leg_f[g, _DIR]
-            if d > 0.0:
-                h = up_at[i]
-                up_at[i] = h + 1
-                okey[h] = leg_f[g, _TARGET] - leg_f[g, _REACH]
-                order[h] = g
-            elif d < 0.0:
-                h = down_at[i]
-                down_at[i] = h + 1
-                okey[h] = -(leg_f[g, _TARGET] + leg_f[g, _REACH])
-                order[h] = g
+    n_b = min(_BUCKETS, n_legs // (16 * n_i))
+    if n_b >= 2:
+        _bucket_runs(n_legs, n_b, buffers, scratch)
+    else:
+        # few legs: the keys are written issue by issue in one pass over the legs, then
+        # each issue's two runs are sorted
+        up_at = issue_lo.copy()  # where the next rising, falling leg of each issue goes
+        down_at = split.copy()
+        for g in range(n_legs):
+            if leg_i[g, _USES] > 0:
+                i = leg_i[g, _ISSUE]
+                d = leg_f[g, _DIR]
+                if d > 0.0:
+                    h = up_at[i]
+                    up_at[i] = h + 1
+                    okey[h] = leg_f[g, _TARGET] - leg_f[g, _REACH]
+                    order[h] = g
+                elif d < 0.0:
+                    h = down_at[i]
+                    down_at[i] = h + 1
+                    okey[h] = -(leg_f[g, _TARGET] + leg_f[g, _REACH])
+                    order[h] = g
+        for i in range(n_i):
+            _sort_run(okey, order, issue_lo[i], split[i])
+            _sort_run(okey, order, split[i], falling_end[i])
     for i in range(n_i):
-        _sort_run(okey, order, issue_lo[i], split[i])
-        _sort_run(okey, order, split[i], falling_end[i])
         scratch.list_from[0, i] = issue_lo[i]
         scratch.list_from[1, i] = split[i]
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _key(leg_f: np.ndarray, g: int) -> tuple[int, float]:
+    """Run (0 rising, 1 falling, -1 neither) and key of leg ``g`` (see ``_index_issues``)."""
+    d = leg_f[g, _DIR]
+    if d > 0.0:
+        return 0, leg_f[g, _TARGET] - leg_f[g, _REACH]
+    if d < 0.0:
+        return 1, -(leg_f[g, _TARGET] + leg_f[g, _REACH])
+    return -1, 0.0
+
+
+@numba.njit(cache=True, nogil=True)
+def _bucket_runs(n_legs: int, n_b: int, buffers: _Buffers, scratch: _Scratch) -> None:
+    """Each issue's rising and falling runs of ``order``, by buckets of keys.
+
+    Instead of sorting, each run's keys are split into ``n_b`` buckets of equal width
+    between the run's smallest and largest key (a counting sort), and every leg's key in
+    ``okey`` is its bucket's smallest key: still in order, and never above the leg's own
+    key, so a walk that stops at the first key at or above a limit still visits every
+    leg whose key is below it. It visits some more (those sharing the last bucket), and
+    recomputes their largest shift to the value they hold.
+    """
+    leg_f, leg_i, order, okey = buffers.leg_f, buffers.leg_i, buffers.order, buffers.okey
+    issue_lo, split = scratch.issue_lo, scratch.split
+    kmin, kmax, at, bmin = scratch.kmin, scratch.kmax, scratch.bucket_at, scratch.bucket_min
+    n_i = issue_lo.size
+    for i in range(n_i):
+        for r in range(2):
+            kmin[i, r] = np.inf
+            kmax[i, r] = -np.inf
+            for b in range(n_b + 1):
+                at[i, r, b] = 0
+            for b in range(n_b):
+                bmin[i, r, b] = np.inf
+    for g in range(n_legs):
+        if leg_i[g, _USES] > 0:
+            r, key = _key(leg_f, g)
+            if r >= 0:
+                i = leg_i[g, _ISSUE]
+                kmin[i, r] = min(kmin[i, r], key)
+                kmax[i, r] = max(kmax[i, r], key)
+    for g in range(n_legs):
+        if leg_i[g, _USES] > 0:
+            r, key = _key(leg_f, g)
+            if r >= 0:
+                i = leg_i[g, _ISSUE]
+                b = _bucket(key, kmin[i, r], kmax[i, r], n_b)
+                at[i, r, b + 1] += 1
+                if key < bmin[i, r, b]:
+                    bmin[i, r, b] = key
+    for i in range(n_i):
+        for r in range(2):
+            at[i, r, 0] = issue_lo[i] if r == 0 else split[i]
+            for b in range(n_b):
+                at[i, r, b + 1] += at[i, r, b]
+            for b in range(n_b):
+                okey[at[i, r, b] : at[i, r, b + 1]] = bmin[i, r, b]
+    for g in range(n_legs):
+        if leg_i[g, _USES] > 0:
+            r, key = _key(leg_f, g)
+            if r >= 0:
+                i = leg_i[g, _ISSUE]
+                b = _bucket(key, kmin[i, r], kmax[i, r], n_b)
+                order[at[i, r, b]] = g
+                at[i, r, b] += 1
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _bucket(key: float, lo: float, hi: float, n_b: int) -> int:
+    """Bucket of ``key`` among ``n_b`` of equal width from ``lo`` to ``hi``."""
+    if not hi > lo:
+        return 0
+    b = int((key - lo) * (n_b / (hi - lo)))
+    return min(max(b, 0), n_b - 1)
 
 
 @numba.njit(cache=True, nogil=True)
