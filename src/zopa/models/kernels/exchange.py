@@ -300,7 +300,6 @@ class _Scratch(NamedTuple):
     moved: np.ndarray  # (A, I) sign of each actor's moves this round
     issue_lo: np.ndarray  # (I,) int: start of each issue's legs in ``by_mover``, ``order``
     issue_hi: np.ndarray  # (I,) int: their end
-    leg_of: np.ndarray  # (2 I,) int: a pair's leg on each issue and mover
     stack: np.ndarray  # (128,) int: nodes of the max-tree still to visit
     lvl: np.ndarray  # (2, 24) int: the max-tree's levels (see ``_build_tree``)
     mover_start: np.ndarray  # (I, A + 1) int: where each mover's legs start in ``by_mover``
@@ -383,7 +382,6 @@ def _scratch(n_a: int, n_i: int) -> _Scratch:
         np.empty((n_a, n_i)),
         np.empty(n_i, dtype=np.int64),
         np.empty(n_i, dtype=np.int64),
-        np.empty(2 * n_i, dtype=np.int64),
         np.empty(128, dtype=np.int64),
         np.zeros((2, 24), dtype=np.int64),
         np.empty((n_i, n_a + 1), dtype=np.int64),
@@ -648,13 +646,20 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers) -> tuple[int, int]:
     stamp, dec_at = buffers.stamp, buffers.dec_at
     for g in range(n_legs):
         leg_i[g, _USES] = 0
+    # the live exchanges move to the front (counting their legs' uses), then their legs
+    # are renumbered
+    k = 0
     for j in range(n_ex):
-        if score[j] != _NEG_INF:
-            if _is_dead(j, ex_i, dead):
-                score[j] = _NEG_INF
-            else:
-                leg_i[ex_i[j, _LP], _USES] += 1
-                leg_i[ex_i[j, _LQ], _USES] += 1
+        if score[j] != _NEG_INF and not _is_dead(j, ex_i, dead):
+            lp, lq = ex_i[j, _LP], ex_i[j, _LQ]
+            leg_i[lp, _USES] += 1
+            leg_i[lq, _USES] += 1
+            if k != j:
+                score[k] = score[j]
+                stamp[k] = stamp[j]
+                ex_i[k, _LP] = lp
+                ex_i[k, _LQ] = lq
+            k += 1
     h = 0
     for g in range(n_legs):
         dead[g] = False  # a dead leg has no live exchange left: it is dropped
@@ -671,15 +676,9 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers) -> tuple[int, int]:
             h += 1
         else:
             new_id[g] = -1
-    k = 0
-    for j in range(n_ex):
-        if score[j] != _NEG_INF:
-            if k != j:
-                score[k] = score[j]
-                stamp[k] = stamp[j]
-            ex_i[k, _LP] = new_id[ex_i[j, _LP]]
-            ex_i[k, _LQ] = new_id[ex_i[j, _LQ]]
-            k += 1
+    for j in range(k):
+        ex_i[j, _LP] = new_id[ex_i[j, _LP]]
+        ex_i[j, _LQ] = new_id[ex_i[j, _LQ]]
     return k, h
 
 
@@ -888,7 +887,7 @@ def _round(
     x, s, w, total = draw
     rks = rules.rks
     code, pair_m, pair_opp, outcome, moved = scratch[:5]
-    leg_of, stack, lvl = scratch.leg_of, scratch.stack, scratch.lvl
+    stack, lvl = scratch.stack, scratch.lvl
     mover_start, split, falling_end = scratch.mover_start, scratch.split, scratch.falling_end
     list_from = scratch.list_from
     log_rows, n_log = log.rows, log.n
@@ -955,49 +954,40 @@ def _round(
             m = pair_m[k]
             if m < 2:
                 continue
-            # a leg is used only by exchanges of its two actors: find it by its issue
-            # and which of the two moves
-            for jp in range(m):
-                leg_of[2 * pair_opp[k, jp]] = -1
-                leg_of[2 * pair_opp[k, jp] + 1] = -1
+            # the pair's legs, two per issue: leg 2 jp, the first actor moving on the
+            # issue towards the second, and leg 2 jp + 1, the second towards the first
+            # (a leg is used only by exchanges of its two actors; the first actor's leg
+            # on the issue it weighs most against the other, and the second's on the
+            # one it weighs least, are used by none)
+            base = n_legs
             for jp in range(m):
                 p = pair_opp[k, jp]
+                for side in range(2):
+                    mover, partner = (a1, a2) if side == 0 else (a2, a1)
+                    g = base + 2 * jp + side
+                    leg_i[g, _MOVER] = mover
+                    leg_i[g, _ISSUE] = p
+                    leg_f[g, _TARGET] = x[partner, p]
+                    leg_f[g, _K] = w[mover, p] / total[p]
+            n_legs += 2 * m
+            for jp in range(m):
+                p = pair_opp[k, jp]
+                s1p, s2p = s[a1, p], s[a2, p]
                 for jq in range(jp + 1, m):
                     q = pair_opp[k, jq]
-                    # the actor with the larger s_p / s_q demands p; if they weigh the
-                    # two issues alike, neither can gain (for the demander u and the
-                    # other actor v, s_up s_vq - s_uq s_vp > 0 exactly when the two
-                    # products differ)
-                    s1p, s1q, s2p, s2q = s[a1, p], s[a1, q], s[a2, p], s[a2, q]
-                    prod1 = s1p * s2q
-                    prod2 = s2p * s1q
-                    if prod1 > prod2:
-                        u, v = a1, a2
-                    elif prod1 < prod2:
-                        u, v = a2, a1
-                    else:
+                    # the actor with the larger s_p / s_q demands p (u; the other is v);
+                    # if they weigh the two issues alike, neither can gain (for the
+                    # demander u and the other actor v, s_up s_vq - s_uq s_vp > 0
+                    # exactly when the two products differ)
+                    prod1 = s1p * s[a2, q]
+                    prod2 = s2p * s[a1, q]
+                    if not (prod1 > prod2 or prod1 < prod2):
                         continue
-                    # v moves on p towards u; u moves on q towards v
-                    key = 2 * p + (1 if v == a2 else 0)
-                    if leg_of[key] < 0:
-                        g = n_legs
-                        n_legs += 1
-                        leg_of[key] = g
-                        leg_i[g, _MOVER] = v
-                        leg_i[g, _ISSUE] = p
-                        leg_f[g, _TARGET] = x[u, p]
-                        leg_f[g, _K] = w[v, p] / total[p]
-                    ex_i[n_ex, _LP] = leg_of[key]
-                    key = 2 * q + (1 if u == a2 else 0)
-                    if leg_of[key] < 0:
-                        g = n_legs
-                        n_legs += 1
-                        leg_of[key] = g
-                        leg_i[g, _MOVER] = u
-                        leg_i[g, _ISSUE] = q
-                        leg_f[g, _TARGET] = x[v, q]
-                        leg_f[g, _K] = w[u, q] / total[q]
-                    ex_i[n_ex, _LQ] = leg_of[key]
+                    # v moves on p towards u; u moves on q towards v: when the first
+                    # actor demands p, the second's leg on p and the first's on q
+                    first = 1 if prod1 > prod2 else 0
+                    ex_i[n_ex, _LP] = base + 2 * jp + first
+                    ex_i[n_ex, _LQ] = base + 2 * jq + 1 - first
                     n_ex += 1
     if n_ex == 0:
         return 0, log, buffers
