@@ -124,6 +124,20 @@ def _exchange(
     return ok, score, a, b
 
 
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _score_bound(reach_p: float, reach_q: float, share_p: float, share_q: float) -> float:
+    """An upper bound on the equal-gain score of an exchange, without dividing.
+
+    ``reach_i`` is a leg's largest shift times the two actors' saliences on its issue
+    summed (A_i S_i), ``share_i`` one actor's share of that sum (the same actor for both
+    issues). In exact arithmetic the score of :func:`_exchange` is
+    ``|share_p - share_q| min(reach_p, reach_q)``; the bound adds 1e-13 to the
+    difference of shares and 1e-12 of the whole, far more than the rounding in either
+    computation (a few units in the last place of ``min(reach_p, reach_q)``).
+    """
+    return (abs(share_p - share_q) + 1e-13) * min(reach_p, reach_q) * (1.0 + 1e-12)
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _evaluate(
     lp: int, lq: int, leg_f: np.ndarray, leg_i: np.ndarray, s: np.ndarray, rks: bool
@@ -1003,22 +1017,46 @@ def _round(
         leg_ok[g] = ok
         leg_i[g, _USES] = 0
     n_alive = 0
-    for j in range(n_ex):
-        lp, lq = int(np.int64(ex_i[j, _LP])), int(np.int64(ex_i[j, _LQ]))
-        ok, sc, _, _ = _evaluate(lp, lq, leg_f, leg_i, s, rks)
-        if ok and leg_ok[lp] and leg_ok[lq]:
-            score[j] = sc
-            leg_i[lp, _USES] += 1
-            leg_i[lq, _USES] += 1
-            n_alive += 1
-        else:
-            score[j] = _NEG_INF
+    if not rks and n_ex >= _TREE_MIN:
+        # many exchanges and the equal-gain rate: each starts with an upper bound on its
+        # score (``_score_bound``), and is evaluated when ``_select`` meets it among the
+        # best (or when a leg of it gains reach): most drop out before
+        bound_f = new_f  # (free until the steps) per leg: A_i S_i, and f_i of the first actor
+        for g in range(n_legs):
+            i = leg_i[g, _ISSUE]
+            first, second = leg_i[g & ~1, _MOVER], leg_i[g | 1, _MOVER]
+            total_s = s[first, i] + s[second, i]
+            bound_f[g, 0] = leg_f[g, _AMAX] * total_s
+            bound_f[g, 1] = s[first, i] / total_s
+        for j in range(n_ex):
+            lp, lq = int(np.int64(ex_i[j, _LP])), int(np.int64(ex_i[j, _LQ]))
+            if bound_f[lp, 0] > 0.0 and bound_f[lq, 0] > 0.0:
+                score[j] = _score_bound(
+                    bound_f[lp, 0], bound_f[lq, 0], bound_f[lp, 1], bound_f[lq, 1]
+                )
+                leg_i[lp, _USES] += 1
+                leg_i[lq, _USES] += 1
+                n_alive += 1
+            else:
+                score[j] = _NEG_INF  # a leg that can shift nothing: infeasible
+        stamp[:n_ex] = -1  # never evaluated
+    else:
+        for j in range(n_ex):
+            lp, lq = int(np.int64(ex_i[j, _LP])), int(np.int64(ex_i[j, _LQ]))
+            ok, sc, _, _ = _evaluate(lp, lq, leg_f, leg_i, s, rks)
+            if ok and leg_ok[lp] and leg_ok[lq]:
+                score[j] = sc
+                leg_i[lp, _USES] += 1
+                leg_i[lq, _USES] += 1
+                n_alive += 1
+            else:
+                score[j] = _NEG_INF
+        stamp[:n_ex] = 0
     if n_alive == 0:
         return 0, log, buffers
     dead[:n_legs] = False
-    dec_at[:n_legs] = 0  # steps count from 1: every exchange is up to date
+    dec_at[:n_legs] = 0  # steps count from 1: every evaluated exchange is up to date
     changed_at[:n_legs] = 0
-    stamp[:n_ex] = 0
     if 3 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
         n_ex, n_legs = _compact(n_ex, n_legs, buffers)
     gone = 0  # exchanges made or found infeasible (2 each) and legs' uses when they died
