@@ -324,6 +324,7 @@ class _Scratch(NamedTuple):
     kmax: np.ndarray  # (I, 2) largest
     bucket_at: np.ndarray  # (I, 2, _BUCKETS + 1) int: where each bucket of keys starts
     bucket_min: np.ndarray  # (I, 2, _BUCKETS) smallest key in each bucket
+    pair_ex: np.ndarray  # (A (A - 1) / 2 + 1,) int: where each pair's exchanges start
 
 
 class _Buffers(NamedTuple):
@@ -334,9 +335,7 @@ class _Buffers(NamedTuple):
     leg_i: np.ndarray  # (n_legs, 3) int: mover, live exchanges using it, issue
     leg_ok: np.ndarray  # (n_legs,) bool: the leg keeps its mover's direction
     dead: np.ndarray  # (n_legs,) bool: the leg can move nothing more this round
-    leg_start: np.ndarray  # (n_legs + 1,) int: where each leg's exchanges start
-    leg_n: np.ndarray  # (n_legs,) int: how many there are
-    leg_ex: np.ndarray  # (2 n_ex,) int32: the exchanges of every leg
+    leg_pair: np.ndarray  # (n_legs,) int: the actor pair whose exchanges use the leg
     tree: np.ndarray  # (n_ex / 2,) max-tree over blocks of 8 scores, 8 nodes per node
     changed: np.ndarray  # (n_legs,) int: legs changed by a step
     new_id: np.ndarray  # (n_legs,) int: a leg's place after compaction
@@ -363,9 +362,7 @@ def _buffers(n_ex: int, n_legs: int) -> _Buffers:
         np.empty((n_legs, 3), dtype=np.int64),
         np.empty(n_legs, dtype=np.bool_),
         np.empty(n_legs, dtype=np.bool_),
-        np.empty(n_legs + 1, dtype=np.int64),
         np.empty(n_legs, dtype=np.int64),
-        np.empty(2 * n_ex, dtype=np.int32),
         np.empty(4 * ((n_ex >> _FAN_SHIFT) + 1)),
         np.empty(n_legs, dtype=np.int64),
         np.empty(n_legs, dtype=np.int64),
@@ -406,26 +403,8 @@ def _scratch(n_a: int, n_i: int) -> _Scratch:
         np.empty((n_i, 2)),
         np.empty((n_i, 2, _BUCKETS + 1), dtype=np.int64),
         np.empty((n_i, 2, _BUCKETS)),
+        np.empty(n_pairs + 1, dtype=np.int64),
     )
-
-
-@numba.njit(cache=True, nogil=True)
-def _index_legs(n_ex: int, n_legs: int, buffers: _Buffers) -> None:
-    """For every leg, the live exchanges that use it (``leg_ex[leg_start[g]:][:leg_n[g]]``)."""
-    score, ex_i, leg_i = buffers.score, buffers.ex_i, buffers.leg_i
-    leg_start, leg_n, leg_ex = buffers.leg_start, buffers.leg_n, buffers.leg_ex
-    leg_start[0] = 0
-    for g in range(n_legs):
-        leg_start[g + 1] = leg_start[g] + leg_i[g, _USES]
-        leg_n[g] = 0
-    for j in range(n_ex):
-        if score[j] != _NEG_INF:
-            g = ex_i[j, _LP]
-            leg_ex[leg_start[g] + leg_n[g]] = j
-            leg_n[g] += 1
-            g = ex_i[j, _LQ]
-            leg_ex[leg_start[g] + leg_n[g]] = j
-            leg_n[g] += 1
 
 
 @numba.njit(cache=True, nogil=True)
@@ -650,24 +629,28 @@ def _is_dead(j: int, ex_i: np.ndarray, dead: np.ndarray) -> bool:
 
 
 @numba.njit(cache=True, nogil=True)
-def _compact(n_ex: int, n_legs: int, buffers: _Buffers) -> tuple[int, int]:
+def _compact(n_ex: int, n_legs: int, buffers: _Buffers, pair_ex: np.ndarray) -> tuple[int, int]:
     """Keep the live exchanges and the legs they use, in place and in order.
 
-    Returns the numbers of exchanges and legs kept.
+    ``pair_ex`` (where each actor pair's exchanges start) is updated. Returns the
+    numbers of exchanges and legs kept.
     """
     score, ex_i, new_id = buffers.score, buffers.ex_i, buffers.new_id
     leg_f, leg_i, leg_ok, dead = buffers.leg_f, buffers.leg_i, buffers.leg_ok, buffers.dead
     stamp, dec_at = buffers.stamp, buffers.dec_at
     for g in range(n_legs):
         leg_i[g, _USES] = 0
-    # the live exchanges move to the front (counting their legs' uses), then their legs
-    # are renumbered
+    # the live exchanges move to the front (counting their legs' uses and each pair's
+    # exchanges), then their legs are renumbered
+    leg_pair = buffers.leg_pair
+    pair_ex[:] = 0
     k = 0
     for j in range(n_ex):
         if score[j] != _NEG_INF and not _is_dead(j, ex_i, dead):
             lp, lq = ex_i[j, _LP], ex_i[j, _LQ]
             leg_i[lp, _USES] += 1
             leg_i[lq, _USES] += 1
+            pair_ex[leg_pair[lp] + 1] += 1
             if k != j:
                 score[k] = score[j]
                 stamp[k] = stamp[j]
@@ -686,6 +669,7 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers) -> tuple[int, int]:
                 leg_i[h, _ISSUE] = leg_i[g, _ISSUE]
                 leg_ok[h] = leg_ok[g]
                 dec_at[h] = dec_at[g]
+                leg_pair[h] = leg_pair[g]
             new_id[g] = h
             h += 1
         else:
@@ -693,6 +677,8 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers) -> tuple[int, int]:
     for j in range(k):
         ex_i[j, _LP] = new_id[ex_i[j, _LP]]
         ex_i[j, _LQ] = new_id[ex_i[j, _LQ]]
+    for pair in range(pair_ex.size - 1):
+        pair_ex[pair + 1] += pair_ex[pair]
     return k, h
 
 
@@ -949,7 +935,7 @@ def _round(
     ex_i, score, tree = buffers.ex_i, buffers.score, buffers.tree
     leg_f, leg_i, leg_ok, changed = buffers.leg_f, buffers.leg_i, buffers.leg_ok, buffers.changed
     dead = buffers.dead
-    leg_start, leg_n, leg_ex = buffers.leg_start, buffers.leg_n, buffers.leg_ex
+    leg_pair, pair_ex = buffers.leg_pair, scratch.pair_ex
     by_mover, order, okey = buffers.by_mover, buffers.order, buffers.okey
     stamp, dec_at, raised = buffers.stamp, buffers.dec_at, buffers.raised
     new_f, new_ok = buffers.new_f, buffers.new_ok
@@ -965,6 +951,7 @@ def _round(
     for a1 in range(n_a):
         for a2 in range(a1 + 1, n_a):
             k += 1
+            pair_ex[k] = n_ex
             m = pair_m[k]
             if m < 2:
                 continue
@@ -983,6 +970,7 @@ def _round(
                     leg_i[g, _ISSUE] = p
                     leg_f[g, _TARGET] = x[partner, p]
                     leg_f[g, _K] = w[mover, p] / total[p]
+                    leg_pair[g] = k
             n_legs += 2 * m
             for jp in range(m):
                 p = pair_opp[k, jp]
@@ -1003,6 +991,7 @@ def _round(
                     ex_i[n_ex, _LP] = base + 2 * jp + first
                     ex_i[n_ex, _LQ] = base + 2 * jq + 1 - first
                     n_ex += 1
+    pair_ex[k + 1] = n_ex
     if n_ex == 0:
         return 0, log, buffers
 
@@ -1058,9 +1047,8 @@ def _round(
     dec_at[:n_legs] = 0  # steps count from 1: every evaluated exchange is up to date
     changed_at[:n_legs] = 0
     if 3 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
-        n_ex, n_legs = _compact(n_ex, n_legs, buffers)
+        n_ex, n_legs = _compact(n_ex, n_legs, buffers, pair_ex)
     gone = 0  # exchanges made or found infeasible (2 each) and legs' uses when they died
-    _index_legs(n_ex, n_legs, buffers)
     _index_issues(n_legs, buffers, scratch)
     n_lvl = _build_tree(n_ex, buffers, lvl)
     # with the equal-gain rate a leg that loses reach leaves its exchanges' scores as
@@ -1204,7 +1192,6 @@ def _round(
             if amax == 0.0 or not new_ok[c]:
                 dead[g] = True
                 gone += leg_i[g, _USES]
-                leg_n[g] = 0
             elif amax < old and lazy:
                 dec_before[g] = dec_at[g]
                 dec_at[g] = t_step
@@ -1214,15 +1201,13 @@ def _round(
         # ... then the live exchanges with a raised leg
         for c in range(n_raised):
             g = raised[c]
-            start = leg_start[g]
-            h = 0
-            while h < leg_n[g]:
-                e = int(np.int64(leg_ex[start + h]))
-                if score[e] == _NEG_INF or _is_dead(e, ex_i, dead):
-                    leg_n[g] -= 1
-                    leg_ex[start + h] = leg_ex[start + leg_n[g]]
+            pair = leg_pair[g]
+            for e in range(pair_ex[pair], pair_ex[pair + 1]):
+                # the pair's exchanges lie together: those with this leg are picked out
+                if ex_i[e, _LP] != g and ex_i[e, _LQ] != g:
                     continue
-                h += 1
+                if score[e] == _NEG_INF or _is_dead(e, ex_i, dead):
+                    continue
                 old = score[e]
                 if lazy:
                     # a stale exchange is first checked on the values before this step,
@@ -1247,11 +1232,10 @@ def _round(
                     _tree_set(tree, lvl, score, n_ex, e)
         if gone >= n_ex and n_ex >= _COMPACT_MIN:
             # at least half the exchanges are gone: keep the live ones and their legs
-            n_ex, n_legs = _compact(n_ex, n_legs, buffers)
+            n_ex, n_legs = _compact(n_ex, n_legs, buffers, pair_ex)
             if n_ex == 0:
                 break
             gone = 0
-            _index_legs(n_ex, n_legs, buffers)
             _filter_issues(buffers, scratch)
             n_lvl = _build_tree(n_ex, buffers, lvl)
     return n_exec, _Log(log_rows, n_log, log.record, log.round_number), buffers
