@@ -6,37 +6,50 @@
    outcome on both issues of an issue pair, both taking part in both, weighing them
    differently. Each exchange has two *legs* (a mover going towards a partner on one
    issue); a leg is shared by every exchange of the same two actors that uses it. A
-   pair's legs and exchanges are stored together, pair after pair, so that what a step
-   reads and writes about one pair lies close together in memory; the legs are indexed
-   by issue (and within an issue by mover) through a counting sort.
-2. All legs and exchanges are evaluated; the exchanges that are not feasible drop out.
+   pair's legs (two per issue) and exchanges are stored together, pair after pair, so
+   that what a step reads and writes about one pair lies close together in memory;
+   the legs are indexed by issue (and within an issue by mover) through a counting
+   sort, and a leg's exchanges are found in its pair's block.
+2. Every leg is evaluated, and every exchange: exactly, or, with the equal-gain rate
+   and from ``_TREE_MIN`` exchanges on, only bounded from above (``_score_bound``, no
+   division), left *stale* to be evaluated when it comes among the best.
 3. Steps: the best exchange (largest score; scores within a relative ``_TIE`` of the
    best are a tie, broken by the lowest rank of the actor and issue ids) is carried
    out. Only the legs on its two issues can change: the legs of the actor that moved
    are recomputed, the others only through the new outcome (their reach is
-   unchanged). Only the live exchanges with a leg whose value changed are evaluated
-   again; the others would evaluate to what they hold. A leg with no room left, or
-   that would move an actor back, is marked dead, and with it every exchange that uses
-   it, without visiting them: such an exchange keeps its last score until the search
-   for the best meets it (it is then set aside and the search repeated) or a
-   compaction drops it. Exchanges that become infeasible drop out for the rest of the
-   round; when at least half of them are gone (counted from the made, the infeasible
-   and the dead legs' uses, each at most twice) the rest are compacted. The best
-   exchange is found by one pass over the scores, or, from ``_TREE_MIN`` exchanges on,
-   with a max-tree whose leaves are blocks of 8 scores. An exchange's size is not
-   stored: it is computed again, by the same expression, when the exchange is made.
+   unchanged). A leg with no room left, or that would move an actor back, is marked
+   dead, and with it every exchange that uses it, without visiting them. With the
+   equal-gain rate a score cannot rise when a leg loses reach, so such a leg is only
+   stamped (``dec_at``): its exchanges keep their scores as upper bounds and are
+   stale. Dead and stale exchanges are dealt with when the search for the best meets
+   them: a dead one is set aside, a stale one evaluated again (and dropped if it has
+   become infeasible), and the search repeated; exchanges a little below the tie
+   tolerance are looked at too (``_LAZY_MARGIN``). The exchanges on a leg that gained
+   reach are evaluated again at once; a stale one among them is first checked on the
+   values before the step, the state the model last evaluated it on (a score and
+   feasibility only grow with the legs' reach, in exact arithmetic, so that state was
+   the worst since): if it was infeasible then, it drops out, as it would have when
+   evaluated at every change.
+   With the RKS rate every exchange on a changed leg is evaluated again at once.
+   Exchanges that become infeasible drop out for the rest of the round; when at least
+   half of them are gone (counted from the made, the infeasible and the dead legs'
+   uses, each at most twice) the rest are compacted. The best exchange is found by one
+   pass over the scores, or, from ``_TREE_MIN`` exchanges on, with a max-tree of 8
+   values a node (one cache line). An exchange's size is not stored: it is computed
+   again, by the same expression, when the exchange is made.
 
 A draw in which a round makes no exchange keeps its positions from then on (the next
 round would start from the same positions), so it is skipped; the rounds stop when no
 draw made an exchange. Arithmetic follows the model's formulas term by term and in a
 fixed order (``error_model="numpy"``: a division by zero gives inf or nan, which the
-feasibility test rejects), so that a call with D draws equals D calls with one. Buffers
-sized by the number of exchanges are allocated once per call and grow when a round
-needs more (to an eighth more than it needs). An exchange keeps only its two legs
-(32-bit indices) and its score; its actors, issues, saliences and equal-gain rate are
-read through its legs and recomputed (the same expression, so the same number)
-whenever it is evaluated. A 160-actor, 80-issue round has about 10 million candidate
-exchanges.
+feasibility test rejects), so that a call with D draws equals D calls with one, and the
+exchanges made, their order and every number are those of evaluating every exchange
+at every change. Buffers sized by the number of exchanges are allocated once per call
+and grow when a round needs more (to an eighth more than it needs). An exchange keeps
+only its two legs (32-bit indices), its score and the step it was last evaluated at;
+its actors, issues, saliences and equal-gain rate are read through its legs and
+recomputed (the same expression, so the same number) whenever it is evaluated. A
+160-actor, 80-issue round has about 10 million candidate exchanges.
 """
 
 from __future__ import annotations
@@ -1230,10 +1243,10 @@ def _round(
                 gone += _refresh(e, t_step, ex_i, leg_f, leg_i, leg_ok, score, stamp, s, rks)
                 if score[e] != old and n_lvl > 0:
                     _tree_set(tree, lvl, score, n_ex, e)
-        if 4 * gone >= 3 * n_ex and n_ex >= _COMPACT_MIN:
-            # at least 3/8 of the exchanges are gone (``gone`` counts each at most twice):
-            # keep the live ones and their legs (measured: compacting at 1/4, 3/8 or
-            # 1/2 gone took 2.9, 2.9 and 3.1 s on three rounds of 160 x 80)
+        if gone >= n_ex and n_ex >= _COMPACT_MIN:
+            # at least half the exchanges are gone (``gone`` counts each at most twice):
+            # keep the live ones and their legs (compacting at 3/8 gone instead was as
+            # fast on ten rounds of 160 x 80, 7.0 s against 6.8 s)
             n_ex, n_legs = _compact(n_ex, n_legs, buffers, pair_ex)
             if n_ex == 0:
                 break
