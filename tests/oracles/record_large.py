@@ -64,6 +64,21 @@ EXCHANGE_CASES: list[tuple[str, str, int, dict[str, Any]]] = [
     ("syn-10x20", "tests/fixtures/large/synthetic-10x20-red0.3.yaml", 0, {}),
     ("syn-10x20-draws", "tests/fixtures/large/synthetic-10x20-red0.3.yaml", 50, {}),
     ("bench-seed1", "tests/fixtures/large/bench-15x15-seed1.yaml", 0, {"rounds": 30}),
+    # added later, recorded from the same commit's src (the RKS rate on inputs large
+    # enough for the kernel's max-tree)
+    ("syn-10x20-rks", "tests/fixtures/large/synthetic-10x20-red0.3.yaml", 0, {"rate": "rks"}),
+    (
+        "bench-seed1-rks",
+        "tests/fixtures/large/bench-15x15-seed1.yaml",
+        0,
+        {"rate": "rks", "rounds": 30},
+    ),
+    (
+        "syn-10x20-draws-rks",
+        "tests/fixtures/large/synthetic-10x20-red0.3.yaml",
+        30,
+        {"rate": "rks"},
+    ),
 ]
 #: Seed of the position draws of the exchange cases.
 DRAW_SEED = 7
