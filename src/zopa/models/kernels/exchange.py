@@ -547,7 +547,9 @@ def _bucket_runs(n_legs: int, n_b: int, buffers: _Buffers, scratch: _Scratch) ->
                 i = leg_i[g, _ISSUE]
                 kmin[i, r] = min(kmin[i, r], key)
                 kmax[i, r] = max(kmax[i, r], key)
+    bucket_of = buffers.changed  # (free outside the steps) each leg's issue, run, bucket
     for g in range(n_legs):
+        bucket_of[g] = -1
         if leg_i[g, _USES] > 0:
             r, key = _key(leg_f, g)
             if r >= 0:
@@ -556,6 +558,7 @@ def _bucket_runs(n_legs: int, n_b: int, buffers: _Buffers, scratch: _Scratch) ->
                 at[i, r, b + 1] += 1
                 if key < bmin[i, r, b]:
                     bmin[i, r, b] = key
+                bucket_of[g] = (2 * i + r) * n_b + b
     for i in range(n_i):
         for r in range(2):
             at[i, r, 0] = issue_lo[i] if r == 0 else split[i]
@@ -564,13 +567,11 @@ def _bucket_runs(n_legs: int, n_b: int, buffers: _Buffers, scratch: _Scratch) ->
             for b in range(n_b):
                 okey[at[i, r, b] : at[i, r, b + 1]] = bmin[i, r, b]
     for g in range(n_legs):
-        if leg_i[g, _USES] > 0:
-            r, key = _key(leg_f, g)
-            if r >= 0:
-                i = leg_i[g, _ISSUE]
-                b = _bucket(key, kmin[i, r], kmax[i, r], n_b)
-                order[at[i, r, b]] = g
-                at[i, r, b] += 1
+        c = bucket_of[g]
+        if c >= 0:
+            i, r, b = c // (2 * n_b), (c // n_b) % 2, c % n_b
+            order[at[i, r, b]] = g
+            at[i, r, b] += 1
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
