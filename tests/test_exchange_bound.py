@@ -40,18 +40,13 @@ def _bound_and_score(
     return min(bound_u, bound_v), ok, score
 
 
-@given(salience, salience, salience, salience, shift, shift, weight, weight)
-def test_bound_is_not_below_the_score(
-    su_p: float,
-    su_q: float,
-    sv_p: float,
-    sv_q: float,
-    a_max: float,
-    b_max: float,
-    k_v: float,
-    k_u: float,
-) -> None:
-    bound, ok, score = _bound_and_score(su_p, su_q, sv_p, sv_q, a_max, b_max, k_v, k_u)
+#: su_p, su_q, sv_p, sv_q, a_max, b_max, k_v, k_u
+exchanges = st.tuples(salience, salience, salience, salience, shift, shift, weight, weight)
+
+
+@given(exchanges)
+def test_bound_is_not_below_the_score(args: tuple[float, ...]) -> None:
+    bound, ok, score = _bound_and_score(*args)
     if ok:
         assert score <= bound
 
