@@ -9,7 +9,7 @@ almost alike and the score is a difference of two nearly equal products.
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zopa.models.kernels import exchange as kernel
@@ -44,6 +44,8 @@ def _bound_and_score(
 exchanges = st.tuples(salience, salience, salience, salience, shift, shift, weight, weight)
 
 
+# no deadline: the first example loads (or compiles) the kernel's functions
+@settings(deadline=None)
 @given(exchanges)
 def test_bound_is_not_below_the_score(args: tuple[float, ...]) -> None:
     bound, ok, score = _bound_and_score(*args)
@@ -51,6 +53,7 @@ def test_bound_is_not_below_the_score(args: tuple[float, ...]) -> None:
         assert score <= bound
 
 
+@settings(deadline=None)
 @given(salience, salience, st.floats(-1e-9, 1e-9), shift, shift)
 def test_bound_holds_where_the_actors_weigh_the_issues_almost_alike(
     su_p: float, sv_q: float, nudge: float, a_max: float, b_max: float
