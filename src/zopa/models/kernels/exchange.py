@@ -239,42 +239,85 @@ def _tree_set(tree: np.ndarray, lvl: np.ndarray, score: np.ndarray, n_ex: int, j
         value = _max_of(tree, off + lo, off + min(lo + _FAN, lvl[1, level]))
 
 
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _tree_fill(
+    tree: np.ndarray, lvl: np.ndarray, values: np.ndarray, n: int, lo: int, hi: int
+) -> None:
+    """Update the max-tree after ``values[lo:hi]`` changed (``hi > lo``), level by level."""
+    b_lo = lo >> _FAN_SHIFT
+    b_hi = (hi - 1) >> _FAN_SHIFT
+    below = 0
+    for level in range(1, lvl[0, 0] + 1):
+        off = lvl[0, level]
+        for b in range(b_lo, b_hi + 1):
+            c = b << _FAN_SHIFT
+            if level == 1:
+                tree[off + b] = _max_of(values, c, min(c + _FAN, n))
+            else:
+                tree[off + b] = _max_of(tree, below + c, below + min(c + _FAN, lvl[1, level - 1]))
+        below = off
+        b_lo >>= _FAN_SHIFT
+        b_hi >>= _FAN_SHIFT
+
+
 @numba.njit(cache=True, nogil=True)
-def _build_tree(n_ex: int, buffers: _Buffers, lvl: np.ndarray) -> int:
-    """Fill the max-tree over the exchanges' scores; returns its number of levels.
+def _build_tree(n: int, values: np.ndarray, tree: np.ndarray, lvl: np.ndarray, least: int) -> int:
+    """Fill a max-tree over ``values[:n]``; returns its number of levels.
 
     Each node holds the largest of 8 values of the level below (one cache line); level
-    1 is over blocks of 8 scores, and the top level is one node. Level ``L`` starts at
-    ``lvl[0, L]`` in ``tree`` and has ``lvl[1, L]`` nodes; ``lvl[0, 0]`` is the number of
-    levels, 0 (no tree) below ``_TREE_MIN`` exchanges, when one pass over the scores is
-    as fast.
+    1 is over blocks of 8 values, and the top level is one node. Level ``L`` starts at
+    ``lvl[0, L]`` in ``tree`` (at least ``4 (n / 8 + 1)`` long) and has ``lvl[1, L]``
+    nodes; ``lvl[0, 0]`` is the number of levels, 0 (no tree) below ``least`` values,
+    where one pass over the values is as fast.
     """
-    score, tree = buffers.score, buffers.tree
     lvl[0, 0] = 0
-    if n_ex < _TREE_MIN:
+    if n < least or n == 0:
         return 0
-    n_below = n_ex
+    n_below = n
     below = 0
     off = 0
     level = 0
     while True:
         level += 1
-        n = ((n_below - 1) >> _FAN_SHIFT) + 1
+        n_nodes = ((n_below - 1) >> _FAN_SHIFT) + 1
         lvl[0, level] = off
-        lvl[1, level] = n
-        for b in range(n):
+        lvl[1, level] = n_nodes
+        for b in range(n_nodes):
             lo = b << _FAN_SHIFT
             hi = min(lo + _FAN, n_below)
             if level == 1:
-                tree[off + b] = _max_of(score, lo, hi)
+                tree[off + b] = _max_of(values, lo, hi)
             else:
                 tree[off + b] = _max_of(tree, below + lo, below + hi)
         below = off
-        off += ((n - 1) | (_FAN - 1)) + 1  # each level starts on a multiple of 8
-        n_below = n
-        if n == 1:
+        off += ((n_nodes - 1) | (_FAN - 1)) + 1  # each level starts on a multiple of 8
+        n_below = n_nodes
+        if n_nodes == 1:
             lvl[0, 0] = level
             return level
+
+
+@numba.njit(cache=True, nogil=True)
+def _tree_top(tree: np.ndarray, lvl: np.ndarray) -> float:
+    """The largest value under a max-tree (-inf for no tree)."""
+    n_lvl = lvl[0, 0]
+    return tree[lvl[0, n_lvl]] if n_lvl > 0 else _NEG_INF
+
+
+@numba.njit(cache=True, nogil=True)
+def _tree_argmax(tree: np.ndarray, lvl: np.ndarray) -> int:
+    """The first block of 8 values under a max-tree that holds its largest value."""
+    n_lvl = lvl[0, 0]
+    i = 0
+    for level in range(n_lvl - 1, 0, -1):
+        off = lvl[0, level]
+        lo = i << _FAN_SHIFT
+        hi = min(lo + _FAN, lvl[1, level])
+        i = lo
+        for c in range(lo + 1, hi):
+            if tree[off + c] > tree[off + i]:
+                i = c
+    return i << _FAN_SHIFT
 
 
 # exchange columns
@@ -289,6 +332,7 @@ _KEY_SLACK = 1e-9  # margin (on the 0-100 scale) when picking the legs a step ca
 _COMPACT_MIN = 32  # below this many exchanges, dead ones are not compacted away
 _BUCKETS = 1024  # most buckets of keys per run of an issue's ordered legs
 _LAZY_MARGIN = 1e-12  # relative margin below the tie band in which stale scores are redone
+_PAIRS_LAZY_MIN = _TREE_MIN  # from this many candidates on, a pair is built when met
 
 
 class _Draw(NamedTuple):
@@ -337,7 +381,18 @@ class _Scratch(NamedTuple):
     kmax: np.ndarray  # (I, 2) largest
     bucket_at: np.ndarray  # (I, 2, _BUCKETS + 1) int: where each bucket of keys starts
     bucket_min: np.ndarray  # (I, 2, _BUCKETS) smallest key in each bucket
-    pair_ex: np.ndarray  # (A (A - 1) / 2 + 1,) int: where each pair's exchanges start
+    pair_lo: np.ndarray  # (P,) int: where a built pair's exchanges start (P = A (A - 1) / 2)
+    pair_hi: np.ndarray  # (P,) int: where they end
+    pair_leg: np.ndarray  # (P,) int: the pair's first leg (while its exchanges are not built)
+    built: np.ndarray  # (P,) bool: the pair's exchanges are built (or it has none)
+    pair_score: np.ndarray  # (P,) upper bound on the scores of a pair not built, else -inf
+    ptree: np.ndarray  # max-tree over ``pair_score``
+    plvl: np.ndarray  # (2, 24) int: its levels
+    drop_at: np.ndarray  # (P,) int: the pair's first bit in ``drops``
+    drops: np.ndarray  # uint64 bits: exchanges of pairs not built that dropped out
+    pb_r: np.ndarray  # (2 I,) per leg of one pair: its reach times the two saliences summed
+    pb_f: np.ndarray  # (2 I,) the first actor's share of the saliences on the leg's issue
+    pb_side: np.ndarray  # (2 I,) int: 0 the first actor moves, 1 the second
 
 
 class _Buffers(NamedTuple):
@@ -364,6 +419,8 @@ class _Buffers(NamedTuple):
     changed_at: np.ndarray  # (n_legs,) int: the last step that changed the leg
     before_amax: np.ndarray  # (n_legs,) its largest shift before that step
     dec_before: np.ndarray  # (n_legs,) int: ``dec_at`` before that step
+    leg_s: np.ndarray  # (n_legs, 2): the pair's saliences on the leg's issue summed, and
+    # the first actor's share of them (pairs built lazily only: their legs never move)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -391,6 +448,7 @@ def _buffers(n_ex: int, n_legs: int) -> _Buffers:
         np.empty(n_legs, dtype=np.int64),
         np.empty(n_legs),
         np.empty(n_legs, dtype=np.int64),
+        np.empty((n_legs, 2)),
     )
 
 
@@ -416,7 +474,18 @@ def _scratch(n_a: int, n_i: int) -> _Scratch:
         np.empty((n_i, 2)),
         np.empty((n_i, 2, _BUCKETS + 1), dtype=np.int64),
         np.empty((n_i, 2, _BUCKETS)),
-        np.empty(n_pairs + 1, dtype=np.int64),
+        np.empty(n_pairs, dtype=np.int64),
+        np.empty(n_pairs, dtype=np.int64),
+        np.empty(n_pairs, dtype=np.int64),
+        np.empty(n_pairs, dtype=np.bool_),
+        np.empty(n_pairs),
+        np.empty(4 * ((n_pairs >> _FAN_SHIFT) + 1)),
+        np.zeros((2, 24), dtype=np.int64),
+        np.empty(n_pairs, dtype=np.int64),
+        np.empty(((n_pairs * n_i * n_i) >> 6) + 1, dtype=np.uint64),
+        np.empty(2 * n_i),
+        np.empty(2 * n_i),
+        np.empty(2 * n_i, dtype=np.int64),
     )
 
 
@@ -643,28 +712,41 @@ def _is_dead(j: int, ex_i: np.ndarray, dead: np.ndarray) -> bool:
 
 
 @numba.njit(cache=True, nogil=True)
-def _compact(n_ex: int, n_legs: int, buffers: _Buffers, pair_ex: np.ndarray) -> tuple[int, int]:
+def _compact(n_ex: int, n_legs: int, buffers: _Buffers, scratch: _Scratch) -> tuple[int, int]:
     """Keep the live exchanges and the legs they use, in place and in order.
 
-    ``pair_ex`` (where each actor pair's exchanges start) is updated. Returns the
+    Every leg of a pair whose exchanges are not built yet is kept, in its place among
+    the pair's legs. ``pair_lo``, ``pair_hi`` and ``pair_leg`` are updated. Returns the
     numbers of exchanges and legs kept.
     """
     score, ex_i, new_id = buffers.score, buffers.ex_i, buffers.new_id
     leg_f, leg_i, leg_ok, dead = buffers.leg_f, buffers.leg_i, buffers.leg_ok, buffers.dead
-    stamp, dec_at = buffers.stamp, buffers.dec_at
+    stamp, dec_at, leg_pair = buffers.stamp, buffers.dec_at, buffers.leg_pair
+    built, pair_lo, pair_hi, pair_leg = (
+        scratch.built,
+        scratch.pair_lo,
+        scratch.pair_hi,
+        scratch.pair_leg,
+    )
     for g in range(n_legs):
-        leg_i[g, _USES] = 0
-    # the live exchanges move to the front (counting their legs' uses and each pair's
-    # exchanges), then their legs are renumbered
-    leg_pair = buffers.leg_pair
-    pair_ex[:] = 0
+        if built[leg_pair[g]]:
+            leg_i[g, _USES] = 0
+    for pair in range(built.size):
+        if built[pair]:
+            pair_lo[pair] = -1
+            pair_hi[pair] = -1
+    # the live exchanges move to the front (counting their legs' uses and finding each
+    # pair's block), then their legs are renumbered
     k = 0
     for j in range(n_ex):
         if score[j] != _NEG_INF and not _is_dead(j, ex_i, dead):
             lp, lq = ex_i[j, _LP], ex_i[j, _LQ]
             leg_i[lp, _USES] += 1
             leg_i[lq, _USES] += 1
-            pair_ex[leg_pair[lp] + 1] += 1
+            pair = leg_pair[lp]
+            if pair_lo[pair] < 0:
+                pair_lo[pair] = k
+            pair_hi[pair] = k + 1
             if k != j:
                 score[k] = score[j]
                 stamp[k] = stamp[j]
@@ -673,8 +755,11 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers, pair_ex: np.ndarray) -> 
             k += 1
     h = 0
     for g in range(n_legs):
-        dead[g] = False  # a dead leg has no live exchange left: it is dropped
-        if leg_i[g, _USES] > 0:
+        is_built = built[leg_pair[g]]
+        # a dead leg of a built pair has no live exchange left: it is dropped
+        was_dead = dead[g] and not is_built
+        dead[g] = False
+        if leg_i[g, _USES] > 0 or not is_built:
             if h != g:
                 for col in range(5):
                     leg_f[h, col] = leg_f[g, col]
@@ -684,6 +769,7 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers, pair_ex: np.ndarray) -> 
                 leg_ok[h] = leg_ok[g]
                 dec_at[h] = dec_at[g]
                 leg_pair[h] = leg_pair[g]
+            dead[h] = was_dead
             new_id[g] = h
             h += 1
         else:
@@ -691,9 +777,273 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers, pair_ex: np.ndarray) -> 
     for j in range(k):
         ex_i[j, _LP] = new_id[ex_i[j, _LP]]
         ex_i[j, _LQ] = new_id[ex_i[j, _LQ]]
-    for pair in range(pair_ex.size - 1):
-        pair_ex[pair + 1] += pair_ex[pair]
+    for pair in range(built.size):
+        if not built[pair]:
+            pair_leg[pair] = new_id[pair_leg[pair]]
     return k, h
+
+
+@numba.njit(cache=True, nogil=True)
+def _compact_exchanges(n_ex: int, n_legs: int, buffers: _Buffers, scratch: _Scratch) -> int:
+    """Keep the live exchanges, in place and in order, leaving the legs where they are.
+
+    The uses of built pairs' legs are counted again and ``pair_lo``, ``pair_hi``
+    updated. Returns the number of exchanges kept.
+    """
+    score, ex_i, leg_i, dead = buffers.score, buffers.ex_i, buffers.leg_i, buffers.dead
+    stamp, leg_pair = buffers.stamp, buffers.leg_pair
+    built, pair_lo, pair_hi = scratch.built, scratch.pair_lo, scratch.pair_hi
+    for g in range(n_legs):
+        if built[leg_pair[g]]:
+            leg_i[g, _USES] = 0
+    for pair in range(built.size):
+        if built[pair]:
+            pair_lo[pair] = -1
+            pair_hi[pair] = -1
+    k = 0
+    for j in range(n_ex):
+        if score[j] != _NEG_INF and not _is_dead(j, ex_i, dead):
+            lp, lq = ex_i[j, _LP], ex_i[j, _LQ]
+            leg_i[lp, _USES] += 1
+            leg_i[lq, _USES] += 1
+            pair = leg_pair[lp]
+            if pair_lo[pair] < 0:
+                pair_lo[pair] = k
+            pair_hi[pair] = k + 1
+            if k != j:
+                score[k] = score[j]
+                stamp[k] = stamp[j]
+                ex_i[k, _LP] = lp
+                ex_i[k, _LQ] = lq
+            k += 1
+    return k
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _pair_legs(pair: int, buffers: _Buffers, scratch: _Scratch) -> tuple[int, int]:
+    """The live legs of a pair not built into ``pb_r`` and ``pb_f``; their numbers by side.
+
+    A leg is live if it is not dead and can shift the outcome. The legs of side 1 (the
+    second actor moves) fill the arrays from 0, those of side 0 from ``I``. ``pb_r`` and
+    ``pb_f`` are the numbers of the equal-gain bound, computed by the same expressions.
+    """
+    leg_f, leg_s, dead = buffers.leg_f, buffers.leg_s, buffers.dead
+    base, m = scratch.pair_leg[pair], scratch.pair_m[pair]
+    r, f = scratch.pb_r, scratch.pb_f
+    half = r.size >> 1
+    n1 = 0
+    n0 = 0
+    for g in range(base, base + 2 * m):
+        if dead[g] or not leg_f[g, _AMAX] > 0.0:
+            continue
+        at = n1 if g & 1 else half + n0
+        r[at] = leg_f[g, _AMAX] * leg_s[g, 0]
+        f[at] = leg_s[g, 1]
+        if g & 1:
+            n1 += 1
+        else:
+            n0 += 1
+    return n1, n0
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _pair_bound(n1: int, n0: int, scratch: _Scratch, exact: bool) -> float:
+    """An upper bound on the scores of a pair's exchanges from its live legs (``_pair_legs``).
+
+    An exchange of the pair moves the second actor on the issue where the first actor's
+    share ``f`` is higher (a leg of side 1) and the first on the other (side 0), and its
+    score is at most ``(f_1 - f_0 + 1e-13) min(r_1, r_0) (1 + 1e-12)``
+    (:func:`_score_bound`). With ``exact``, the largest of these over every pair of a
+    side-1 and a side-0 leg; otherwise a bound in one pass: each leg's reach times its
+    distance to the most extreme share of the other side. The slack is doubled against
+    the rounding of this computation.
+    """
+    r, f = scratch.pb_r, scratch.pb_f
+    half = r.size >> 1
+    if n1 == 0 or n0 == 0:
+        return _NEG_INF
+    best = 0.0
+    if exact:
+        for a in range(n1):
+            r1, f1 = r[a], f[a]
+            for b in range(half, half + n0):
+                gap = f1 - f[b]
+                v = (max(gap, 0.0) + 2e-13) * min(r1, r[b])
+                best = max(best, v)
+        return best * (1.0 + 2e-12)
+    hi1 = -np.inf
+    for a in range(n1):
+        hi1 = max(hi1, f[a])
+    lo0 = np.inf
+    for b in range(half, half + n0):
+        lo0 = min(lo0, f[b])
+    for a in range(n1):
+        best = max(best, (max(f[a] - lo0, 0.0) + 2e-13) * r[a])
+    for b in range(half, half + n0):
+        best = max(best, (max(hi1 - f[b], 0.0) + 2e-13) * r[b])
+    return best * (1.0 + 2e-12)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _drop_bit(scratch: _Scratch, pair: int, jp: int, jq: int) -> tuple[int, np.uint64]:
+    """Word and mask of the bit of exchange (``jp``, ``jq``) of a pair in ``drops``."""
+    at = scratch.drop_at[pair] + jp * scratch.pair_m[pair] + jq
+    return at >> 6, np.uint64(1) << np.uint64(at & 63)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _build_pair(pair: int, n_ex: int, buffers: _Buffers, scratch: _Scratch, s: np.ndarray) -> int:
+    """Build a pair's live exchanges at ``n_ex`` onwards, stale at their bound; the new end.
+
+    As in the first build of a round, but leaving out exchanges with a dead leg or that
+    dropped out while the pair was not built. The buffers must have room for every
+    exchange of the pair.
+    """
+    ex_i, score, stamp = buffers.ex_i, buffers.score, buffers.stamp
+    leg_f, leg_i, dead = buffers.leg_f, buffers.leg_i, buffers.dead
+    pair_opp, drops = scratch.pair_opp, scratch.drops
+    base, m = scratch.pair_leg[pair], scratch.pair_m[pair]
+    first, second = leg_i[base, _MOVER], leg_i[base + 1, _MOVER]
+    # the issues with a live leg: their place among the pair's issues, their legs'
+    # bound numbers (``pb_r``, ``pb_f`` by leg), and which of the two legs live
+    r, f, live, leg_s = scratch.pb_r, scratch.pb_f, scratch.pb_side, buffers.leg_s
+    n_live = 0
+    for jp in range(m):
+        flags = 0
+        for side in range(2):
+            g = base + 2 * jp + side
+            leg_i[g, _USES] = 0
+            r[2 * jp + side] = leg_f[g, _AMAX] * leg_s[g, 0]
+            f[2 * jp + side] = leg_s[g, 1]
+            if not dead[g] and r[2 * jp + side] > 0.0:
+                flags |= 1 << side
+        if flags:
+            live[n_live] = jp | (flags << 16)
+            n_live += 1
+    n = n_ex
+    for a in range(n_live):
+        jp = live[a] & 0xFFFF
+        flags_p = live[a] >> 16
+        p = pair_opp[pair, jp]
+        s1p, s2p = s[first, p], s[second, p]
+        for b in range(a + 1, n_live):
+            jq = live[b] & 0xFFFF
+            flags_q = live[b] >> 16
+            q = pair_opp[pair, jq]
+            prod1 = s1p * s[second, q]
+            prod2 = s2p * s[first, q]
+            if not (prod1 > prod2 or prod1 < prod2):
+                continue
+            side = 1 if prod1 > prod2 else 0
+            if not ((flags_p >> side) & 1 and (flags_q >> (1 - side)) & 1):
+                continue
+            word, mask = _drop_bit(scratch, pair, jp, jq)
+            if drops[word] & mask:
+                continue
+            lp = base + 2 * jp + side
+            lq = base + 2 * jq + 1 - side
+            ex_i[n, _LP] = lp
+            ex_i[n, _LQ] = lq
+            score[n] = _score_bound(r[lp - base], r[lq - base], f[lp - base], f[lq - base])
+            stamp[n] = -1
+            leg_i[lp, _USES] += 1
+            leg_i[lq, _USES] += 1
+            n += 1
+    scratch.pair_lo[pair] = n_ex
+    scratch.pair_hi[pair] = n
+    scratch.built[pair] = True
+    scratch.pair_score[pair] = _NEG_INF
+    return n
+
+
+@numba.njit(cache=True, nogil=True)
+def _more_exchanges(buffers: _Buffers, n_ex: int, capacity: int) -> _Buffers:
+    """``buffers`` with room for ``capacity`` exchanges, the first ``n_ex`` kept."""
+    ex_i = np.empty((capacity, 2), dtype=np.int32)
+    score = np.empty(capacity)
+    stamp = np.empty(capacity, dtype=np.int32)
+    ex_i[:n_ex] = buffers.ex_i[:n_ex]
+    score[:n_ex] = buffers.score[:n_ex]
+    stamp[:n_ex] = buffers.stamp[:n_ex]
+    b = buffers
+    return _Buffers(
+        ex_i,
+        b.leg_f,
+        b.leg_i,
+        b.leg_ok,
+        b.dead,
+        b.leg_pair,
+        np.empty(4 * ((capacity >> _FAN_SHIFT) + 1)),
+        b.changed,
+        b.new_id,
+        score,
+        b.by_mover,
+        b.order,
+        b.okey,
+        stamp,
+        b.dec_at,
+        b.raised,
+        b.new_f,
+        b.new_ok,
+        b.changed_at,
+        b.before_amax,
+        b.dec_before,
+        b.leg_s,
+    )
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _raise_unbuilt(
+    g: int, pair: int, t: int, buffers: _Buffers, scratch: _Scratch, s: np.ndarray
+) -> None:
+    """Step ``t`` raised leg ``g`` of a pair not built: its exchanges, as if they were.
+
+    Each live exchange with the leg is checked on the values before the step (the worst
+    state since it was last evaluated, see ``_round``) and then on the values now; if
+    infeasible on either it drops out (its bit in ``drops``), as it would if built. The
+    pair's bound rises to the best score now if that is higher.
+    """
+    leg_f, leg_i, leg_ok, dead = buffers.leg_f, buffers.leg_i, buffers.leg_ok, buffers.dead
+    before_amax, changed_at = buffers.before_amax, buffers.changed_at
+    pair_opp, drops = scratch.pair_opp, scratch.drops
+    base, m = scratch.pair_leg[pair], scratch.pair_m[pair]
+    first, second = leg_i[base, _MOVER], leg_i[base + 1, _MOVER]
+    jg = (g - base) >> 1
+    best = scratch.pair_score[pair]
+    for jo in range(m):
+        if jo == jg:
+            continue
+        jp, jq = min(jg, jo), max(jg, jo)
+        p, q = pair_opp[pair, jp], pair_opp[pair, jq]
+        prod1 = s[first, p] * s[second, q]
+        prod2 = s[second, p] * s[first, q]
+        if not (prod1 > prod2 or prod1 < prod2):
+            continue
+        side = 1 if prod1 > prod2 else 0
+        lp = base + 2 * jp + side
+        lq = base + 2 * jq + 1 - side
+        if lp != g and lq != g:
+            continue
+        other = lq if lp == g else lp
+        if dead[other] or not leg_f[other, _AMAX] > 0.0:
+            continue
+        word, mask = _drop_bit(scratch, pair, jp, jq)
+        if drops[word] & mask:
+            continue
+        a_p = before_amax[lp] if changed_at[lp] == t else leg_f[lp, _AMAX]
+        a_q = before_amax[lq] if changed_at[lq] == t else leg_f[lq, _AMAX]
+        ok = _evaluate_with(lp, lq, a_p, a_q, leg_f, leg_i, s, False)[0]
+        sc = _NEG_INF
+        if ok:
+            ok, sc, _, _ = _evaluate(lp, lq, leg_f, leg_i, s, False)
+            ok = ok and leg_ok[lp] and leg_ok[lq]
+        if not ok:
+            drops[word] |= mask
+        elif sc > best:
+            best = sc
+    if best > scratch.pair_score[pair]:
+        scratch.pair_score[pair] = best
+        _tree_set(scratch.ptree, scratch.plvl, scratch.pair_score, scratch.pair_score.size, pair)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -741,17 +1091,24 @@ def _select(
     rules: _Rules,
     s: np.ndarray,
     t: int,
-) -> tuple[int, int]:
-    """The exchange to make next (-1 when none is left), and how many exchanges went.
+    scratch: _Scratch,
+    pairs_lazy: bool,
+) -> tuple[int, int, int]:
+    """The next exchange (-1 if none), how many exchanges went, and a pair to build first.
 
-    The best live score, and among the scores within the tie tolerance of it the lowest
+    The pair is -1 unless its exchanges must be built before the best can be known (the
+    exchange is then -1). The best live score, and among the scores within the tie tolerance of it the lowest
     rank. An exchange with a dead leg keeps its last score until it is met here among
     the best (or dropped by a compaction): it is then set to -inf, and the search starts
     again if it might have been the best. A stale exchange (a leg of it lost reach after
     it was last evaluated) holds an upper bound on its score; when met among the best it
     is evaluated again (and drops out if infeasible), and the search starts again.
     Exchanges a little below the tie tolerance (``_LAZY_MARGIN``) are looked at too, so
-    that rounding in a stale score never hides one that belongs among the best.
+    that rounding in a stale score never hides one that belongs among the best. With
+    ``pairs_lazy``, a pair whose exchanges are not built yet holds an upper bound on
+    their scores (``pair_score``); when it is met among the best, the bound is computed
+    again from the pair's legs as they are, and if it is still among the best the pair
+    is returned to be built.
     """
     score, tree, ex_i, leg_i, dead = (
         buffers.score,
@@ -763,29 +1120,39 @@ def _select(
     stamp, dec_at = buffers.stamp, buffers.dec_at
     leg_f, leg_ok = buffers.leg_f, buffers.leg_ok
     a_place, i_place, rks = rules.a_place, rules.i_place, rules.rks
+    pair_score, ptree, plvl = scratch.pair_score, scratch.ptree, scratch.plvl
+    n_pairs = pair_score.size
     gone = 0
     while True:
         best = -1
         best_rank = 0
         again = False
+        if pairs_lazy:
+            top_p = _tree_top(ptree, plvl)
+            if top_p > _NEG_INF:
+                top = max(top_p, _tree_top(tree, lvl))
+                visit = top - _TIE * abs(top) - _LAZY_MARGIN * (abs(top) + 1.0)
+                if top_p >= visit:
+                    lo = _tree_argmax(ptree, plvl)
+                    pair = lo
+                    for c in range(lo + 1, min(lo + _FAN, n_pairs)):
+                        if pair_score[c] > pair_score[pair]:
+                            pair = c
+                    bound = _pair_bound(*_pair_legs(pair, buffers, scratch), scratch, True)
+                    if bound >= visit:
+                        return -1, gone, pair
+                    pair_score[pair] = bound
+                    _tree_set(ptree, plvl, pair_score, n_pairs, pair)
+                    continue
         n_lvl = lvl[0, 0]
         if n_lvl > 0:
             # follow the largest score down to its block and bring that block's best
             # up to date, until the largest is a live, up-to-date score
             top = tree[lvl[0, n_lvl]]
             if top == _NEG_INF:
-                return -1, gone
+                return -1, gone, -1
             visit = top - _TIE * abs(top) - _LAZY_MARGIN * (abs(top) + 1.0)
-            i = 0
-            for level in range(n_lvl - 1, 0, -1):
-                off = lvl[0, level]
-                lo = i << _FAN_SHIFT
-                hi = min(lo + _FAN, lvl[1, level])
-                i = lo
-                for c in range(lo + 1, hi):
-                    if tree[off + c] > tree[off + i]:
-                        i = c
-            lo = i << _FAN_SHIFT
+            lo = _tree_argmax(tree, lvl)
             cleared = False
             for j in range(lo, min(lo + _FAN, n_ex)):
                 if score[j] == _NEG_INF:
@@ -840,7 +1207,7 @@ def _select(
                         depth += 1
             if again:
                 continue
-            return best, gone
+            return best, gone, -1
         # the two largest live scores in one pass (an exchange that might be one of them
         # is first brought up to date); a second pass only if they (nearly) tie
         top = _NEG_INF
@@ -863,7 +1230,7 @@ def _select(
                 else:
                     second = sc
         if top == _NEG_INF:
-            return -1, gone
+            return -1, gone, -1
         threshold = top - _TIE * abs(top)
         visit = threshold - _LAZY_MARGIN * (abs(top) + 1.0)
         if second >= visit:
@@ -881,7 +1248,7 @@ def _select(
                     if best < 0 or rank < best_rank:
                         best = j
                         best_rank = rank
-        return best, gone
+        return best, gone, -1
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -940,35 +1307,53 @@ def _round(
             k += 1
     if bound == 0:
         return 0, log, buffers
-    if buffers.score.shape[0] < bound or buffers.leg_f.shape[0] < n_slots:
+    # many exchanges and the equal-gain rate: a pair's exchanges are only built when an
+    # upper bound on their scores comes among the best (most pairs' legs die first)
+    pairs_lazy = not rks and bound >= _PAIRS_LAZY_MIN
+    n_ex_need = bound // 4 if pairs_lazy else bound
+    if buffers.score.shape[0] < n_ex_need or buffers.leg_f.shape[0] < n_slots:
         # an eighth more than this round needs: rounds and draws after it need about as
         # many, and a large scenario's first round needs millions
-        n_ex_new = max(bound + bound // 8, buffers.score.shape[0])
+        n_ex_new = max(n_ex_need + n_ex_need // 8, buffers.score.shape[0])
         n_legs_new = max(n_slots + n_slots // 8, buffers.leg_f.shape[0])
         buffers = _buffers(n_ex_new, n_legs_new)
-    ex_i, score, tree = buffers.ex_i, buffers.score, buffers.tree
+    ex_i, score, tree, stamp = buffers.ex_i, buffers.score, buffers.tree, buffers.stamp
     leg_f, leg_i, leg_ok, changed = buffers.leg_f, buffers.leg_i, buffers.leg_ok, buffers.changed
     dead = buffers.dead
-    leg_pair, pair_ex = buffers.leg_pair, scratch.pair_ex
+    leg_pair = buffers.leg_pair
+    pair_lo, pair_hi, pair_leg, built = (
+        scratch.pair_lo,
+        scratch.pair_hi,
+        scratch.pair_leg,
+        scratch.built,
+    )
+    pair_score, ptree, plvl = scratch.pair_score, scratch.ptree, scratch.plvl
     by_mover, order, okey = buffers.by_mover, buffers.order, buffers.okey
-    stamp, dec_at, raised = buffers.stamp, buffers.dec_at, buffers.raised
+    dec_at, raised = buffers.dec_at, buffers.raised
     new_f, new_ok = buffers.new_f, buffers.new_ok
     changed_at, before_amax, dec_before = (
         buffers.changed_at,
         buffers.before_amax,
         buffers.dec_before,
     )
+    leg_s = buffers.leg_s
 
     n_ex = int(np.int64(0))  # not a literal: one compiled version of the callees
     n_legs = int(np.int64(0))
+    n_drop_bits = 0
     k = -1
     for a1 in range(n_a):
         for a2 in range(a1 + 1, n_a):
             k += 1
-            pair_ex[k] = n_ex
             m = pair_m[k]
+            pair_lo[k] = n_ex
+            pair_hi[k] = n_ex
+            pair_leg[k] = n_legs
+            built[k] = m < 2 or not pairs_lazy
+            scratch.drop_at[k] = n_drop_bits
             if m < 2:
                 continue
+            n_drop_bits += m * m
             # the pair's legs, two per issue: leg 2 jp, the first actor moving on the
             # issue towards the second, and leg 2 jp + 1, the second towards the first
             # (a leg is used only by exchanges of its two actors; the first actor's leg
@@ -986,6 +1371,8 @@ def _round(
                     leg_f[g, _K] = w[mover, p] / total[p]
                     leg_pair[g] = k
             n_legs += 2 * m
+            if pairs_lazy:
+                continue
             for jp in range(m):
                 p = pair_opp[k, jp]
                 s1p, s2p = s[a1, p], s[a2, p]
@@ -1005,8 +1392,8 @@ def _round(
                     ex_i[n_ex, _LP] = base + 2 * jp + first
                     ex_i[n_ex, _LQ] = base + 2 * jq + 1 - first
                     n_ex += 1
-    pair_ex[k + 1] = n_ex
-    if n_ex == 0:
+            pair_hi[k] = n_ex
+    if n_ex == 0 and not pairs_lazy:
         return 0, log, buffers
 
     # 2. evaluate every leg and every exchange
@@ -1018,9 +1405,31 @@ def _round(
         leg_f[g, _AMAX] = amax
         leg_f[g, _DIR] = direction
         leg_ok[g] = ok
-        leg_i[g, _USES] = 0
+        # while a pair is not built, a leg counts as used if it can shift anything
+        leg_i[g, _USES] = 1 if pairs_lazy and amax > 0.0 else 0
+        if pairs_lazy:
+            first, second = leg_i[g & ~1, _MOVER], leg_i[g | 1, _MOVER]
+            total_s = s[first, i] + s[second, i]
+            leg_s[g, 0] = total_s
+            leg_s[g, 1] = s[first, i] / total_s
+    dead[:n_legs] = False
+    dec_at[:n_legs] = 0  # steps count from 1: every evaluated exchange is up to date
+    changed_at[:n_legs] = 0
     n_alive = 0
-    if not rks and n_ex >= _TREE_MIN:
+    n_tree = 0  # the exchanges under the max-tree (beyond ``n_ex`` their score is -inf)
+    if pairs_lazy:
+        scratch.drops[: (n_drop_bits >> 6) + 1] = 0
+        for pair in range(pair_m.size):
+            if built[pair]:
+                pair_score[pair] = _NEG_INF
+            else:
+                pair_score[pair] = _pair_bound(*_pair_legs(pair, buffers, scratch), scratch, False)
+                if pair_score[pair] > _NEG_INF:
+                    n_alive += 1
+        _build_tree(pair_m.size, pair_score, ptree, plvl, 0)
+        n_tree = min(score.shape[0], 1024)
+        score[:n_tree] = _NEG_INF
+    elif not rks and n_ex >= _TREE_MIN:
         # many exchanges and the equal-gain rate: each starts with an upper bound on its
         # score (``_score_bound``), and is evaluated when ``_select`` meets it among the
         # best (or when a leg of it gains reach): most drop out before
@@ -1057,14 +1466,13 @@ def _round(
         stamp[:n_ex] = 0
     if n_alive == 0:
         return 0, log, buffers
-    dead[:n_legs] = False
-    dec_at[:n_legs] = 0  # steps count from 1: every evaluated exchange is up to date
-    changed_at[:n_legs] = 0
-    if 3 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
-        n_ex, n_legs = _compact(n_ex, n_legs, buffers, pair_ex)
+    if not pairs_lazy and 3 * n_alive < n_ex and n_ex >= _COMPACT_MIN:
+        n_ex, n_legs = _compact(n_ex, n_legs, buffers, scratch)
     gone = 0  # exchanges made or found infeasible (2 each) and legs' uses when they died
     _index_issues(n_legs, buffers, scratch)
-    n_lvl = _build_tree(n_ex, buffers, lvl)
+    if not pairs_lazy:
+        n_tree = n_ex
+    n_lvl = _build_tree(n_tree, score, tree, lvl, 0 if pairs_lazy else _TREE_MIN)
     # with the equal-gain rate a leg that loses reach leaves its exchanges' scores as
     # upper bounds (see ``_select``); with the RKS rate a score need not fall with a
     # leg's reach, so every exchange on a changed leg is evaluated again at once
@@ -1073,9 +1481,39 @@ def _round(
 
     # 3. steps
     n_exec = int(np.int64(0))  # not a literal: one compiled version of the callees
+    n_pairs = pair_m.size
     while True:
-        j, dropped = _select(n_ex, lvl, buffers, stack, rules, s, n_exec)
+        j, dropped, pair = _select(
+            n_tree, lvl, buffers, stack, rules, s, n_exec, scratch, pairs_lazy
+        )
         gone += dropped
+        if pair >= 0:
+            # build the pair's exchanges after the others (making room first)
+            m = pair_m[pair]
+            need = n_ex + m * (m - 1) // 2
+            if need > n_tree:
+                if need > score.shape[0]:
+                    if 2 * gone >= n_ex and n_ex >= _COMPACT_MIN:
+                        n_ex = _compact_exchanges(n_ex, n_legs, buffers, scratch)
+                        gone = 0
+                        need = n_ex + m * (m - 1) // 2
+                    if need > score.shape[0]:
+                        buffers = _more_exchanges(buffers, n_ex, max(need, score.shape[0] * 3 // 2))
+                        ex_i, score, tree, stamp = (
+                            buffers.ex_i,
+                            buffers.score,
+                            buffers.tree,
+                            buffers.stamp,
+                        )
+                n_tree = min(score.shape[0], max(need, 2 * n_tree))
+                score[n_ex:n_tree] = _NEG_INF
+                n_lvl = _build_tree(n_tree, score, tree, lvl, 0)
+            end = _build_pair(pair, n_ex, buffers, scratch, s)
+            if end > n_ex:
+                _tree_fill(tree, lvl, score, n_tree, n_ex, end)
+            n_ex = end
+            _tree_set(ptree, plvl, pair_score, n_pairs, pair)
+            continue
         if j < 0:
             break
         lp, lq = int(np.int64(ex_i[j, _LP])), int(np.int64(ex_i[j, _LQ]))
@@ -1112,7 +1550,7 @@ def _round(
         t_step = n_exec
         score[j] = _NEG_INF
         if n_lvl > 0:
-            _tree_set(tree, lvl, score, n_ex, j)
+            _tree_set(tree, lvl, score, n_tree, j)
         leg_i[lp, _USES] -= 1
         leg_i[lq, _USES] -= 1
         gone += 2
@@ -1132,7 +1570,7 @@ def _round(
             before = before_p if side == 0 else before_q
             for h in range(mover_start[i, mover], mover_start[i, mover + 1]):
                 g = by_mover[h]
-                if dead[g]:
+                if dead[g] or leg_i[g, _USES] == 0:
                     continue  # never read again this round
                 target = leg_f[g, _TARGET]
                 pos = y[mover, i]
@@ -1162,7 +1600,7 @@ def _round(
                         break
                     h_end = h + 1
                     g = order[h]
-                    if dead[g]:
+                    if dead[g] or leg_i[g, _USES] == 0:
                         n_dead += 1
                         continue
                     if leg_i[g, _MOVER] == mover:
@@ -1180,7 +1618,7 @@ def _round(
                 if n_dead > 0:
                     w = h_end
                     for h in range(h_end - 1, h0 - 1, -1):
-                        if not dead[order[h]]:
+                        if not (dead[order[h]] or leg_i[order[h], _USES] == 0):
                             w -= 1
                             order[w] = order[h]
                             okey[w] = okey[h]
@@ -1205,7 +1643,8 @@ def _round(
                 continue
             if amax == 0.0 or not new_ok[c]:
                 dead[g] = True
-                gone += leg_i[g, _USES]
+                if built[leg_pair[g]]:
+                    gone += leg_i[g, _USES]
             elif amax < old and lazy:
                 dec_before[g] = dec_at[g]
                 dec_at[g] = t_step
@@ -1216,7 +1655,10 @@ def _round(
         for c in range(n_raised):
             g = raised[c]
             pair = leg_pair[g]
-            for e in range(pair_ex[pair], pair_ex[pair + 1]):
+            if not built[pair]:
+                _raise_unbuilt(g, pair, t_step, buffers, scratch, s)
+                continue
+            for e in range(pair_lo[pair], pair_hi[pair]):
                 # the pair's exchanges lie together: those with this leg are picked out
                 if ex_i[e, _LP] != g and ex_i[e, _LQ] != g:
                     continue
@@ -1239,21 +1681,28 @@ def _round(
                             leg_i[eq, _USES] -= 1
                             gone += 2
                             if n_lvl > 0:
-                                _tree_set(tree, lvl, score, n_ex, e)
+                                _tree_set(tree, lvl, score, n_tree, e)
                             continue
                 gone += _refresh(e, t_step, ex_i, leg_f, leg_i, leg_ok, score, stamp, s, rks)
                 if score[e] != old and n_lvl > 0:
-                    _tree_set(tree, lvl, score, n_ex, e)
+                    _tree_set(tree, lvl, score, n_tree, e)
         if gone >= n_ex and n_ex >= _COMPACT_MIN:
             # at least half the exchanges are gone (``gone`` counts each at most twice):
             # keep the live ones and their legs (compacting at 3/8 gone instead was as
             # fast on ten rounds of 160 x 80, 7.0 s against 6.8 s)
-            n_ex, n_legs = _compact(n_ex, n_legs, buffers, pair_ex)
-            if n_ex == 0:
-                break
             gone = 0
-            _filter_issues(buffers, scratch)
-            n_lvl = _build_tree(n_ex, buffers, lvl)
+            if pairs_lazy:
+                # the legs stay: those of pairs not built keep their places
+                n_ex = _compact_exchanges(n_ex, n_legs, buffers, scratch)
+                n_tree = min(score.shape[0], max(1024, n_ex + n_ex // 2))
+                score[n_ex:n_tree] = _NEG_INF
+            else:
+                n_ex, n_legs = _compact(n_ex, n_legs, buffers, scratch)
+                if n_ex == 0:
+                    break
+                _filter_issues(buffers, scratch)
+                n_tree = n_ex
+            n_lvl = _build_tree(n_tree, score, tree, lvl, 0 if pairs_lazy else _TREE_MIN)
     return n_exec, _Log(log_rows, n_log, log.record, log.round_number), buffers
 
 
