@@ -1097,8 +1097,8 @@ def _select(
     """The next exchange (-1 if none), how many exchanges went, and a pair to build first.
 
     The pair is -1 unless its exchanges must be built before the best can be known (the
-    exchange is then -1). The best live score, and among the scores within the tie tolerance of it the lowest
-    rank. An exchange with a dead leg keeps its last score until it is met here among
+    exchange is then -1). The best is the best live score, and among the scores within
+    the tie tolerance of it the lowest rank. An exchange with a dead leg keeps its last score until it is met here among
     the best (or dropped by a compaction): it is then set to -inf, and the search starts
     again if it might have been the best. A stale exchange (a leg of it lost reach after
     it was last evaluated) holds an upper bound on its score; when met among the best it
