@@ -1098,17 +1098,17 @@ def _select(
 
     The pair is -1 unless its exchanges must be built before the best can be known (the
     exchange is then -1). The best is the best live score, and among the scores within
-    the tie tolerance of it the lowest rank. An exchange with a dead leg keeps its last score until it is met here among
-    the best (or dropped by a compaction): it is then set to -inf, and the search starts
-    again if it might have been the best. A stale exchange (a leg of it lost reach after
-    it was last evaluated) holds an upper bound on its score; when met among the best it
-    is evaluated again (and drops out if infeasible), and the search starts again.
-    Exchanges a little below the tie tolerance (``_LAZY_MARGIN``) are looked at too, so
-    that rounding in a stale score never hides one that belongs among the best. With
-    ``pairs_lazy``, a pair whose exchanges are not built yet holds an upper bound on
-    their scores (``pair_score``); when it is met among the best, the bound is computed
-    again from the pair's legs as they are, and if it is still among the best the pair
-    is returned to be built.
+    the tie tolerance of it the lowest rank. An exchange with a dead leg keeps its last
+    score until it is met here among the best (or dropped by a compaction): it is then
+    set to -inf, and the search starts again if it might have been the best. A stale
+    exchange (a leg of it lost reach after it was last evaluated) holds an upper bound
+    on its score; when met among the best it is evaluated again (and drops out if
+    infeasible), and the search starts again. Exchanges a little below the tie tolerance
+    (``_LAZY_MARGIN``) are looked at too, so that rounding in a stale score never hides
+    one that belongs among the best. With ``pairs_lazy``, a pair whose exchanges are not
+    built yet holds an upper bound on their scores (``pair_score``); when it is met
+    among the best, the bound is computed again from the pair's legs as they are, and if
+    it is still among the best the pair is returned to be built.
     """
     score, tree, ex_i, leg_i, dead = (
         buffers.score,
