@@ -374,6 +374,7 @@ class _Scratch(NamedTuple):
     stack: np.ndarray  # (128,) int: nodes of the max-tree still to visit
     lvl: np.ndarray  # (2, 24) int: the max-tree's levels (see ``_build_tree``)
     mover_start: np.ndarray  # (I, A + 1) int: where each mover's legs start in ``by_mover``
+    mover_end: np.ndarray  # (I, A) int: where they end (legs met dead are taken out)
     split: np.ndarray  # (I,) int: end of the issue's rising legs in ``order``
     falling_end: np.ndarray  # (I,) int: end of its falling legs in ``order``
     list_from: np.ndarray  # (2, I) int: first leg of the rising, falling legs not taken out
@@ -392,7 +393,8 @@ class _Scratch(NamedTuple):
     drops: np.ndarray  # uint64 bits: exchanges of pairs not built that dropped out
     pb_r: np.ndarray  # (2 I,) per leg of one pair: its reach times the two saliences summed
     pb_f: np.ndarray  # (2 I,) the first actor's share of the saliences on the leg's issue
-    pb_side: np.ndarray  # (2 I,) int: 0 the first actor moves, 1 the second
+    pb_side: np.ndarray  # (2 I,) int: the live issues of a pair being built
+    visit: np.ndarray  # (1,): the lowest score the search looked at when it asked for a build
 
 
 class _Buffers(NamedTuple):
@@ -419,8 +421,9 @@ class _Buffers(NamedTuple):
     changed_at: np.ndarray  # (n_legs,) int: the last step that changed the leg
     before_amax: np.ndarray  # (n_legs,) its largest shift before that step
     dec_before: np.ndarray  # (n_legs,) int: ``dec_at`` before that step
-    leg_s: np.ndarray  # (n_legs, 2): the pair's saliences on the leg's issue summed, and
-    # the first actor's share of them (pairs built lazily only: their legs never move)
+    leg_s: np.ndarray  # (n_legs, 3): the pair's saliences on the leg's issue summed, the
+    # first actor's share of them, and the leg's largest shift times the sum (0 once dead)
+    # (for pairs built lazily only; their legs never move)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -448,7 +451,7 @@ def _buffers(n_ex: int, n_legs: int) -> _Buffers:
         np.empty(n_legs, dtype=np.int64),
         np.empty(n_legs),
         np.empty(n_legs, dtype=np.int64),
-        np.empty((n_legs, 2)),
+        np.empty((n_legs, 3)),
     )
 
 
@@ -467,6 +470,7 @@ def _scratch(n_a: int, n_i: int) -> _Scratch:
         np.empty(128, dtype=np.int64),
         np.zeros((2, 24), dtype=np.int64),
         np.empty((n_i, n_a + 1), dtype=np.int64),
+        np.empty((n_i, n_a), dtype=np.int64),
         np.empty(n_i, dtype=np.int64),
         np.empty(n_i, dtype=np.int64),
         np.empty((2, n_i), dtype=np.int64),
@@ -486,6 +490,7 @@ def _scratch(n_a: int, n_i: int) -> _Scratch:
         np.empty(2 * n_i),
         np.empty(2 * n_i),
         np.empty(2 * n_i, dtype=np.int64),
+        np.empty(1),
     )
 
 
@@ -531,6 +536,8 @@ def _index_issues(n_legs: int, buffers: _Buffers, scratch: _Scratch) -> None:
         for a in range(n_a, 0, -1):
             mover_start[i, a] = mover_start[i, a - 1]
         mover_start[i, 0] = issue_lo[i]
+        for a in range(n_a):
+            scratch.mover_end[i, a] = mover_start[i, a + 1]
     # rising legs, then falling legs, each by the key of its binding outcome
     for i in range(n_i):
         split[i] = 0
@@ -668,13 +675,14 @@ def _filter_issues(buffers: _Buffers, scratch: _Scratch) -> None:
     for i in range(issue_lo.size):
         lo = w
         for a in range(n_a):
-            h0, h1 = mover_start[i, a], mover_start[i, a + 1]
+            h0, h1 = mover_start[i, a], scratch.mover_end[i, a]
             mover_start[i, a] = w
             for h in range(h0, h1):
                 g = new_id[by_mover[h]]
                 if g >= 0:
                     by_mover[w] = g
                     w += 1
+            scratch.mover_end[i, a] = w
         mover_start[i, n_a] = w
         issue_lo[i] = lo
         issue_hi[i] = w
@@ -827,17 +835,17 @@ def _pair_legs(pair: int, buffers: _Buffers, scratch: _Scratch) -> tuple[int, in
     second actor moves) fill the arrays from 0, those of side 0 from ``I``. ``pb_r`` and
     ``pb_f`` are the numbers of the equal-gain bound, computed by the same expressions.
     """
-    leg_f, leg_s, dead = buffers.leg_f, buffers.leg_s, buffers.dead
+    leg_s = buffers.leg_s
     base, m = scratch.pair_leg[pair], scratch.pair_m[pair]
     r, f = scratch.pb_r, scratch.pb_f
     half = r.size >> 1
     n1 = 0
     n0 = 0
     for g in range(base, base + 2 * m):
-        if dead[g] or not leg_f[g, _AMAX] > 0.0:
-            continue
+        if not leg_s[g, 2] > 0.0:
+            continue  # dead, or can shift nothing
         at = n1 if g & 1 else half + n0
-        r[at] = leg_f[g, _AMAX] * leg_s[g, 0]
+        r[at] = leg_s[g, 2]
         f[at] = leg_s[g, 1]
         if g & 1:
             n1 += 1
@@ -847,40 +855,25 @@ def _pair_legs(pair: int, buffers: _Buffers, scratch: _Scratch) -> tuple[int, in
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _pair_bound(n1: int, n0: int, scratch: _Scratch, exact: bool) -> float:
+def _pair_bound(n1: int, n0: int, scratch: _Scratch) -> float:
     """An upper bound on the scores of a pair's exchanges from its live legs (``_pair_legs``).
 
     An exchange of the pair moves the second actor on the issue where the first actor's
     share ``f`` is higher (a leg of side 1) and the first on the other (side 0), and its
     score is at most ``(f_1 - f_0 + 1e-13) min(r_1, r_0) (1 + 1e-12)``
-    (:func:`_score_bound`). With ``exact``, the largest of these over every pair of a
-    side-1 and a side-0 leg; otherwise a bound in one pass: each leg's reach times its
-    distance to the most extreme share of the other side. The slack is doubled against
-    the rounding of this computation.
+    (:func:`_score_bound`). The bound is the largest of these over every side-1 and
+    side-0 leg, with the slack doubled against the rounding of this computation (-inf
+    if a side has no live leg).
     """
     r, f = scratch.pb_r, scratch.pb_f
     half = r.size >> 1
     if n1 == 0 or n0 == 0:
         return _NEG_INF
     best = 0.0
-    if exact:
-        for a in range(n1):
-            r1, f1 = r[a], f[a]
-            for b in range(half, half + n0):
-                gap = f1 - f[b]
-                v = (max(gap, 0.0) + 2e-13) * min(r1, r[b])
-                best = max(best, v)
-        return best * (1.0 + 2e-12)
-    hi1 = -np.inf
     for a in range(n1):
-        hi1 = max(hi1, f[a])
-    lo0 = np.inf
-    for b in range(half, half + n0):
-        lo0 = min(lo0, f[b])
-    for a in range(n1):
-        best = max(best, (max(f[a] - lo0, 0.0) + 2e-13) * r[a])
-    for b in range(half, half + n0):
-        best = max(best, (max(hi1 - f[b], 0.0) + 2e-13) * r[b])
+        r1, f1 = r[a], f[a]
+        for b in range(half, half + n0):
+            best = max(best, (max(f1 - f[b], 0.0) + 2e-13) * min(r1, r[b]))
     return best * (1.0 + 2e-12)
 
 
@@ -892,18 +885,23 @@ def _drop_bit(scratch: _Scratch, pair: int, jp: int, jq: int) -> tuple[int, np.u
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _build_pair(pair: int, n_ex: int, buffers: _Buffers, scratch: _Scratch, s: np.ndarray) -> int:
-    """Build a pair's live exchanges at ``n_ex`` onwards, stale at their bound; the new end.
+def _build_pair(
+    pair: int, n_ex: int, t: int, buffers: _Buffers, scratch: _Scratch, s: np.ndarray
+) -> int:
+    """Build a pair's live exchanges at ``n_ex`` onwards after step ``t``; the new end.
 
     As in the first build of a round, but leaving out exchanges with a dead leg or that
-    dropped out while the pair was not built. The buffers must have room for every
-    exchange of the pair.
+    dropped out while the pair was not built. An exchange whose bound reaches the
+    search's ``visit`` is evaluated at once (as the search would on meeting it; if
+    infeasible it is not built), the others are left stale at their bound. The buffers
+    must have room for every exchange of the pair.
     """
     ex_i, score, stamp = buffers.ex_i, buffers.score, buffers.stamp
-    leg_f, leg_i, dead = buffers.leg_f, buffers.leg_i, buffers.dead
+    leg_f, leg_i, leg_ok, dead = buffers.leg_f, buffers.leg_i, buffers.leg_ok, buffers.dead
     pair_opp, drops = scratch.pair_opp, scratch.drops
     base, m = scratch.pair_leg[pair], scratch.pair_m[pair]
     first, second = leg_i[base, _MOVER], leg_i[base + 1, _MOVER]
+    visit = scratch.visit[0]
     # the issues with a live leg: their place among the pair's issues, their legs'
     # bound numbers (``pb_r``, ``pb_f`` by leg), and which of the two legs live
     r, f, live, leg_s = scratch.pb_r, scratch.pb_f, scratch.pb_side, buffers.leg_s
@@ -913,7 +911,7 @@ def _build_pair(pair: int, n_ex: int, buffers: _Buffers, scratch: _Scratch, s: n
         for side in range(2):
             g = base + 2 * jp + side
             leg_i[g, _USES] = 0
-            r[2 * jp + side] = leg_f[g, _AMAX] * leg_s[g, 0]
+            r[2 * jp + side] = leg_s[g, 2]
             f[2 * jp + side] = leg_s[g, 1]
             if not dead[g] and r[2 * jp + side] > 0.0:
                 flags |= 1 << side
@@ -942,10 +940,16 @@ def _build_pair(pair: int, n_ex: int, buffers: _Buffers, scratch: _Scratch, s: n
                 continue
             lp = base + 2 * jp + side
             lq = base + 2 * jq + 1 - side
+            sc = _score_bound(r[lp - base], r[lq - base], f[lp - base], f[lq - base])
+            stamp[n] = -1
+            if sc >= visit:
+                ok, sc, _, _ = _evaluate(lp, lq, leg_f, leg_i, s, False)
+                if not (ok and leg_ok[lp] and leg_ok[lq]):
+                    continue
+                stamp[n] = t
             ex_i[n, _LP] = lp
             ex_i[n, _LQ] = lq
-            score[n] = _score_bound(r[lp - base], r[lq - base], f[lp - base], f[lq - base])
-            stamp[n] = -1
+            score[n] = sc
             leg_i[lp, _USES] += 1
             leg_i[lq, _USES] += 1
             n += 1
@@ -1138,8 +1142,9 @@ def _select(
                     for c in range(lo + 1, min(lo + _FAN, n_pairs)):
                         if pair_score[c] > pair_score[pair]:
                             pair = c
-                    bound = _pair_bound(*_pair_legs(pair, buffers, scratch), scratch, True)
+                    bound = _pair_bound(*_pair_legs(pair, buffers, scratch), scratch)
                     if bound >= visit:
+                        scratch.visit[0] = visit
                         return -1, gone, pair
                     pair_score[pair] = bound
                     _tree_set(ptree, plvl, pair_score, n_pairs, pair)
@@ -1270,7 +1275,7 @@ def _round(
     code, pair_m, pair_opp, outcome, moved = scratch[:5]
     stack, lvl = scratch.stack, scratch.lvl
     mover_start, split, falling_end = scratch.mover_start, scratch.split, scratch.falling_end
-    list_from = scratch.list_from
+    list_from, mover_end = scratch.list_from, scratch.mover_end
     log_rows, n_log = log.rows, log.n
     n_a, n_i = x.shape
     for i in range(n_i):
@@ -1412,6 +1417,7 @@ def _round(
             total_s = s[first, i] + s[second, i]
             leg_s[g, 0] = total_s
             leg_s[g, 1] = s[first, i] / total_s
+            leg_s[g, 2] = amax * total_s
     dead[:n_legs] = False
     dec_at[:n_legs] = 0  # steps count from 1: every evaluated exchange is up to date
     changed_at[:n_legs] = 0
@@ -1423,7 +1429,7 @@ def _round(
             if built[pair]:
                 pair_score[pair] = _NEG_INF
             else:
-                pair_score[pair] = _pair_bound(*_pair_legs(pair, buffers, scratch), scratch, False)
+                pair_score[pair] = _pair_bound(*_pair_legs(pair, buffers, scratch), scratch)
                 if pair_score[pair] > _NEG_INF:
                     n_alive += 1
         _build_tree(pair_m.size, pair_score, ptree, plvl, 0)
@@ -1508,7 +1514,7 @@ def _round(
                 n_tree = min(score.shape[0], max(need, 2 * n_tree))
                 score[n_ex:n_tree] = _NEG_INF
                 n_lvl = _build_tree(n_tree, score, tree, lvl, 0)
-            end = _build_pair(pair, n_ex, buffers, scratch, s)
+            end = _build_pair(pair, n_ex, n_exec, buffers, scratch, s)
             if end > n_ex:
                 _tree_fill(tree, lvl, score, n_tree, n_ex, end)
             n_ex = end
@@ -1568,10 +1574,15 @@ def _round(
             mover = v if side == 0 else u
             o_i = outcome[i]
             before = before_p if side == 0 else before_q
-            for h in range(mover_start[i, mover], mover_start[i, mover + 1]):
+            # (the legs met dead, or with no exchange left, are taken out of the list:
+            # they are never read again this round)
+            h_keep = mover_start[i, mover]
+            for h in range(h_keep, mover_end[i, mover]):
                 g = by_mover[h]
                 if dead[g] or leg_i[g, _USES] == 0:
-                    continue  # never read again this round
+                    continue
+                by_mover[h_keep] = g
+                h_keep += 1
                 target = leg_f[g, _TARGET]
                 pos = y[mover, i]
                 k_g = leg_f[g, _K]
@@ -1583,6 +1594,7 @@ def _round(
                     new_f[n_changed, 1] = direction
                     new_ok[n_changed] = ok
                     n_changed += 1
+            mover_end[i, mover] = h_keep
             # rising legs bound at an outcome above their key, falling ones below minus
             # theirs (the slack only widens the visit); the dead legs met on the way
             # are then taken out of the list (they are never read again this round)
@@ -1637,6 +1649,8 @@ def _round(
             before_amax[g] = old
             changed_at[g] = t_step
             leg_f[g, _AMAX] = amax
+            if pairs_lazy:
+                leg_s[g, 2] = amax * leg_s[g, 0] if new_ok[c] else 0.0
             leg_f[g, _DIR] = new_f[c, 1]
             leg_ok[g] = new_ok[c]
             if leg_i[g, _USES] == 0 or dead[g]:
