@@ -322,9 +322,12 @@ def _tree_argmax(tree: np.ndarray, lvl: np.ndarray) -> int:
 
 # exchange columns
 _LP, _LQ = 0, 1
-# leg columns: floats and ints
-_TARGET, _K, _REACH, _AMAX, _DIR = 0, 1, 2, 3, 4
-_MOVER, _USES, _ISSUE = 0, 1, 2
+# leg columns: floats (``_BEFORE``: the largest shift before the step that last changed
+# the leg) and ints (``_CHANGED_AT``: that step; ``_DEC_AT``: the last step that lowered
+# the leg's largest shift; ``_DEC_BEFORE``: ``_DEC_AT`` before that step)
+_TARGET, _K, _REACH, _AMAX, _DIR, _BEFORE = 0, 1, 2, 3, 4, 5
+_MOVER, _USES, _ISSUE, _CHANGED_AT, _DEC_AT, _DEC_BEFORE = 0, 1, 2, 3, 4, 5
+_LEG_F, _LEG_I = 6, 6  # numbers of columns
 _TREE_MIN = 1024  # from this many exchanges on, the best is found with a max-tree
 _FAN_SHIFT = 3  # a max-tree node holds the largest of 8 values of the level below
 _FAN = 1 << _FAN_SHIFT
@@ -401,8 +404,8 @@ class _Buffers(NamedTuple):
     """Buffers sized by exchanges and legs, reused across rounds and draws."""
 
     ex_i: np.ndarray  # (n_ex, 2) int32: the exchange's legs (``_LP``, ``_LQ``)
-    leg_f: np.ndarray  # (n_legs, 5) leg floats (``_TARGET`` .. ``_DIR``)
-    leg_i: np.ndarray  # (n_legs, 3) int: mover, live exchanges using it, issue
+    leg_f: np.ndarray  # (n_legs, _LEG_F) leg floats (``_TARGET`` .. ``_BEFORE``)
+    leg_i: np.ndarray  # (n_legs, _LEG_I) int32: mover, live exchanges using it, issue, steps
     leg_ok: np.ndarray  # (n_legs,) bool: the leg keeps its mover's direction
     dead: np.ndarray  # (n_legs,) bool: the leg can move nothing more this round
     leg_pair: np.ndarray  # (n_legs,) int: the actor pair whose exchanges use the leg
@@ -414,13 +417,9 @@ class _Buffers(NamedTuple):
     order: np.ndarray  # (n_legs,) int: each issue's legs by the outcome that binds them
     okey: np.ndarray  # (n_legs,) that outcome, in ``order``'s order
     stamp: np.ndarray  # (n_ex,) int32: the step after which the exchange was evaluated
-    dec_at: np.ndarray  # (n_legs,) int: the last step that lowered the leg's largest shift
     raised: np.ndarray  # (n_legs,) int: legs whose exchanges a step evaluates again
     new_f: np.ndarray  # (n_legs, 2): a changed leg's new largest shift and direction
     new_ok: np.ndarray  # (n_legs,) bool: whether it keeps its mover's direction
-    changed_at: np.ndarray  # (n_legs,) int: the last step that changed the leg
-    before_amax: np.ndarray  # (n_legs,) its largest shift before that step
-    dec_before: np.ndarray  # (n_legs,) int: ``dec_at`` before that step
     leg_s: np.ndarray  # (n_legs, 3): the pair's saliences on the leg's issue summed, the
     # first actor's share of them, and the leg's largest shift times the sum (0 once dead)
     # (for pairs built lazily only; their legs never move)
@@ -431,8 +430,8 @@ def _buffers(n_ex: int, n_legs: int) -> _Buffers:
     """Buffers for ``n_ex`` exchanges and ``n_legs`` legs, reused across rounds and draws."""
     return _Buffers(
         np.empty((n_ex, 2), dtype=np.int32),
-        np.empty((n_legs, 5)),
-        np.empty((n_legs, 3), dtype=np.int64),
+        np.empty((n_legs, _LEG_F)),
+        np.empty((n_legs, _LEG_I), dtype=np.int32),
         np.empty(n_legs, dtype=np.bool_),
         np.empty(n_legs, dtype=np.bool_),
         np.empty(n_legs, dtype=np.int64),
@@ -445,12 +444,8 @@ def _buffers(n_ex: int, n_legs: int) -> _Buffers:
         np.empty(n_legs),
         np.empty(n_ex, dtype=np.int32),
         np.empty(n_legs, dtype=np.int64),
-        np.empty(n_legs, dtype=np.int64),
         np.empty((n_legs, 2)),
         np.empty(n_legs, dtype=np.bool_),
-        np.empty(n_legs, dtype=np.int64),
-        np.empty(n_legs),
-        np.empty(n_legs, dtype=np.int64),
         np.empty((n_legs, 3)),
     )
 
@@ -729,7 +724,7 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers, scratch: _Scratch) -> tu
     """
     score, ex_i, new_id = buffers.score, buffers.ex_i, buffers.new_id
     leg_f, leg_i, leg_ok, dead = buffers.leg_f, buffers.leg_i, buffers.leg_ok, buffers.dead
-    stamp, dec_at, leg_pair = buffers.stamp, buffers.dec_at, buffers.leg_pair
+    stamp, leg_pair = buffers.stamp, buffers.leg_pair
     built, pair_lo, pair_hi, pair_leg = (
         scratch.built,
         scratch.pair_lo,
@@ -769,13 +764,11 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers, scratch: _Scratch) -> tu
         dead[g] = False
         if leg_i[g, _USES] > 0 or not is_built:
             if h != g:
-                for col in range(5):
+                for col in range(_LEG_F):
                     leg_f[h, col] = leg_f[g, col]
-                leg_i[h, _MOVER] = leg_i[g, _MOVER]
-                leg_i[h, _USES] = leg_i[g, _USES]
-                leg_i[h, _ISSUE] = leg_i[g, _ISSUE]
+                for col in range(_LEG_I):
+                    leg_i[h, col] = leg_i[g, col]
                 leg_ok[h] = leg_ok[g]
-                dec_at[h] = dec_at[g]
                 leg_pair[h] = leg_pair[g]
             dead[h] = was_dead
             new_id[g] = h
@@ -985,13 +978,9 @@ def _more_exchanges(buffers: _Buffers, n_ex: int, capacity: int) -> _Buffers:
         b.order,
         b.okey,
         stamp,
-        b.dec_at,
         b.raised,
         b.new_f,
         b.new_ok,
-        b.changed_at,
-        b.before_amax,
-        b.dec_before,
         b.leg_s,
     )
 
@@ -1008,7 +997,6 @@ def _raise_unbuilt(
     pair's bound rises to the best score now if that is higher.
     """
     leg_f, leg_i, leg_ok, dead = buffers.leg_f, buffers.leg_i, buffers.leg_ok, buffers.dead
-    before_amax, changed_at = buffers.before_amax, buffers.changed_at
     pair_opp, drops = scratch.pair_opp, scratch.drops
     base, m = scratch.pair_leg[pair], scratch.pair_m[pair]
     first, second = leg_i[base, _MOVER], leg_i[base + 1, _MOVER]
@@ -1034,8 +1022,8 @@ def _raise_unbuilt(
         word, mask = _drop_bit(scratch, pair, jp, jq)
         if drops[word] & mask:
             continue
-        a_p = before_amax[lp] if changed_at[lp] == t else leg_f[lp, _AMAX]
-        a_q = before_amax[lq] if changed_at[lq] == t else leg_f[lq, _AMAX]
+        a_p = leg_f[lp, _BEFORE] if leg_i[lp, _CHANGED_AT] == t else leg_f[lp, _AMAX]
+        a_q = leg_f[lq, _BEFORE] if leg_i[lq, _CHANGED_AT] == t else leg_f[lq, _AMAX]
         ok = _evaluate_with(lp, lq, a_p, a_q, leg_f, leg_i, s, False)[0]
         sc = _NEG_INF
         if ok:
@@ -1051,9 +1039,9 @@ def _raise_unbuilt(
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _stale(j: int, ex_i: np.ndarray, dec_at: np.ndarray, stamp: np.ndarray) -> bool:
+def _stale(j: int, ex_i: np.ndarray, leg_i: np.ndarray, stamp: np.ndarray) -> bool:
     """Whether a leg of exchange ``j`` lost reach after ``j`` was last evaluated."""
-    return bool(dec_at[ex_i[j, _LP]] > stamp[j] or dec_at[ex_i[j, _LQ]] > stamp[j])
+    return bool(leg_i[ex_i[j, _LP], _DEC_AT] > stamp[j] or leg_i[ex_i[j, _LQ], _DEC_AT] > stamp[j])
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -1121,7 +1109,7 @@ def _select(
         buffers.leg_i,
         buffers.dead,
     )
-    stamp, dec_at = buffers.stamp, buffers.dec_at
+    stamp = buffers.stamp
     leg_f, leg_ok = buffers.leg_f, buffers.leg_ok
     a_place, i_place, rks = rules.a_place, rules.i_place, rules.rks
     pair_score, ptree, plvl = scratch.pair_score, scratch.ptree, scratch.plvl
@@ -1165,7 +1153,7 @@ def _select(
                 if _is_dead(j, ex_i, dead):  # (all of the block's: they share its line)
                     score[j] = _NEG_INF
                     cleared = True
-                elif score[j] >= visit and _stale(j, ex_i, dec_at, stamp):
+                elif score[j] >= visit and _stale(j, ex_i, leg_i, stamp):
                     gone += _refresh(j, t, ex_i, leg_f, leg_i, leg_ok, score, stamp, s, rks)
                     cleared = True
             if cleared:
@@ -1193,7 +1181,7 @@ def _select(
                             score[j] = _NEG_INF
                             cleared = True
                             continue
-                        if _stale(j, ex_i, dec_at, stamp):
+                        if _stale(j, ex_i, leg_i, stamp):
                             gone += _refresh(j, t, ex_i, leg_f, leg_i, leg_ok, score, stamp, s, rks)
                             cleared = True
                             again = again or score[j] > top
@@ -1223,7 +1211,7 @@ def _select(
                 if _is_dead(j, ex_i, dead):
                     score[j] = _NEG_INF
                     continue
-                if _stale(j, ex_i, dec_at, stamp):
+                if _stale(j, ex_i, leg_i, stamp):
                     gone += _refresh(j, t, ex_i, leg_f, leg_i, leg_ok, score, stamp, s, rks)
                     sc = score[j]
                     if not sc > second:
@@ -1245,7 +1233,7 @@ def _select(
                     if _is_dead(j, ex_i, dead):
                         score[j] = _NEG_INF
                         continue
-                    if _stale(j, ex_i, dec_at, stamp):
+                    if _stale(j, ex_i, leg_i, stamp):
                         gone += _refresh(j, t, ex_i, leg_f, leg_i, leg_ok, score, stamp, s, rks)
                     if score[j] < threshold:
                         continue
@@ -1334,13 +1322,8 @@ def _round(
     )
     pair_score, ptree, plvl = scratch.pair_score, scratch.ptree, scratch.plvl
     by_mover, order, okey = buffers.by_mover, buffers.order, buffers.okey
-    dec_at, raised = buffers.dec_at, buffers.raised
+    raised = buffers.raised
     new_f, new_ok = buffers.new_f, buffers.new_ok
-    changed_at, before_amax, dec_before = (
-        buffers.changed_at,
-        buffers.before_amax,
-        buffers.dec_before,
-    )
     leg_s = buffers.leg_s
 
     n_ex = int(np.int64(0))  # not a literal: one compiled version of the callees
@@ -1419,8 +1402,8 @@ def _round(
             leg_s[g, 1] = s[first, i] / total_s
             leg_s[g, 2] = amax * total_s
     dead[:n_legs] = False
-    dec_at[:n_legs] = 0  # steps count from 1: every evaluated exchange is up to date
-    changed_at[:n_legs] = 0
+    leg_i[:n_legs, _DEC_AT] = 0  # steps count from 1: every evaluated exchange is up to date
+    leg_i[:n_legs, _CHANGED_AT] = 0
     n_alive = 0
     n_tree = 0  # the exchanges under the max-tree (beyond ``n_ex`` their score is -inf)
     if pairs_lazy:
@@ -1646,8 +1629,8 @@ def _round(
             g = changed[c]
             old = leg_f[g, _AMAX]
             amax = new_f[c, 0]
-            before_amax[g] = old
-            changed_at[g] = t_step
+            leg_f[g, _BEFORE] = old
+            leg_i[g, _CHANGED_AT] = t_step
             leg_f[g, _AMAX] = amax
             if pairs_lazy:
                 leg_s[g, 2] = amax * leg_s[g, 0] if new_ok[c] else 0.0
@@ -1660,8 +1643,8 @@ def _round(
                 if built[leg_pair[g]]:
                     gone += leg_i[g, _USES]
             elif amax < old and lazy:
-                dec_before[g] = dec_at[g]
-                dec_at[g] = t_step
+                leg_i[g, _DEC_BEFORE] = leg_i[g, _DEC_AT]
+                leg_i[g, _DEC_AT] = t_step
             else:
                 raised[n_raised] = g
                 n_raised += 1
@@ -1684,11 +1667,27 @@ def _round(
                     # the state the model evaluated it on last: if it was infeasible
                     # then, it drops out
                     ep, eq = int(np.int64(ex_i[e, _LP])), int(np.int64(ex_i[e, _LQ]))
-                    dp = dec_before[ep] if dec_at[ep] == t_step else dec_at[ep]
-                    dq = dec_before[eq] if dec_at[eq] == t_step else dec_at[eq]
+                    dp = (
+                        leg_i[ep, _DEC_BEFORE]
+                        if leg_i[ep, _DEC_AT] == t_step
+                        else leg_i[ep, _DEC_AT]
+                    )
+                    dq = (
+                        leg_i[eq, _DEC_BEFORE]
+                        if leg_i[eq, _DEC_AT] == t_step
+                        else leg_i[eq, _DEC_AT]
+                    )
                     if dp > stamp[e] or dq > stamp[e]:
-                        a_p = before_amax[ep] if changed_at[ep] == t_step else leg_f[ep, _AMAX]
-                        a_q = before_amax[eq] if changed_at[eq] == t_step else leg_f[eq, _AMAX]
+                        a_p = (
+                            leg_f[ep, _BEFORE]
+                            if leg_i[ep, _CHANGED_AT] == t_step
+                            else leg_f[ep, _AMAX]
+                        )
+                        a_q = (
+                            leg_f[eq, _BEFORE]
+                            if leg_i[eq, _CHANGED_AT] == t_step
+                            else leg_f[eq, _AMAX]
+                        )
                         if not _evaluate_with(ep, eq, a_p, a_q, leg_f, leg_i, s, rks)[0]:
                             score[e] = _NEG_INF
                             leg_i[ep, _USES] -= 1
