@@ -12,7 +12,9 @@ import numpy as np
 import pytest
 
 from zopa.arrays import ScenarioArrays
+from zopa.models import exchange as exchange_module
 from zopa.models import make_model
+from zopa.models.base import Forecast
 from zopa.models.exchange import ExchangeModel
 from zopa.scenario import Actor, Issue, Scale, Scenario, Stance
 
@@ -326,14 +328,36 @@ def _reference_rounds(
 
 
 def _grid_view(x: np.ndarray, s: np.ndarray, cap: np.ndarray) -> ScenarioArrays:
-    """Actors a0.. and issues i0.. with these positions, saliences (0: no stance) and
-    capabilities, as the model's input."""
+    """Actors a00.. and issues i00.. with these positions, saliences (0: no stance) and
+    capabilities, as the model's input (ids zero-padded, so that their sorted order,
+    which breaks ties, is their numeric order, as in ``_reference_rounds``)."""
     n_a, n_i = x.shape
     actors = {
-        f"a{a}": (float(cap[a]), {f"i{i}": (x[a, i], s[a, i]) for i in range(n_i) if s[a, i]})
+        _aid(a): (float(cap[a]), {_iid(i): (x[a, i], s[a, i]) for i in range(n_i) if s[a, i]})
         for a in range(n_a)
     }
-    return _scenario(actors, [f"i{i}" for i in range(n_i)]).arrays()
+    return _scenario(actors, [_iid(i) for i in range(n_i)]).arrays()
+
+
+def _aid(a: int) -> str:
+    return f"a{a:02d}"
+
+
+def _iid(i: int) -> str:
+    return f"i{i:02d}"
+
+
+def _assert_as_reference(f: Forecast, traj: np.ndarray, made: list[int], log: list[Any]) -> None:
+    """The forecast's exchanges, counts and trajectory are the direct implementation's."""
+    assert f.trajectory is not None
+    np.testing.assert_array_equal(f.diagnostics["exchanges_per_round"][0], made)
+    np.testing.assert_allclose(f.trajectory[0], traj, atol=1e-9)
+    ours = f.diagnostics["exchanges"]
+    assert [e[:5] for e in ours] == [
+        (rnd, _aid(u), _aid(v), _iid(p), _iid(q)) for rnd, u, v, p, q, *_ in log
+    ]
+    if log:
+        np.testing.assert_allclose([e[5:] for e in ours], [e[5:] for e in log], atol=1e-9)
 
 
 @pytest.mark.parametrize("rate", ["equal_gain", "rks"])
@@ -352,15 +376,52 @@ def test_incremental_steps_equal_a_direct_implementation(rate: str) -> None:
         view = _grid_view(x, s, cap)
         f = ExchangeModel(rounds=4, rate=rate).forecast(view)
         traj, made, log = _reference_rounds(np.where(s > 0, x, 50.0), s, cap, 4, rate)
-        assert f.trajectory is not None
-        np.testing.assert_array_equal(f.diagnostics["exchanges_per_round"][0], made)
-        np.testing.assert_allclose(f.trajectory[0], traj, atol=1e-9)
-        ours = f.diagnostics["exchanges"]
-        assert [e[:5] for e in ours] == [
-            (rnd, f"a{u}", f"a{v}", f"i{p}", f"i{q}") for rnd, u, v, p, q, *_ in log
-        ]
-        if log:
-            np.testing.assert_allclose([e[5:] for e in ours], [e[5:] for e in log], atol=1e-9)
+        _assert_as_reference(f, traj, made, log)
+
+
+@pytest.mark.parametrize("lazy_mean", [0, None])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_pairs_built_when_met_equal_a_direct_implementation(
+    seed: int, lazy_mean: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # on large rounds (equal-gain rate) the kernel builds an actor pair's exchanges only
+    # when an upper bound on their scores comes among the best, starts them stale at a
+    # bound, and checks those of pairs not built yet when a leg gains reach; here in
+    # every round of 1,024 candidates or more (lazy_mean 0), and as by default (not on
+    # rounds this small): every exchange, its order and every count are still those of
+    # a direct implementation that evaluates every exchange at every step (ties are
+    # common on a 10-point grid)
+    monkeypatch.setattr(exchange_module, "_PAIRS_LAZY_MEAN", lazy_mean)
+    rng = np.random.default_rng(seed)
+    n_a, n_i = 16, 12  # about 1,400 candidates in the first round
+    x = rng.integers(0, 11, (n_a, n_i)) * 10.0
+    s = rng.choice([0.0, 0.2, 0.5, 0.8], (n_a, n_i), p=[0.1, 0.3, 0.3, 0.3])
+    cap = rng.choice([1.0, 2.0, 3.0], n_a)
+    f = ExchangeModel(rounds=3).forecast(_grid_view(x, s, cap))
+    traj, made, log = _reference_rounds(np.where(s > 0, x, 50.0), s, cap, 3, "equal_gain")
+    assert made[0] > 50  # a long first round
+    _assert_as_reference(f, traj, made, log)
+
+
+@pytest.mark.parametrize("lazy_mean", [0, None])
+def test_an_exchange_of_a_pair_not_built_drops_out_as_in_a_direct_implementation(
+    lazy_mean: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a case (found by search) where an exchange of a pair whose exchanges are not built
+    # yet becomes infeasible, and a leg of it later gains reach again: it must stay out
+    # (the direct implementation dropped it when it became infeasible). Without that
+    # rule the kernel made 158 exchanges in this round instead of 157
+    monkeypatch.setattr(exchange_module, "_PAIRS_LAZY_MEAN", lazy_mean)
+    rng = np.random.default_rng(6)
+    n_a, n_i = int(rng.integers(14, 40)), int(rng.integers(6, 14))
+    assert (n_a, n_i) == (25, 10)
+    x = rng.integers(0, 11, (n_a, n_i)) * 10.0
+    s = rng.choice([0.0, 0.2, 0.5, 0.8], (n_a, n_i), p=[0.1, 0.3, 0.3, 0.3])
+    cap = rng.choice([1.0, 2.0, 3.0], n_a)
+    f = ExchangeModel(rounds=1).forecast(_grid_view(x, s, cap))
+    traj, made, log = _reference_rounds(np.where(s > 0, x, 50.0), s, cap, 1, "equal_gain")
+    assert made == [157]
+    _assert_as_reference(f, traj, made, log)
 
 
 def test_draws_that_stop_early_keep_their_positions() -> None:

@@ -95,6 +95,11 @@ if TYPE_CHECKING:
 
     from zopa.arrays import ScenarioArrays
 
+# mean candidates per actor pair from which the kernel builds a pair's exchanges only
+# when they may be among the best (None: the kernel's ``PAIRS_LAZY_MEAN``); the results
+# are the same either way, so only tests change it, to run that path on small inputs
+_PAIRS_LAZY_MEAN: int | None = None
+
 
 @register
 @dataclass(frozen=True, kw_only=True)
@@ -144,7 +149,7 @@ class ExchangeModel:
 
         With ``trace=False`` the forecast holds no trajectory.
         """
-        run_rounds = load_kernel("exchange", self.name, ("run_rounds",)).run_rounds
+        kernel = load_kernel("exchange", self.name, ("run_rounds",))
 
         lo, width = view.scale_min, view.scale_max - view.scale_min
         safe_width = np.where(width > 0, width, 1.0)
@@ -162,7 +167,7 @@ class ExchangeModel:
         def f64(a: NDArray[Any]) -> NDArray[np.float64]:
             return np.ascontiguousarray(a, dtype=np.float64)
 
-        traj, executed, steps = run_rounds(
+        traj, executed, steps = kernel.run_rounds(
             f64(x),
             f64(s),
             f64(w),
@@ -172,6 +177,7 @@ class ExchangeModel:
             i_place,
             int(self.rounds),
             self.rate == "rks",
+            int(kernel.PAIRS_LAZY_MEAN if _PAIRS_LAZY_MEAN is None else _PAIRS_LAZY_MEAN),
         )
         log = tuple(
             (

@@ -335,7 +335,11 @@ _KEY_SLACK = 1e-9  # margin (on the 0-100 scale) when picking the legs a step ca
 _COMPACT_MIN = 32  # below this many exchanges, dead ones are not compacted away
 _BUCKETS = 1024  # most buckets of keys per run of an issue's ordered legs
 _LAZY_MARGIN = 1e-12  # relative margin below the tie band in which stale scores are redone
-_PAIRS_LAZY_MIN = _TREE_MIN  # from this many candidates on, a pair is built when met
+# with the equal-gain rate and from _TREE_MIN candidates in a round, a pair's exchanges
+# are built when met (``_round``) if the actor pairs with an exchange have this many
+# candidates on average: measured faster from about 200 on (40 x 80, 80 x 40 and
+# 160 x 80 synthetic scenarios), slower at 15 and 30 (the flagship's draws, 100 x 20)
+PAIRS_LAZY_MEAN = 64
 
 
 class _Draw(NamedTuple):
@@ -353,6 +357,7 @@ class _Rules(NamedTuple):
     rks: bool  # the Raiffa-Kalai-Smorodinsky rate instead of equal gain
     a_place: np.ndarray  # (A,) place of each actor's id in the sorted ids
     i_place: np.ndarray  # (I,) place of each issue's id in the sorted ids
+    lazy_mean: int  # mean candidates per actor pair from which pairs are built when met
 
 
 class _Log(NamedTuple):
@@ -1083,24 +1088,21 @@ def _select(
     rules: _Rules,
     s: np.ndarray,
     t: int,
-    scratch: _Scratch,
-    pairs_lazy: bool,
-) -> tuple[int, int, int]:
-    """The next exchange (-1 if none), how many exchanges went, and a pair to build first.
+    top_pair: float,
+) -> tuple[int, int]:
+    """The next exchange (-1 if none, -2 if a pair may hold it) and how many went.
 
-    The pair is -1 unless its exchanges must be built before the best can be known (the
-    exchange is then -1). The best is the best live score, and among the scores within
-    the tie tolerance of it the lowest rank. An exchange with a dead leg keeps its last
-    score until it is met here among the best (or dropped by a compaction): it is then
-    set to -inf, and the search starts again if it might have been the best. A stale
-    exchange (a leg of it lost reach after it was last evaluated) holds an upper bound
-    on its score; when met among the best it is evaluated again (and drops out if
-    infeasible), and the search starts again. Exchanges a little below the tie tolerance
-    (``_LAZY_MARGIN``) are looked at too, so that rounding in a stale score never hides
-    one that belongs among the best. With ``pairs_lazy``, a pair whose exchanges are not
-    built yet holds an upper bound on their scores (``pair_score``); when it is met
-    among the best, the bound is computed again from the pair's legs as they are, and if
-    it is still among the best the pair is returned to be built.
+    The best is the best live score, and among the scores within the tie tolerance of
+    it the lowest rank. An exchange with a dead leg keeps its last score until it is met
+    here among the best (or dropped by a compaction): it is then set to -inf, and the
+    search starts again if it might have been the best. A stale exchange (a leg of it
+    lost reach after it was last evaluated) holds an upper bound on its score; when met
+    among the best it is evaluated again (and drops out if infeasible), and the search
+    starts again. Exchanges a little below the tie tolerance (``_LAZY_MARGIN``) are
+    looked at too, so that rounding in a stale score never hides one that belongs among
+    the best. ``top_pair`` is the largest upper bound held by a pair whose exchanges
+    are not built yet (-inf if none): when it is among the best, -2 is returned, and the
+    caller brings that pair's bound up to date or builds its exchanges.
     """
     score, tree, ex_i, leg_i, dead = (
         buffers.score,
@@ -1112,38 +1114,22 @@ def _select(
     stamp = buffers.stamp
     leg_f, leg_ok = buffers.leg_f, buffers.leg_ok
     a_place, i_place, rks = rules.a_place, rules.i_place, rules.rks
-    pair_score, ptree, plvl = scratch.pair_score, scratch.ptree, scratch.plvl
-    n_pairs = pair_score.size
     gone = 0
     while True:
         best = -1
         best_rank = 0
         again = False
-        if pairs_lazy:
-            top_p = _tree_top(ptree, plvl)
-            if top_p > _NEG_INF:
-                top = max(top_p, _tree_top(tree, lvl))
-                visit = top - _TIE * abs(top) - _LAZY_MARGIN * (abs(top) + 1.0)
-                if top_p >= visit:
-                    lo = _tree_argmax(ptree, plvl)
-                    pair = lo
-                    for c in range(lo + 1, min(lo + _FAN, n_pairs)):
-                        if pair_score[c] > pair_score[pair]:
-                            pair = c
-                    bound = _pair_bound(*_pair_legs(pair, buffers, scratch), scratch)
-                    if bound >= visit:
-                        scratch.visit[0] = visit
-                        return -1, gone, pair
-                    pair_score[pair] = bound
-                    _tree_set(ptree, plvl, pair_score, n_pairs, pair)
-                    continue
+        if top_pair > _NEG_INF:
+            top = max(top_pair, _tree_top(tree, lvl))
+            if top_pair >= top - _TIE * abs(top) - _LAZY_MARGIN * (abs(top) + 1.0):
+                return -2, gone
         n_lvl = lvl[0, 0]
         if n_lvl > 0:
             # follow the largest score down to its block and bring that block's best
             # up to date, until the largest is a live, up-to-date score
             top = tree[lvl[0, n_lvl]]
             if top == _NEG_INF:
-                return -1, gone, -1
+                return -1, gone
             visit = top - _TIE * abs(top) - _LAZY_MARGIN * (abs(top) + 1.0)
             lo = _tree_argmax(tree, lvl)
             cleared = False
@@ -1200,7 +1186,7 @@ def _select(
                         depth += 1
             if again:
                 continue
-            return best, gone, -1
+            return best, gone
         # the two largest live scores in one pass (an exchange that might be one of them
         # is first brought up to date); a second pass only if they (nearly) tie
         top = _NEG_INF
@@ -1223,7 +1209,7 @@ def _select(
                 else:
                     second = sc
         if top == _NEG_INF:
-            return -1, gone, -1
+            return -1, gone
         threshold = top - _TIE * abs(top)
         visit = threshold - _LAZY_MARGIN * (abs(top) + 1.0)
         if second >= visit:
@@ -1241,7 +1227,7 @@ def _select(
                     if best < 0 or rank < best_rank:
                         best = j
                         best_rank = rank
-        return best, gone, -1
+        return best, gone
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -1285,6 +1271,7 @@ def _round(
     # reads and writes about one pair lies close together in memory.
     bound = 0
     n_slots = 0  # legs: at most two per issue of a pair
+    n_active = 0  # pairs with an exchange
     k = 0
     for a1 in range(n_a):
         for a2 in range(a1 + 1, n_a):
@@ -1297,12 +1284,13 @@ def _round(
             if m >= 2:
                 bound += m * (m - 1) // 2
                 n_slots += 2 * m
+                n_active += 1
             k += 1
     if bound == 0:
         return 0, log, buffers
     # many exchanges and the equal-gain rate: a pair's exchanges are only built when an
     # upper bound on their scores comes among the best (most pairs' legs die first)
-    pairs_lazy = not rks and bound >= _PAIRS_LAZY_MIN
+    pairs_lazy = not rks and bound >= _TREE_MIN and bound >= rules.lazy_mean * n_active
     n_ex_need = bound // 4 if pairs_lazy else bound
     if buffers.score.shape[0] < n_ex_need or buffers.leg_f.shape[0] < n_slots:
         # an eighth more than this round needs: rounds and draws after it need about as
@@ -1472,12 +1460,25 @@ def _round(
     n_exec = int(np.int64(0))  # not a literal: one compiled version of the callees
     n_pairs = pair_m.size
     while True:
-        j, dropped, pair = _select(
-            n_tree, lvl, buffers, stack, rules, s, n_exec, scratch, pairs_lazy
-        )
+        top_pair = _tree_top(ptree, plvl) if pairs_lazy else _NEG_INF
+        j, dropped = _select(n_tree, lvl, buffers, stack, rules, s, n_exec, top_pair)
         gone += dropped
-        if pair >= 0:
-            # build the pair's exchanges after the others (making room first)
+        if j == -2:
+            # a pair not built may hold the best: its bound is computed again from its
+            # legs as they are, and if it is still among the best its exchanges are
+            # built (after the others, making room first)
+            best = max(top_pair, _tree_top(tree, lvl))
+            visit = best - _TIE * abs(best) - _LAZY_MARGIN * (abs(best) + 1.0)
+            pair = _tree_argmax(ptree, plvl)
+            for c in range(pair + 1, min(pair + _FAN, n_pairs)):
+                if pair_score[c] > pair_score[pair]:
+                    pair = c
+            now = _pair_bound(*_pair_legs(pair, buffers, scratch), scratch)
+            if now < visit:
+                pair_score[pair] = now
+                _tree_set(ptree, plvl, pair_score, n_pairs, pair)
+                continue
+            scratch.visit[0] = visit
             m = pair_m[pair]
             need = n_ex + m * (m - 1) // 2
             if need > n_tree:
@@ -1730,6 +1731,7 @@ def run_rounds(
     i_place: np.ndarray,
     rounds: int,
     rks: bool,
+    lazy_mean: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every round of every draw, on positions mapped to 0-100.
 
@@ -1743,6 +1745,10 @@ def run_rounds(
         i_place: Place of each issue's id in the sorted ids.
         rounds: Most rounds to run.
         rks: The Raiffa-Kalai-Smorodinsky rate instead of equal gain.
+        lazy_mean: From this many candidate exchanges per actor pair on average in a
+            round (equal-gain rate, at least ``_TREE_MIN`` in all), a pair's exchanges
+            are built only when an upper bound on their scores comes among the best
+            (the same results; faster where pairs have many); ``PAIRS_LAZY_MEAN``.
 
     Returns:
         Voting positions after each round, round 0 being ``x0`` (D, R + 1, A, I, a view
@@ -1755,7 +1761,7 @@ def run_rounds(
     # np.int64 rather than literal numbers: numba would compile the callee once more for
     # a literal argument
     buffers = _buffers(int(np.int64(256)), int(np.int64(512)))
-    rules = _Rules(rks, a_place, i_place)
+    rules = _Rules(rks, a_place, i_place, lazy_mean)
     cap = min(rounds, 16)  # rounds the trajectory has room for; grows if needed
     traj = np.empty((n_d, cap + 1, n_a, n_i))
     made = np.zeros((n_d, cap), dtype=np.int64)
