@@ -31,7 +31,7 @@ logger = logging.getLogger("zopa")
 
 #: About how long each kernel takes to compile on the project's 2-core machine
 #: (docs/performance.md), by kernel module.
-COMPILE_SECONDS = {"exchange": 12, "expected_utility": 8, "spatial": 20}
+COMPILE_SECONDS = {"exchange": 35, "expected_utility": 8, "spatial": 20}
 
 
 def is_cached(dispatcher: Any) -> bool | None:

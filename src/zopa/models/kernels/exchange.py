@@ -13,6 +13,16 @@
 2. Every leg is evaluated, and every exchange: exactly, or, with the equal-gain rate
    and from ``_TREE_MIN`` exchanges on, only bounded from above (``_score_bound``, no
    division), left *stale* to be evaluated when it comes among the best.
+   *Pairs built when met* (equal-gain rate, from ``_TREE_MIN`` candidates and
+   ``PAIRS_LAZY_MEAN`` per actor pair on average): only the legs are built at first,
+   and each pair holds one upper bound on the scores of its exchanges
+   (``_pair_bound``, in a max-tree of its own). When the search meets a pair's bound
+   among the best, the bound is computed again from the pair's legs as they are; if
+   it is still among the best, the pair's exchanges are built then, leaving out those
+   with a dead leg (most, by then). An exchange of a pair not built is checked when a
+   leg of it gains reach, as a built one is (on the values before the step and after);
+   if infeasible it drops out, a bit per exchange remembering it until the pair is
+   built (``drops``). Legs then never move; a compaction moves only exchanges.
 3. Steps: the best exchange (largest score; scores within a relative ``_TIE`` of the
    best are a tie, broken by the lowest rank of the actor and issue ids) is carried
    out. Only the legs on its two issues can change: the legs of the actor that moved
@@ -20,7 +30,7 @@
    unchanged). A leg with no room left, or that would move an actor back, is marked
    dead, and with it every exchange that uses it, without visiting them. With the
    equal-gain rate a score cannot rise when a leg loses reach, so such a leg is only
-   stamped (``dec_at``): its exchanges keep their scores as upper bounds and are
+   stamped (``_DEC_AT``): its exchanges keep their scores as upper bounds and are
    stale. Dead and stale exchanges are dealt with when the search for the best meets
    them: a dead one is set aside, a stale one evaluated again (and dropped if it has
    become infeasible), and the search repeated; exchanges a little below the tie
@@ -49,7 +59,8 @@ and grow when a round needs more (to an eighth more than it needs). An exchange 
 only its two legs (32-bit indices), its score and the step it was last evaluated at;
 its actors, issues, saliences and equal-gain rate are read through its legs and
 recomputed (the same expression, so the same number) whenever it is evaluated. A
-160-actor, 80-issue round has about 10 million candidate exchanges.
+160-actor, 80-issue round has about 10 million candidate exchanges, of which about 1.3
+million are built when their pairs are met.
 """
 
 from __future__ import annotations
