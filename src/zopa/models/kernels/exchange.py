@@ -738,40 +738,12 @@ def _compact(n_ex: int, n_legs: int, buffers: _Buffers, scratch: _Scratch) -> tu
     the pair's legs. ``pair_lo``, ``pair_hi`` and ``pair_leg`` are updated. Returns the
     numbers of exchanges and legs kept.
     """
-    score, ex_i, new_id = buffers.score, buffers.ex_i, buffers.new_id
+    ex_i, new_id = buffers.ex_i, buffers.new_id
     leg_f, leg_i, leg_ok, dead = buffers.leg_f, buffers.leg_i, buffers.leg_ok, buffers.dead
-    stamp, leg_pair = buffers.stamp, buffers.leg_pair
-    built, pair_lo, pair_hi, pair_leg = (
-        scratch.built,
-        scratch.pair_lo,
-        scratch.pair_hi,
-        scratch.pair_leg,
-    )
-    for g in range(n_legs):
-        if built[leg_pair[g]]:
-            leg_i[g, _USES] = 0
-    for pair in range(built.size):
-        if built[pair]:
-            pair_lo[pair] = -1
-            pair_hi[pair] = -1
-    # the live exchanges move to the front (counting their legs' uses and finding each
-    # pair's block), then their legs are renumbered
-    k = 0
-    for j in range(n_ex):
-        if score[j] != _NEG_INF and not _is_dead(j, ex_i, dead):
-            lp, lq = ex_i[j, _LP], ex_i[j, _LQ]
-            leg_i[lp, _USES] += 1
-            leg_i[lq, _USES] += 1
-            pair = leg_pair[lp]
-            if pair_lo[pair] < 0:
-                pair_lo[pair] = k
-            pair_hi[pair] = k + 1
-            if k != j:
-                score[k] = score[j]
-                stamp[k] = stamp[j]
-                ex_i[k, _LP] = lp
-                ex_i[k, _LQ] = lq
-            k += 1
+    leg_pair, built, pair_leg = buffers.leg_pair, scratch.built, scratch.pair_leg
+    # the live exchanges move to the front (counting their legs' uses), then their legs
+    # are renumbered
+    k = _compact_exchanges(n_ex, n_legs, buffers, scratch)
     h = 0
     for g in range(n_legs):
         is_built = built[leg_pair[g]]
