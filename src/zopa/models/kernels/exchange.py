@@ -973,6 +973,14 @@ def _more_exchanges(buffers: _Buffers, n_ex: int, capacity: int) -> _Buffers:
     )
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _before(g: int, t: int, leg_f: np.ndarray, leg_i: np.ndarray) -> tuple[int, float]:
+    """Leg ``g``'s last step that lowered its largest shift, and that shift, before step ``t``."""
+    dec = leg_i[g, _DEC_BEFORE] if leg_i[g, _DEC_AT] == t else leg_i[g, _DEC_AT]
+    amax = leg_f[g, _BEFORE] if leg_i[g, _CHANGED_AT] == t else leg_f[g, _AMAX]
+    return dec, amax
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _raise_unbuilt(
     g: int, pair: int, t: int, buffers: _Buffers, scratch: _Scratch, s: np.ndarray
@@ -1010,8 +1018,8 @@ def _raise_unbuilt(
         word, mask = _drop_bit(scratch, pair, jp, jq)
         if drops[word] & mask:
             continue
-        a_p = leg_f[lp, _BEFORE] if leg_i[lp, _CHANGED_AT] == t else leg_f[lp, _AMAX]
-        a_q = leg_f[lq, _BEFORE] if leg_i[lq, _CHANGED_AT] == t else leg_f[lq, _AMAX]
+        a_p = _before(lp, t, leg_f, leg_i)[1]
+        a_q = _before(lq, t, leg_f, leg_i)[1]
         ok = _evaluate_with(lp, lq, a_p, a_q, leg_f, leg_i, s, False)[0]
         sc = _NEG_INF
         if ok:
@@ -1651,35 +1659,17 @@ def _round(
                     # the state the model evaluated it on last: if it was infeasible
                     # then, it drops out
                     ep, eq = int(np.int64(ex_i[e, _LP])), int(np.int64(ex_i[e, _LQ]))
-                    dp = (
-                        leg_i[ep, _DEC_BEFORE]
-                        if leg_i[ep, _DEC_AT] == t_step
-                        else leg_i[ep, _DEC_AT]
-                    )
-                    dq = (
-                        leg_i[eq, _DEC_BEFORE]
-                        if leg_i[eq, _DEC_AT] == t_step
-                        else leg_i[eq, _DEC_AT]
-                    )
-                    if dp > stamp[e] or dq > stamp[e]:
-                        a_p = (
-                            leg_f[ep, _BEFORE]
-                            if leg_i[ep, _CHANGED_AT] == t_step
-                            else leg_f[ep, _AMAX]
-                        )
-                        a_q = (
-                            leg_f[eq, _BEFORE]
-                            if leg_i[eq, _CHANGED_AT] == t_step
-                            else leg_f[eq, _AMAX]
-                        )
-                        if not _evaluate_with(ep, eq, a_p, a_q, leg_f, leg_i, s, rks)[0]:
-                            score[e] = _NEG_INF
-                            leg_i[ep, _USES] -= 1
-                            leg_i[eq, _USES] -= 1
-                            gone += 2
-                            if n_lvl > 0:
-                                _tree_set(tree, lvl, score, n_tree, e)
-                            continue
+                    dp, a_p = _before(ep, t_step, leg_f, leg_i)
+                    dq, a_q = _before(eq, t_step, leg_f, leg_i)
+                    stale = dp > stamp[e] or dq > stamp[e]
+                    if stale and not _evaluate_with(ep, eq, a_p, a_q, leg_f, leg_i, s, rks)[0]:
+                        score[e] = _NEG_INF
+                        leg_i[ep, _USES] -= 1
+                        leg_i[eq, _USES] -= 1
+                        gone += 2
+                        if n_lvl > 0:
+                            _tree_set(tree, lvl, score, n_tree, e)
+                        continue
                 gone += _refresh(e, t_step, ex_i, leg_f, leg_i, leg_ok, score, stamp, s, rks)
                 if score[e] != old and n_lvl > 0:
                     _tree_set(tree, lvl, score, n_tree, e)
