@@ -148,6 +148,24 @@ def _exchange(
     return ok, score, a, b
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _side(s1p: float, s2p: float, s1q: float, s2q: float) -> int:
+    """Which of a pair's legs on ``p`` an exchange of issues ``p`` and ``q`` uses.
+
+    The actor with the larger s_p / s_q demands p (u; the other, v, moves on p): 1 if
+    the pair's first actor does (the second moves on p), 0 if the second does, -1 if
+    the two weigh the issues alike and neither can gain (for the demander u,
+    s_up s_vq - s_uq s_vp > 0 exactly when the two products differ).
+    """
+    prod1 = s1p * s2q
+    prod2 = s2p * s1q
+    if prod1 > prod2:
+        return 1
+    if prod1 < prod2:
+        return 0
+    return -1
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _score_bound(reach_p: float, reach_q: float, share_p: float, share_q: float) -> float:
     """An upper bound on the equal-gain score of an exchange, without dividing.
@@ -909,11 +927,9 @@ def _build_pair(
             jq = live[b] & 0xFFFF
             flags_q = live[b] >> 16
             q = pair_opp[pair, jq]
-            prod1 = s1p * s[second, q]
-            prod2 = s2p * s[first, q]
-            if not (prod1 > prod2 or prod1 < prod2):
+            side = _side(s1p, s2p, s[first, q], s[second, q])
+            if side < 0:
                 continue
-            side = 1 if prod1 > prod2 else 0
             if not ((flags_p >> side) & 1 and (flags_q >> (1 - side)) & 1):
                 continue
             word, mask = _drop_bit(scratch, pair, jp, jq)
@@ -1003,11 +1019,9 @@ def _raise_unbuilt(
             continue
         jp, jq = min(jg, jo), max(jg, jo)
         p, q = pair_opp[pair, jp], pair_opp[pair, jq]
-        prod1 = s[first, p] * s[second, q]
-        prod2 = s[second, p] * s[first, q]
-        if not (prod1 > prod2 or prod1 < prod2):
+        side = _side(s[first, p], s[second, p], s[first, q], s[second, q])
+        if side < 0:
             continue
-        side = 1 if prod1 > prod2 else 0
         lp = base + 2 * jp + side
         lq = base + 2 * jq + 1 - side
         if lp != g and lq != g:
@@ -1345,17 +1359,11 @@ def _round(
                 s1p, s2p = s[a1, p], s[a2, p]
                 for jq in range(jp + 1, m):
                     q = pair_opp[k, jq]
-                    # the actor with the larger s_p / s_q demands p (u; the other is v);
-                    # if they weigh the two issues alike, neither can gain (for the
-                    # demander u and the other actor v, s_up s_vq - s_uq s_vp > 0
-                    # exactly when the two products differ)
-                    prod1 = s1p * s[a2, q]
-                    prod2 = s2p * s[a1, q]
-                    if not (prod1 > prod2 or prod1 < prod2):
-                        continue
                     # v moves on p towards u; u moves on q towards v: when the first
                     # actor demands p, the second's leg on p and the first's on q
-                    first = 1 if prod1 > prod2 else 0
+                    first = _side(s1p, s2p, s[a1, q], s[a2, q])
+                    if first < 0:
+                        continue
                     ex_i[n_ex, _LP] = base + 2 * jp + first
                     ex_i[n_ex, _LQ] = base + 2 * jq + 1 - first
                     n_ex += 1
