@@ -70,6 +70,8 @@ def test_exchange_between_two_actors_by_hand() -> None:
     assert gain == pytest.approx(0.5 * d_oq - 0.4 * d_op)
     assert move_p == pytest.approx(22.615385, abs=1e-6)
     assert move_q == pytest.approx(-70.0)
+    # plain Python numbers, as a reader of the log (JSON, a table) expects
+    assert [type(v) for v in (rnd, gain, move_p, move_q)] == [int, float, float, float]
 
 
 def test_next_round_starts_part_of_the_way_to_the_voting_position() -> None:
