@@ -322,3 +322,32 @@ def test_eum_trace_lists_who_moved_whom_consistently_with_positions(fixtures):
         # each actor takes at most one offer per round and issue: its move is the change
         assert positions[r][a][0] - positions[r - 1][a][0] == pytest.approx(offer["move"], abs=1e-3)
         assert offer["kind"] in {"confrontation", "compromise", "capitulation"}
+
+
+def test_quick_exit_finalizes_the_garbage_before_freezing_the_rest() -> None:
+    # the command line's last step: cyclic garbage is collected (its finalizers run),
+    # and what is alive is frozen so the interpreter's shutdown does not scan it again
+    import gc
+
+    from zopa.cli import _quick_exit
+
+    finalized = []
+
+    class Node:
+        def __init__(self) -> None:
+            self.other: Node | None = None
+
+        def __del__(self) -> None:
+            finalized.append(True)
+
+    a, b = Node(), Node()
+    a.other, b.other = b, a  # a cycle: only the collector can free it
+    del a, b
+    alive = Node()
+    try:
+        _quick_exit()
+        assert finalized == [True, True]
+        assert gc.get_freeze_count() > 0
+        assert not gc.is_finalized(alive)
+    finally:
+        gc.unfreeze()
