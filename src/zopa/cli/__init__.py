@@ -121,9 +121,9 @@ def _quick_exit() -> None:
     """Spare the interpreter's shutdown from going over every object again and again.
 
     When the interpreter ends it clears module after module, and the cyclic garbage
-    collector looks at every object still alive each time: after a forecast, hundreds
-    of thousands (the scenario, numba's typing tables), 0.2-0.3 s of every command. The
-    garbage there is now is collected (so its finalizers run), and what is left alive is
+    collector looks at every object still alive each time: after a forecast that loaded
+    numba, hundreds of thousands (the scenario, numba's typing tables), 0.2-0.3 s. The
+    garbage present now is collected (so its finalizers run), and what is left alive is
     frozen, out of the collector's sight; it is freed as the modules are cleared, as
     before. Python does not promise to finalize objects alive at exit either way.
     """
